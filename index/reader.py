@@ -1,0 +1,543 @@
+"""Read one cable file in the published layout into a :class:`Cable` record.
+
+The published layout is a fixed header (id, created, classification, origin,
+title, tags) followed by the raw telegram text and a share footer.  The raw
+text is irregular (routing lines, banners, repeated header blocks, page
+markers, transmission artefacts); this module turns it into clean fields and
+paragraphs.  The only exception it lets escape is :class:`CableError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+from index.record import Cable, Paragraph, Reference
+from index.references import parse_references
+
+HEADER_LABELS = ("Identifier", "Created", "Classification", "Origin")
+NBSP = "\u00a0"
+FOOTER = "Share this cable"
+MAX_BYTES = 64 * 1024 * 1024
+
+ID_RE = re.compile(r"^\d{2}[A-Z0-9]+$")
+PARA_START_RE = re.compile(
+    r"^\s*(?P<pilcrow>¶)?\s*(?P<number>\d{1,3})\s*\.(?!\d)\s*"
+    r"(?P<marking>\(\s*[A-Za-z][A-Za-z/ \-]{0,14}\)|[A-Z]{1,3}\))?\s*(?P<rest>.*)$"
+)
+PAGE_MARKER_RE = re.compile(r"^\s*[A-Z][A-Z .'-]*\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
+OLD_PAGE_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z]")
+SPACED_BANNER_RE = re.compile(r"^\s*(?:[A-Z] ){3,}[A-Z]\b")
+BANNER_RE = re.compile(
+    r"^\s*(?:UNCLAS(?:SIFIED)?|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)"
+    r"(?:\s+(?:SECTION\s+\d+\s+OF\s+\d+|E F T O|EFTO|PTQ\d+|[A-Z ]+\d{6}))*\s*$"
+)
+SIPDIS_RE = re.compile(r"^\s*SIPDIS\s*$")
+REDACTED_DIVIDER_RE = re.compile(r"^[\s\-=_*.]*$")
+DIVIDER_RE = re.compile(r"^\s*[\-=_*]{3,}[\s\-=_*]*$")
+HEADER_FIELD_RE = re.compile(
+    r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|TAGS\b|SUBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\b|"
+    r"CLASSIFIED\s+BY|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b)",
+    re.IGNORECASE,
+)
+SUBJECT_RE = re.compile(r"^\s*SUBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+SUBJECT_CUT_RE = re.compile(
+    r"\s*(?:\bREF(?:S|TEL|TELS)?\s*[:.]|\bREFERENCES?\s*:|\bCLASSIFIED\s+BY\b|\bUNCLAS\b|"
+    r"\b(?:[A-Z] ){4,}|\b(?:CONFIDENTIAL|SECRET)\s+SECTION\b|\bSIPDIS\b|\bE\.O\.\s*1\d{4}|"
+    r"\bTAGS:|-{4,}|¶|\s\d{1,2}\.\s+\(?[A-Z]).*$",
+    re.IGNORECASE,
+)
+LEADING_MARKING_RE = re.compile(r"^\(\s*(?:U|C|S|SBU|TS|LOU)(?:\s*/+\s*[A-Z]+)*\s*\)\s*")
+REF_START_RE = re.compile(r"^\s*REF(?:S|TEL|TELS|ERENCES?)?\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
+REF_ITEM_LINE_RE = re.compile(r"^\s*¶?\s*(?:\(?[A-Z]\)|[A-Z]\.|REF\b)", re.IGNORECASE)
+CLASSIFIED_BY_RE = re.compile(r"\bCLASSIFIED\s+BY\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+REASONS_SPLIT_RE = re.compile(r"[,.;]?\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s*", re.IGNORECASE)
+SECTION_RE = re.compile(r"1\s*\.\s*([4-6])")
+REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
+DECL_RE = re.compile(r"\bDECL\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
+RAW_TAGS_RE = re.compile(r"^\s*TAGS\s*:?\s*(?P<rest>.*)$")
+SUMMARY_RE = re.compile(
+    r"\bSUMMARY\s*(?:AND\s+COMMENT\s*)?[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+COMMA_APOSTROPHE_RE = re.compile(r"(?<=[A-Za-z]),(?=(?:s|S|t|T|re|ve|ll)\b)")
+WHITESPACE_RE = re.compile(r"\s+")
+MARKING_LEVELS = {"U", "C", "S", "SBU", "TS", "LOU"}
+CAVEAT_ABBREVIATIONS = {"NOFORN": "NF", "NF": "NF", "REL": "REL", "ORCON": "OC", "OC": "OC"}
+PARTIAL_EXTRACT = "This record is a partial extract of the original cable."
+
+
+class CableError(ValueError):
+    """A file that is not a readable cable; the message names the line and why."""
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {reason}")
+        self.source = source
+        self.line = line
+        self.reason = reason
+
+
+def read_file(path: str | Path) -> Cable:
+    """Read and parse the cable file at ``path``."""
+    source = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise CableError(source, None, "is a directory, not a cable file") from None
+    except OSError as error:
+        raise CableError(source, None, f"cannot be read ({error.strerror or error})") from None
+    if len(data) > MAX_BYTES:
+        raise CableError(source, None, f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not a cable")
+    return read_cable(decode(data, source), source)
+
+
+def decode(data: bytes, source: str = "<bytes>") -> str:
+    """Decode cable bytes: UTF-8 (a BOM is dropped), or UTF-16 where a BOM says so."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise CableError(source, None, "has a UTF-16 byte-order mark but is not valid UTF-16") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CableError(
+            source, line, f"is not UTF-8 (byte 0x{data[error.start]:02X}); convert it to UTF-8"
+        ) from None
+
+
+def read_cable(text: str, source: str = "<text>") -> Cable:
+    """Parse the text of one cable file; raise :class:`CableError` if it is not one."""
+    try:
+        return _parse(text, source)
+    except CableError:
+        raise
+    except (ValueError, IndexError, TypeError, AttributeError, RecursionError) as error:
+        raise CableError(source, None, f"unreadable cable ({type(error).__name__}: {error})") from None
+
+
+def _parse(text: str, source: str) -> Cable:
+    """Split the file into header, raw text and footer, and read each."""
+    if "\x00" in text:
+        raise CableError(source, text.count("\n", 0, text.index("\x00")) + 1, "contains a NUL byte; not a text file")
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    header = _read_header(lines, source)
+    raw = _raw_lines(lines, source)
+    year = header["created"].year
+    return _build_record(header, raw, year)
+
+
+def _read_header(lines: list[str], source: str) -> dict:
+    """Read the fixed published header (lines 1 to 14)."""
+    if len(lines) < 14:
+        raise CableError(source, len(lines), "ends inside the header; the published layout has 14 header lines")
+    for number, label in enumerate(HEADER_LABELS, start=1):
+        if lines[number - 1].strip() != label:
+            raise CableError(source, number, f"expected the header label {label!r}, found {lines[number - 1][:40]!r}")
+    cable_id = lines[4].strip()
+    if not ID_RE.match(cable_id):
+        raise CableError(source, 5, f"{cable_id[:40]!r} is not a cable reference id")
+    try:
+        created = datetime.strptime(lines[5].strip(), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        raise CableError(source, 6, f"{lines[5][:40]!r} is not a date 'YYYY-MM-DD HH:MM:SS'") from None
+    classification = _clean(lines[6])
+    if not classification:
+        raise CableError(source, 7, "the classification is empty")
+    origin = _clean(lines[7])
+    if not origin:
+        raise CableError(source, 8, "the origin is empty")
+    if not lines[8].startswith("Cable title:"):
+        raise CableError(source, 9, "expected 'Cable title:'")
+    if not lines[12].startswith("Tags:"):
+        raise CableError(source, 13, "expected 'Tags:'")
+    if not lines[13].startswith("pdf"):
+        raise CableError(source, 14, "expected the 'pdf how-to read a cable' line")
+    tags = tuple(tag.upper() for tag in _split_tags(lines[12][len("Tags:"):]))
+    return {
+        "id": cable_id,
+        "created": created,
+        "classification": classification,
+        "origin": origin,
+        "title": _clean(lines[10]),
+        "tags": tags,
+    }
+
+
+def _split_tags(text: str) -> list[str]:
+    """Split a tag list; the site separates tags with a no-break space."""
+    return [tag for tag in re.split(r"[\s,;]+", text.replace(NBSP, " ")) if tag]
+
+
+def _raw_lines(lines: list[str], source: str) -> list[str]:
+    """The raw telegram text: after the header, before the share footer."""
+    for index in range(len(lines) - 1, 13, -1):
+        if lines[index].strip() == FOOTER:
+            return [line.replace("\u2028", " ").replace("\u2029", " ").replace("\t", " ") for line in lines[14:index]]
+    raise CableError(source, len(lines), f"no {FOOTER!r} footer; the file looks truncated")
+
+
+def _build_record(header: dict, raw: list[str], year: int) -> Cable:
+    """Read the raw-text fields and paragraphs and assemble the record."""
+    body_start = _body_start(raw)
+    preamble = raw[:body_start]
+    paragraphs = _paragraphs(raw[body_start:]) or _paragraphs(raw[_header_anchor(raw) or 0:])
+    level, _, caveat_text = header["classification"].partition("//")
+    caveats = tuple(part.strip() for part in caveat_text.split("//") if part.strip())
+    subject = _subject(preamble) or _subject(raw) or header["title"]
+    tags = header["tags"] or _raw_tags(raw)
+    classified_by, reasons = _classified_by(raw)
+    return Cable(
+        id=header["id"],
+        created=header["created"],
+        classification=header["classification"],
+        level=level.strip(),
+        caveats=caveats,
+        origin=header["origin"],
+        title=header["title"],
+        tags=tags,
+        subject=subject,
+        references=tuple(parse_references(_ref_text(preamble), year)),
+        classified_by=classified_by,
+        reasons=reasons,
+        declassify_on=_declassify_on(preamble or raw),
+        summary=_summary(paragraphs),
+        paragraphs=tuple(paragraphs),
+    )
+
+
+def _clean(text: str) -> str:
+    """Collapse whitespace (no-break spaces included) and strip."""
+    return WHITESPACE_RE.sub(" ", text.replace(NBSP, " ")).strip()
+
+
+def _body_start(raw: list[str]) -> int:
+    """Index of the first body line: paragraph 1, else the end of the header fields."""
+    for index, line in enumerate(raw):
+        match = PARA_START_RE.match(line)
+        if match and int(match.group("number")) == 1 and (match.group("pilcrow") or match.group("marking") or _after_blank(raw, index)):
+            return index
+    return _header_end(raw)
+
+
+def _header_end(raw: list[str]) -> int:
+    """Index just past the header fields (SUBJECT, REF, Classified By...) for unnumbered cables."""
+    anchor = _header_anchor(raw)
+    if anchor is None:
+        return _first_content(raw)
+    index = _field_end(raw, anchor)
+    while index < len(raw):
+        line = raw[index]
+        if not line.strip() or _is_noise(line) or REF_ITEM_LINE_RE.match(line) and _looks_like_ref_item(line):
+            index += 1
+        elif HEADER_FIELD_RE.match(line):
+            index = _field_end(raw, index)
+        else:
+            break
+    return index
+
+
+def _header_anchor(raw: list[str]) -> int | None:
+    """Index of the SUBJECT line (else TAGS or DECL line) that anchors the header fields."""
+    anchor = next((i for i, line in enumerate(raw) if SUBJECT_RE.match(line)), None)
+    if anchor is None:
+        anchor = next((i for i, line in enumerate(raw) if RAW_TAGS_RE.match(line) or DECL_RE.search(line)), None)
+    return anchor
+
+
+def _looks_like_ref_item(line: str) -> bool:
+    """True for a REF item line such as ``B. OTTAWA 263`` (short, names a cable)."""
+    return len(line.strip()) <= 80 and bool(re.search(r"\d", line))
+
+
+def _after_blank(raw: list[str], index: int) -> bool:
+    """True when the line at ``index`` follows a blank line (or starts the text)."""
+    return index == 0 or not raw[index - 1].strip()
+
+
+def _first_content(raw: list[str]) -> int:
+    """Index of the first line that is not routing, banner or blank."""
+    for index, line in enumerate(raw):
+        if line.strip() and not _is_noise(line) and not line.startswith(PARTIAL_EXTRACT):
+            return index
+    return len(raw)
+
+
+def _field_end(raw: list[str], index: int) -> int:
+    """Index just past a header field and its continuation lines."""
+    end = index + 1
+    while end < len(raw) and raw[end].strip() and not HEADER_FIELD_RE.match(raw[end]) and not PARA_START_RE.match(raw[end]):
+        end += 1
+    return end
+
+
+def _is_noise(line: str) -> bool:
+    """True for transmission lines that are never content."""
+    return bool(
+        PAGE_MARKER_RE.match(line)
+        or OLD_PAGE_RE.match(line)
+        or SPACED_BANNER_RE.match(line)
+        or BANNER_RE.match(line)
+        or SIPDIS_RE.match(line)
+    )
+
+
+def _is_q_duplicate(line: str, previous: str) -> bool:
+    """True for a line resent with a leading ``Q`` right after the original."""
+    stripped = line.strip()
+    return len(stripped) > 10 and stripped[0] == "Q" and stripped[1:].strip() == previous.strip()
+
+
+def _clean_body(lines: list[str]) -> list[str]:
+    """Drop noise lines, Q duplicates and header blocks repeated after a banner."""
+    kept: list[str] = []
+    previous = ""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _is_noise(line):
+            if SPACED_BANNER_RE.match(line) or "SECTION" in line:
+                index = _skip_repeated_header(lines, index + 1)
+                continue
+            index += 1
+            continue
+        if (line.strip() and _is_q_duplicate(line, previous)) or DIVIDER_RE.match(line):
+            index += 1
+            continue
+        if line.strip():
+            previous = line
+        kept.append(line)
+        index += 1
+    return kept
+
+
+def _skip_repeated_header(lines: list[str], index: int) -> int:
+    """Skip the header block a section break repeats (SIPDIS, E.O., TAGS, SUBJECT...)."""
+    probe = index
+    while probe < len(lines) and not lines[probe].strip():
+        probe += 1
+    if probe >= len(lines) or not HEADER_FIELD_RE.match(lines[probe]):
+        return index
+    while probe < len(lines):
+        if not lines[probe].strip():
+            probe += 1
+        elif HEADER_FIELD_RE.match(lines[probe]):
+            probe = _field_end(lines, probe)
+        else:
+            break
+    return probe
+
+
+def _paragraphs(body: list[str]) -> list[Paragraph]:
+    """Split the cleaned body into numbered paragraphs (sub-paragraphs stay with their parent)."""
+    paragraphs: list[Paragraph] = []
+    number: int | None = None
+    marking: str | None = None
+    buffer: list[str] = []
+    last_number = 0
+    lines = _clean_body(body)
+    for index, line in enumerate(lines):
+        match = PARA_START_RE.match(line)
+        if match and _starts_paragraph(match, last_number, lines, index):
+            _flush(paragraphs, number, marking, buffer)
+            number = int(match.group("number"))
+            last_number = number
+            marking = _normalise_marking(match.group("marking"))
+            buffer = [match.group("rest")] if marking is not None or match.group("marking") is None else [match.group("marking") + " " + match.group("rest")]
+            continue
+        if number is not None and _is_signature_start(lines, index):
+            _flush(paragraphs, number, marking, buffer)
+            number, marking, buffer = None, None, []
+        buffer.append(line)
+    _flush(paragraphs, number, marking, buffer)
+    return paragraphs
+
+
+def _starts_paragraph(match: re.Match, last_number: int, lines: list[str], index: int) -> bool:
+    """Decide whether a line beginning ``N.`` opens paragraph N or is wrapped text."""
+    number = int(match.group("number"))
+    if number == 0 or number > last_number + 10:
+        return False
+    if match.group("pilcrow") or match.group("marking"):
+        return True
+    return _after_blank(lines, index) and number > last_number
+
+
+def _is_signature_start(lines: list[str], index: int) -> bool:
+    """True for the last short block of the body after a blank line: the signature."""
+    if not _after_blank(lines, index) or not lines[index].strip():
+        return False
+    rest = [line for line in lines[index:] if line.strip()]
+    return len(rest) <= 2 and all(len(line.strip()) <= 40 and line.strip().upper() == line.strip() for line in rest)
+
+
+def _flush(paragraphs: list[Paragraph], number: int | None, marking: str | None, buffer: list[str]) -> None:
+    """Close the paragraph being read, if it has any text."""
+    text = _join_lines(buffer)
+    if text and not REDACTED_DIVIDER_RE.match(text):
+        paragraphs.append(Paragraph(number, marking, text))
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Unwrap lines into one string: hyphenated line ends joined, apostrophes restored."""
+    pieces: list[str] = []
+    for line in lines:
+        stripped = _clean(line)
+        if not stripped:
+            continue
+        if pieces and pieces[-1].endswith("-") and len(pieces[-1]) > 1 and pieces[-1][-2].isalpha() and stripped[0].isalpha():
+            pieces[-1] = pieces[-1] + stripped
+        else:
+            pieces.append(stripped)
+    return COMMA_APOSTROPHE_RE.sub("'", " ".join(pieces))
+
+
+def _normalise_marking(raw: str | None) -> str | None:
+    """Normalise a paragraph marking: ``(S/NF)`` -> ``S//NF``; None if it is not one."""
+    if not raw:
+        return None
+    parts = [part.strip().upper() for part in re.split(r"[/\-]+", raw.strip("() \t")) if part.strip()]
+    if not parts or parts[0] not in MARKING_LEVELS:
+        return None
+    caveats = [CAVEAT_ABBREVIATIONS.get(part, part) for part in parts[1:]]
+    return "//".join([parts[0], *caveats])
+
+
+def _subject(lines: list[str]) -> str:
+    """The full subject: the SUBJECT line and its continuation, cut before REF or Classified By."""
+    for index, line in enumerate(lines):
+        match = SUBJECT_RE.match(line)
+        if not match:
+            continue
+        parts = [match.group("rest")]
+        for follow in lines[index + 1:]:
+            if not follow.strip() or HEADER_FIELD_RE.match(follow) or PARA_START_RE.match(follow) or _is_noise(follow):
+                break
+            parts.append(follow)
+        subject = _join_lines(parts)
+        subject = SUBJECT_CUT_RE.sub("", subject)
+        return LEADING_MARKING_RE.sub("", subject).strip()
+    return ""
+
+
+def _raw_tags(raw: list[str]) -> tuple[str, ...]:
+    """Tags from the raw ``TAGS:`` line, for cables whose header list is empty."""
+    for line in raw:
+        match = RAW_TAGS_RE.match(line)
+        if match:
+            return tuple(tag.upper() for tag in _split_tags(match.group("rest")))
+    return ()
+
+
+def _ref_text(preamble: list[str]) -> str:
+    """The REF block of the header: the REF line and the item lines that follow it."""
+    for index, line in enumerate(preamble):
+        inline = re.search(r"\bREF(?:S|TEL|TELS)?\s*:\s*(.*)$", line) if SUBJECT_RE.match(line) else None
+        match = REF_START_RE.match(line) if not inline else None
+        if not (match or inline):
+            continue
+        parts = [(match or inline).group("rest") if match else inline.group(1)]
+        for follow in preamble[index + 1:]:
+            if not follow.strip() or _is_noise(follow):
+                continue
+            if CLASSIFIED_BY_RE.search(follow) or PARA_START_RE.match(follow) or (HEADER_FIELD_RE.match(follow) and not REF_START_RE.match(follow)):
+                break
+            if not REF_ITEM_LINE_RE.match(follow) and not parts[-1].rstrip().endswith((",", ";", "AND")):
+                break
+            parts.append(follow)
+        text = _clean(" ".join(parts))
+        return CLASSIFIED_BY_RE.sub("", text).strip()
+    return ""
+
+
+def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
+    """Who classified the cable and under which E.O. reasons (``1.4(b)``...)."""
+    for index, line in enumerate(raw):
+        match = CLASSIFIED_BY_RE.search(line)
+        if not match:
+            continue
+        repeated = CLASSIFIED_BY_RE.match(match.group("rest"))
+        parts = [(repeated or match).group("rest")]
+        for follow in raw[index + 1: index + 3]:
+            if not follow.strip() or PARA_START_RE.match(follow) or _is_noise(follow):
+                break
+            parts.append(follow)
+        text = _clean(" ".join(parts))
+        split = REASONS_SPLIT_RE.split(text, maxsplit=1)
+        if len(split) == 1:
+            section = SECTION_RE.search(text)
+            name, reasons_text = (text[: section.start()], text[section.start():]) if section else (text, "")
+        else:
+            name, reasons_text = split
+        name = name.strip(" ,.;:-")
+        return (name or None), _reasons(reasons_text)
+    return None, ()
+
+
+def _reasons(text: str) -> tuple[str, ...]:
+    """Normalise E.O. reasons: ``1.4 (b) and (d)`` -> ``("1.4(b)", "1.4(d)")``."""
+    section = SECTION_RE.search(text)
+    if not section:
+        return ()
+    rest = text[section.end():]
+    end = re.search(r"\)\s*[.;]|\.\s|$", rest)
+    letters: list[str] = []
+    for letter in REASON_LETTER_RE.findall(rest[: end.end()] if end else rest):
+        reason = f"1.{section.group(1)}({letter.lower()})"
+        if reason not in letters:
+            letters.append(reason)
+    return tuple(letters)
+
+
+def _declassify_on(lines: list[str]) -> date | str | None:
+    """The DECL: value: a date where it is one, else the text as written."""
+    for line in lines:
+        if not re.search(r"E\.?\s?O\.?|DECL", line):
+            continue
+        match = DECL_RE.search(line)
+        if match:
+            value = _clean(match.group("rest"))
+            value = re.split(r"\s+TAGS\b", value)[0].strip(" .,;")
+            return _parse_date(value) or value or None
+    return None
+
+
+def _parse_date(text: str) -> date | None:
+    """Parse the date formats DECL lines use; None when it is not a date."""
+    token = text.split(" ")[0] if text else ""
+    for pattern in ("%m/%d/%Y", "%Y/%m/%d", "%Y-%m-%d", "%m/%d/%y", "%m-%d-%Y", "%d %B %Y", "%B %d, %Y"):
+        try:
+            candidate = token if " " not in pattern else text
+            return datetime.strptime(candidate, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _summary(paragraphs: list[Paragraph]) -> str | None:
+    """The text from ``SUMMARY:`` to ``END SUMMARY``, where the cable has one."""
+    for position, paragraph in enumerate(paragraphs):
+        match = SUMMARY_RE.search(paragraph.text)
+        if not match or re.search(r"\bEND\s+SUMMARY\b", paragraph.text[: match.start()], re.IGNORECASE):
+            continue
+        text = match.group("text")
+        if not re.search(r"\bEND\s+(?:OF\s+)?SUMMARY\b", paragraph.text[match.start():], re.IGNORECASE):
+            text = _summary_across(paragraphs[position:], text)
+        return _clean(text) or None
+    return None
+
+
+def _summary_across(paragraphs: list[Paragraph], first: str) -> str:
+    """Extend a summary over following paragraphs when END SUMMARY comes later."""
+    parts = [first]
+    for paragraph in paragraphs[1:4]:
+        end = re.search(r"\(?\bEND\s+(?:OF\s+)?SUMMARY\b", paragraph.text, re.IGNORECASE)
+        if end:
+            parts.append(paragraph.text[: end.start()])
+            return " ".join(parts)
+    return first

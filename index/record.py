@@ -1,0 +1,58 @@
+"""The cable record: what the reader makes of one cable file.
+
+Everything downstream (the index, facets, snippets, ``cables show``) works on
+these frozen dataclasses, never on raw text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One numbered paragraph (or unnumbered text block) of a cable body.
+
+    ``number`` is None for unnumbered text such as a signature line;
+    ``marking`` is the paragraph's own classification, normalised
+    (``C``, ``SBU``, ``S//NF``), or None where the paragraph has none.
+    """
+
+    number: int | None
+    marking: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One item of a cable's REF block.
+
+    ``text`` is the item as written (``A. OTTAWA 134``); ``id`` is the
+    canonical reference id it names (``09OTTAWA134``), or None where the item
+    is not a cable (an email, a manual, a date-time group).
+    """
+
+    text: str
+    id: str | None
+
+
+@dataclass(frozen=True)
+class Cable:
+    """A parsed cable: header fields, raw-text fields and paragraphs."""
+
+    id: str
+    created: datetime
+    classification: str
+    level: str
+    caveats: tuple[str, ...]
+    origin: str
+    title: str
+    tags: tuple[str, ...]
+    subject: str
+    references: tuple[Reference, ...]
+    classified_by: str | None
+    reasons: tuple[str, ...]
+    declassify_on: date | str | None
+    summary: str | None
+    paragraphs: tuple[Paragraph, ...]

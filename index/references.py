@@ -1,0 +1,66 @@
+"""Turn a cable's REF block into references, canonicalised to reference ids.
+
+``REF: A. OTTAWA 134 B. 08 STATE 12345`` in a 2009 cable names ``09OTTAWA134``
+and ``08STATE12345``.  Items that are not cables (emails, memos, date-time
+groups) are kept as text with no id, so nothing the author wrote is lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.record import Reference
+
+PAGE_MARKER_RE = re.compile(r"\b[A-Z][A-Z ]*\s\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\b")
+ITEM_MARKER_RE = re.compile(
+    r"(?:(?<=^)|(?<=[\s,;]))¶?(?:REF\s+)?"
+    r"(?:\([A-Z]\)|[A-Z]\)|[A-Z]\.(?=\s|[A-Z]{2}|\()|[A-Z]:)"
+    r"(?:\s*(?:\([A-Z]\)|[A-Z]\)))?"
+)
+CABLE_RE = re.compile(
+    r"^(?:(?P<prefix_year>\d{4}|\d{2})\s*)?"
+    r"(?P<origin>[A-Z][A-Z']*(?:\s[A-Z][A-Z']*){0,3})\s*"
+    r"(?P<number>\d{1,8})"
+    r"(?:\s*[-/]\s*(?P<suffix_year>\d{2}))?"
+    r"(?=$|[\s,;.(])"
+)
+ORIGIN_ALIASES = {"SECSTATE": "STATE", "SECSTATE WASHDC": "STATE", "STATE WASHDC": "STATE"}
+NOT_ORIGINS = {"EMAIL", "MAIL", "MEMO", "TELCON", "FAX", "LETTER", "PARA", "PARAS", "PARAGRAPH", "SEPTEL", "REFTEL", "NOTE", "DATED", "PAGE", "SECTION", "NUMBER"}
+NOT_FIRST_WORDS = {"AND", "OF", "TO", "FROM", "IN", "ON", "AT", "NO", "FOR", "BY", "THE"}
+
+
+def parse_references(text: str, year: int) -> list[Reference]:
+    """Split a REF block into items and name the cable each refers to."""
+    text = PAGE_MARKER_RE.sub(" ", text.upper()).strip()
+    if not text:
+        return []
+    references = []
+    for item in _items(text):
+        references.append(Reference(item, canonical_id(item, year)))
+    return references
+
+
+def _items(text: str) -> list[str]:
+    """The items of a REF block, split on their letter markers and semicolons."""
+    pieces = []
+    for chunk in re.split(r";", text):
+        pieces.extend(ITEM_MARKER_RE.split(chunk))
+    items = []
+    for piece in pieces:
+        item = re.sub(r"\s+", " ", piece).strip(" ,.;:-")
+        if item:
+            items.append(item)
+    return items
+
+
+def canonical_id(item: str, year: int) -> str | None:
+    """The reference id an item names (``OTTAWA 134`` -> ``09OTTAWA134``), or None."""
+    match = CABLE_RE.match(item.strip().upper())
+    if not match:
+        return None
+    origin = ORIGIN_ALIASES.get(match.group("origin"), match.group("origin"))
+    words = origin.split()
+    if set(words) & NOT_ORIGINS or (words[0] in NOT_FIRST_WORDS and len(words) == 1) or len(origin.replace(" ", "")) < 3:
+        return None
+    two_digit = match.group("prefix_year") or match.group("suffix_year") or f"{year % 100:02d}"
+    return f"{two_digit[-2:]}{origin.replace(' ', '').replace(chr(39), '')}{int(match.group('number'))}"
