@@ -1,0 +1,90 @@
+"""Text analysis shared by indexing and querying: tokens, stop words, stems.
+
+Both sides call :func:`analyse`, so a query word is always reduced exactly as
+the indexed text was.  Tokens are found with one regular expression (the same
+thing nltk's ``RegexpTokenizer`` does, see ``tests/test_analysis.py``); stems
+come from nltk's Snowball English stemmer, which needs no downloaded data.
+
+Importing nltk costs over a second here, so the stemmer is loaded only when a
+word is not already in a stem table: the indexer records every word it
+stemmed (see :class:`StemTable`), and a query for an indexed word never pays
+for the import.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from typing import Callable, Iterator
+
+TOKEN_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+REDACTION_RE = re.compile(r"X{4,}")
+APOSTROPHE_TAIL_RE = re.compile(r"['’](?:s|t|re|ve|ll|d|m)$")
+
+
+def _load_stop_words() -> frozenset[str]:
+    """The project's own stop list (``index/data/stopwords.txt``)."""
+    text = resources.files("index").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(word.strip() for word in text.split() if word.strip() and not word.startswith("#"))
+
+
+STOP_WORDS = _load_stop_words()
+
+
+class SnowballStem:
+    """A picklable, memoising wrapper of nltk's Snowball English stemmer."""
+
+    def __init__(self) -> None:
+        self.memo: dict[str, str] = {}
+        self.fresh: dict[str, str] = {}
+        self._stem: Callable[[str], str] | None = None
+
+    def __call__(self, word: str) -> str:
+        """The stem of ``word`` (already lower-cased)."""
+        stem = self.memo.get(word)
+        if stem is None:
+            if self._stem is None:
+                from nltk.stem.snowball import SnowballStemmer
+
+                self._stem = SnowballStemmer("english", ignore_stopwords=False).stem
+            stem = self.memo[word] = self.fresh[word] = self._stem(word)
+        return stem
+
+    def take_fresh(self) -> dict[str, str]:
+        """The words stemmed since the last call (for the index's stem table)."""
+        fresh, self.fresh = self.fresh, {}
+        return fresh
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+
+
+def normalise(token: str) -> str:
+    """Lower-case a token, straighten its apostrophe and drop a possessive tail."""
+    word = token.lower().replace("’", "'")
+    return APOSTROPHE_TAIL_RE.sub("", word)
+
+
+def words(text: str) -> Iterator[tuple[str, int, int]]:
+    """The normalised, non-stop words of ``text`` with their character spans.
+
+    Redaction runs (``XXXXXX``), glued to a word or not, are not words.
+    """
+    for match in TOKEN_RE.finditer(text):
+        token = match.group()
+        if REDACTION_RE.search(token):
+            token = REDACTION_RE.sub("", token)
+            if not token:
+                continue
+        word = normalise(token)
+        if word and word not in STOP_WORDS and len(word) < 64:
+            yield word, match.start(), match.end()
+
+
+def analyse(text: str, stem: Callable[[str], str]) -> list[str]:
+    """The stems of ``text``'s words, in order: what the index holds for it."""
+    return [stem(word) for word, _, _ in words(text)]

@@ -1,0 +1,127 @@
+"""The cable record store: one row per cable in SQLite, beside the whoosh index.
+
+Results and ``cables show`` read whole records from here by id or ordinal;
+the REF graph is a table of (cable, cited id) pairs.  SQLite comes with
+Python, opens in microseconds and reads one row without loading the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator
+
+from index.record import Cable
+
+RECORDS_FILE = "cables.sqlite"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cables (
+    ord INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    subject_length INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refs (
+    ord INTEGER NOT NULL,
+    ref TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS refs_by_ref ON refs (ref);
+CREATE INDEX IF NOT EXISTS refs_by_ord ON refs (ord);
+"""
+
+
+def record_json(cable: Cable) -> dict:
+    """A cable as the JSON shape of ``cables show --format json``."""
+    declassify = cable.declassify_on
+    return {
+        "id": cable.id,
+        "created": cable.created.isoformat(timespec="seconds"),
+        "classification": cable.classification,
+        "origin": cable.origin,
+        "title": cable.title,
+        "subject": cable.subject,
+        "tags": list(cable.tags),
+        "references": [{"text": ref.text, "id": ref.id} for ref in cable.references],
+        "classified_by": cable.classified_by,
+        "reasons": list(cable.reasons),
+        "declassify_on": declassify.isoformat() if isinstance(declassify, date) else declassify,
+        "summary": cable.summary,
+        "paragraphs": [{"number": p.number, "marking": p.marking, "text": p.text} for p in cable.paragraphs],
+    }
+
+
+def created_of(record: dict) -> datetime:
+    """The creation time of a stored record."""
+    return datetime.fromisoformat(record["created"])
+
+
+class RecordStore:
+    """Read and write cable records in one generation's SQLite file."""
+
+    def __init__(self, path: Path, *, writable: bool = False) -> None:
+        if writable:
+            self._db = sqlite3.connect(path)
+            self._db.executescript(SCHEMA)
+        else:
+            self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+
+    def close(self) -> None:
+        """Commit pending writes and close."""
+        self._db.commit()
+        self._db.close()
+
+    def put(self, ordinal: int, record: dict, path: str, digest: str, subject_length: int) -> None:
+        """Insert or replace the record with this ordinal, and its references."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO cables (ord, id, path, digest, subject_length, record) VALUES (?, ?, ?, ?, ?, ?)",
+            (ordinal, record["id"], path, digest, subject_length, json.dumps(record, ensure_ascii=False)),
+        )
+        self._db.execute("DELETE FROM refs WHERE ord = ?", (ordinal,))
+        self._db.executemany(
+            "INSERT INTO refs (ord, ref) VALUES (?, ?)",
+            [(ordinal, ref["id"]) for ref in record["references"] if ref["id"]],
+        )
+
+    def delete(self, ordinal: int) -> None:
+        """Remove a cable and its references."""
+        self._db.execute("DELETE FROM cables WHERE ord = ?", (ordinal,))
+        self._db.execute("DELETE FROM refs WHERE ord = ?", (ordinal,))
+
+    def ordinal(self, cable_id: str) -> int | None:
+        """The ordinal of the cable with this id (case-insensitive), or None."""
+        row = self._db.execute("SELECT ord FROM cables WHERE id = ? COLLATE NOCASE", (cable_id,)).fetchone()
+        return row[0] if row else None
+
+    def record(self, ordinal: int) -> dict:
+        """The stored record of a cable."""
+        row = self._db.execute("SELECT record FROM cables WHERE ord = ?", (ordinal,)).fetchone()
+        if row is None:
+            raise KeyError(ordinal)
+        return json.loads(row[0])
+
+    def records(self) -> Iterator[tuple[int, dict, int]]:
+        """Every (ordinal, record, subject length in stems), in ordinal order."""
+        for ordinal, text, subject_length in self._db.execute("SELECT ord, record, subject_length FROM cables ORDER BY ord"):
+            yield ordinal, json.loads(text), subject_length
+
+    def sources(self) -> dict[str, tuple[int, str, str]]:
+        """Cable id -> (ordinal, source path, content digest), for updates."""
+        return {cid: (o, p, d) for o, cid, p, d in self._db.execute("SELECT ord, id, path, digest FROM cables")}
+
+    def citing(self, cable_id: str) -> list[int]:
+        """Ordinals of cables whose REF block cites ``cable_id``."""
+        rows = self._db.execute("SELECT DISTINCT ord FROM refs WHERE ref = ? COLLATE NOCASE ORDER BY ord", (cable_id.upper(),))
+        return [row[0] for row in rows]
+
+    def count(self) -> int:
+        """How many cables the store holds."""
+        return self._db.execute("SELECT COUNT(*) FROM cables").fetchone()[0]
+
+    def max_ordinal(self) -> int:
+        """The largest ordinal in use, or -1 when empty."""
+        return self._db.execute("SELECT COALESCE(MAX(ord), -1) FROM cables").fetchone()[0]

@@ -1,0 +1,33 @@
+"""The whoosh schema: one document per paragraph.
+
+Text fields hold stems already made by :mod:`index.analysis` (space
+separated), so whoosh only records terms and positions; the analysis itself
+runs once, in the build workers, and the same function analyses queries.
+
+Paragraph text itself is stored once, in the record store, not in whoosh.
+A cable's subject is indexed once, on its first paragraph document, so that it
+counts once per cable.  The cable-level values every paragraph carries (tags,
+origin, classification, date) reach each paragraph through the document ->
+cable array of :mod:`index.columns` rather than as whoosh postings: repeating
+them on every paragraph added a posting per paragraph per field to the build
+and is exactly the path whoosh's slow faceting would have used.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
+
+SCHEMA_VERSION = 1
+
+
+def paragraph_schema() -> fields.Schema:
+    """Fields of a paragraph document."""
+    stems = SpaceSeparatedTokenizer()
+    return fields.Schema(
+        cable=fields.ID(stored=True, analyzer=IDTokenizer()),
+        number=fields.STORED(),
+        marking=fields.STORED(),
+        body=fields.TEXT(analyzer=stems, phrase=True),
+        subject=fields.TEXT(analyzer=stems, phrase=True),
+    )

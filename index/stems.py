@@ -1,0 +1,79 @@
+"""The stem table: every word the indexer stemmed, stored in the index.
+
+Queries look their words up here so that a search process need not import
+nltk (over a second at start-up) for words the index has seen.  The table is
+a sorted text file searched by bisection through a memory map, so opening it
+costs nothing whatever its size.
+"""
+
+from __future__ import annotations
+
+import mmap
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+TABLE_FILE = "stems.tsv"
+OFFSETS_FILE = "stems.offsets.npy"
+
+
+def write_stem_table(folder: Path, stems: dict[str, str]) -> None:
+    """Write ``word -> stem`` as the sorted table and its line offsets."""
+    offsets = []
+    position = 0
+    with open(folder / TABLE_FILE, "wb") as handle:
+        for word in sorted(stems):
+            line = f"{word}\t{stems[word]}\n".encode("utf-8")
+            offsets.append(position)
+            handle.write(line)
+            position += len(line)
+    np.save(folder / OFFSETS_FILE, np.asarray(offsets, dtype=np.int64))
+
+
+def read_stem_table(folder: Path) -> dict[str, str]:
+    """The whole table as a dict (an update extends it)."""
+    table: dict[str, str] = {}
+    with open(folder / TABLE_FILE, encoding="utf-8") as handle:
+        for line in handle:
+            word, _, stem = line.rstrip("\n").partition("\t")
+            table[word] = stem
+    return table
+
+
+class StemTable:
+    """Stems from the index's table, falling back to a stemmer for new words."""
+
+    def __init__(self, folder: Path, fallback: Callable[[str], str]) -> None:
+        self._fallback = fallback
+        self._offsets = np.load(folder / OFFSETS_FILE, mmap_mode="r")
+        size = (folder / TABLE_FILE).stat().st_size
+        self._data: mmap.mmap | bytes = b""
+        if size:
+            with open(folder / TABLE_FILE, "rb") as handle:
+                self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def _line(self, index: int) -> tuple[bytes, bytes]:
+        start = int(self._offsets[index])
+        end = self._data.find(b"\n", start)
+        word, _, stem = self._data[start:end].partition(b"\t")
+        return word, stem
+
+    def lookup(self, word: str) -> str | None:
+        """The stored stem of ``word``, or None if the indexer never saw it."""
+        key = word.encode("utf-8")
+        low, high = 0, len(self._offsets)
+        while low < high:
+            middle = (low + high) // 2
+            found, stem = self._line(middle)
+            if found < key:
+                low = middle + 1
+            elif found > key:
+                high = middle
+            else:
+                return stem.decode("utf-8")
+        return None
+
+    def __call__(self, word: str) -> str:
+        stem = self.lookup(word)
+        return stem if stem is not None else self._fallback(word)

@@ -1,0 +1,380 @@
+"""The ``cables`` command: a thin click layer over :mod:`index.build` and :mod:`search.engine`.
+
+Exit codes for every command: 0 success (zero hits included), 1 runtime
+failure (no index, unreadable index, unknown id), 2 usage error (bad option,
+bad query).  Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import click
+
+from index.store import IndexUnavailable, default_location
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+FORMATS = click.Choice(["text", "json"])
+
+
+def _version() -> str:
+    try:
+        return metadata.version("cables")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def bundled_seeds() -> Path:
+    """``./seeds`` when run from a folder that has one, else the repository's bundled corpus."""
+    local = Path("seeds")
+    if local.is_dir():
+        return local
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+class Failure(click.ClickException):
+    """A runtime failure: one line, exit 1."""
+
+    exit_code = EXIT_FAILURE
+
+    def show(self, file=None) -> None:
+        click.echo(f"cables: error: {self.format_message()}", err=True)
+
+
+class Usage(Failure):
+    """A usage error found after option parsing (a bad query): exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def friendly(command):
+    """Turn the library's exceptions into one-line errors with the right exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from index.build import NothingIndexed
+        from search.query import QuerySyntaxError
+
+        try:
+            return command(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except QuerySyntaxError as error:
+            raise Usage(f"bad query: {error}") from None
+        except (IndexUnavailable, NothingIndexed) as error:
+            raise Failure(str(error)) from None
+        except KeyboardInterrupt:
+            raise Failure("interrupted") from None
+        except OSError as error:
+            raise Failure(f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")) from None
+        except Exception as error:
+            raise Failure(f"unexpected {type(error).__name__}: {error}") from None
+
+    return wrapper
+
+
+def index_option(command):
+    """``--index DIR`` (else $CABLES_INDEX, else the default location)."""
+    return click.option(
+        "--index",
+        "index_path",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Index folder (default: $CABLES_INDEX, else ~/.local/share/cables/index).",
+    )(command)
+
+
+def _location(index_path: Path | None) -> Path:
+    return index_path if index_path is not None else default_location()
+
+
+def open_engine(index_path: Path | None, build_if_missing: bool = False):
+    """Open the index; on first use of the default location, build it from the bundled seeds."""
+    from search.engine import Engine
+
+    location = _location(index_path)
+    if build_if_missing and not location.exists() and index_path is None and not os.environ.get("CABLES_INDEX"):
+        click.echo(f"No index yet at {location}: building it from the bundled cables in {bundled_seeds()} (once).", err=True)
+        _run_rebuild(location, [bundled_seeds()], jobs=os.cpu_count() or 1, output_format="text", quiet_summary=True)
+    return Engine(location)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), prog_name="cables")
+def main() -> None:
+    """Search US diplomatic cables: rebuild an index from cable files, then search it.
+
+    \b
+    Example:
+      cables rebuild seeds/
+      cables search "visa fraud" --origin Cairo --from 2008
+    """
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--classification", multiple=True, help="A published value (SECRET//NOFORN) or a level (SECRET). Repeatable.")
+@click.option("--origin", multiple=True, help="An origin (Embassy Ottawa) or its place (Ottawa). Repeatable.")
+@click.option("--tag", multiple=True, help="A TAGS value such as PREL or MX. Repeatable.")
+@click.option("--marking", multiple=True, help="Paragraph marking such as S, C or S//NF: only paragraphs so marked. Repeatable.")
+@click.option("--from", "date_from", metavar="DATE", help="Created on or after YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", metavar="DATE", help="Created on or before YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--explain", is_flag=True, help="Show how each score was made.")
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def search(query, classification, origin, tag, marking, date_from, date_to, sort, limit, page, explain, output_format, index_path):
+    """Search cables: ranked results with highlighted paragraphs and facets.
+
+    \b
+    Query syntax: words, "exact phrases", AND / OR / NOT, ( ), embass*,
+    subject: tag: origin: classification: id: ref: marking: fields,
+    created:[2008-01 TO 2009-06], created:>2009-03-01.
+
+    \b
+    Examples:
+      cables search "drug trafficking" --origin Ottawa
+      cables search 'tag:SNAR "money laundering"' --from 2008 --format json
+      cables search --classification SECRET --tag IC      (browse)
+    """
+    from search.engine import SearchRequest
+    from search.query import QuerySyntaxError, parse_date
+    from search.render import result_json, result_text
+
+    for option, value in (("--from", date_from), ("--to", date_to)):
+        if value:
+            try:
+                parse_date(value)
+            except QuerySyntaxError:
+                raise click.BadParameter(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=option) from None
+    engine = open_engine(index_path, build_if_missing=True)
+    request = SearchRequest(
+        query=query,
+        classification=list(classification),
+        origin=list(origin),
+        tag=list(tag),
+        marking=list(marking),
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        limit=limit,
+        page=page,
+        explain=explain,
+    )
+    result = engine.search(request)
+    if output_format == "json":
+        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=1))
+    else:
+        click.echo(result_text(result), nl=False)
+
+
+@main.command()
+@click.argument("cable_id")
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def show(cable_id, output_format, index_path):
+    """Show one cable: header fields, references and paragraphs.
+
+    \b
+    Example:
+      cables show 09OTTAWA265
+    """
+    from search.render import record_text
+
+    engine = open_engine(index_path)
+    record = engine.cable(cable_id.strip())
+    if record is None:
+        raise Failure(f"no cable {cable_id!r} in the index")
+    if output_format == "json":
+        click.echo(json.dumps(record, ensure_ascii=False, indent=1))
+        return
+    in_index = {ref["id"] for ref in record["references"] if ref["id"] and engine.records.ordinal(ref["id"]) is not None}
+    click.echo(record_text(record, in_index), nl=False)
+
+
+class Progress:
+    """Rebuild progress on stderr: cables done, rate and time left; silent when not a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.2 and done < total):
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0
+        line = f"\r  {done:,}/{total:,} files  {rate:,.0f} cables/s  ETA {int(left // 60)}:{int(left % 60):02d} "
+        click.echo(line, nl=done >= total, err=True)
+
+
+def _run_rebuild(location: Path, sources, jobs: int, output_format: str, quiet_summary: bool = False):
+    from index.build import rebuild
+
+    report = rebuild(location, list(sources), jobs=jobs, progress=Progress(sys.stderr.isatty()))
+    _print_report(report, output_format, quiet_summary)
+    return report
+
+
+def _print_report(report, output_format: str, quiet_summary: bool = False) -> None:
+    """The rebuild/update summary, as text or the JSON shape."""
+    data = {
+        "cables": report.cables,
+        "paragraphs": report.paragraphs,
+        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+        "seconds": report.seconds,
+        "index": report.index,
+    }
+    if output_format == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    out = functools.partial(click.echo, err=quiet_summary)
+    for skipped in report.skipped:
+        out(f"skipped {skipped.path}: {skipped.reason}")
+    out(
+        f"Indexed {report.cables:,} cables ({report.paragraphs:,} paragraphs) in {report.seconds:.1f} s; "
+        f"skipped {len(report.skipped)} files; index {report.index} ({report.size_bytes / 1e6:.1f} MB)"
+    )
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes that read cables.")
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def rebuild(sources, jobs, output_format, index_path):
+    """Build the index from cable files or folders (default: the bundled seeds/).
+
+    The new index replaces the old one only when it is complete; a failed or
+    killed rebuild leaves the previous index as it was.
+
+    \b
+    Example:
+      cables rebuild ~/cablegate/cables --jobs 2
+    """
+    report = _run_rebuild(_location(index_path), sources or [bundled_seeds()], jobs, output_format)
+    if report.cables == 0:
+        sys.exit(EXIT_FAILURE)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Also remove cables whose files under SOURCES are gone.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def update(sources, prune, jobs, output_format, index_path):
+    """Add new cables and replace changed ones (by id) without a full rebuild.
+
+    \b
+    Example:
+      cables update ~/new-cables --prune
+    """
+    from index.build import update as run_update
+
+    report = run_update(_location(index_path), list(sources), prune=prune, jobs=jobs, progress=Progress(sys.stderr.isatty()))
+    if output_format == "json":
+        data = {key: getattr(report, key) for key in ("cables", "added", "replaced", "removed", "unchanged", "seconds", "index")}
+        data["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped.path}: {skipped.reason}")
+    click.echo(
+        f"Updated {report.index}: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
+        f"{report.unchanged} unchanged; {report.cables:,} cables in {report.seconds:.1f} s"
+    )
+
+
+@main.command()
+@click.argument("queries", type=click.File("r", encoding="utf-8"))
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["trec", "jsonl"]), default="trec", show_default=True)
+@click.option("--run-name", default="cables", show_default=True)
+@index_option
+@friendly
+def batch(queries, limit, output_format, run_name, index_path):
+    """Run one query per line (qid<TAB>query) and write a TREC run or JSON lines.
+
+    \b
+    Example:
+      cables batch bench/topics/needs.tsv > run.trec
+    """
+    from search.engine import SearchRequest
+    from search.query import QuerySyntaxError
+    from search.render import result_json
+
+    engine = open_engine(index_path)
+    for number, line in enumerate(queries, start=1):
+        if not line.strip():
+            continue
+        qid, tab, query = line.rstrip("\n").partition("\t")
+        if not tab:
+            raise Usage(f"{queries.name}:{number}: expected 'qid<TAB>query'")
+        try:
+            result = engine.search(SearchRequest(query=query, limit=limit))
+        except QuerySyntaxError as error:
+            raise Usage(f"{queries.name}:{number}: bad query: {error}") from None
+        if output_format == "jsonl":
+            click.echo(json.dumps({"qid": qid, **result_json(result)}, ensure_ascii=False))
+            continue
+        for rank, hit in enumerate(result.hits, start=1):
+            click.echo(f"{qid} Q0 {hit.id} {rank} {hit.score:.4f} {run_name}")
+
+
+@main.command()
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def stats(output_format, index_path):
+    """Index statistics: cables, paragraphs, dates, largest facet values, size.
+
+    \b
+    Example:
+      cables stats --format json
+    """
+    from index.build import folder_size
+    from index.schema import SCHEMA_VERSION
+    from search.engine import SearchRequest
+    from search.render import facets_text, width
+
+    engine = open_engine(index_path)
+    result = engine.search(SearchRequest(limit=1, sort="oldest"))
+    newest = engine.search(SearchRequest(limit=1, sort="newest"))
+    data = {
+        "index": str(engine.location),
+        "cables": engine.cables,
+        "paragraphs": engine.documents,
+        "first": result.hits[0].created if result.hits else None,
+        "last": newest.hits[0].created if newest.hits else None,
+        "size_bytes": folder_size(engine.folder),
+        "schema_version": SCHEMA_VERSION,
+        "built": engine.marker.built,
+        "facets": {name: dict(list(counts.items())[:10]) for name, counts in result.facets.items()},
+    }
+    if output_format == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(
+        f"{data['index']}: {data['cables']:,} cables, {data['paragraphs']:,} paragraphs, "
+        f"{(data['first'] or '')[:10]} to {(data['last'] or '')[:10]}, {data['size_bytes'] / 1e6:.1f} MB, "
+        f"schema version {data['schema_version']}, built {data['built']}"
+    )
+    click.echo("\n".join(facets_text(data["facets"], width())))

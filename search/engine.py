@@ -1,0 +1,430 @@
+"""The search engine: open an index, run a query with filters, rank cables.
+
+Matching is decided per cable, scoring per paragraph: every query word must
+occur somewhere in a cable (in any paragraph, its subject or its tags), while
+the score favours cables whose words sit together in one paragraph (see
+:mod:`search.ranking`).  Filters and facets work on the cable arrays of
+:mod:`index.columns`, so facet counts are counts of cables over all matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from index.analysis import SnowballStem, analyse
+from index.build import WHOOSH_FOLDER
+from index.columns import Columns, load_columns
+from index.records import RECORDS_FILE, RecordStore
+from index.stems import StemTable
+from index.store import IndexUnavailable, Marker, current_generation, read_marker
+from search import filters
+from search.facets import count_facets
+from search.postings import PostingReader
+from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words, parse, parse_date
+from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, per_cable_max
+from search.snippets import highlight_spans, window
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_SNIPPETS = 3
+
+
+@dataclass
+class SearchRequest:
+    """What the user asked: a query, filters, sort order and page."""
+
+    query: str = ""
+    classification: list[str] = field(default_factory=list)
+    origin: list[str] = field(default_factory=list)
+    tag: list[str] = field(default_factory=list)
+    marking: list[str] = field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    limit: int = 10
+    page: int = 1
+    explain: bool = False
+
+
+@dataclass
+class Hit:
+    """One ranked cable with its best paragraphs."""
+
+    id: str
+    score: float
+    created: str
+    classification: str
+    origin: str
+    subject: str
+    tags: list[str]
+    paragraphs: list[dict]
+    explanation: dict | None = None
+
+
+@dataclass
+class SearchResult:
+    """A page of ranked cables, the total, facets and notes for the user."""
+
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    notes: list[str] = field(default_factory=list)
+    suggestions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Group:
+    """Alternative stems that satisfy one query word (several for a prefix)."""
+
+    stems: list[str]
+    fields: tuple[str, ...]
+    word: str | None = None
+    phrase_docs: dict[str, np.ndarray] | None = None
+
+
+class Engine:
+    """An open index, ready to answer searches; cheap to open."""
+
+    def __init__(self, location: Path, settings: RankingSettings = DEFAULT_SETTINGS) -> None:
+        self.location = location
+        self.folder = current_generation(location)
+        self.settings = settings
+        self.marker: Marker = read_marker(self.folder)
+        try:
+            self.ix = whoosh_index.open_dir(str(self.folder / WHOOSH_FOLDER))
+            self.searcher = self.ix.searcher()
+            self.columns: Columns = load_columns(self.folder)
+            self.records = RecordStore(self.folder / RECORDS_FILE)
+            self.stem = StemTable(self.folder, SnowballStem())
+        except IndexUnavailable:
+            raise
+        except Exception as error:
+            raise IndexUnavailable(f"index {location} is damaged ({type(error).__name__}: {error}); rebuild it with 'cables rebuild'") from None
+        self.postings = PostingReader(self.searcher)
+        valid = self.columns.doc_cable >= 0
+        self.documents = int(valid.sum())
+        self.cables = int(self.columns.cable_valid.sum())
+        self.body_average = float(self.columns.doc_body_length[valid].mean()) if self.documents else 0.0
+        self.subject_average = float(self.columns.cable_subject_length[self.columns.cable_valid].mean()) if self.cables else 0.0
+
+    def close(self) -> None:
+        """Release the index files."""
+        self.searcher.close()
+        self.ix.close()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a search; raise :class:`search.query.QuerySyntaxError` for a malformed query."""
+        tree = parse(request.query)
+        run = _Run(self, request)
+        mask = run.mask(tree) & run.filter_mask()
+        candidates = np.flatnonzero(mask)
+        scores = run.scores(candidates) if not isinstance(tree, MatchAll) else None
+        order = self._order(candidates, scores, request)
+        start = (request.page - 1) * request.limit
+        page = order[start: start + request.limit]
+        hits = [run.hit(int(c), float(scores[c]) if scores is not None else 0.0) for c in page]
+        result = SearchResult(
+            query=request.query,
+            total=len(candidates),
+            page=request.page,
+            limit=request.limit,
+            hits=hits,
+            facets=count_facets(self.columns, mask),
+            notes=run.notes,
+        )
+        if not candidates.size:
+            result.suggestions = run.suggestions()
+        return result
+
+    def _order(self, candidates: np.ndarray, scores: np.ndarray | None, request: SearchRequest) -> np.ndarray:
+        """Candidates ranked by score (ties: newest first) or by date."""
+        created = self.columns.cable_created[candidates]
+        if request.sort == "oldest":
+            return candidates[np.lexsort((candidates, created))]
+        if request.sort == "newest" or scores is None:
+            return candidates[np.lexsort((candidates, -created))]
+        needed = min(len(candidates), request.page * request.limit)
+        candidate_scores = scores[candidates]
+        if needed < len(candidates):
+            top = np.argpartition(-candidate_scores, needed - 1)[:needed]
+        else:
+            top = np.arange(len(candidates))
+        ranked = top[np.lexsort((-created[top], -candidate_scores[top]))]
+        return candidates[ranked]
+
+    def cable(self, cable_id: str) -> dict | None:
+        """The stored record of a cable, or None when the index lacks it."""
+        ordinal = self.records.ordinal(cable_id)
+        return None if ordinal is None else self.records.record(ordinal)
+
+
+class _Run:
+    """The working state of one search: matched groups, scores, notes."""
+
+    def __init__(self, engine: Engine, request: SearchRequest) -> None:
+        self.engine = engine
+        self.columns = engine.columns
+        self.request = request
+        self.size = len(engine.columns.cable_valid)
+        self.groups: list[_Group] = []
+        self.notes: list[str] = []
+        self.marked_docs = filters.marking_doc_mask(self.columns, request.marking) if request.marking else None
+        self._doc_scores: tuple[np.ndarray, np.ndarray] | None = None
+        self._parts: dict[str, np.ndarray] = {}
+
+    def filter_mask(self) -> np.ndarray:
+        """Cables passing the option filters (--classification, --origin, --tag, --from, --to, --marking)."""
+        request = self.request
+        mask = self.columns.cable_valid.copy()
+        if request.classification:
+            mask &= filters.classification_mask(self.columns, request.classification)
+        if request.origin:
+            mask &= filters.origin_mask(self.columns, request.origin)
+        if request.tag:
+            mask &= filters.tag_mask(self.columns, request.tag)
+        if request.date_from or request.date_to:
+            start = parse_date(request.date_from)[0] if request.date_from else None
+            end = parse_date(request.date_to)[1] if request.date_to else None
+            mask &= filters.date_mask(self.columns, start, end)
+        if self.marked_docs is not None:
+            mask &= filters.cables_of_docs(self.columns, np.flatnonzero(self.marked_docs))
+        return mask
+
+    def mask(self, node: Node, negated: bool = False) -> np.ndarray:
+        """The cables matching a query node."""
+        if isinstance(node, MatchAll):
+            return self.columns.cable_valid.copy()
+        if isinstance(node, And):
+            result = self.columns.cable_valid.copy()
+            for child in node.children:
+                result &= self.mask(child, negated)
+            return result
+        if isinstance(node, Or):
+            result = np.zeros(self.size, dtype=bool)
+            for child in node.children:
+                result |= self.mask(child, negated)
+            return result
+        if isinstance(node, Not):
+            return self.columns.cable_valid & ~self.mask(node.child, not negated)
+        if isinstance(node, Meta):
+            return self._meta_mask(node)
+        if isinstance(node, DateRange):
+            return filters.date_mask(self.columns, node.start, node.end)
+        groups = self._groups(node)
+        if not negated:
+            self.groups.extend(groups)
+        result = self.columns.cable_valid.copy()
+        for group in groups:
+            result &= self._group_mask(group)
+        return result
+
+    def _meta_mask(self, node: Meta) -> np.ndarray:
+        """Cables matching a ``field:value`` term."""
+        if node.field == "tag":
+            return filters.tag_mask(self.columns, [node.value])
+        if node.field == "origin":
+            return filters.origin_mask(self.columns, [node.value])
+        if node.field == "classification":
+            return filters.classification_mask(self.columns, [node.value])
+        if node.field == "marking":
+            return filters.cables_of_docs(self.columns, np.flatnonzero(filters.marking_doc_mask(self.columns, [node.value])))
+        mask = np.zeros(self.size, dtype=bool)
+        if node.field == "id":
+            ordinal = self.engine.records.ordinal(node.value)
+            if ordinal is not None:
+                mask[ordinal] = True
+        elif node.field == "ref":
+            mask[self.engine.records.citing(node.value)] = True
+        return mask & self.columns.cable_valid
+
+    def _groups(self, node: Words | Prefix) -> list[_Group]:
+        """The stem groups a text node asks for."""
+        fields = (node.field,) if node.field else ("body", "subject")
+        if isinstance(node, Prefix):
+            stems: list[str] = []
+            for name in fields:
+                expanded, capped = self.engine.postings.expand(name, node.pattern)
+                stems.extend(term for term in expanded if term not in stems)
+                if capped:
+                    self.notes.append(f"{node.pattern} matched too many words; used the first {len(expanded)}")
+            return [_Group(stems, fields)]
+        stems = analyse(node.text, self.engine.stem)
+        if not stems:
+            self.notes.append(f"ignored {node.text!r}: only common words")
+            return []
+        word = node.text.strip() if not node.field and len(stems) == 1 and not node.phrase else None
+        if node.phrase and len(stems) > 1:
+            phrase_docs = {name: self.engine.postings.phrase_docs(name, stems) for name in fields}
+            return [_Group([stem], fields, None, phrase_docs) for stem in stems]
+        return [_Group([stem], fields, word) for stem in stems]
+
+    def _group_docs(self, group: _Group, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, frequencies) of a group in one field, after phrase and marking restrictions."""
+        docs_parts, freq_parts = [], []
+        for stem in group.stems:
+            postings = self.engine.postings.postings(name, stem)
+            docs_parts.append(postings.docs)
+            freq_parts.append(postings.frequencies)
+        docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
+        frequencies = np.concatenate(freq_parts) if freq_parts else np.zeros(0, dtype=np.float32)
+        keep = self.columns.doc_cable[docs] >= 0
+        if group.phrase_docs is not None:
+            keep &= np.isin(docs, group.phrase_docs[name])
+        if self.marked_docs is not None and name == "body":
+            keep &= self.marked_docs[docs]
+        return docs[keep], frequencies[keep]
+
+    def _group_mask(self, group: _Group) -> np.ndarray:
+        """Cables in which a group occurs (any field, or a tag it names)."""
+        mask = np.zeros(self.size, dtype=bool)
+        for name in group.fields:
+            docs, _ = self._group_docs(group, name)
+            mask[self.columns.doc_cable[docs]] = True
+        if group.word:
+            mask |= filters.tag_mask(self.columns, [group.word])
+            mask |= self._meaning_mask(group.word)
+        return mask & self.columns.cable_valid
+
+    def _meaning_mask(self, word: str) -> np.ndarray:
+        """Cables carrying a tag whose meaning names ``word`` (few tags only)."""
+        from index.glossary import tags_for_word
+
+        tags = tags_for_word(word)
+        if not tags or len(tags) > 3:
+            return np.zeros(self.size, dtype=bool)
+        return filters.tag_mask(self.columns, list(tags))
+
+    def scores(self, candidates: np.ndarray) -> np.ndarray:
+        """Scores of all cables (only candidates' are meaningful); see :mod:`search.ranking`."""
+        settings = self.engine.settings
+        body_docs, body_scores, spread = [], [], np.zeros(self.size, dtype=np.float32)
+        subject = np.zeros(self.size, dtype=np.float32)
+        tags = np.zeros(self.size, dtype=np.float32)
+        for group in self.groups:
+            if "body" in group.fields:
+                docs, scores = self._body_scores(group)
+                body_docs.append(docs)
+                body_scores.append(scores)
+                spread += per_cable_max(self.columns.doc_cable[docs], scores, self.size)
+            if "subject" in group.fields:
+                subject += self._subject_scores(group)
+            if group.word:
+                tags += self._tag_scores(group.word)
+        docs = np.concatenate(body_docs) if body_docs else np.zeros(0, dtype=np.int64)
+        scores = np.concatenate(body_scores) if body_scores else np.zeros(0, dtype=np.float32)
+        unique_docs, inverse = np.unique(docs, return_inverse=True)
+        totals = np.bincount(inverse, weights=scores, minlength=len(unique_docs)).astype(np.float32)
+        self._doc_scores = (unique_docs, totals)
+        best = per_cable_max(self.columns.doc_cable[unique_docs], totals, self.size)
+        body = settings.best_weight * best + (1.0 - settings.best_weight) * spread
+        self._parts = {"best paragraph": best, "words over paragraphs": spread, "subject": subject, "tags": tags}
+        return body + settings.subject_weight * subject + tags
+
+    def _body_scores(self, group: _Group) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
+        settings = self.engine.settings
+        docs, frequencies = self._group_docs(group, "body")
+        weight = idf(len(np.unique(docs)), self.engine.documents)
+        scores = bm25(frequencies, self.columns.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
+        if len(group.stems) > 1 and len(docs):
+            order = np.lexsort((-scores, docs))
+            docs, scores = docs[order], scores[order]
+            first = np.concatenate(([True], docs[1:] != docs[:-1]))
+            docs, scores = docs[first], scores[first]
+        return docs, scores
+
+    def _subject_scores(self, group: _Group) -> np.ndarray:
+        """BM25 of a group in each cable's subject."""
+        settings = self.engine.settings
+        docs, frequencies = self._group_docs(group, "subject")
+        cables = self.columns.doc_cable[docs]
+        weight = idf(len(np.unique(cables)), self.engine.cables)
+        scores = bm25(frequencies, self.columns.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
+        return per_cable_max(cables, scores, self.size)
+
+    def _tag_scores(self, word: str) -> np.ndarray:
+        """Tag part of the score: the word is one of the cable's tags, or names one's meaning."""
+        settings = self.engine.settings
+        scores = np.zeros(self.size, dtype=np.float32)
+        for mask, weight in ((self._meaning_mask(word), settings.meaning_weight), (filters.tag_mask(self.columns, [word]), settings.tag_weight)):
+            count = int(mask.sum())
+            if count:
+                scores[mask] = weight * idf(count, self.engine.cables)
+        return scores
+
+    def hit(self, cable: int, score: float) -> Hit:
+        """A result: the cable's record fields and its best paragraphs as snippets."""
+        record = self.engine.records.record(cable)
+        paragraphs = self._best_paragraphs(cable, record)
+        explanation = self._explain(cable, paragraphs) if self.request.explain else None
+        return Hit(
+            id=record["id"],
+            score=round(score, 4),
+            created=record["created"],
+            classification=record["classification"],
+            origin=record["origin"],
+            subject=record["subject"],
+            tags=record["tags"],
+            paragraphs=paragraphs,
+            explanation=explanation,
+        )
+
+    def _best_paragraphs(self, cable: int, record: dict) -> list[dict]:
+        """Up to three best-scoring paragraphs (the first one when none scored), with highlight spans."""
+        docs = self.engine.columns.docs_of(cable)
+        texts = record["paragraphs"]
+        scored: list[tuple[float, int]] = []
+        if self._doc_scores is not None and len(self._doc_scores[0]):
+            unique_docs, totals = self._doc_scores
+            where = np.searchsorted(unique_docs, docs)
+            where = np.minimum(where, len(unique_docs) - 1)
+            found = unique_docs[where] == docs
+            scored = sorted(((float(totals[w]), i) for i, (w, f) in enumerate(zip(where, found)) if f), reverse=True)
+        chosen = [i for _, i in scored[:MAX_SNIPPETS]]
+        if not chosen:
+            allowed = range(len(docs)) if self.marked_docs is None else [i for i, d in enumerate(docs) if self.marked_docs[d]]
+            chosen = list(allowed)[:1]
+        stems = {stem for group in self.groups for stem in group.stems}
+        paragraphs = []
+        for index in chosen:
+            if index >= len(texts):
+                continue
+            paragraph = texts[index]
+            text, spans = window(paragraph["text"], highlight_spans(paragraph["text"], stems, self.engine.stem))
+            paragraphs.append({"number": paragraph["number"], "marking": paragraph["marking"], "text": text, "spans": spans})
+        return paragraphs
+
+    def _explain(self, cable: int, paragraphs: list[dict]) -> dict:
+        """How the cable's score was made: each part, its weight, and the paragraphs that scored."""
+        settings = self.engine.settings
+        parts = {name: round(float(values[cable]), 4) for name, values in self._parts.items()}
+        return {
+            "parts": parts,
+            "weights": {
+                "best paragraph": settings.best_weight,
+                "words over paragraphs": round(1.0 - settings.best_weight, 4),
+                "subject": settings.subject_weight,
+                "tags": 1.0,
+            },
+            "bm25": {"k1": settings.k1, "b": settings.b, "subject_k1": settings.subject_k1, "subject_b": settings.subject_b},
+            "paragraphs": [p["number"] for p in paragraphs],
+        }
+
+    def suggestions(self) -> dict[str, str]:
+        """Corrections for query words the index has never seen."""
+        from search.suggest import suggest
+
+        missing = {}
+        for group in self.groups:
+            if group.word and all(self.engine.postings.document_frequency(name, stem) == 0 for name in group.fields for stem in group.stems):
+                correction = suggest(self.engine, group.word)
+                if correction:
+                    missing[group.word] = correction
+        return missing
+

@@ -1,0 +1,90 @@
+"""Cable-level filters: which cables have a classification, origin, tag, date or marking.
+
+Each filter is a boolean mask over cable ordinals computed from the
+memory-mapped arrays of :mod:`index.columns`; the CLI options and the query
+language's ``field:value`` terms both use these functions, so ``--tag PREL``
+and ``tag:PREL`` always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+import numpy as np
+
+from index.columns import Columns
+
+
+def _codes(vocabulary: list[str], wanted: list[str], match) -> np.ndarray:
+    """Codes of the vocabulary values that ``match`` any wanted value."""
+    return np.asarray([code for code, value in enumerate(vocabulary) if any(match(value, want) for want in wanted)], dtype=np.int64)
+
+
+def _same(value: str, want: str) -> bool:
+    return value.casefold() == want.strip().casefold()
+
+
+def classification_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+    """Cables whose published classification or level is one of ``wanted``.
+
+    ``SECRET`` matches SECRET and SECRET//NOFORN; ``SECRET//NOFORN`` only itself.
+    """
+    def match(value: str, want: str) -> bool:
+        return _same(value, want) or ("//" not in want and _same(value.split("//")[0], want))
+
+    codes = _codes(columns.vocabulary["classification"], wanted, match)
+    return columns.cable_valid & np.isin(columns.cable_classification, codes)
+
+
+def origin_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+    """Cables from an origin named exactly, or by its place (``Ottawa`` for Embassy Ottawa)."""
+    def match(value: str, want: str) -> bool:
+        if _same(value, want):
+            return True
+        words = re.escape(want.strip().casefold()).replace(r"\ ", r"\s+")
+        return bool(re.search(rf"(?:^|\s){words}$", value.casefold())) if words else False
+
+    codes = _codes(columns.vocabulary["origin"], wanted, match)
+    return columns.cable_valid & np.isin(columns.cable_origin, codes)
+
+
+def tag_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+    """Cables carrying any of the tags (case-insensitive)."""
+    codes = _codes(columns.vocabulary["tag"], wanted, _same)
+    mask = np.zeros(len(columns.cable_valid), dtype=bool)
+    if len(codes):
+        mask[columns.cable_tag_owner[np.isin(columns.cable_tags, codes)]] = True
+    return mask & columns.cable_valid
+
+
+def date_mask(columns: Columns, start: date | None, end: date | None) -> np.ndarray:
+    """Cables created on or after ``start`` and before ``end``."""
+    mask = columns.cable_valid.copy()
+    if start is not None:
+        mask &= columns.cable_created >= _epoch(start)
+    if end is not None:
+        mask &= columns.cable_created < _epoch(end)
+    return mask
+
+
+def marking_doc_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+    """Paragraph documents whose own marking is one of ``wanted`` (``S`` also matches ``S//NF``)."""
+    def match(value: str, want: str) -> bool:
+        want = want.strip().strip("()").upper().replace("/NF", "//NF").replace("////", "//")
+        return value == want or ("//" not in want and value.split("//")[0] == want)
+
+    codes = _codes(columns.vocabulary["marking"], wanted, match)
+    return np.isin(columns.doc_marking, codes) & (columns.doc_cable >= 0)
+
+
+def cables_of_docs(columns: Columns, docs: np.ndarray) -> np.ndarray:
+    """Boolean mask of the cables that own any of ``docs``."""
+    mask = np.zeros(len(columns.cable_valid), dtype=bool)
+    owners = columns.doc_cable[docs]
+    mask[owners[owners >= 0]] = True
+    return mask
+
+
+def _epoch(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())

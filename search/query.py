@@ -1,0 +1,317 @@
+"""The query language: parse a query string into a small tree.
+
+    words            stemmed like the index; adjacent words must all occur
+    "exact phrase"   the words in this order, in one paragraph
+    a AND b, a OR b, NOT a, -a, ( ... )
+    embass*          prefix (a capped number of expansions)
+    field:value      subject, tag, origin, classification, id, ref, marking
+    created:[2008-01 TO 2009-06], created:>2009-03-01, created:<=2010
+
+A syntax error raises :class:`QuerySyntaxError` naming the column and what is
+wrong; the CLI prints it on one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+TEXT_FIELDS = ("subject", "body")
+META_FIELDS = ("tag", "origin", "classification", "id", "ref", "marking")
+DATE_FIELDS = ("created",)
+FIELDS = TEXT_FIELDS + META_FIELDS + DATE_FIELDS
+FIELD_ALIASES = {"tags": "tag", "subj": "subject", "text": "body", "class": "classification", "date": "created", "cites": "ref"}
+MAX_QUERY_LENGTH = 10_000
+
+TOKEN_RE = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<lparen>\()
+      | (?P<rparen>\))
+      | (?P<phrase>"[^"]*"?)
+      | (?P<word>[^\s()"]+)""",
+    re.VERBOSE,
+)
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+class QuerySyntaxError(ValueError):
+    """A query that cannot be parsed; ``column`` is 1-based."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(f"column {column}: {message}")
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Words:
+    """Free text (one word or a phrase) searched in ``field`` (None: body and subject)."""
+
+    text: str
+    field: str | None = None
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """Words starting with ``prefix`` (``embass*``) or matching a ``*``/``?`` pattern."""
+
+    pattern: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Meta:
+    """An exact metadata value: ``tag:PREL``, ``origin:Ottawa``, ``ref:09OTTAWA134``."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Cables created in ``[start, end)`` (either side may be open)."""
+
+    start: date | None
+    end: date | None
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    child: object
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    """The empty query: every cable (filters narrow it)."""
+
+
+Node = Words | Prefix | Meta | DateRange | And | Or | Not | MatchAll
+
+
+@dataclass
+class _Token:
+    kind: str
+    text: str
+    column: int
+
+
+def parse(text: str) -> Node:
+    """Parse a query string into a tree; raise :class:`QuerySyntaxError` when it is malformed."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QuerySyntaxError(f"query is {len(text):,} characters; the limit is {MAX_QUERY_LENGTH:,}", MAX_QUERY_LENGTH)
+    bad = next((i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in "\t\n\r"), None)
+    if bad is not None:
+        raise QuerySyntaxError(f"control character U+{ord(text[bad]):04X} is not allowed", bad + 1)
+    tokens = _tokens(text)
+    if not tokens:
+        return MatchAll()
+    parser = _Parser(tokens)
+    node = parser.expression()
+    if parser.peek() is not None:
+        token = parser.peek()
+        message = "unbalanced ')': no '(' opens it" if token.kind == "rparen" else f"unexpected {token.text!r}"
+        raise QuerySyntaxError(message, token.column)
+    return node
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Split the query into parentheses, phrases and words (with their columns)."""
+    tokens = []
+    for match in TOKEN_RE.finditer(text):
+        kind = match.lastgroup
+        if kind == "space":
+            continue
+        value = match.group()
+        if kind == "phrase" and (len(value) < 2 or not value.endswith('"')):
+            raise QuerySyntaxError('unbalanced \'"\': the phrase is never closed', match.start() + 1)
+        tokens.append(_Token(kind, value, match.start() + 1))
+    return _join_field_values(tokens)
+
+
+def _join_field_values(tokens: list[_Token]) -> list[_Token]:
+    """Glue ``field:"a phrase"`` and ``created:[a TO b]`` into single tokens."""
+    joined: list[_Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind == "word" and token.text.endswith(":") and index + 1 < len(tokens) and tokens[index + 1].kind == "phrase":
+            joined.append(_Token("field_phrase", token.text + tokens[index + 1].text, token.column))
+            index += 2
+            continue
+        if token.kind == "word" and re.match(r"^[A-Za-z_]+:[\[{]", token.text):
+            parts = [token.text]
+            while not re.search(r"[\]}]$", parts[-1]) and index + 1 < len(tokens) and tokens[index + 1].kind == "word":
+                index += 1
+                parts.append(tokens[index].text)
+            if not re.search(r"[\]}]$", parts[-1]):
+                raise QuerySyntaxError("date range is never closed with ']'", token.column)
+            joined.append(_Token("word", " ".join(parts), token.column))
+            index += 1
+            continue
+        joined.append(token)
+        index += 1
+    return joined
+
+
+class _Parser:
+    """Recursive descent over the tokens: OR binds loosest, then AND, then NOT."""
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.position = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def _is_operator(self, name: str) -> bool:
+        token = self.peek()
+        return token is not None and token.kind == "word" and token.text == name
+
+    def expression(self) -> Node:
+        children = [self.conjunction()]
+        while self._is_operator("OR"):
+            operator = self.take()
+            if self.peek() is None or self.peek().kind == "rparen":
+                raise QuerySyntaxError("OR needs something on its right", operator.column)
+            children.append(self.conjunction())
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def conjunction(self) -> Node:
+        children = [self.unary()]
+        while True:
+            token = self.peek()
+            if token is None or token.kind == "rparen" or self._is_operator("OR"):
+                break
+            if self._is_operator("AND"):
+                operator = self.take()
+                if self.peek() is None or self.peek().kind == "rparen" or self._is_operator("OR"):
+                    raise QuerySyntaxError("AND needs something on its right", operator.column)
+            children.append(self.unary())
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def unary(self) -> Node:
+        token = self.peek()
+        if token is None:
+            raise QuerySyntaxError("the query ends where a word was expected", self.tokens[-1].column + len(self.tokens[-1].text))
+        if token.kind == "word" and token.text in ("AND", "OR"):
+            raise QuerySyntaxError(f"{token.text} needs something on its left", token.column)
+        if self._is_operator("NOT"):
+            self.take()
+            if self.peek() is None or self.peek().kind == "rparen":
+                raise QuerySyntaxError("NOT needs something on its right", token.column)
+            return Not(self.unary())
+        if token.kind == "word" and token.text.startswith("-") and len(token.text) > 1:
+            self.take()
+            return Not(_leaf(_Token("word", token.text[1:], token.column + 1)))
+        return self.primary()
+
+    def primary(self) -> Node:
+        token = self.take()
+        if token.kind == "lparen":
+            if self.peek() is None:
+                raise QuerySyntaxError("unbalanced '(': it is never closed", token.column)
+            if self.peek().kind == "rparen":
+                raise QuerySyntaxError("empty parentheses", token.column)
+            node = self.expression()
+            if self.peek() is None or self.peek().kind != "rparen":
+                raise QuerySyntaxError("unbalanced '(': it is never closed", token.column)
+            self.take()
+            return node
+        if token.kind == "rparen":
+            raise QuerySyntaxError("unbalanced ')': no '(' opens it", token.column)
+        return _leaf(token)
+
+
+def _leaf(token: _Token) -> Node:
+    """A word, phrase, prefix or field:value token as a node."""
+    if token.kind == "phrase":
+        return _text_node(token.text[1:-1], None, phrase=True, column=token.column)
+    field, value = _split_field(token)
+    if field is None:
+        return _text_node(value, None, phrase=False, column=token.column)
+    value_column = token.column + len(token.text) - len(value)
+    if not value:
+        raise QuerySyntaxError(f"{field}: needs a value", token.column)
+    if field in TEXT_FIELDS:
+        quoted = value.startswith('"') and value.endswith('"') and len(value) >= 2
+        return _text_node(value.strip('"'), field, phrase=quoted, column=value_column)
+    if field in DATE_FIELDS:
+        return _date_range(value, value_column)
+    value = value.strip('"')
+    if field == "marking":
+        value = value.upper().strip("()")
+    return Meta(field, value)
+
+
+def _split_field(token: _Token) -> tuple[str | None, str]:
+    """(field, value) for ``field:value`` tokens, else (None, text)."""
+    match = re.match(r"^([A-Za-z_]+):(.*)$", token.text, re.DOTALL)
+    if not match:
+        return None, token.text
+    name = match.group(1).lower()
+    name = FIELD_ALIASES.get(name, name)
+    if name not in FIELDS:
+        raise QuerySyntaxError(f"unknown field {match.group(1)!r}; fields are {', '.join(FIELDS)}", token.column)
+    return name, match.group(2)
+
+
+def _text_node(text: str, field: str | None, phrase: bool, column: int) -> Node:
+    """A Words or Prefix node; a phrase with one word is just that word."""
+    if not phrase and ("*" in text or "?" in text):
+        stripped = text.strip("*?")
+        if len(stripped.replace("*", "").replace("?", "")) < 2:
+            raise QuerySyntaxError(f"{text!r} matches too much: a wildcard needs at least 2 letters", column)
+        return Prefix(text.lower(), field)
+    if not text.strip():
+        raise QuerySyntaxError("empty phrase", column)
+    return Words(text, field, phrase and len(text.split()) > 1)
+
+
+def _date_range(value: str, column: int) -> DateRange:
+    """``[a TO b]``, ``>a``, ``>=a``, ``<b``, ``<=b`` or a single date (a whole day, month or year)."""
+    inclusive = re.match(r"^[\[{]\s*(\S+)\s+TO\s+(\S+)\s*[\]}]$", value, re.IGNORECASE)
+    if inclusive:
+        start = None if inclusive.group(1) == "*" else parse_date(inclusive.group(1), column)[0]
+        end = None if inclusive.group(2) == "*" else parse_date(inclusive.group(2), column)[1]
+        return DateRange(start, end)
+    comparison = re.match(r"^(>=|<=|>|<)(.+)$", value)
+    if comparison:
+        operator, when = comparison.groups()
+        first, after = parse_date(when, column)
+        return {">": DateRange(after, None), ">=": DateRange(first, None), "<": DateRange(None, first), "<=": DateRange(None, after)}[operator]
+    first, after = parse_date(value, column)
+    return DateRange(first, after)
+
+
+def parse_date(text: str, column: int = 1) -> tuple[date, date]:
+    """A YYYY, YYYY-MM or YYYY-MM-DD as the half-open span [first day, day after]."""
+    match = DATE_RE.match(text.strip())
+    if not match:
+        raise QuerySyntaxError(f"{text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", column)
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if day is not None:
+            first = date(year, month, day)
+            return first, date.fromordinal(first.toordinal() + 1)
+        if month is not None:
+            first = date(year, month, 1)
+            return first, date(year + (month == 12), month % 12 + 1, 1)
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    except ValueError as error:
+        raise QuerySyntaxError(f"{text!r} is not a valid date ({error})", column) from None

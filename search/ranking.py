@@ -1,0 +1,61 @@
+"""How paragraph and field scores become one score per cable.
+
+A cable is scored from three parts:
+
+* body: BM25 of the query terms in each paragraph.  The cable takes
+  ``best_weight`` times its best paragraph's score plus ``1 - best_weight``
+  times the sum, over query terms, of each term's best paragraph score.  A
+  cable with all the words in one paragraph gets the full sum twice over; a
+  cable whose words are spread over paragraphs gets less, but still matches.
+* subject: BM25 of the query terms in the cable's full subject, times
+  ``subject_weight``.
+* tags: for each query word that is one of the cable's tags, ``tag_weight``
+  times the tag's inverse cable frequency; a word that only names a tag's
+  meaning (``narcotics`` for SNAR) gets ``meaning_weight`` instead, so such
+  cables rank below direct text matches.
+
+The weights were chosen by measurement on the topics in ``bench/topics``
+(see ``bench/README.md``), not by guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    """The tunable parameters of cable scoring."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    subject_k1: float = 1.2
+    subject_b: float = 0.5
+    best_weight: float = 0.5
+    subject_weight: float = 1.0
+    tag_weight: float = 1.0
+    meaning_weight: float = 0.3
+
+
+DEFAULT_SETTINGS = RankingSettings()
+
+
+def idf(document_frequency: int, documents: int) -> float:
+    """BM25's inverse document frequency (never negative)."""
+    return float(np.log(1.0 + (documents - document_frequency + 0.5) / (document_frequency + 0.5)))
+
+
+def bm25(frequencies: np.ndarray, lengths: np.ndarray, average_length: float, weight: float, k1: float, b: float) -> np.ndarray:
+    """BM25 term scores for postings with these frequencies in documents of these lengths."""
+    average = average_length if average_length > 0 else 1.0
+    norm = k1 * (1.0 - b + b * lengths / average)
+    return (weight * frequencies * (k1 + 1.0) / (frequencies + norm)).astype(np.float32)
+
+
+def per_cable_max(cables: np.ndarray, scores: np.ndarray, size: int) -> np.ndarray:
+    """The highest score of each cable over its documents (0 where none)."""
+    best = np.zeros(size, dtype=np.float32)
+    np.maximum.at(best, cables, scores)
+    return best

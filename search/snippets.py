@@ -1,0 +1,57 @@
+"""Snippets: a window of a paragraph with the query's words marked.
+
+A word is highlighted when its stem is one of the query's stems, found with
+the very analysis the index used, so "embassies" lights up for "embassy" and
+nothing lights up that the query did not ask for.  Highlights are returned as
+character spans; :func:`mark` renders them (``**word**`` in JSON, bold on a
+terminal).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from index.analysis import words
+
+WINDOW = 320
+
+
+def highlight_spans(text: str, stems: set[str], stem: Callable[[str], str]) -> list[tuple[int, int]]:
+    """Character spans of the words in ``text`` whose stems are in ``stems``."""
+    if not stems:
+        return []
+    return [(start, end) for word, start, end in words(text) if stem(word) in stems]
+
+
+def window(text: str, spans: list[tuple[int, int]], size: int = WINDOW) -> tuple[str, list[tuple[int, int]]]:
+    """The ``size``-character stretch of ``text`` holding the most highlights, cut at spaces."""
+    if len(text) <= size:
+        return text, spans
+    start = 0
+    if spans:
+        best = max(range(len(spans)), key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + size - 40))
+        start = max(0, spans[best][0] - 60)
+        if start:
+            space = text.rfind(" ", 0, start)
+            start = space + 1 if space >= 0 else start
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    shift = len(prefix) - start
+    kept = [(s + shift, e + shift) for s, e in spans if s >= start and e <= end]
+    return prefix + text[start:end] + suffix, kept
+
+
+def mark(text: str, spans: list[tuple[int, int]], before: str, after: str) -> str:
+    """``text`` with each span wrapped in ``before`` / ``after``."""
+    pieces = []
+    position = 0
+    for start, end in spans:
+        pieces.append(text[position:start])
+        pieces.append(before + text[start:end] + after)
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
