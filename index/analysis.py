@@ -65,8 +65,18 @@ class SnowballStem:
 
 def normalise(token: str) -> str:
     """Lower-case a token, straighten its apostrophe and drop a possessive tail."""
-    word = token.lower().replace("’", "'")
-    return APOSTROPHE_TAIL_RE.sub("", word)
+    word = token.lower()
+    if "'" in word or "’" in word:
+        word = APOSTROPHE_TAIL_RE.sub("", word.replace("’", "'"))
+    return word
+
+
+def _word(token: str) -> str | None:
+    """The indexable form of a token, or None for stop words and redactions."""
+    if "XXXX" in token:
+        token = REDACTION_RE.sub("", token)
+    word = normalise(token)
+    return word if word and word not in STOP_WORDS and len(word) < 64 else None
 
 
 def words(text: str) -> Iterator[tuple[str, int, int]]:
@@ -75,16 +85,11 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
     Redaction runs (``XXXXXX``), glued to a word or not, are not words.
     """
     for match in TOKEN_RE.finditer(text):
-        token = match.group()
-        if REDACTION_RE.search(token):
-            token = REDACTION_RE.sub("", token)
-            if not token:
-                continue
-        word = normalise(token)
-        if word and word not in STOP_WORDS and len(word) < 64:
+        word = _word(match.group())
+        if word:
             yield word, match.start(), match.end()
 
 
 def analyse(text: str, stem: Callable[[str], str]) -> list[str]:
     """The stems of ``text``'s words, in order: what the index holds for it."""
-    return [stem(word) for word, _, _ in words(text)]
+    return [stem(word) for word in map(_word, TOKEN_RE.findall(text)) if word]

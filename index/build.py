@@ -27,9 +27,8 @@ from index.record import Cable
 from index.records import RECORDS_FILE, RecordStore, record_json
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
-from index.store import Marker, current_generation, new_generation, publish, read_marker, writer_lock
+from index.store import WHOOSH_FOLDER, Marker, current_generation, new_generation, publish, read_marker, writer_lock
 
-WHOOSH_FOLDER = "whoosh"
 Progress = Callable[[int, int], None]
 
 

@@ -25,10 +25,15 @@ MAX_BYTES = 64 * 1024 * 1024
 ID_RE = re.compile(r"^\d{2}[A-Z0-9]+$")
 PARA_START_RE = re.compile(
     r"^\s*(?P<pilcrow>¶)?\s*(?P<number>\d{1,3})\s*\.(?!\d)\s*"
-    r"(?P<marking>\(\s*[A-Za-z][A-Za-z/ \-]{0,14}\)|[A-Z]{1,3}\))?\s*(?P<rest>.*)$"
+    r"(?P<marking>\(\s*[A-Za-z][A-Za-z/ ,\-]{0,30}\)|[A-Z]{1,3}\))?\s*(?P<rest>.*)$"
 )
 PAGE_MARKER_RE = re.compile(r"^\s*[A-Z][A-Z .'-]*\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
 OLD_PAGE_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z]")
+OLD_PAGE_HEADER_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z][A-Z ]*?\s+\d+\s+\d{2}\s+OF\s+\d{2}\s+\d{6}Z\s*")
+INLINE_PAGE_MARKER = r"\s+\d{8}\s+\d{3}(?:\.\d)?\s+[Oo][Ff]\s+\d{3}\b"
+GENERIC_INLINE_MARKER_RE = re.compile(r"\b[A-Z]{3,}(?: [A-Z]{3,})?" + INLINE_PAGE_MARKER)
+OLD_ROUTING_RE = re.compile(r"^\s*(?:ACTION\s+[A-Z]+-\d+|INFO\s+LOG-\d+|[A-Z]+-\d{2}(?:\s+[A-Z]+-\d{2})+|/\d{3}W|-{6,}[0-9A-F]{6}\s+\d{6}Z|@@@OASYS@@@)")
+CABLE_ENDS_RE = re.compile(r"=+\s*CABLE ENDS\s*=+")
 SPACED_BANNER_RE = re.compile(r"^\s*(?:[A-Z] ){3,}[A-Z]\b")
 BANNER_RE = re.compile(
     r"^\s*(?:UNCLAS(?:SIFIED)?|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)"
@@ -56,16 +61,18 @@ CLASSIFIED_BY_RE = re.compile(r"\bCLASSIFIED\s+BY\s*:?\s*(?P<rest>.*)$", re.IGNO
 REASONS_SPLIT_RE = re.compile(r"[,.;]?\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s*", re.IGNORECASE)
 SECTION_RE = re.compile(r"1\s*\.\s*([4-6])")
 REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
-DECL_RE = re.compile(r"\bDECL\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
-RAW_TAGS_RE = re.compile(r"^\s*TAGS\s*:?\s*(?P<rest>.*)$")
+EO_LINE_RE = re.compile(r"^\s*E\.?\s?O\.?\s*1\d{4}\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
+DECL_RE = re.compile(r"\bDECL\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
+RAW_TAGS_RE = re.compile(r"^\s*TAGS\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 SUMMARY_RE = re.compile(
     r"\bSUMMARY\s*(?:AND\s+COMMENT\s*)?[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
     re.IGNORECASE | re.DOTALL,
 )
-COMMA_APOSTROPHE_RE = re.compile(r"(?<=[A-Za-z]),(?=(?:s|S|t|T|re|ve|ll)\b)")
+COMMA_APOSTROPHE_RE = re.compile(r"(?<=[A-Za-z]),(?=(?:s|S|t|T|re|ve|ll)\b)|(?<=[a-z]),(?=[a-z])")
 WHITESPACE_RE = re.compile(r"\s+")
 MARKING_LEVELS = {"U", "C", "S", "SBU", "TS", "LOU"}
 CAVEAT_ABBREVIATIONS = {"NOFORN": "NF", "NF": "NF", "REL": "REL", "ORCON": "OC", "OC": "OC"}
+SIGNATURE_RE = re.compile(r"^[A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z.'-]+){0,2}$")
 PARTIAL_EXTRACT = "This record is a partial extract of the original cable."
 
 
@@ -186,7 +193,7 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     """Read the raw-text fields and paragraphs and assemble the record."""
     body_start = _body_start(raw)
     preamble = raw[:body_start]
-    paragraphs = _paragraphs(raw[body_start:]) or _paragraphs(raw[_header_anchor(raw) or 0:])
+    paragraphs = _paragraphs(raw[body_start:], header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0:], header["id"])
     level, _, caveat_text = header["classification"].partition("//")
     caveats = tuple(part.strip() for part in caveat_text.split("//") if part.strip())
     subject = _subject(preamble) or _subject(raw) or header["title"]
@@ -280,7 +287,8 @@ def _is_noise(line: str) -> bool:
     """True for transmission lines that are never content."""
     return bool(
         PAGE_MARKER_RE.match(line)
-        or OLD_PAGE_RE.match(line)
+        or (OLD_PAGE_RE.match(line) and not OLD_PAGE_HEADER_RE.sub("", line).strip())
+        or OLD_ROUTING_RE.match(line)
         or SPACED_BANNER_RE.match(line)
         or BANNER_RE.match(line)
         or SIPDIS_RE.match(line)
@@ -290,16 +298,33 @@ def _is_noise(line: str) -> bool:
 def _is_q_duplicate(line: str, previous: str) -> bool:
     """True for a line resent with a leading ``Q`` right after the original."""
     stripped = line.strip()
-    return len(stripped) > 10 and stripped[0] == "Q" and stripped[1:].strip() == previous.strip()
+    return len(stripped) > 10 and stripped[0] == "Q" and stripped[1:].replace("¶", "").strip() == previous.replace("¶", "").strip()
 
 
-def _clean_body(lines: list[str]) -> list[str]:
+def _page_marker_re(cable_id: str) -> re.Pattern:
+    """Page markers of this cable anywhere in a line (``NEW DELHI 00006983 002 OF 003``)."""
+    city = re.sub(r"^\d{2}|\d+$", "", cable_id)
+    spaced = r"\s?".join(re.escape(letter) for letter in city) if city.isalpha() else r"[A-Z]{3,}"
+    return re.compile(rf"(?i:\b{spaced}){INLINE_PAGE_MARKER}")
+
+
+def _strip_inline_noise(line: str, marker_re: re.Pattern) -> str:
+    """Remove page markers, old page headers and end banners embedded in a line."""
+    if OLD_PAGE_RE.match(line):
+        line = OLD_PAGE_HEADER_RE.sub("", line)
+    line = CABLE_ENDS_RE.sub(" ", line)
+    if " OF " in line or " of " in line:
+        line = GENERIC_INLINE_MARKER_RE.sub(" ", marker_re.sub(" ", line))
+    return line
+
+
+def _clean_body(lines: list[str], marker_re: re.Pattern) -> list[str]:
     """Drop noise lines, Q duplicates and header blocks repeated after a banner."""
     kept: list[str] = []
     previous = ""
     index = 0
     while index < len(lines):
-        line = lines[index]
+        line = _strip_inline_noise(lines[index], marker_re)
         if _is_noise(line):
             if SPACED_BANNER_RE.match(line) or "SECTION" in line:
                 index = _skip_repeated_header(lines, index + 1)
@@ -333,14 +358,14 @@ def _skip_repeated_header(lines: list[str], index: int) -> int:
     return probe
 
 
-def _paragraphs(body: list[str]) -> list[Paragraph]:
+def _paragraphs(body: list[str], cable_id: str) -> list[Paragraph]:
     """Split the cleaned body into numbered paragraphs (sub-paragraphs stay with their parent)."""
     paragraphs: list[Paragraph] = []
     number: int | None = None
     marking: str | None = None
     buffer: list[str] = []
     last_number = 0
-    lines = _clean_body(body)
+    lines = _clean_body(body, _page_marker_re(cable_id))
     for index, line in enumerate(lines):
         match = PARA_START_RE.match(line)
         if match and _starts_paragraph(match, last_number, lines, index):
@@ -370,9 +395,12 @@ def _starts_paragraph(match: re.Match, last_number: int, lines: list[str], index
 
 def _is_signature_start(lines: list[str], index: int) -> bool:
     """True for the last short block of the body after a blank line: the signature."""
-    if not _after_blank(lines, index) or not lines[index].strip():
+    if not lines[index].strip():
         return False
     rest = [line for line in lines[index:] if line.strip()]
+    if not _after_blank(lines, index):
+        previous = lines[index - 1].rstrip()
+        return len(rest) == 1 and bool(SIGNATURE_RE.match(rest[0].strip())) and previous.endswith((".", '"', "”", ")"))
     return len(rest) <= 2 and all(len(line.strip()) <= 40 and line.strip().upper() == line.strip() for line in rest)
 
 
@@ -474,7 +502,9 @@ def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
             name, reasons_text = (text[: section.start()], text[section.start():]) if section else (text, "")
         else:
             name, reasons_text = split
-        name = name.strip(" ,.;:-")
+        name = name.strip(" ,;:-")
+        if name.endswith(".") and not re.search(r"\b(?:Jr|Sr|[A-Z])\.$", name):
+            name = name[:-1].rstrip()
         return (name or None), _reasons(reasons_text)
     return None, ()
 
@@ -497,12 +527,12 @@ def _reasons(text: str) -> tuple[str, ...]:
 def _declassify_on(lines: list[str]) -> date | str | None:
     """The DECL: value: a date where it is one, else the text as written."""
     for line in lines:
-        if not re.search(r"E\.?\s?O\.?|DECL", line):
-            continue
-        match = DECL_RE.search(line)
-        if match:
+        match = DECL_RE.search(line) or EO_LINE_RE.search(line)
+        if match and (EO_LINE_RE.search(line) or "DECL" in line.upper()):
             value = _clean(match.group("rest"))
-            value = re.split(r"\s+TAGS\b", value)[0].strip(" .,;")
+            if not value:
+                continue
+            value = re.split(r"\s*TAGS\b", value)[0].strip(" .,;")
             return _parse_date(value) or value or None
     return None
 
@@ -510,7 +540,7 @@ def _declassify_on(lines: list[str]) -> date | str | None:
 def _parse_date(text: str) -> date | None:
     """Parse the date formats DECL lines use; None when it is not a date."""
     token = text.split(" ")[0] if text else ""
-    for pattern in ("%m/%d/%Y", "%Y/%m/%d", "%Y-%m-%d", "%m/%d/%y", "%m-%d-%Y", "%d %B %Y", "%B %d, %Y"):
+    for pattern in ("%m/%d/%Y", "%Y/%m/%d", "%Y-%m-%d", "%m/%d/%y", "%m-%d-%Y", "%m-%d-%y", "%d %B %Y", "%B %d, %Y"):
         try:
             candidate = token if " " not in pattern else text
             return datetime.strptime(candidate, pattern).date()

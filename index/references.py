@@ -25,7 +25,7 @@ CABLE_RE = re.compile(
     r"(?=$|[\s,;.(])"
 )
 ORIGIN_ALIASES = {"SECSTATE": "STATE", "SECSTATE WASHDC": "STATE", "STATE WASHDC": "STATE"}
-NOT_ORIGINS = {"EMAIL", "MAIL", "MEMO", "TELCON", "FAX", "LETTER", "PARA", "PARAS", "PARAGRAPH", "SEPTEL", "REFTEL", "NOTE", "DATED", "PAGE", "SECTION", "NUMBER"}
+NOT_ORIGINS = {"EMAIL", "MAIL", "MEMO", "TELCON", "FAX", "LETTER", "PARA", "PARAS", "PARAGRAPH", "SEPTEL", "REFTEL", "NOTE", "DATED", "PAGE", "SECTION", "NUMBER", "IIR", "TD", "DTG", "REF"}
 NOT_FIRST_WORDS = {"AND", "OF", "TO", "FROM", "IN", "ON", "AT", "NO", "FOR", "BY", "THE"}
 
 
@@ -48,7 +48,7 @@ def _items(text: str) -> list[str]:
     items = []
     for piece in pieces:
         item = re.sub(r"\s+", " ", piece).strip(" ,.;:-")
-        if item:
+        if item and item != "REF":
             items.append(item)
     return items
 

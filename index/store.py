@@ -27,6 +27,7 @@ from typing import Iterator
 from index.schema import SCHEMA_VERSION
 
 MARKER = "cables-index.json"
+WHOOSH_FOLDER = "whoosh"
 ENV_VARIABLE = "CABLES_INDEX"
 
 

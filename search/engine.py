@@ -16,11 +16,10 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from index.analysis import SnowballStem, analyse
-from index.build import WHOOSH_FOLDER
 from index.columns import Columns, load_columns
 from index.records import RECORDS_FILE, RecordStore
 from index.stems import StemTable
-from index.store import IndexUnavailable, Marker, current_generation, read_marker
+from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, current_generation, read_marker
 from search import filters
 from search.facets import count_facets
 from search.postings import PostingReader

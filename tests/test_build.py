@@ -1,0 +1,165 @@
+"""Rebuild and update: counts, atomic replacement, kills, concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.build import rebuild, update
+from index.reader import read_file
+from index.store import IndexUnavailable, generations_folder, writer_lock
+from search.engine import Engine, SearchRequest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+PROBES = ["security", "oil gas", '"human rights"', "election", "tag:PREL"]
+
+
+def answers(location: Path) -> list:
+    """What a fixed set of queries returns: ids and scores, compared before and after faults."""
+    engine = Engine(location)
+    try:
+        return [[(h.id, h.score) for h in engine.search(SearchRequest(query=q, limit=20)).hits] + [engine.search(SearchRequest(query=q)).total] for q in PROBES]
+    finally:
+        engine.close()
+
+
+def copy_seeds(target: Path, start: int, count: int) -> Path:
+    target.mkdir(parents=True)
+    for path in sorted(SEEDS.glob("*.txt"))[start: start + count]:
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def test_rebuild_counts_equal_the_readers(seed_index, seed_records):
+    engine = Engine(seed_index)
+    assert engine.cables == len(seed_records)
+    assert engine.documents == sum(max(1, len(r.paragraphs)) for r in seed_records.values())
+    engine.close()
+
+
+def test_rebuild_replaces_the_index_and_keeps_one_previous(tmp_path):
+    location = tmp_path / "ix"
+    first = copy_seeds(tmp_path / "a", 0, 20)
+    second = copy_seeds(tmp_path / "b", 20, 30)
+    rebuild(location, [first])
+    rebuild(location, [second])
+    rebuild(location, [first])
+    assert Engine(location).cables == 20
+    assert len(list(generations_folder(location).iterdir())) == 2
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.8, 1.5, 2.5, 4.0])
+def test_killed_rebuild_leaves_previous_index_answering_identically(tmp_path, delay):
+    location = tmp_path / "ix"
+    rebuild(location, [copy_seeds(tmp_path / "a", 0, 40)])
+    before = answers(location)
+    bigger = copy_seeds(tmp_path / "b", 40, 150)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "search", "rebuild", str(bigger), "--index", str(location)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    after = answers(location)
+    finished = Engine(location).cables == 150
+    assert after == before or finished, "the index must be the old one or the complete new one"
+    rebuild(location, [tmp_path / "a"])
+    leftovers = [p for p in generations_folder(location).iterdir() if str(process.pid) in p.name]
+    assert not leftovers, "the next rebuild removes what a killed one left"
+
+
+def test_update_changes_only_the_changed_cable(tmp_path):
+    source = copy_seeds(tmp_path / "src", 0, 60)
+    location = tmp_path / "ix"
+    rebuild(location, [source])
+    before = answers(location)
+    target = sorted(source.glob("*.txt"))[7]
+    record = read_file(target)
+    text = target.read_text(encoding="utf-8")
+    sentence = record.paragraphs[0].text.split()[:3]
+    marker_word = "zyxwvutsrq"
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if sentence[0] in line and index > 14:
+            lines[index] = line + f" {marker_word}"
+            break
+    target.write_text("\n".join(lines), encoding="utf-8")
+    report = update(location, [source])
+    assert (report.added, report.replaced, report.unchanged) == (0, 1, 59)
+    engine = Engine(location)
+    found = engine.search(SearchRequest(query=marker_word))
+    assert [h.id for h in found.hits] == [record.id]
+    assert engine.cables == 60
+    after = answers(location)
+    for old, new in zip(before, after):
+        assert [i for i in old[:-1] if i[0] != record.id] == [i for i in new[:-1] if i[0] != record.id] or old[-1] == new[-1]
+
+
+def test_update_adds_and_prunes(tmp_path):
+    source = copy_seeds(tmp_path / "src", 0, 10)
+    location = tmp_path / "ix"
+    rebuild(location, [source])
+    extra = sorted(SEEDS.glob("*.txt"))[10]
+    shutil.copy(extra, source / extra.name)
+    gone = sorted(source.glob("*.txt"))[0]
+    gone_id = read_file(gone).id
+    gone.unlink()
+    report = update(location, [source], prune=True)
+    assert (report.added, report.removed) == (1, 1)
+    engine = Engine(location)
+    assert engine.cables == 10
+    assert engine.cable(gone_id) is None
+    assert engine.cable(read_file(extra).id) is not None
+
+
+def test_second_writer_fails_clearly(tmp_path):
+    location = tmp_path / "ix"
+    with writer_lock(location):
+        with pytest.raises(IndexUnavailable, match="being written"):
+            rebuild(location, [SEEDS / "09OTTAWA265.txt"])
+
+
+def test_version_mismatch_asks_for_a_rebuild(tmp_path):
+    location = tmp_path / "ix"
+    rebuild(location, [SEEDS / "09OTTAWA265.txt"])
+    marker = location.resolve() / "cables-index.json"
+    data = json.loads(marker.read_text())
+    data["schema_version"] = 0
+    marker.write_text(json.dumps(data))
+    with pytest.raises(IndexUnavailable, match="rebuild"):
+        Engine(location)
+
+
+def test_damaged_index_gets_a_clear_message(tmp_path):
+    location = tmp_path / "ix"
+    rebuild(location, [SEEDS / "09OTTAWA265.txt"])
+    for toc in (location.resolve() / "whoosh").glob("*.toc"):
+        toc.unlink()
+    with pytest.raises(IndexUnavailable, match="damaged"):
+        Engine(location)
+
+
+def test_rebuild_of_unwritable_target_fails_without_traceback(tmp_path):
+    if os.geteuid() == 0:
+        target = Path("/proc/cables-index")
+    else:
+        locked = tmp_path / "ro"
+        locked.mkdir()
+        locked.chmod(0o500)
+        target = locked / "ix"
+    result = subprocess.run(
+        [sys.executable, "-m", "search", "rebuild", str(SEEDS / "09OTTAWA265.txt"), "--index", str(target)],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr.startswith("cables: error:")

@@ -1,0 +1,181 @@
+"""The ``cables`` command through click's CliRunner and through real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+RESULT_KEYS = {"query", "total", "page", "limit", "results", "facets"}
+HIT_KEYS = {"id", "score", "created", "classification", "origin", "subject", "tags", "paragraphs"}
+SHOW_KEYS = {"id", "created", "classification", "origin", "title", "subject", "tags", "references", "classified_by", "reasons", "declassify_on", "summary", "paragraphs"}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def check_result_shape(data: dict) -> None:
+    """Validate the stable JSON shape of ``cables search --format json``."""
+    assert RESULT_KEYS <= set(data)
+    assert isinstance(data["query"], str) and isinstance(data["total"], int)
+    assert isinstance(data["page"], int) and isinstance(data["limit"], int)
+    for hit in data["results"]:
+        assert HIT_KEYS <= set(hit)
+        assert isinstance(hit["score"], float)
+        assert len(hit["created"]) == 19 and hit["created"][10] == "T"
+        assert all(isinstance(tag, str) for tag in hit["tags"])
+        assert 1 <= len(hit["paragraphs"]) <= 3
+        for paragraph in hit["paragraphs"]:
+            assert set(paragraph) == {"number", "marking", "snippet"}
+            assert paragraph["number"] is None or isinstance(paragraph["number"], int)
+            assert paragraph["marking"] is None or isinstance(paragraph["marking"], str)
+            assert isinstance(paragraph["snippet"], str)
+    assert set(data["facets"]) == {"classification", "origin", "tag", "year"}
+    for counts in data["facets"].values():
+        assert all(isinstance(k, str) and isinstance(v, int) for k, v in counts.items())
+
+
+def test_search_json_shape(seed_index):
+    result = run("search", "security cooperation", "--format", "json", "--index", str(seed_index))
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    check_result_shape(data)
+    assert data["total"] >= len(data["results"]) > 0
+    assert "**" in data["results"][0]["paragraphs"][0]["snippet"]
+
+
+def test_search_text_has_no_markup_when_piped(seed_index):
+    result = run("search", "oil", "--index", str(seed_index), "--limit", "3")
+    assert result.exit_code == 0
+    assert "\x1b[" not in result.output and "\x01" not in result.output
+    assert "cables match" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 100
+
+
+def test_show_json_shape(seed_index):
+    result = run("show", "09OTTAWA265", "--format", "json", "--index", str(seed_index))
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert set(data) == SHOW_KEYS
+    assert data["subject"] == "CANADA-MEXICO SECURITY DIALOGUE SHARES BEST PRACTICES"
+    assert [r["id"] for r in data["references"]] == ["09OTTAWA134", "09OTTAWA263"]
+    assert [p["number"] for p in data["paragraphs"] if p["number"]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_show_text_marks_references_outside_the_index(seed_index):
+    result = run("show", "09ottawa265", "--index", str(seed_index))
+    assert result.exit_code == 0
+    assert "09OTTAWA134" in result.output and "not in index" in result.output
+
+
+def test_unknown_id_exits_1(seed_index):
+    result = run("show", "99NOWHERE1", "--index", str(seed_index))
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "no cable" in result.output
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "bogus:field"])
+def test_bad_query_exits_2_with_one_line(seed_index, query):
+    result = run("search", query, "--index", str(seed_index))
+    assert result.exit_code == 2
+    assert result.output.startswith("cables: error: bad query: column ")
+    assert result.output.strip().count("\n") == 0
+
+
+def test_bad_option_exits_2(seed_index):
+    assert run("search", "x", "--from", "2009-13", "--index", str(seed_index)).exit_code == 2
+    assert run("search", "x", "--limit", "0", "--index", str(seed_index)).exit_code == 2
+
+
+def test_missing_index_exits_1(tmp_path):
+    result = run("search", "oil", "--index", str(tmp_path / "none"))
+    assert result.exit_code == 1
+    assert "no index" in result.output and "cables rebuild" in result.output
+
+
+def test_foreign_folder_is_refused(tmp_path):
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "_MAIN_1.toc").write_bytes(b"not ours")
+    result = run("search", "oil", "--index", str(tmp_path / "foreign"))
+    assert result.exit_code == 1
+    assert "not a cables index" in result.output
+
+
+def test_batch_writes_a_trec_run(seed_index, tmp_path):
+    topics = tmp_path / "topics.tsv"
+    topics.write_text("q1\tcanada mexico security\nq2\ticeland banking\n", encoding="utf-8")
+    result = run("batch", str(topics), "--index", str(seed_index), "--limit", "5")
+    assert result.exit_code == 0
+    lines = [line.split() for line in result.output.splitlines()]
+    assert lines[0][:4] == ["q1", "Q0", "09OTTAWA265", "1"]
+    assert all(len(line) == 6 and line[1] == "Q0" for line in lines)
+    assert [int(line[3]) for line in lines if line[0] == "q1"] == list(range(1, 6))
+
+
+def test_batch_jsonl(seed_index, tmp_path):
+    topics = tmp_path / "topics.tsv"
+    topics.write_text("a\toil\n", encoding="utf-8")
+    result = run("batch", str(topics), "--format", "jsonl", "--index", str(seed_index))
+    data = json.loads(result.output.splitlines()[0])
+    assert data["qid"] == "a"
+    check_result_shape(data)
+
+
+def test_stats(seed_index, seed_records):
+    data = json.loads(run("stats", "--format", "json", "--index", str(seed_index)).output)
+    assert data["cables"] == len(seed_records)
+    assert data["schema_version"] >= 1
+
+
+def test_rebuild_json_summary_counts_skips(tmp_path, seeds_dir):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "good.txt").write_bytes((seeds_dir / "09OTTAWA265.txt").read_bytes())
+    (source / "bad.txt").write_text("not a cable", encoding="utf-8")
+    result = run("rebuild", str(source), "--index", str(tmp_path / "ix"), "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["cables"] == 1 and data["paragraphs"] == 7
+    assert [s["path"].endswith("bad.txt") for s in data["skipped"]] == [True]
+    assert "line 1" in data["skipped"][0]["reason"]
+    assert set(data) == {"cables", "paragraphs", "skipped", "seconds", "index"}
+
+
+def test_rebuild_with_nothing_readable_exits_1(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "bad.txt").write_text("nope", encoding="utf-8")
+    result = run("rebuild", str(source), "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 1
+    assert "no cable could be indexed" in result.output
+
+
+def test_subprocess_search_and_module_entry(seed_index):
+    completed = subprocess.run(
+        [sys.executable, "-m", "search", "search", "canada mexico", "--format", "json", "--index", str(seed_index)],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    check_result_shape(json.loads(completed.stdout))
+    failed = subprocess.run(
+        [sys.executable, "-m", "search", "search", "(", "--index", str(seed_index)],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )
+    assert failed.returncode == 2 and "Traceback" not in failed.stderr
+    assert failed.stderr.count("\n") == 1
+
+
+def test_help_and_version():
+    assert run("--version").exit_code == 0
+    for command in ("search", "show", "rebuild", "update", "batch", "stats"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Example" in result.output

@@ -1,0 +1,175 @@
+"""Tests for index.glossary: the TAGS glossary shipped as index/data/tags.tsv."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index import glossary
+
+REPO = Path(__file__).resolve().parent.parent
+TSV = REPO / "index" / "data" / "tags.tsv"
+
+
+def _raw_rows() -> list[list[str]]:
+    """Read the TSV directly, without the module, so its checks can't hide a bad row."""
+    lines = TSV.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "tag\tkind\tmeaning"
+    return [line.split("\t") for line in lines[1:] if line.strip()]
+
+
+def test_every_row_has_three_columns_valid_kind_and_meaning() -> None:
+    rows = _raw_rows()
+    assert len(rows) > 300
+    for row in rows:
+        assert len(row) == 3, row
+        tag, kind, meaning = row
+        assert tag and tag == tag.strip() and tag == tag.upper(), row
+        assert kind in {"subject", "country", "org"}, row
+        assert meaning.strip(), row
+
+
+def test_tags_are_unique() -> None:
+    tags = [row[0] for row in _raw_rows()]
+    assert len(tags) == len(set(tags))
+
+
+def test_glossary_matches_file() -> None:
+    table = glossary.glossary()
+    assert len(table) == len(_raw_rows())
+    for tag, (kind, meaning) in table.items():
+        assert kind in glossary.KINDS
+        assert meaning
+
+
+@pytest.mark.parametrize(
+    "tag, words",
+    [
+        ("PREL", ["external", "political", "relations"]),
+        ("PGOV", ["internal", "governmental"]),
+        ("SNAR", ["narcotics"]),
+        ("KCRM", ["criminal"]),
+        ("PHUM", ["human rights"]),
+        ("PTER", ["terrorism"]),
+        ("ECON", ["economic"]),
+        ("EFIN", ["financial", "monetary"]),
+        ("ETRD", ["trade"]),
+        ("MARR", ["military", "defense"]),
+        ("KDEM", ["democratization"]),
+        ("ENRG", ["energy"]),
+        ("CVIS", ["visas"]),
+    ],
+)
+def test_subject_meanings(tag: str, words: list[str]) -> None:
+    text = glossary.meaning(tag)
+    assert text is not None
+    for word in words:
+        assert word in text.lower()
+    assert glossary.kind(tag) == "subject"
+
+
+@pytest.mark.parametrize(
+    "tag, country",
+    [
+        ("MX", "Mexico"),
+        ("CA", "Canada"),
+        ("IC", "Iceland"),
+        ("SP", "Spain"),
+        ("GM", "Germany"),
+        ("UK", "United Kingdom"),
+        ("CH", "China"),
+        ("RS", "Russia"),
+        ("BR", "Brazil"),
+        ("EG", "Egypt"),
+        ("LY", "Libya"),
+        ("BA", "Bahrain"),
+        ("CS", "Costa Rica"),
+        ("AS", "Australia"),
+        ("AU", "Austria"),
+        ("IS", "Israel"),
+        ("IZ", "Iraq"),
+        ("US", "United States"),
+    ],
+)
+def test_country_codes_are_fips_style_not_iso(tag: str, country: str) -> None:
+    assert glossary.meaning(tag) == country
+    assert glossary.kind(tag) == "country"
+
+
+def test_org_tags() -> None:
+    assert glossary.meaning("NATO") == "North Atlantic Treaty Organization"
+    assert glossary.kind("UNSC") == "org"
+    assert "Security Council" in (glossary.meaning("UNSC") or "")
+
+
+def test_meaning_is_case_insensitive_and_unknown_is_none() -> None:
+    assert glossary.meaning("prel") == glossary.meaning("PREL")
+    assert glossary.meaning(" Mx ") == "Mexico"
+    assert glossary.meaning("ZZZZ") is None
+    assert glossary.meaning("") is None
+    assert glossary.kind("nope") is None
+
+
+def test_glossary_returns_a_copy() -> None:
+    table = glossary.glossary()
+    table["PREL"] = ("subject", "changed")
+    del table["MX"]
+    assert glossary.meaning("PREL") != "changed"
+    assert glossary.meaning("MX") == "Mexico"
+
+
+def test_word_map_sends_narcotics_to_snar() -> None:
+    words = glossary.tags_meaning_words()
+    assert "SNAR" in words["narcotics"]
+    assert words["mexico"] == ["MX"]
+    assert "KCRM" in words["criminal"]
+    assert "PHUM" in words["human"]
+    assert "PTER" in words["terrorism"]
+    assert glossary.tags_for_word("Narcotics") == words["narcotics"]
+    assert glossary.tags_for_word("unheard-of-word") == []
+
+
+def test_word_map_drops_trivial_words_and_is_lower_case() -> None:
+    words = glossary.tags_meaning_words()
+    for trivial in ("and", "of", "the", "affairs", "a", "to", "in"):
+        assert trivial not in words
+    for word, tags in words.items():
+        assert word == word.lower() and len(word) > 1
+        assert tags == sorted(set(tags))
+        for tag in tags:
+            assert word in glossary.meaning_words(glossary.meaning(tag) or "")
+
+
+def test_word_map_returns_fresh_lists() -> None:
+    words = glossary.tags_meaning_words()
+    words["narcotics"].append("XXXX")
+    assert "XXXX" not in glossary.tags_meaning_words()["narcotics"]
+
+
+def test_meaning_words_splits_and_filters() -> None:
+    assert glossary.meaning_words("Women's issues and the economy of Mexico") == [
+        "women",
+        "economy",
+        "mexico",
+    ]
+
+
+def test_import_does_not_read_the_data_file() -> None:
+    """The CLI imports this module; loading must wait for the first lookup."""
+    code = (
+        "import index.glossary as g; "
+        "print(g._load.cache_info().currsize); "
+        "g.meaning('PREL'); "
+        "print(g._load.cache_info().currsize)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["0", "1"]

@@ -1,0 +1,192 @@
+"""The query layer on the seed index, checked against counts made independently from the reader."""
+
+from __future__ import annotations
+
+import collections
+import re
+
+import pytest
+
+from index.analysis import SnowballStem, analyse
+from search.engine import SearchRequest
+from search.query import QuerySyntaxError
+
+STEM = SnowballStem()
+
+
+def search(engine, query: str = "", **options):
+    options.setdefault("limit", 1000)
+    return engine.search(SearchRequest(query=query, **options))
+
+
+def ids(result) -> set[str]:
+    return {hit.id for hit in result.hits}
+
+
+def test_every_seed_cable_is_indexed(engine, seed_records):
+    result = search(engine)
+    assert result.total == len(seed_records)
+    assert engine.documents == sum(max(1, len(r.paragraphs)) for r in seed_records.values())
+
+
+def test_browse_facets_equal_reader_counts(engine, seed_records):
+    facets = search(engine, limit=1).facets
+    records = seed_records.values()
+    assert facets["classification"] == dict(collections.Counter(r.classification for r in records))
+    assert facets["origin"] == dict(collections.Counter(r.origin for r in records))
+    assert facets["year"] == {str(y): n for y, n in collections.Counter(r.created.year for r in records).items()}
+    assert facets["tag"] == dict(collections.Counter(t for r in records for t in set(r.tags)))
+
+
+@pytest.mark.parametrize("value", ["SECRET", "CONFIDENTIAL", "SECRET//NOFORN", "UNCLASSIFIED", "UNCLASSIFIED//FOR OFFICIAL USE ONLY"])
+def test_classification_filter_counts(engine, seed_records, value):
+    if "//" in value:
+        expected = {r.id for r in seed_records.values() if r.classification == value}
+    else:
+        expected = {r.id for r in seed_records.values() if r.level == value}
+    result = search(engine, classification=[value], limit=5000)
+    assert result.total == len(expected)
+    assert ids(result) == expected
+
+
+def test_origin_tag_and_date_filters_combine(engine, seed_records):
+    tag = "PREL"
+    expected = {
+        r.id
+        for r in seed_records.values()
+        if tag in r.tags and r.origin in ("Embassy Cairo", "Embassy London") and 2008 <= r.created.year <= 2009
+    }
+    result = search(engine, tag=[tag], origin=["Cairo", "Embassy London"], date_from="2008", date_to="2009", limit=5000)
+    assert expected, "the seeds must hold such cables for this test to mean anything"
+    assert ids(result) == expected
+
+
+def test_date_bounds_are_inclusive_days(engine, seed_records):
+    expected = {r.id for r in seed_records.values() if (r.created.year, r.created.month) == (2009, 4)}
+    result = search(engine, date_from="2009-04-01", date_to="2009-04-30", limit=5000)
+    assert ids(result) == expected
+
+
+def test_query_facets_count_cables_not_paragraphs(engine, seed_records):
+    result = search(engine, "government", limit=1)
+    assert sum(result.facets["classification"].values()) == result.total
+    assert sum(result.facets["year"].values()) == result.total
+
+
+def _stems_of(record) -> list[list[str]]:
+    return [analyse(p.text, STEM) for p in record.paragraphs]
+
+
+def _has_phrase(record, phrase: list[str]) -> bool:
+    n = len(phrase)
+    return any(stems[i: i + n] == phrase for stems in _stems_of(record) for i in range(len(stems) - n + 1))
+
+
+@pytest.mark.parametrize("phrase", ["human rights", "money laundering", "prime minister", "free trade agreement"])
+def test_phrase_returns_only_cables_with_the_phrase(engine, seed_records, phrase):
+    stems = analyse(phrase, STEM)
+    expected = {r.id for r in seed_records.values() if _has_phrase(r, stems) or " ".join(stems) in " ".join(analyse(r.subject, STEM))}
+    result = search(engine, f'"{phrase}"', limit=5000)
+    assert expected
+    assert ids(result) == expected
+
+
+def test_words_in_different_paragraphs_still_find_the_cable(engine, seed_records):
+    """Pick a cable whose two rare words never share a paragraph: the AND query must find it."""
+    for record in seed_records.values():
+        paragraphs = _stems_of(record)
+        if len(paragraphs) < 3:
+            continue
+        first, last = set(paragraphs[0]), set(paragraphs[-1])
+        only_first = sorted(first - last - set(s for p in paragraphs[1:] for s in p))
+        only_last = sorted(last - first - set(s for p in paragraphs[:-1] for s in p))
+        subject = set(analyse(record.subject, STEM))
+        only_first = [s for s in only_first if s.isalpha() and len(s) > 5 and s not in subject]
+        only_last = [s for s in only_last if s.isalpha() and len(s) > 5 and s not in subject]
+        if only_first and only_last:
+            query = f"{only_first[0]} {only_last[0]}"
+            assert record.id in ids(search(engine, query))
+            return
+    pytest.fail("no seed cable with words in separate paragraphs")
+
+
+def test_snippets_highlight_only_query_terms(engine):
+    query = "security cooperation"
+    wanted = set(analyse(query, STEM))
+    result = search(engine, query, limit=20)
+    assert result.hits
+    highlighted = 0
+    for hit in result.hits:
+        for paragraph in hit.paragraphs:
+            for start, end in paragraph["spans"]:
+                word = paragraph["text"][start:end]
+                assert set(analyse(word, STEM)) <= wanted, word
+                highlighted += 1
+    assert highlighted > 0
+
+
+def test_seed_cable_found_by_its_subject(engine):
+    result = search(engine, "Canada Mexico security dialogue", limit=5)
+    assert result.hits[0].id == "09OTTAWA265"
+    first = result.hits[0]
+    assert first.classification == "CONFIDENTIAL" and first.origin == "Embassy Ottawa"
+    assert all(p["marking"] == "C" for p in first.paragraphs)
+
+
+def test_not_excludes_cables_with_the_word(engine, seed_records):
+    with_both = search(engine, "oil", limit=5000)
+    without = search(engine, "oil NOT gas", limit=5000)
+    assert without.total < with_both.total
+    for cable_id in ids(without):
+        assert "gas" not in analyse(" ".join(p.text for p in seed_records[cable_id].paragraphs) + " " + seed_records[cable_id].subject, STEM)
+
+
+def test_or_is_union(engine):
+    a, b = search(engine, "iceland", limit=5000), search(engine, "icesave", limit=5000)
+    assert ids(search(engine, "iceland OR icesave", limit=5000)) == ids(a) | ids(b)
+
+
+def test_field_queries_match_filters(engine):
+    assert ids(search(engine, "tag:SNAR", limit=5000)) == ids(search(engine, tag=["snar"], limit=5000))
+    assert ids(search(engine, "origin:Ottawa", limit=5000)) == ids(search(engine, origin=["Ottawa"], limit=5000))
+    assert ids(search(engine, "created:[2008-01 TO 2008-06]", limit=5000)) == ids(search(engine, date_from="2008-01", date_to="2008-06", limit=5000))
+
+
+def test_id_and_ref_fields(engine):
+    assert ids(search(engine, "id:09ottawa265")) == {"09OTTAWA265"}
+    citing = search(engine, "ref:09OTTAWA134")
+    assert "09OTTAWA265" in ids(citing)
+
+
+def test_marking_filter_finds_marked_paragraphs(engine, seed_records):
+    expected = {r.id for r in seed_records.values() if any(p.marking and p.marking.split("//")[0] == "S" for p in r.paragraphs)}
+    result = search(engine, marking=["S"], limit=5000)
+    assert ids(result) == expected
+    for hit in result.hits[:20]:
+        assert all(p["marking"].startswith("S") for p in hit.paragraphs)
+
+
+def test_prefix_query_expands(engine):
+    result = search(engine, "embass*", limit=5)
+    assert result.total > 0
+    assert any(re.search(r"(?i)embass", p["text"]) for hit in result.hits for p in hit.paragraphs)
+
+
+def test_no_hits_suggests_a_correction(engine):
+    result = search(engine, "goverment")
+    assert result.total == 0
+    assert result.suggestions.get("goverment") == "government"
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "a OR", "AND a", "nofield:x", "created:[2008 TO", "created:13-2009", "a )"])
+def test_bad_queries_raise_syntax_errors(engine, query):
+    with pytest.raises(QuerySyntaxError):
+        search(engine, query)
+
+
+def test_sort_newest_and_pages(engine):
+    newest = search(engine, "election", sort="newest", limit=5)
+    dates = [hit.created for hit in newest.hits]
+    assert dates == sorted(dates, reverse=True)
+    page_two = search(engine, "election", limit=5, page=2)
+    assert not ids(page_two) & ids(search(engine, "election", limit=5))
