@@ -366,6 +366,7 @@ def _paragraphs(body: list[str], cable_id: str) -> list[Paragraph]:
     buffer: list[str] = []
     last_number = 0
     lines = _clean_body(body, _page_marker_re(cable_id))
+    tail = [index for index, line in enumerate(lines) if line.strip()][-2:]
     for index, line in enumerate(lines):
         match = PARA_START_RE.match(line)
         if match and _starts_paragraph(match, last_number, lines, index):
@@ -375,7 +376,7 @@ def _paragraphs(body: list[str], cable_id: str) -> list[Paragraph]:
             marking = _normalise_marking(match.group("marking"))
             buffer = [match.group("rest")] if marking is not None or match.group("marking") is None else [match.group("marking") + " " + match.group("rest")]
             continue
-        if number is not None and _is_signature_start(lines, index):
+        if number is not None and index in tail and _is_signature_start(lines, index, tail):
             _flush(paragraphs, number, marking, buffer)
             number, marking, buffer = None, None, []
         buffer.append(line)
@@ -393,15 +394,19 @@ def _starts_paragraph(match: re.Match, last_number: int, lines: list[str], index
     return _after_blank(lines, index) and number > last_number
 
 
-def _is_signature_start(lines: list[str], index: int) -> bool:
-    """True for the last short block of the body after a blank line: the signature."""
-    if not lines[index].strip():
-        return False
-    rest = [line for line in lines[index:] if line.strip()]
+def _is_signature_start(lines: list[str], index: int, tail: list[int]) -> bool:
+    """True for the last short block of the body after a blank line: the signature.
+
+    ``tail`` holds the indexes of the last two non-blank lines; a signature is one
+    or two short upper-case lines (``BREESE``) or a single name line (``Watson``).
+    """
+    rest = [lines[position].strip() for position in tail if position >= index]
     if not _after_blank(lines, index):
         previous = lines[index - 1].rstrip()
-        return len(rest) == 1 and bool(SIGNATURE_RE.match(rest[0].strip())) and previous.endswith((".", '"', "”", ")"))
-    return len(rest) <= 2 and all(len(line.strip()) <= 40 and line.strip().upper() == line.strip() for line in rest)
+        return len(rest) == 1 and bool(SIGNATURE_RE.match(rest[0])) and previous.endswith((".", '"', "”", ")"))
+    if len(rest) == 1 and SIGNATURE_RE.match(rest[0]):
+        return True
+    return all(len(line) <= 40 and line.upper() == line for line in rest)
 
 
 def _flush(paragraphs: list[Paragraph], number: int | None, marking: str | None, buffer: list[str]) -> None:

@@ -120,13 +120,13 @@ def remove_stale_generations(location: Path, keep: set[Path | None]) -> None:
         return
     kept = {path.resolve() for path in keep if path is not None}
     for folder in parent.iterdir():
-        if folder.resolve() in kept or _builder_alive(folder):
+        if folder.resolve() in kept or (not (folder / MARKER).exists() and _builder_alive(folder)):
             continue
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def _builder_alive(folder: Path) -> bool:
-    """True while the process that names a generation folder is still running."""
+    """True while the process that names an unfinished generation folder is still running."""
     try:
         pid = int(folder.name.split("-")[1])
     except (IndexError, ValueError):

@@ -21,7 +21,11 @@ MAX_EXPANSIONS = 500
 
 @dataclass(frozen=True)
 class Postings:
-    """The documents holding a term and how often it occurs in each."""
+    """The documents holding a term and how often it occurs in each.
+
+    Deleted documents are included; callers drop them through the document ->
+    cable array, where a deleted document has no cable (-1).
+    """
 
     docs: np.ndarray
     frequencies: np.ndarray
@@ -52,9 +56,6 @@ class PostingReader:
             while hasattr(matcher, "child"):
                 matcher = matcher.child
             block_ids, block_weights = _matcher_arrays(matcher)
-            if segment.has_deletions():
-                keep = ~np.isin(block_ids, np.fromiter(segment.deleted_docs(), dtype=np.int64))
-                block_ids, block_weights = block_ids[keep], block_weights[keep]
             ids.append(block_ids + offset)
             weights.append(block_weights)
         if not ids:

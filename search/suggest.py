@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 
 from index.stems import read_stem_table
 
@@ -20,7 +21,12 @@ def suggest(engine, word: str) -> str | None:
     close = difflib.get_close_matches(lowered, vocabulary, n=5, cutoff=0.75)
     if not close:
         return None
-    return max(close, key=lambda candidate: (difflib.SequenceMatcher(None, lowered, candidate).ratio(), _frequency(engine, candidate)))
+    return max(close, key=lambda candidate: _similarity(lowered, candidate) + 0.1 * math.log10(1 + _frequency(engine, candidate)))
+
+
+def _similarity(word: str, candidate: str) -> float:
+    """Edit similarity in [0, 1]; a small bonus for frequency then prefers real words over rare typos."""
+    return difflib.SequenceMatcher(None, word, candidate).ratio()
 
 
 def _frequency(engine, candidate: str) -> int:

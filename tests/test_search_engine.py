@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from index.analysis import SnowballStem, analyse
+from index.analysis import SnowballStem, analyse, words
 from search.engine import SearchRequest
 from search.query import QuerySyntaxError
 
@@ -172,10 +172,14 @@ def test_prefix_query_expands(engine):
     assert any(re.search(r"(?i)embass", p["text"]) for hit in result.hits for p in hit.paragraphs)
 
 
-def test_no_hits_suggests_a_correction(engine):
-    result = search(engine, "goverment")
+@pytest.mark.parametrize("typo, word", [("secuirty", "security"), ("parliment", "parliament")])
+def test_no_hits_suggests_a_correction(engine, seed_records, typo, word):
+    """Misspellings that no seed cable contains get the indexed word as a suggestion."""
+    seen = {w for r in seed_records.values() for text in [r.subject, *(p.text for p in r.paragraphs)] for w, _, _ in words(text)}
+    assert typo not in seen and word in seen
+    result = search(engine, typo)
     assert result.total == 0
-    assert result.suggestions.get("goverment") == "government"
+    assert result.suggestions.get(typo) == word
 
 
 @pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "a OR", "AND a", "nofield:x", "created:[2008 TO", "created:13-2009", "a )"])
