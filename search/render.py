@@ -69,9 +69,12 @@ def paragraph_label(number: int | None, marking: str | None) -> str:
 
 
 def tag_label(tag: str) -> str:
-    """A tag with its meaning, where the glossary knows it."""
+    """A tag with the gist of its meaning (``SNAR (narcotics)``), where the glossary knows it."""
     known = meaning(tag)
-    return f"{tag} ({known})" if known else tag
+    if not known:
+        return tag
+    gist = " ".join(known.split(" and ")[0].split(",")[0].split()[:3])
+    return f"{tag} ({gist})"
 
 
 def result_text(result: SearchResult) -> str:
@@ -148,11 +151,12 @@ def facets_text(facets: dict[str, dict[str, int]], columns: int) -> list[str]:
         if name == "year" and len(items) > 8:
             items = items[-8:]
         top = max(count for _, count in items)
-        label_width = min(28, max(len(value) for value, _ in items))
+        label_width = min(30, max(len(tag_label(value) if name == "tag" else value) for value, _ in items))
         lines.append(click.style(name.capitalize(), bold=True))
         for value, count in items:
             bar = "█" * max(1, round(BAR_WIDTH * count / top))
-            lines.append(f"  {value[:label_width]:<{label_width}} {bar} {count:,}")
+            label = tag_label(value) if name == "tag" else value
+            lines.append(f"  {label[:label_width]:<{label_width}} {bar} {count:,}")
         more = len(counts) - len(items)
         if more > 0 and name != "year":
             lines.append(f"  … {more} more")

@@ -1,0 +1,59 @@
+"""Analysis: the tokenizer agrees with nltk's RegexpTokenizer, and the stem table with the stemmer."""
+
+from __future__ import annotations
+
+import pickle
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+
+from index.analysis import STOP_WORDS, TOKEN_PATTERN, SnowballStem, TOKEN_RE, analyse, words
+from index.stems import StemTable, read_stem_table, write_stem_table
+
+
+def test_tokens_equal_nltk_regexp_tokenizer(seed_records):
+    """We tokenise with the same pattern nltk's RegexpTokenizer uses, without importing it at query time."""
+    tokenizer = RegexpTokenizer(TOKEN_PATTERN)
+    texts = [p.text for record in list(seed_records.values())[:200] for p in record.paragraphs]
+    assert texts
+    for text in texts:
+        assert TOKEN_RE.findall(text) == tokenizer.tokenize(text)
+
+
+def test_analysis_lowercases_stems_and_drops_stop_words_and_redactions():
+    stem = SnowballStem()
+    assert analyse("The Embassies of CANADA'S partners", stem) == ["embassi", "canada", "partner"]
+    assert analyse("XXXXXXXXXXXX said XXXXXXXXXXXXthe minister", stem) == ["minist"]
+    assert all(word not in STOP_WORDS for word, _, _ in words("the and of visa fraud"))
+
+
+def test_spans_point_at_the_words():
+    text = "Visa fraud, in Cairo."
+    assert [(text[s:e], w) for w, s, e in words(text)] == [("Visa", "visa"), ("fraud", "fraud"), ("Cairo", "cairo")]
+
+
+def test_stemmer_matches_nltk_and_pickles_without_its_state():
+    stem = SnowballStem()
+    english = SnowballStemmer("english")
+    for word in ["embassies", "trafficking", "negotiations", "icesave", "running"]:
+        assert stem(word) == english.stem(word)
+    restored = pickle.loads(pickle.dumps(stem))
+    assert restored.memo == {} and restored("embassies") == "embassi"
+
+
+def test_stem_table_round_trip_and_fallback(tmp_path):
+    table = {"embassies": "embassi", "fraud": "fraud", "zeta": "zeta", "élan": "élan"}
+    write_stem_table(tmp_path, table)
+    assert read_stem_table(tmp_path) == table
+    fallback_calls = []
+    lookup = StemTable(tmp_path, lambda word: fallback_calls.append(word) or word.upper())
+    assert [lookup(w) for w in ["embassies", "élan", "zeta", "fraud"]] == ["embassi", "élan", "zeta", "fraud"]
+    assert lookup("unseen") == "UNSEEN" and fallback_calls == ["unseen"]
+    assert lookup.lookup("aaa") is None and lookup.lookup("zzz") is None
+
+
+def test_index_stem_table_covers_indexed_words(engine, seed_records):
+    """Every word of the seed cables is in the index's stem table, so queries need no nltk import."""
+    record = seed_records["09OTTAWA265"]
+    for word, _, _ in words(record.paragraphs[0].text):
+        assert engine.stem.lookup(word) == SnowballStemmer("english").stem(word)
