@@ -378,3 +378,143 @@ def stats(output_format, index_path):
         f"schema version {data['schema_version']}, built {data['built']}"
     )
     click.echo("\n".join(facets_text(data["facets"], width())))
+
+
+def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Path | None, cited_by: bool) -> None:
+    """Shared body of ``refs`` and ``cited-by``: the graph as an indented tree or JSON."""
+    from search.threads import reference_graph
+
+    engine = open_engine(index_path)
+    try:
+        nodes = reference_graph(engine, cable_id.strip(), depth, cited_by=cited_by)
+    except KeyError:
+        raise Failure(f"no cable {cable_id!r} in the index") from None
+    if output_format == "json":
+        click.echo(json.dumps([node.to_json() for node in nodes], ensure_ascii=False, indent=1))
+        return
+    for node in nodes:
+        indent = "  " * node.depth
+        if node.in_index:
+            click.echo(f"{indent}{click.style(node.id, bold=True)} · {node.created[:10]} · {node.origin} · {node.subject}")
+        else:
+            click.echo(f"{indent}{node.id} (not in index)")
+    if len(nodes) == 1:
+        click.echo("  (no cables)" if cited_by else "  (no references to cables)")
+
+
+@main.command()
+@click.argument("cable_id")
+@click.option("--depth", type=click.IntRange(1, 10), default=1, show_default=True, help="Follow references this many steps.")
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def refs(cable_id, depth, output_format, index_path):
+    """The cables a cable's REF block cites, and theirs, to --depth.
+
+    \b
+    Example:
+      cables refs 09OTTAWA265 --depth 2
+    """
+    _graph_command(cable_id, depth, output_format, index_path, cited_by=False)
+
+
+@main.command("cited-by")
+@click.argument("cable_id")
+@click.option("--depth", type=click.IntRange(1, 10), default=1, show_default=True, help="Follow citations this many steps.")
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def cited_by(cable_id, depth, output_format, index_path):
+    """The cables whose REF block cites a cable (and those citing them, to --depth).
+
+    \b
+    Example:
+      cables cited-by 09REYKJAVIK102
+    """
+    _graph_command(cable_id, depth, output_format, index_path, cited_by=True)
+
+
+@main.command()
+@click.argument("prefix", required=False, default="")
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def tags(prefix, output_format, index_path):
+    """TAGS in the index with their meanings and how many cables carry them.
+
+    \b
+    Example:
+      cables tags K
+    """
+    from search.threads import tag_table
+
+    rows = tag_table(open_engine(index_path), prefix)
+    if output_format == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        click.echo(f"{row['tag']:<8} {row['cables']:>6,}  {row['meaning'] or '(meaning not known)'}")
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@click.option("--tag", multiple=True)
+@click.option("--origin", multiple=True)
+@click.option("--classification", multiple=True)
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def timeline(query, by, tag, origin, classification, output_format, index_path):
+    """How many matching cables per year (or month), as a histogram.
+
+    \b
+    Example:
+      cables timeline Icesave --by month
+    """
+    from search.engine import SearchRequest
+    from search.threads import timeline as count_timeline
+
+    request = SearchRequest(query=query, tag=list(tag), origin=list(origin), classification=list(classification))
+    counts = count_timeline(open_engine(index_path), request, by)
+    if output_format == "json":
+        click.echo(json.dumps({"query": query, "by": by, "counts": counts}, ensure_ascii=False, indent=1))
+        return
+    if not counts:
+        click.echo(f'No cables match "{query}".')
+        return
+    top = max(counts.values())
+    for period, count in counts.items():
+        bar = "█" * round(40 * count / top) if count else ""
+        click.echo(f"{period:<8} {bar} {count:,}")
+
+
+@main.command()
+@click.argument("cable_id")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def similar(cable_id, limit, output_format, index_path):
+    """Cables most like a given one, sharing its most distinctive words.
+
+    \b
+    Example:
+      cables similar 09OTTAWA265
+    """
+    from search.render import hit_json
+    from search.threads import similar as find_similar
+
+    engine = open_engine(index_path)
+    try:
+        terms, found = find_similar(engine, cable_id.strip(), limit)
+    except KeyError:
+        raise Failure(f"no cable {cable_id!r} in the index") from None
+    if output_format == "json":
+        data = {"id": cable_id, "key_terms": terms, "results": [{**hit_json(hit), "shared_terms": shared} for hit, shared in found]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"Key terms of {cable_id}: {', '.join(terms)}")
+    for rank, (hit, shared) in enumerate(found, start=1):
+        click.echo(f"{rank:>2}. {click.style(hit.id, bold=True)} · {hit.created[:10]} · {hit.origin} · {hit.subject}")
+        click.echo(f"    shared: {', '.join(shared)}")

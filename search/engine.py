@@ -117,6 +117,11 @@ class Engine:
         self.searcher.close()
         self.ix.close()
 
+    def matching(self, request: SearchRequest) -> np.ndarray:
+        """The cables a request matches (its query and filters), as a mask over ordinals."""
+        run = _Run(self, request)
+        return run.mask(parse(request.query)) & run.filter_mask()
+
     def search(self, request: SearchRequest) -> SearchResult:
         """Run a search; raise :class:`search.query.QuerySyntaxError` for a malformed query."""
         tree = parse(request.query)
@@ -124,7 +129,7 @@ class Engine:
         mask = run.mask(tree) & run.filter_mask()
         candidates = np.flatnonzero(mask)
         scores = run.scores(candidates) if not isinstance(tree, MatchAll) else None
-        order = self._order(candidates, scores, request)
+        order = self._order(candidates, scores, run.indirect[candidates], request)
         start = (request.page - 1) * request.limit
         page = order[start: start + request.limit]
         hits = [run.hit(int(c), float(scores[c]) if scores is not None else 0.0) for c in page]
@@ -141,15 +146,19 @@ class Engine:
             result.suggestions = run.suggestions()
         return result
 
-    def _order(self, candidates: np.ndarray, scores: np.ndarray | None, request: SearchRequest) -> np.ndarray:
-        """Candidates ranked by score (ties: newest first) or by date."""
+    def _order(self, candidates: np.ndarray, scores: np.ndarray | None, indirect: np.ndarray, request: SearchRequest) -> np.ndarray:
+        """Candidates ranked by score (ties: newest first) or by date.
+
+        Cables that matched a word only through a tag's meaning come after
+        every cable that matched the words themselves.
+        """
         created = self.columns.cable_created[candidates]
         if request.sort == "oldest":
             return candidates[np.lexsort((candidates, created))]
         if request.sort == "newest" or scores is None:
             return candidates[np.lexsort((candidates, -created))]
         needed = min(len(candidates), request.page * request.limit)
-        candidate_scores = scores[candidates]
+        candidate_scores = np.where(indirect, scores[candidates] - np.float32(1e6), scores[candidates])
         if needed < len(candidates):
             top = np.argpartition(-candidate_scores, needed - 1)[:needed]
         else:
@@ -173,6 +182,7 @@ class _Run:
         self.size = len(engine.columns.cable_valid)
         self.groups: list[_Group] = []
         self.notes: list[str] = []
+        self.indirect = np.zeros(self.size, dtype=bool)
         self.marked_docs = filters.marking_doc_mask(self.columns, request.marking) if request.marking else None
         self._doc_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._parts: dict[str, np.ndarray] = {}
@@ -220,7 +230,10 @@ class _Run:
             self.groups.extend(groups)
         result = self.columns.cable_valid.copy()
         for group in groups:
-            result &= self._group_mask(group)
+            direct, meaning = self._group_mask(group)
+            if not negated:
+                self.indirect |= meaning & ~direct
+            result &= direct | meaning
         return result
 
     def _meta_mask(self, node: Meta) -> np.ndarray:
@@ -279,16 +292,17 @@ class _Run:
             keep &= self.marked_docs[docs]
         return docs[keep], frequencies[keep]
 
-    def _group_mask(self, group: _Group) -> np.ndarray:
-        """Cables in which a group occurs (any field, or a tag it names)."""
-        mask = np.zeros(self.size, dtype=bool)
+    def _group_mask(self, group: _Group) -> tuple[np.ndarray, np.ndarray]:
+        """Cables in which a group occurs directly (any field, or a tag it names), and through a tag's meaning."""
+        direct = np.zeros(self.size, dtype=bool)
         for name in group.fields:
             docs, _ = self._group_docs(group, name)
-            mask[self.columns.doc_cable[docs]] = True
+            direct[self.columns.doc_cable[docs]] = True
+        meaning = np.zeros(self.size, dtype=bool)
         if group.word:
-            mask |= filters.tag_mask(self.columns, [group.word])
-            mask |= self._meaning_mask(group.word)
-        return mask & self.columns.cable_valid
+            direct |= filters.tag_mask(self.columns, [group.word])
+            meaning = self._meaning_mask(group.word)
+        return direct & self.columns.cable_valid, meaning & self.columns.cable_valid
 
     def _meaning_mask(self, word: str) -> np.ndarray:
         """Cables carrying a tag whose meaning names ``word`` (few tags only)."""

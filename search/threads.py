@@ -1,0 +1,135 @@
+"""Following the threads between cables: REF chains, tags, timelines, similar cables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.analysis import words
+from index.glossary import glossary, meaning
+from search.engine import Engine, SearchRequest
+from search.ranking import idf
+
+KEY_TERMS = 12
+
+
+@dataclass
+class Node:
+    """A cable in a reference graph: where it sits and what is known of it."""
+
+    id: str
+    depth: int
+    via: str | None
+    created: str | None = None
+    origin: str | None = None
+    subject: str | None = None
+
+    @property
+    def in_index(self) -> bool:
+        return self.created is not None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "depth": self.depth, "via": self.via, "in_index": self.in_index, "created": self.created, "origin": self.origin, "subject": self.subject}
+
+
+def _node(engine: Engine, cable_id: str, depth: int, via: str | None) -> Node:
+    record = engine.cable(cable_id)
+    if record is None:
+        return Node(cable_id, depth, via)
+    return Node(record["id"], depth, via, record["created"], record["origin"], record["subject"])
+
+
+def reference_graph(engine: Engine, cable_id: str, depth: int, cited_by: bool = False) -> list[Node]:
+    """Cables reachable from ``cable_id`` through REF lines (or, with ``cited_by``, citing it), breadth first."""
+    root = engine.cable(cable_id)
+    if root is None:
+        raise KeyError(cable_id)
+    nodes = [_node(engine, root["id"], 0, None)]
+    seen = {root["id"]}
+    frontier = [root["id"]]
+    for level in range(1, depth + 1):
+        following = []
+        for current in frontier:
+            for neighbour in _neighbours(engine, current, cited_by):
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    nodes.append(_node(engine, neighbour, level, current))
+                    following.append(neighbour)
+        frontier = following
+    return nodes
+
+
+def _neighbours(engine: Engine, cable_id: str, cited_by: bool) -> list[str]:
+    """The ids a cable cites, or the ids of cables citing it."""
+    if cited_by:
+        return [engine.records.record(ordinal)["id"] for ordinal in engine.records.citing(cable_id)]
+    record = engine.cable(cable_id)
+    if record is None:
+        return []
+    return list(dict.fromkeys(ref["id"] for ref in record["references"] if ref["id"]))
+
+
+def tag_table(engine: Engine, prefix: str = "") -> list[dict]:
+    """Tags in the index starting with ``prefix``: counts of cables and meanings, commonest first."""
+    counts = engine.search(SearchRequest(limit=1)).facets["tag"]
+    known = glossary()
+    rows = [
+        {"tag": tag, "cables": count, "kind": known.get(tag, (None, None))[0], "meaning": meaning(tag)}
+        for tag, count in counts.items()
+        if tag.upper().startswith(prefix.upper())
+    ]
+    return rows
+
+
+def timeline(engine: Engine, request: SearchRequest, by: str = "year") -> dict[str, int]:
+    """Matching cables per year (``YYYY``) or month (``YYYY-MM``), with empty periods in between."""
+    if by == "year":
+        return engine.search(request).facets["year"]
+    mask = engine.matching(request)
+    created = engine.columns.cable_created[np.flatnonzero(mask)]
+    months = created.astype("datetime64[s]").astype("datetime64[M]")
+    if not len(months):
+        return {}
+    span = np.arange(months.min(), months.max() + 1)
+    counts = Counter(months.tolist())
+    return {str(month): counts.get(month.astype(object), 0) for month in span}
+
+
+def key_terms(engine: Engine, cable_id: str, count: int = KEY_TERMS) -> list[str]:
+    """A cable's most distinctive words (tf-idf over its paragraphs), as they are written."""
+    record = engine.cable(cable_id)
+    if record is None:
+        raise KeyError(cable_id)
+    frequency: Counter = Counter()
+    surface: dict[str, Counter] = {}
+    for paragraph in [{"text": record["subject"]}, *record["paragraphs"]]:
+        for word, _, _ in words(paragraph["text"]):
+            if len(word) < 3 or not word.isalpha():
+                continue
+            stem = engine.stem(word)
+            frequency[stem] += 1
+            surface.setdefault(stem, Counter())[word] += 1
+    weight = {stem: tf * idf(engine.postings.document_frequency("body", stem), engine.documents) for stem, tf in frequency.items()}
+    best = sorted(weight, key=lambda stem: (-weight[stem], stem))[:count]
+    return [surface[stem].most_common(1)[0][0] for stem in best]
+
+
+def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], list[tuple[dict, list[str]]]]:
+    """Cables sharing most of a cable's key terms: (key terms, [(hit as JSON-able dict, shared terms)])."""
+    terms = key_terms(engine, cable_id)
+    record = engine.cable(cable_id)
+    query = " OR ".join(terms)
+    result = engine.search(SearchRequest(query=query, limit=limit + 1))
+    found = []
+    for hit in result.hits:
+        if hit.id == record["id"]:
+            continue
+        other = engine.cable(hit.id)
+        text = " ".join([other["subject"], *(p["text"] for p in other["paragraphs"])])
+        present = {engine.stem(word) for word, _, _ in words(text)}
+        shared = [term for term in terms if engine.stem(term.lower()) in present]
+        found.append((hit, shared))
+    return terms, found[:limit]
+

@@ -1,0 +1,109 @@
+"""Following threads on the seed index: REF chains, citations, tags, timelines, similar cables.
+
+Expected values were worked out by reading the seed cables' REF lines:
+09QUITO177 cites "A. 08 QUITO 783" and "B. QUITO 103"; 09QUITO103 cites
+"QUITO 100"; 09QUITO100 cites "A. QUITO 57" and "B. QUITO 10" (neither in
+the seeds); 08QUITO783 is not in the seeds either.
+"""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from index.analysis import SnowballStem, analyse
+from search.cli import main
+from search.engine import SearchRequest
+from search.threads import key_terms, reference_graph, similar, tag_table, timeline
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_reference_chain_read_by_hand(engine):
+    nodes = reference_graph(engine, "09QUITO177", depth=3)
+    found = {(n.id, n.depth, n.via, n.in_index) for n in nodes}
+    assert found == {
+        ("09QUITO177", 0, None, True),
+        ("08QUITO783", 1, "09QUITO177", False),
+        ("09QUITO103", 1, "09QUITO177", True),
+        ("09QUITO100", 2, "09QUITO103", True),
+        ("09QUITO57", 3, "09QUITO100", False),
+        ("09QUITO10", 3, "09QUITO100", False),
+    }
+
+
+def test_depth_limits_the_chain(engine):
+    assert {n.id for n in reference_graph(engine, "09QUITO177", depth=1)} == {"09QUITO177", "08QUITO783", "09QUITO103"}
+
+
+def test_cited_by_is_the_reverse(engine):
+    nodes = reference_graph(engine, "09QUITO100", depth=2, cited_by=True)
+    assert {(n.id, n.depth) for n in nodes} >= {("09QUITO100", 0), ("09QUITO103", 1), ("09QUITO177", 2)}
+
+
+def test_ref_query_field_finds_citing_cables(engine):
+    result = engine.search(SearchRequest(query="ref:09QUITO103"))
+    assert "09QUITO177" in {hit.id for hit in result.hits}
+
+
+def test_refs_cli_json(seed_index):
+    result = run("refs", "09QUITO177", "--depth", "2", "--format", "json", "--index", str(seed_index))
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data[0]["id"] == "09QUITO177" and {d["id"] for d in data} == {"09QUITO177", "08QUITO783", "09QUITO103", "09QUITO100"}
+    assert run("refs", "99NONE1", "--index", str(seed_index)).exit_code == 1
+
+
+def test_tags_have_meanings_and_counts(engine, seed_records):
+    rows = {row["tag"]: row for row in tag_table(engine, "SN")}
+    assert rows["SNAR"]["cables"] == sum("SNAR" in r.tags for r in seed_records.values())
+    assert "narcotic" in rows["SNAR"]["meaning"].lower()
+    assert all(tag.startswith("SN") for tag in rows)
+
+
+def test_meaning_word_matches_tagged_cables_below_text_matches(engine, seed_records):
+    """'narcotics' names SNAR's meaning: SNAR cables without the word match, ranked after cables with it."""
+    result = engine.search(SearchRequest(query="narcotics", limit=1000))
+    found = {hit.id for hit in result.hits}
+    snar = {r.id for r in seed_records.values() if "SNAR" in r.tags}
+    assert snar <= found
+    stem = SnowballStem()
+    wanted = analyse("narcotics", stem)[0]
+
+    def says_it(cable_id: str) -> bool:
+        record = seed_records[cable_id]
+        return wanted in analyse(record.subject + " " + " ".join(p.text for p in record.paragraphs), stem)
+
+    text_ids = [hit.id for hit in result.hits if says_it(hit.id)]
+    tag_only = [hit.id for hit in result.hits if hit.id not in text_ids]
+    ranks = {hit.id: i for i, hit in enumerate(result.hits)}
+    assert tag_only and text_ids
+    assert max(ranks[i] for i in text_ids) < min(ranks[i] for i in tag_only)
+
+
+def test_timeline_by_year_and_month(engine, seed_records):
+    expected = {}
+    for record in seed_records.values():
+        text = (record.subject + " " + " ".join(p.text for p in record.paragraphs)).lower()
+        if "icesave" in text:
+            key = f"{record.created.year}-{record.created.month:02d}"
+            expected[key] = expected.get(key, 0) + 1
+    months = timeline(engine, SearchRequest(query="icesave"), by="month")
+    assert {k: v for k, v in months.items() if v} == expected
+    assert sum(timeline(engine, SearchRequest(query="icesave"), by="year").values()) == sum(expected.values())
+
+
+def test_timeline_cli_json(seed_index):
+    data = json.loads(run("timeline", "icesave", "--format", "json", "--index", str(seed_index)).output)
+    assert data["by"] == "year" and sum(data["counts"].values()) > 0
+
+
+def test_similar_shares_key_terms(engine):
+    terms, found = similar(engine, "09OTTAWA265", limit=5)
+    assert terms == key_terms(engine, "09OTTAWA265")
+    assert {"cisen", "rcmp"} <= set(terms)
+    assert found and all(hit.id != "09OTTAWA265" for hit, _ in found)
+    assert all(shared for _, shared in found)
