@@ -9,7 +9,13 @@ the score favours cables whose words sit together in one paragraph (see
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
+import struct
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +34,7 @@ from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, per_cab
 from search.snippets import highlight_spans, window
 
 SORTS = ("relevance", "newest", "oldest")
+DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
 MAX_SNIPPETS = 3
 
 
@@ -117,13 +124,26 @@ class Engine:
         self.searcher.close()
         self.ix.close()
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Report index files that fail while being read as a damaged index."""
+        try:
+            yield
+        except DAMAGE as error:
+            raise IndexUnavailable(f"index {self.location} is damaged ({type(error).__name__}: {error}); rebuild it with 'cables rebuild'") from None
+
     def matching(self, request: SearchRequest) -> np.ndarray:
         """The cables a request matches (its query and filters), as a mask over ordinals."""
         run = _Run(self, request)
-        return run.mask(parse(request.query)) & run.filter_mask()
+        with self._reading():
+            return run.mask(parse(request.query)) & run.filter_mask()
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run a search; raise :class:`search.query.QuerySyntaxError` for a malformed query."""
+        with self._reading():
+            return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchResult:
         tree = parse(request.query)
         run = _Run(self, request)
         mask = run.mask(tree) & run.filter_mask()
@@ -168,8 +188,9 @@ class Engine:
 
     def cable(self, cable_id: str) -> dict | None:
         """The stored record of a cable, or None when the index lacks it."""
-        ordinal = self.records.ordinal(cable_id)
-        return None if ordinal is None else self.records.record(ordinal)
+        with self._reading():
+            ordinal = self.records.ordinal(cable_id)
+            return None if ordinal is None else self.records.record(ordinal)
 
 
 class _Run:

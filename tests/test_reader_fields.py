@@ -694,6 +694,42 @@ CASES = [
         phrases={7: ["XXXXXXXXXXXXmade a number of"]},
         noise=("S E C R E T", "SIPDIS", "This record is a partial extract"),
     ),
+    Case(
+        # Every paragraph on one long line: paragraphs 2-8 start mid-line after a sentence.
+        id="08BUDAPEST821",
+        created="2008-08-14 16:47:00",
+        classification=CONF,
+        origin="Embassy Budapest",
+        tags="MOPS PREL PHUM OSCE UN GG RS HU",
+        numbered=marks("1:U 2:C 3:C 4:C 5:C 6:U 7:U 8:U"),
+        starts={1: "This is an action request. See Paragraph 6.", 2: "SUMMARY: Ref points were delivered on 14 August",
+                5: "COMMENT: Hungary believes it is in the same camp"},
+    ),
+    Case(
+        # A "Summary" heading line (no colon) before paragraph 1, which ends "End Summary."
+        id="04MADRID1187",
+        created="2004-04-07 18:06:00",
+        classification=CONF,
+        origin="Embassy Madrid",
+        tags="PTER PREL PGOV SP",
+        subject="ZAPATERO AND SPANISH TROOPS IN IRAQ: POLITICAL PRESSURES FOR WITHDRAWAL",
+        numbered=run(1, 6, "C"),
+        summary=("Political pressure is high on incoming Socialist President Rodriguez Zapatero",
+                 "Significant Spanish losses there could clinch the decision to pull out."),
+        signature="MANZANARES",
+    ),
+    Case(
+        # The SBU handling notice runs on after the last REF item on the same line.
+        id="09SAOPAULO309",
+        created="2009-05-21 17:05:00",
+        classification=FOUO,
+        origin="Consulate Sao Paulo",
+        tags="PGOV PINR PHUM KPAO BR",
+        subject='"Land is Life": Indians vs. Agro-Industry in Mato Grosso do Sul',
+        reference_ids=("09BRASILIA1", "09BRASILIA349"),
+        reference_texts=("BRASILIA 1", "BRASILIA 349"),
+        declassify_on="N/A",
+    ),
 ]
 
 FIELDS = (
