@@ -27,7 +27,7 @@ from index.record import Cable
 from index.records import RECORDS_FILE, RecordStore, record_json
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
-from index.store import WHOOSH_FOLDER, Marker, current_generation, new_generation, publish, read_marker, writer_lock
+from index.store import WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, new_generation, publish, read_marker, writer_lock
 
 Progress = Callable[[int, int], None]
 
@@ -173,10 +173,6 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
-
-
-class NothingIndexed(Exception):
-    """A build found no readable cable; the previous index is kept."""
 
 
 def _mkdir(path: Path) -> str:

@@ -25,7 +25,11 @@ MAX_BYTES = 64 * 1024 * 1024
 ID_RE = re.compile(r"^\d{2}[A-Z0-9]+$")
 PARA_START_RE = re.compile(
     r"^\s*(?P<pilcrow>¶)?\s*(?P<number>\d{1,3})\s*\.(?!\d)\s*"
-    r"(?P<marking>\(\s*[A-Za-z][A-Za-z/ ,\-]{0,30}\)|[A-Z]{1,3}\))?\s*(?P<rest>.*)$"
+    r"(?P<marking>\(\s*[A-Za-z][A-Za-z/ ,\-]{0,30}\)|[A-Z]{1,3}\))?[\s:]*(?P<rest>.*)$"
+)
+# A paragraph start glued after a sentence end or a heading underline.
+GLUED_START_RE = re.compile(
+    r"[.!?\"”)\-=_*]\s+(?P<start>¶?\s*(?P<number>\d{1,3})\s*\.\s*(?P<marking>\(\s*[A-Za-z][A-Za-z/ ,\-]{0,30}\)))"
 )
 PAGE_MARKER_RE = re.compile(r"^\s*[A-Z][A-Z .'-]*\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
 OLD_PAGE_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z]")
@@ -36,38 +40,53 @@ OLD_ROUTING_RE = re.compile(r"^\s*(?:ACTION\s+[A-Z]+-\d+|INFO\s+LOG-\d+|[A-Z]+-\
 CABLE_ENDS_RE = re.compile(r"=+\s*CABLE ENDS\s*=+")
 SPACED_BANNER_RE = re.compile(r"^\s*(?:[A-Z] ){3,}[A-Z]\b")
 BANNER_RE = re.compile(
-    r"^\s*(?:UNCLAS(?:SIFIED)?|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)"
+    r"^\s*(?:UNCLAS(?:SIFIED)?|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)(?://[A-Z][A-Z0-9 ,/-]*)?"
     r"(?:\s+(?:SECTION\s+\d+\s+OF\s+\d+|E F T O|EFTO|PTQ\d+|[A-Z ]+\d{6}))*\s*$"
 )
 SIPDIS_RE = re.compile(r"^\s*SIPDIS\s*$")
 REDACTED_DIVIDER_RE = re.compile(r"^[\s\-=_*.]*$")
 DIVIDER_RE = re.compile(r"^\s*[\-=_*]{3,}[\s\-=_*]*$")
+REASONS_LINE = r"(?:FOR\s+)?REASONS?\b\s*:?\s*(?:SECTION\s*)?1\s*\.\s*[4-6]"
+REASONS_LINE_RE = re.compile(r"^\s*" + REASONS_LINE, re.IGNORECASE)
 HEADER_FIELD_RE = re.compile(
     r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|TAGS\b|SUBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\b|"
-    r"CLASSIFIED\s+BY|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b)",
+    r"CLASSIFIED\s+BY|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b|" + REASONS_LINE + ")",
     re.IGNORECASE,
 )
+ONE_LINE_FIELD_RE = re.compile(r"\bE\.?\s?O\.?\s*1\d{4}|^\s*TAGS\b", re.IGNORECASE)
 SUBJECT_RE = re.compile(r"^\s*SUBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+# Where a subject runs on into other header text; a time (``14:25``) glued
+# before that text belongs to the transmission line, not the subject.
 SUBJECT_CUT_RE = re.compile(
-    r"\s*(?:\bREF(?:S|TEL|TELS)?\s*[:.]|\bREFERENCES?\s*:|\bCLASSIFIED\s+BY\b|\bUNCLAS\b|"
+    r"\s*(?:\b\d{1,2}:\d{2}\s+)?(?:\bREF(?:S|TEL|TELS)?\s*[:.]|\bREFERENCES?\s*:|\bCLASSIFIED\s+BY\b|\bUNCLAS\b|"
     r"\b(?:[A-Z] ){4,}|\b(?:CONFIDENTIAL|SECRET)\s+SECTION\b|\bSIPDIS\b|\bE\.O\.\s*1\d{4}|"
     r"\bTAGS:|-{4,}|¶|\s\d{1,2}\.\s+\(?[A-Z]).*$",
     re.IGNORECASE,
 )
 LEADING_MARKING_RE = re.compile(r"^\(\s*(?:U|C|S|SBU|TS|LOU)(?:\s*/+\s*[A-Z]+)*\s*\)\s*")
+INLINE_REF_RE = re.compile(r"\bREF(?:S|TEL|TELS)?\s*:\s*(?P<rest>.*)$")
+# Where body text runs on into a REF block that lost its line breaks: paragraph 1,
+# an (SBU) marking, the SBU handling notice or a summary.
+REF_RUN_ON_RE = re.compile(
+    r"\s(?:¶?1\s*\.\s*(?:\(\s*[A-Z]|[A-Z]{2})|\(SBU\)|(?:THIS CABLE IS\s+)?SENSITIVE BUT UNCLASSIFIED\b|SUMMARY\s*[:.]).*$",
+    re.IGNORECASE,
+)
 REF_START_RE = re.compile(r"^\s*REF(?:S|TEL|TELS|ERENCES?)?\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 REF_ITEM_LINE_RE = re.compile(r"^\s*¶?\s*(?:\(?[A-Z]\)|[A-Z]\.|REF\b)", re.IGNORECASE)
 CLASSIFIED_BY_RE = re.compile(r"\bCLASSIFIED\s+BY\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-REASONS_SPLIT_RE = re.compile(r"[,.;]?\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s*", re.IGNORECASE)
+REASONS_SPLIT_RE = re.compile(r"\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s*", re.IGNORECASE)
 SECTION_RE = re.compile(r"1\s*\.\s*([4-6])")
 REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 EO_LINE_RE = re.compile(r"^\s*E\.?\s?O\.?\s*1\d{4}\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 DECL_RE = re.compile(r"\bDECL\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 RAW_TAGS_RE = re.compile(r"^\s*TAGS\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 SUMMARY_RE = re.compile(
-    r"\bSUMMARY\s*(?:AND\s+COMMENT\s*)?[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
+    r"(?<!END )(?<!END OF )\bSUMMARY\s*(?:(?:AND|&|/)\s*(?:COMMENTS?|INTRODUCTION|BACKGROUND|RECOMMENDATIONS?|KEY\s+POINTS|ACTION(?:\s+REQUESTS?)?)\s*)?[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
     re.IGNORECASE | re.DOTALL,
 )
+SUMMARY_LEAD_RE = re.compile(r"^\s*SUMMARY\b[\s:.\-]*(?:\([A-Z/]+\)\s*)?", re.IGNORECASE)
+SUMMARY_HEADING_RE = re.compile(r"\bSUMMARY\s*[-=_]*$", re.IGNORECASE)
+END_SUMMARY_RE = re.compile(r"\(?\bEND\s+(?:OF\s+)?SUMMARY\b", re.IGNORECASE)
 COMMA_APOSTROPHE_RE = re.compile(r"(?<=[A-Za-z]),(?=(?:s|S|t|T|re|ve|ll)\b)|(?<=[a-z]),(?=[a-z])")
 WHITESPACE_RE = re.compile(r"\s+")
 MARKING_LEVELS = {"U", "C", "S", "SBU", "TS", "LOU"}
@@ -276,11 +295,18 @@ def _first_content(raw: list[str]) -> int:
 
 
 def _field_end(raw: list[str], index: int) -> int:
-    """Index just past a header field and its continuation lines."""
-    end = index + 1
-    while end < len(raw) and raw[end].strip() and not HEADER_FIELD_RE.match(raw[end]) and not PARA_START_RE.match(raw[end]):
+    """Index just past a header field and its continuation lines.
+
+    E.O. and TAGS lines never wrap, so a line after one (also after an office
+    line with the E.O. glued on) is not a continuation: in old cables whose
+    repeated header has no blank line after it, it is already the text.
+    """
+    end = index
+    while not ONE_LINE_FIELD_RE.search(raw[end]):
         end += 1
-    return end
+        if end >= len(raw) or not raw[end].strip() or HEADER_FIELD_RE.match(raw[end]) or PARA_START_RE.match(raw[end]):
+            return end
+    return end + 1
 
 
 def _is_noise(line: str) -> bool:
@@ -308,11 +334,14 @@ def _page_marker_re(cable_id: str) -> re.Pattern:
     return re.compile(rf"(?i:\b{spaced}){INLINE_PAGE_MARKER}")
 
 
+def _strip_old_page_header(line: str) -> str:
+    """Drop an old-format page header (``PAGE 02 ROME 01196 01 OF 02 082030Z``), keeping text glued after it."""
+    return OLD_PAGE_HEADER_RE.sub("", line) if OLD_PAGE_RE.match(line) else line
+
+
 def _strip_inline_noise(line: str, marker_re: re.Pattern) -> str:
     """Remove page markers, old page headers and end banners embedded in a line."""
-    if OLD_PAGE_RE.match(line):
-        line = OLD_PAGE_HEADER_RE.sub("", line)
-    line = CABLE_ENDS_RE.sub(" ", line)
+    line = CABLE_ENDS_RE.sub(" ", _strip_old_page_header(line))
     if " OF " in line or " of " in line:
         line = GENERIC_INLINE_MARKER_RE.sub(" ", marker_re.sub(" ", line))
     return line
@@ -366,22 +395,56 @@ def _paragraphs(body: list[str], cable_id: str) -> list[Paragraph]:
     buffer: list[str] = []
     last_number = 0
     lines = _clean_body(body, _page_marker_re(cable_id))
-    tail = [index for index, line in enumerate(lines) if line.strip()][-2:]
-    for index, line in enumerate(lines):
-        match = PARA_START_RE.match(line)
-        if match and _starts_paragraph(match, last_number, lines, index):
+    tail = _last_lines(lines)
+    index = 0
+    while index < len(lines):
+        match = PARA_START_RE.match(lines[index])
+        opens = bool(match and _starts_paragraph(match, last_number, lines, index))
+        if _split_glued_start(lines, index, int(match.group("number")) + 1 if opens else last_number + 1):
+            tail = _last_lines(lines)
+            match = PARA_START_RE.match(lines[index])
+        if opens:
             _flush(paragraphs, number, marking, buffer)
             number = int(match.group("number"))
             last_number = number
             marking = _normalise_marking(match.group("marking"))
             buffer = [match.group("rest")] if marking is not None or match.group("marking") is None else [match.group("marking") + " " + match.group("rest")]
-            continue
-        if number is not None and index in tail and _is_signature_start(lines, index, tail):
-            _flush(paragraphs, number, marking, buffer)
-            number, marking, buffer = None, None, []
-        buffer.append(line)
+        else:
+            if number is not None and index in tail and _is_signature_start(lines, index, tail):
+                _flush(paragraphs, number, marking, buffer)
+                number, marking, buffer = None, None, []
+            buffer.append(lines[index])
+        index += 1
     _flush(paragraphs, number, marking, buffer)
     return paragraphs
+
+
+def _last_lines(lines: list[str]) -> list[int]:
+    """Indexes of the last two non-blank lines (where a signature can start)."""
+    found: list[int] = []
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            found.insert(0, index)
+            if len(found) == 2:
+                break
+    return found
+
+
+def _split_glued_start(lines: list[str], index: int, expected: int) -> bool:
+    """Split a line where paragraph ``expected`` starts mid-line after a sentence.
+
+    Some cables lose the line break before a paragraph (``... meeting. 28. (SBU)
+    Strengthening ...``); only the next number with a marking counts, so numbers
+    inside the text (``para 2.``) are left alone.  Returns True if it split.
+    """
+    line = lines[index]
+    if str(expected) not in line:
+        return False
+    for glued in GLUED_START_RE.finditer(line):
+        if int(glued.group("number")) == expected and _normalise_marking(glued.group("marking")):
+            lines[index:index + 1] = [line[: glued.start("start")], line[glued.start("start"):]]
+            return True
+    return False
 
 
 def _starts_paragraph(match: re.Match, last_number: int, lines: list[str], index: int) -> bool:
@@ -444,18 +507,20 @@ def _normalise_marking(raw: str | None) -> str | None:
 def _subject(lines: list[str]) -> str:
     """The full subject: the SUBJECT line and its continuation, cut before REF or Classified By."""
     for index, line in enumerate(lines):
-        match = SUBJECT_RE.match(line)
-        if not match:
-            continue
-        parts = [match.group("rest")]
-        for follow in lines[index + 1:]:
-            if not follow.strip() or HEADER_FIELD_RE.match(follow) or PARA_START_RE.match(follow) or _is_noise(follow):
-                break
-            parts.append(follow)
-        subject = _join_lines(parts)
-        subject = SUBJECT_CUT_RE.sub("", subject)
-        return LEADING_MARKING_RE.sub("", subject).strip()
+        if SUBJECT_RE.match(line):
+            subject = SUBJECT_CUT_RE.sub("", _join_lines(_subject_lines(lines, index)))
+            return LEADING_MARKING_RE.sub("", subject).strip()
     return ""
+
+
+def _subject_lines(lines: list[str], index: int) -> list[str]:
+    """The text of the SUBJECT line at ``index`` (label dropped) and its continuation lines."""
+    parts = [SUBJECT_RE.match(lines[index]).group("rest")]
+    for follow in lines[index + 1:]:
+        if not follow.strip() or HEADER_FIELD_RE.match(follow) or PARA_START_RE.match(follow) or _is_noise(follow):
+            break
+        parts.append(follow)
+    return parts
 
 
 def _raw_tags(raw: list[str]) -> tuple[str, ...]:
@@ -469,23 +534,36 @@ def _raw_tags(raw: list[str]) -> tuple[str, ...]:
 
 def _ref_text(preamble: list[str]) -> str:
     """The REF block of the header: the REF line and the item lines that follow it."""
-    for index, line in enumerate(preamble):
-        inline = re.search(r"\bREF(?:S|TEL|TELS)?\s*:\s*(.*)$", line) if SUBJECT_RE.match(line) else None
-        match = REF_START_RE.match(line) if not inline else None
-        if not (match or inline):
+    start, first = _ref_start(preamble)
+    if start is None:
+        return ""
+    parts = [first]
+    for follow in preamble[start + 1:]:
+        follow = _strip_old_page_header(follow)
+        if not follow.strip() or _is_noise(follow):
             continue
-        parts = [(match or inline).group("rest") if match else inline.group(1)]
-        for follow in preamble[index + 1:]:
-            if not follow.strip() or _is_noise(follow):
-                continue
-            if CLASSIFIED_BY_RE.search(follow) or PARA_START_RE.match(follow) or (HEADER_FIELD_RE.match(follow) and not REF_START_RE.match(follow)):
-                break
-            if not REF_ITEM_LINE_RE.match(follow) and not parts[-1].rstrip().endswith((",", ";", "AND")):
-                break
-            parts.append(follow)
-        text = _clean(" ".join(parts))
-        return CLASSIFIED_BY_RE.sub("", text).strip()
-    return ""
+        if CLASSIFIED_BY_RE.search(follow) or PARA_START_RE.match(follow) or (HEADER_FIELD_RE.match(follow) and not REF_START_RE.match(follow)):
+            break
+        if not REF_ITEM_LINE_RE.match(follow) and not parts[-1].rstrip().endswith((",", ";", "AND")):
+            break
+        parts.append(follow)
+    text = CLASSIFIED_BY_RE.sub("", _clean(" ".join(parts)))
+    return REF_RUN_ON_RE.sub("", text).strip()
+
+
+def _ref_start(preamble: list[str]) -> tuple[int | None, str]:
+    """Where the REF block starts and its first text: a REF line, or a REF: run on
+    into the SUBJECT line or one of its continuation lines."""
+    for index, line in enumerate(preamble):
+        if SUBJECT_RE.match(line):
+            for offset, part in enumerate(_subject_lines(preamble, index)):
+                inline = INLINE_REF_RE.search(part)
+                if inline:
+                    return index + offset, inline.group("rest")
+        match = REF_START_RE.match(line)
+        if match:
+            return index, match.group("rest")
+    return None, ""
 
 
 def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
@@ -495,12 +573,7 @@ def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
         if not match:
             continue
         repeated = CLASSIFIED_BY_RE.match(match.group("rest"))
-        parts = [(repeated or match).group("rest")]
-        for follow in raw[index + 1: index + 3]:
-            if not follow.strip() or PARA_START_RE.match(follow) or _is_noise(follow):
-                break
-            parts.append(follow)
-        text = _clean(" ".join(parts))
+        text = _clean(" ".join(_classified_by_lines(raw, index, (repeated or match).group("rest"))))
         split = REASONS_SPLIT_RE.split(text, maxsplit=1)
         if len(split) == 1:
             section = SECTION_RE.search(text)
@@ -508,10 +581,29 @@ def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
         else:
             name, reasons_text = split
         name = name.strip(" ,;:-")
-        if name.endswith(".") and not re.search(r"\b(?:Jr|Sr|[A-Z])\.$", name):
+        if name.endswith(".") and not re.search(r"(?:^|[\s,.])(?:Jr|Sr|[A-Z])\.$", name):
             name = name[:-1].rstrip()
         return (name or None), _reasons(reasons_text)
     return None, ()
+
+
+def _classified_by_lines(raw: list[str], index: int, first: str) -> list[str]:
+    """The Classified By text and its continuation lines.
+
+    A ``Reasons: 1.4 (b) and (d)`` line belongs to it even after a blank line,
+    when the lines before it gave no reasons.
+    """
+    parts = [first]
+    for follow in raw[index + 1: index + 3]:
+        if not follow.strip() or PARA_START_RE.match(follow) or _is_noise(follow):
+            break
+        parts.append(follow)
+    if not SECTION_RE.search(" ".join(parts)):
+        end = index + len(parts)
+        following = next((line for line in raw[end: end + 3] if line.strip()), "")
+        if REASONS_LINE_RE.match(following):
+            parts.append(following)
+    return parts
 
 
 def _reasons(text: str) -> tuple[str, ...]:
@@ -564,6 +656,22 @@ def _summary(paragraphs: list[Paragraph]) -> str | None:
         if not re.search(r"\bEND\s+(?:OF\s+)?SUMMARY\b", paragraph.text[match.start():], re.IGNORECASE):
             text = _summary_across(paragraphs[position:], text)
         return _clean(text) or None
+    return _headed_summary(paragraphs)
+
+
+def _headed_summary(paragraphs: list[Paragraph]) -> str | None:
+    """The summary under a ``SUMMARY`` heading line (no colon), up to END SUMMARY.
+
+    The heading sits in the header block or at the end of the paragraph before
+    the summary; END SUMMARY must come within the first four paragraphs.
+    """
+    parts: list[str] = []
+    for paragraph in paragraphs[:4]:
+        end = END_SUMMARY_RE.search(paragraph.text)
+        if end:
+            parts.append(paragraph.text[: end.start()])
+            return _clean(SUMMARY_LEAD_RE.sub("", " ".join(parts))) or None
+        parts = [] if SUMMARY_HEADING_RE.search(paragraph.text) else parts + [paragraph.text]
     return None
 
 
@@ -571,7 +679,7 @@ def _summary_across(paragraphs: list[Paragraph], first: str) -> str:
     """Extend a summary over following paragraphs when END SUMMARY comes later."""
     parts = [first]
     for paragraph in paragraphs[1:4]:
-        end = re.search(r"\(?\bEND\s+(?:OF\s+)?SUMMARY\b", paragraph.text, re.IGNORECASE)
+        end = END_SUMMARY_RE.search(paragraph.text)
         if end:
             parts.append(paragraph.text[: end.start()])
             return " ".join(parts)

@@ -24,8 +24,12 @@ CABLE_RE = re.compile(
     r"(?:\s*[-/]\s*(?P<suffix_year>\d{2}))?"
     r"(?=$|[\s,;.(])"
 )
+DATE_AFTER_RE = re.compile(
+    r"^\s*,?\s*(?:DATED\s+)?\d{1,2}\s+(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?\s+(?P<year>\d{4}|\d{2})\b"
+)
+ITEM_SEPARATOR_RE = re.compile(r";|(?<=\d):(?=\s)")
 ORIGIN_ALIASES = {"SECSTATE": "STATE", "SECSTATE WASHDC": "STATE", "STATE WASHDC": "STATE"}
-NOT_ORIGINS = {"EMAIL", "MAIL", "MEMO", "TELCON", "FAX", "LETTER", "PARA", "PARAS", "PARAGRAPH", "SEPTEL", "REFTEL", "NOTE", "DATED", "PAGE", "SECTION", "NUMBER", "IIR", "TD", "DTG", "REF"}
+NOT_ORIGINS = {"EMAIL", "MAIL", "MEMO", "TELCON", "FAX", "LETTER", "PARA", "PARAS", "PARAGRAPH", "SEPTEL", "REFTEL", "NOTE", "DATED", "PAGE", "SECTION", "NUMBER", "IIR", "TD", "DTG", "REF", "ATTACHMENT"}
 NOT_FIRST_WORDS = {"AND", "OF", "TO", "FROM", "IN", "ON", "AT", "NO", "FOR", "BY", "THE"}
 
 
@@ -41,9 +45,10 @@ def parse_references(text: str, year: int) -> list[Reference]:
 
 
 def _items(text: str) -> list[str]:
-    """The items of a REF block, split on their letter markers and semicolons."""
+    """The items of a REF block, split on their letter markers, semicolons and
+    colons after a number (``TEHRAN 1091: TEHRAN 263``)."""
     pieces = []
-    for chunk in re.split(r";", text):
+    for chunk in ITEM_SEPARATOR_RE.split(text):
         pieces.extend(ITEM_MARKER_RE.split(chunk))
     items = []
     for piece in pieces:
@@ -55,12 +60,19 @@ def _items(text: str) -> list[str]:
 
 def canonical_id(item: str, year: int) -> str | None:
     """The reference id an item names (``OTTAWA 134`` -> ``09OTTAWA134``), or None."""
-    match = CABLE_RE.match(item.strip().upper())
+    text = item.strip().upper()
+    match = CABLE_RE.match(text)
     if not match:
         return None
     origin = ORIGIN_ALIASES.get(match.group("origin"), match.group("origin"))
     words = origin.split()
     if set(words) & NOT_ORIGINS or (words[0] in NOT_FIRST_WORDS and len(words) == 1) or len(origin.replace(" ", "")) < 3:
         return None
-    two_digit = match.group("prefix_year") or match.group("suffix_year") or f"{year % 100:02d}"
+    two_digit = match.group("prefix_year") or match.group("suffix_year") or _dated_year(text[match.end():]) or f"{year % 100:02d}"
     return f"{two_digit[-2:]}{origin.replace(' ', '').replace(chr(39), '')}{int(match.group('number'))}"
+
+
+def _dated_year(rest: str) -> str | None:
+    """The year of a date written after the cable number (``STATE 99488 24 SEP 2009``)."""
+    match = DATE_AFTER_RE.match(rest)
+    return match.group("year") if match else None

@@ -35,6 +35,10 @@ class IndexUnavailable(Exception):
     """An index that is missing, foreign, damaged or locked; the message says what to do."""
 
 
+class NothingIndexed(Exception):
+    """A build found no readable cable; the previous index is kept."""
+
+
 def default_location() -> Path:
     """``$CABLES_INDEX``, else ``$XDG_DATA_HOME/cables/index`` (``~/.local/share`` by default)."""
     if os.environ.get(ENV_VARIABLE):

@@ -12,23 +12,15 @@ import json
 import os
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
 import click
 
-from index.store import IndexUnavailable, default_location
+from index.store import IndexUnavailable, NothingIndexed, default_location
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 FORMATS = click.Choice(["text", "json"])
-
-
-def _version() -> str:
-    try:
-        return metadata.version("cables")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def bundled_seeds() -> Path:
@@ -59,7 +51,6 @@ def friendly(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from index.build import NothingIndexed
         from search.query import QuerySyntaxError
 
         try:
@@ -106,8 +97,22 @@ def open_engine(index_path: Path | None, build_if_missing: bool = False):
     return Engine(location)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: read from the installed package's metadata only when asked (it is slow to import)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib import metadata
+
+    try:
+        version = metadata.version("cables")
+    except metadata.PackageNotFoundError:
+        version = "(not installed; running from source)"
+    click.echo(f"cables {version}")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), prog_name="cables")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit.")
 def main() -> None:
     """Search US diplomatic cables: rebuild an index from cable files, then search it.
 

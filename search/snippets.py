@@ -17,10 +17,15 @@ WINDOW = 320
 
 
 def highlight_spans(text: str, stems: set[str], stem: Callable[[str], str]) -> list[tuple[int, int]]:
-    """Character spans of the words in ``text`` whose stems are in ``stems``."""
+    """Character spans of the words in ``text`` whose stems are in ``stems``.
+
+    A Snowball stem starts with its word's first two letters, so only words
+    that share them with a query stem are stemmed at all.
+    """
     if not stems:
         return []
-    return [(start, end) for word, start, end in words(text) if stem(word) in stems]
+    heads = {s[:2] for s in stems}
+    return [(start, end) for word, start, end in words(text) if word[:2] in heads and stem(word) in stems]
 
 
 def window(text: str, spans: list[tuple[int, int]], size: int = WINDOW) -> tuple[str, list[tuple[int, int]]]:
