@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import itertools
 import calendar
+import itertools
 import math
 import multiprocessing
 import os
@@ -33,12 +33,12 @@ import re
 import sys
 import time
 from array import array
-
-import numpy as np
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import numpy as np
 
 NBSP = "\u00a0"
 HEADER_KEYS = "Identifier\nCreated\nClassification\nOrigin\n"
@@ -355,9 +355,9 @@ def build_chain(paragraphs: list, words: list) -> Chain:
                  run_end=array("q", run_end.tolist()), starts=array("q", starts.tolist()))
 
 
-def train(folder: Path) -> Model:
-    """Train the generator model from every *.txt cable file in folder."""
-    files = sorted(Path(folder).glob("*.txt"))
+def train(folder: Path, limit: int | None = None) -> Model:
+    """Train the generator model from the *.txt cable files in folder (the first `limit`)."""
+    files = sorted(Path(folder).glob("*.txt"))[:limit]
     if not files:
         raise SystemExit(f"no cable files in {folder}")
     templates, tag_counts, vocab = [], Counter(), _Vocab()

@@ -117,6 +117,8 @@ class Engine:
         self.documents = int(valid.sum())
         self.cables = int(self.columns.cable_valid.sum())
         self.body_average = float(self.columns.doc_body_length[valid].mean()) if self.documents else 0.0
+        self.cable_length = np.bincount(self.columns.doc_cable[valid], weights=self.columns.doc_body_length[valid], minlength=len(self.columns.cable_valid))
+        self.cable_average = float(self.cable_length[self.columns.cable_valid].mean()) if self.cables else 0.0
         self.subject_average = float(self.columns.cable_subject_length[self.columns.cable_valid].mean()) if self.cables else 0.0
 
     def close(self) -> None:
@@ -146,10 +148,13 @@ class Engine:
     def _search(self, request: SearchRequest) -> SearchResult:
         tree = parse(request.query)
         run = _Run(self, request)
-        mask = run.mask(tree) & run.filter_mask()
+        filtered = run.filter_mask()
+        mask = run.mask(tree) & filtered
+        if _relaxable(tree) and mask.sum() < request.page * request.limit:
+            mask = run.relax(mask, filtered)
         candidates = np.flatnonzero(mask)
         scores = run.scores(candidates) if not isinstance(tree, MatchAll) else None
-        order = self._order(candidates, scores, run.indirect[candidates], request)
+        order = self._order(candidates, scores, run.tier[candidates], request)
         start = (request.page - 1) * request.limit
         page = order[start: start + request.limit]
         hits = [run.hit(int(c), float(scores[c]) if scores is not None else 0.0) for c in page]
@@ -166,11 +171,11 @@ class Engine:
             result.suggestions = run.suggestions()
         return result
 
-    def _order(self, candidates: np.ndarray, scores: np.ndarray | None, indirect: np.ndarray, request: SearchRequest) -> np.ndarray:
-        """Candidates ranked by score (ties: newest first) or by date.
+    def _order(self, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest) -> np.ndarray:
+        """Candidates ranked by tier, then score (ties: newest first); or by date.
 
-        Cables that matched a word only through a tag's meaning come after
-        every cable that matched the words themselves.
+        Tier 0 holds cables with every word; tier 1 those that matched a word
+        only through a tag's meaning; tier 2 those with only some of the words.
         """
         created = self.columns.cable_created[candidates]
         if request.sort == "oldest":
@@ -178,7 +183,7 @@ class Engine:
         if request.sort == "newest" or scores is None:
             return candidates[np.lexsort((candidates, -created))]
         needed = min(len(candidates), request.page * request.limit)
-        candidate_scores = np.where(indirect, scores[candidates] - np.float32(1e6), scores[candidates])
+        candidate_scores = scores[candidates] - np.float32(1e6) * tier
         if needed < len(candidates):
             top = np.argpartition(-candidate_scores, needed - 1)[:needed]
         else:
@@ -203,7 +208,8 @@ class _Run:
         self.size = len(engine.columns.cable_valid)
         self.groups: list[_Group] = []
         self.notes: list[str] = []
-        self.indirect = np.zeros(self.size, dtype=bool)
+        self.tier = np.zeros(self.size, dtype=np.int8)
+        self.group_masks: list[np.ndarray] = []
         self.marked_docs = filters.marking_doc_mask(self.columns, request.marking) if request.marking else None
         self._doc_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._parts: dict[str, np.ndarray] = {}
@@ -253,9 +259,24 @@ class _Run:
         for group in groups:
             direct, meaning = self._group_mask(group)
             if not negated:
-                self.indirect |= meaning & ~direct
+                self.tier[meaning & ~direct] = 1
+                self.group_masks.append(direct | meaning)
             result &= direct | meaning
         return result
+
+    def relax(self, strict: np.ndarray, filtered: np.ndarray) -> np.ndarray:
+        """Add cables holding only some of the words (tier 2), for queries too strict to fill a page."""
+        if len(self.group_masks) < 2:
+            return strict
+        loose = np.zeros(self.size, dtype=bool)
+        for group_mask in self.group_masks:
+            loose |= group_mask
+        partial = loose & filtered & ~strict
+        if partial.any():
+            self.tier[partial] = 2
+            complete = int(strict.sum())
+            self.notes.append(f"{complete} {'cable has' if complete == 1 else 'cables have'} all the words; {int(partial.sum())} more with some of them follow")
+        return strict | partial
 
     def _meta_mask(self, node: Meta) -> np.ndarray:
         """Cables matching a ``field:value`` term."""
@@ -337,7 +358,7 @@ class _Run:
     def scores(self, candidates: np.ndarray) -> np.ndarray:
         """Scores of all cables (only candidates' are meaningful); see :mod:`search.ranking`."""
         settings = self.engine.settings
-        body_docs, body_scores, spread = [], [], np.zeros(self.size, dtype=np.float32)
+        body_docs, body_scores, whole = [], [], np.zeros(self.size, dtype=np.float32)
         subject = np.zeros(self.size, dtype=np.float32)
         tags = np.zeros(self.size, dtype=np.float32)
         for group in self.groups:
@@ -345,7 +366,7 @@ class _Run:
                 docs, scores = self._body_scores(group)
                 body_docs.append(docs)
                 body_scores.append(scores)
-                spread += per_cable_max(self.columns.doc_cable[docs], scores, self.size)
+                whole += self._cable_scores(group)
             if "subject" in group.fields:
                 subject += self._subject_scores(group)
             if group.word:
@@ -356,8 +377,8 @@ class _Run:
         totals = np.bincount(inverse, weights=scores, minlength=len(unique_docs)).astype(np.float32)
         self._doc_scores = (unique_docs, totals)
         best = per_cable_max(self.columns.doc_cable[unique_docs], totals, self.size)
-        body = settings.best_weight * best + (1.0 - settings.best_weight) * spread
-        self._parts = {"best paragraph": best, "words over paragraphs": spread, "subject": subject, "tags": tags}
+        body = settings.best_weight * best + (1.0 - settings.best_weight) * whole
+        self._parts = {"best paragraph": best, "whole cable": whole, "subject": subject, "tags": tags}
         return body + settings.subject_weight * subject + tags
 
     def _body_scores(self, group: _Group) -> tuple[np.ndarray, np.ndarray]:
@@ -372,6 +393,18 @@ class _Run:
             first = np.concatenate(([True], docs[1:] != docs[:-1]))
             docs, scores = docs[first], scores[first]
         return docs, scores
+
+    def _cable_scores(self, group: _Group) -> np.ndarray:
+        """BM25 of a group over each cable's paragraphs taken together (frequencies summed)."""
+        settings = self.engine.settings
+        docs, frequencies = self._group_docs(group, "body")
+        cables = self.columns.doc_cable[docs]
+        per_cable = np.bincount(cables, weights=frequencies, minlength=self.size)
+        holders = np.flatnonzero(per_cable)
+        scores = np.zeros(self.size, dtype=np.float32)
+        weight = idf(len(holders), self.engine.cables)
+        scores[holders] = bm25(per_cable[holders], self.engine.cable_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
+        return scores
 
     def _subject_scores(self, group: _Group) -> np.ndarray:
         """BM25 of a group in each cable's subject."""
@@ -442,7 +475,7 @@ class _Run:
             "parts": parts,
             "weights": {
                 "best paragraph": settings.best_weight,
-                "words over paragraphs": round(1.0 - settings.best_weight, 4),
+                "whole cable": round(1.0 - settings.best_weight, 4),
                 "subject": settings.subject_weight,
                 "tags": 1.0,
             },
@@ -462,3 +495,8 @@ class _Run:
                     missing[group.word] = correction
         return missing
 
+
+def _relaxable(tree: Node) -> bool:
+    """True for a plain bag of words: no phrases, fields or operators."""
+    children = tree.children if isinstance(tree, And) else (tree,)
+    return all(isinstance(child, Words) and child.field is None and not child.phrase for child in children)

@@ -2,11 +2,11 @@
 
 A cable is scored from three parts:
 
-* body: BM25 of the query terms in each paragraph.  The cable takes
-  ``best_weight`` times its best paragraph's score plus ``1 - best_weight``
-  times the sum, over query terms, of each term's best paragraph score.  A
-  cable with all the words in one paragraph gets the full sum twice over; a
-  cable whose words are spread over paragraphs gets less, but still matches.
+* body: ``best_weight`` times the BM25 score of the cable's best paragraph
+  plus ``1 - best_weight`` times the BM25 score of all its paragraphs taken
+  as one text (a document score fused with its best passage).  A cable whose
+  words sit together in one paragraph gets the passage bonus; a cable whose
+  words are spread over paragraphs still matches and still scores.
 * subject: BM25 of the query terms in the cable's full subject, times
   ``subject_weight``.
 * tags: for each query word that is one of the cable's tags, ``tag_weight``
@@ -15,7 +15,9 @@ A cable is scored from three parts:
   cables rank below direct text matches.
 
 The weights were chosen by measurement on the topics in ``bench/topics``
-(see ``bench/README.md``), not by guess.
+(see ``bench/RANKING.md``), not by guess: the best-paragraph share and the
+subject weight that served subject- and body-remembered known items and the
+written needs together.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ class RankingSettings:
     b: float = 0.75
     subject_k1: float = 1.2
     subject_b: float = 0.5
-    best_weight: float = 0.5
-    subject_weight: float = 1.0
+    best_weight: float = 0.2
+    subject_weight: float = 0.75
     tag_weight: float = 1.0
     meaning_weight: float = 0.3
 

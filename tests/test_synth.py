@@ -41,8 +41,8 @@ def _source() -> Path:
 
 @pytest.fixture(scope="module")
 def model() -> synth.Model:
-    """The generator model, trained once for the module."""
-    return synth.train(_source())
+    """The generator model, trained once for the module on up to 300 cables (speed)."""
+    return synth.train(_source(), limit=300)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,234 @@
+"""Simulated known-item topics for the seed cables, reproducible from a fixed seed.
+
+The method follows Azzopardi, de Rijke & Balog, "Building simulated queries
+for known-item topics" (SIGIR 2007): pick a target cable, pick a query
+length, then draw that many distinct terms from the target, each with
+probability proportional to its tf-idf (term frequency in the target field
+times inverse cable frequency over seeds/).  Rare, repeated words are the
+ones a user who has read the cable tends to remember.
+
+Two kinds of user are simulated:
+
+* subject-remembered (``known_subject.tsv``): terms come from the cable's
+  full subject line;
+* body-remembered (``known_body.tsv``): terms come from its paragraphs.
+
+Terms are found with the project's own reader and analysis
+(:func:`index.reader.read_file`, :func:`index.analysis.words`), so stop words
+and redaction runs never appear; a query holds surface words (the target's
+most frequent spelling of the chosen stem), not stems, as a user would type.
+Numbers, one- and two-letter words and cable boilerplate (SIPDIS, REFTEL,
+...) are left out as well.  ``known.qrels`` names the target of each topic.
+
+Run ``python -m bench.make_topics`` to regenerate (the output only changes
+when seeds/, the reader or the analysis change).
+
+The written information needs (``needs.tsv``) are not simulated; their
+judgments were made by reading cables.  ``python -m bench.make_topics --pool
+INDEX`` prints the judging pool of each need: the union of the top 20 of the
+engine, the plain BM25 baseline and FTS5, plus up to 25 cables matching the
+need's regular expression in ``needs_grep.tsv`` (most matches first), each
+shown with its subject and the passages that match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from index.analysis import SnowballStem, words
+from index.record import Cable
+
+from bench.baselines import SEEDS, load_cables
+
+TOPICS = Path(__file__).resolve().parent / "topics"
+SEED = 20070723
+PER_KIND = 250
+LENGTHS = (2, 3, 3, 4, 5)
+BOILERPLATE = frozenset(
+    "sipdis noforn nodis exdis limdis sbu reftel septel ref refs para paras classified reasons "
+    "amembassy secstate usmission embassy comment summary end subject".split()
+)
+
+
+def eligible(word: str) -> bool:
+    """Whether a normalised word could be a remembered query term."""
+    return len(word) >= 3 and word.isalpha() and word not in BOILERPLATE and set(word) != {"x"}
+
+
+def field_terms(text: str, stem: SnowballStem) -> tuple[Counter, dict[str, str]]:
+    """Stem frequencies of a text's eligible words, and each stem's most frequent surface word."""
+    counts: Counter = Counter()
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for word, _, _ in words(text):
+        if eligible(word):
+            term = stem(word)
+            counts[term] += 1
+            spellings[term][word] += 1
+    surface = {term: spelled.most_common(1)[0][0] for term, spelled in spellings.items()}
+    return counts, surface
+
+
+def body_text(cable: Cable) -> str:
+    """The paragraphs of a cable as one text."""
+    return "\n".join(paragraph.text for paragraph in cable.paragraphs)
+
+
+def cable_frequencies(cables: list[Cable], stem: SnowballStem) -> Counter:
+    """In how many cables (subject or paragraphs) each stem occurs."""
+    frequencies: Counter = Counter()
+    for cable in cables:
+        counts, _ = field_terms(cable.subject + "\n" + body_text(cable), stem)
+        frequencies.update(counts.keys())
+    return frequencies
+
+
+def draw_terms(counts: Counter, idf: dict[str, float], length: int, rng: random.Random) -> list[str]:
+    """``length`` distinct stems drawn without replacement with probability ∝ tf·idf."""
+    pool = {term: count * idf[term] for term, count in counts.items()}
+    chosen: list[str] = []
+    while pool and len(chosen) < length:
+        terms = sorted(pool)
+        term = rng.choices(terms, weights=[pool[t] for t in terms])[0]
+        chosen.append(term)
+        del pool[term]
+    return chosen
+
+
+def make_kind(cables: list[Cable], kind: str, idf: dict[str, float], stem: SnowballStem, rng: random.Random, count: int) -> list[tuple[str, str, str]]:
+    """``(qid, query, target id)`` for ``count`` simulated topics of one kind."""
+    prefix = "KS" if kind == "subject" else "KB"
+    subjects = Counter(cable.subject.upper() for cable in cables)
+    order = list(range(len(cables)))
+    rng.shuffle(order)
+    topics = []
+    for ordinal in order:
+        if len(topics) == count:
+            break
+        cable = cables[ordinal]
+        if kind == "subject":
+            if subjects[cable.subject.upper()] > 1:
+                continue  # a subject shared by several cables names no single known item
+            counts, surface = field_terms(cable.subject, stem)
+        else:
+            counts, surface = field_terms(body_text(cable), stem)
+        if len(counts) < 2:
+            continue
+        length = min(rng.choice(LENGTHS), len(counts))
+        terms = draw_terms(counts, idf, length, rng)
+        query = " ".join(surface[term] for term in terms)
+        topics.append((f"{prefix}{len(topics) + 1:03d}", query, cable.id))
+    return topics
+
+
+def make_topics(folder: Path = SEEDS, seed: int = SEED, count: int = PER_KIND) -> dict[str, list[tuple[str, str, str]]]:
+    """Both kinds of known-item topics for the cables in ``folder``."""
+    cables = load_cables(folder)
+    stem = SnowballStem()
+    frequencies = cable_frequencies(cables, stem)
+    idf = {term: math.log(len(cables) / frequency) for term, frequency in frequencies.items()}
+    rng = random.Random(seed)
+    return {kind: make_kind(cables, kind, idf, stem, rng, count) for kind in ("subject", "body")}
+
+
+def write_topics(topics: dict[str, list[tuple[str, str, str]]], folder: Path = TOPICS) -> None:
+    """Write ``known_subject.tsv``, ``known_body.tsv`` and ``known.qrels``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    qrels = []
+    for kind, rows in topics.items():
+        lines = [f"{qid}\t{query}" for qid, query, _ in rows]
+        (folder / f"known_{kind}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        qrels.extend(f"{qid} 0 {target} 1" for qid, _, target in rows)
+    (folder / "known.qrels").write_text("\n".join(qrels) + "\n", encoding="utf-8")
+
+
+POOL_DEPTH = 20
+GREP_CAP = 25
+
+
+def grep_hits(cables: list[Cable], pattern: str, cap: int = GREP_CAP) -> list[str]:
+    """Ids of up to ``cap`` cables whose subject or paragraphs match ``pattern``, most matches first."""
+    expression = re.compile(pattern, re.IGNORECASE)
+    counted = []
+    for cable in cables:
+        matches = len(expression.findall(cable.subject + "\n" + body_text(cable)))
+        if matches:
+            counted.append((-matches, cable.id))
+    return [cable_id for _, cable_id in sorted(counted)[:cap]]
+
+
+def judging_pool(index: Path, folder: Path = SEEDS, depth: int = POOL_DEPTH) -> dict[str, list[str]]:
+    """Each need's pool: top ``depth`` of the engine, plain BM25 and FTS5, then grep hits."""
+    from bench.baselines import make, read_topics
+    from search.engine import Engine, SearchRequest
+
+    cables = load_cables(folder)
+    needs = read_topics(TOPICS / "needs.tsv")
+    patterns = dict(read_topics(TOPICS / "needs_grep.tsv"))
+    engine = Engine(index)
+    systems = [make("plain", cables), make("fts5", cables)]
+    pools = {}
+    for qid, query in needs:
+        pooled = [hit.id for hit in engine.search(SearchRequest(query=query, limit=depth)).hits]
+        for system in systems:
+            pooled += [cable_id for cable_id, _ in system.search(query, depth)]
+        pooled += grep_hits(cables, patterns[qid])
+        pools[qid] = list(dict.fromkeys(pooled))
+    engine.close()
+    return pools
+
+
+def judging_sheet(pools: dict[str, list[str]], folder: Path = SEEDS, width: int = 170) -> str:
+    """A text sheet for reading each pooled cable.
+
+    Each cable shows its id, how often the need's expression matches it, its
+    subject, and up to two passages: paragraphs matching the expression
+    first, then those holding the most query words.
+    """
+    from bench.baselines import read_topics
+
+    cables = {cable.id: cable for cable in load_cables(folder)}
+    needs = dict(read_topics(TOPICS / "needs.tsv"))
+    patterns = dict(read_topics(TOPICS / "needs_grep.tsv"))
+    lines = []
+    for qid, pooled in pools.items():
+        expression = re.compile(patterns[qid], re.IGNORECASE)
+        query_words = [re.compile(r"\b" + re.escape(word), re.IGNORECASE) for word in needs[qid].split()]
+        lines.append(f"=== {qid} {needs[qid]} ({len(pooled)} cables)")
+        for cable_id in pooled:
+            cable = cables[cable_id]
+            matches = len(expression.findall(cable.subject + "\n" + body_text(cable)))
+            lines.append(f"{cable_id} [{matches}] | {cable.subject[:150]}")
+            ranked = sorted(cable.paragraphs, key=lambda p: (-len(expression.findall(p.text)), -sum(bool(w.search(p.text)) for w in query_words)))
+            for paragraph in ranked[:2]:
+                found = expression.search(paragraph.text) or next((m for m in (w.search(paragraph.text) for w in query_words) if m), None)
+                if found is None:
+                    continue
+                start = max(0, found.start() - width // 3)
+                lines.append("    ... " + paragraph.text[start: start + width])
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: regenerate the known-item topic files."""
+    parser = argparse.ArgumentParser(description="Generate simulated known-item topics from seeds/.")
+    parser.add_argument("--seeds", type=Path, default=SEEDS)
+    parser.add_argument("--out", type=Path, default=TOPICS)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--count", type=int, default=PER_KIND)
+    parser.add_argument("--pool", type=Path, metavar="INDEX", help="print the needs' judging sheet instead (needs an index of seeds/)")
+    args = parser.parse_args(argv)
+    if args.pool:
+        print(judging_sheet(judging_pool(args.pool, args.seeds), args.seeds))
+        return
+    topics = make_topics(args.seeds, args.seed, args.count)
+    write_topics(topics, args.out)
+    print(", ".join(f"{len(rows)} {kind} topics" for kind, rows in topics.items()), "written to", args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Hot-path benchmarks: searches and `show` on an open index, engine against FTS5.
+
+Each round is one query of a fixed set (bench/queries.py), so the median and
+p95 are over queries.  Before every engine round the posting cache is emptied
+(a fresh ``PostingReader``): a query is measured as the first time a process
+sees it, as in a `cables search` call, not as a repeat served from memory.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+import queries
+
+SYSTEMS = ("engine", "fts5")
+
+
+def fresh_postings(engine) -> None:
+    """Forget the postings read by earlier queries."""
+    from search.postings import PostingReader
+
+    engine.postings = PostingReader(engine.searcher)
+
+
+def engine_plain(engine, request) -> list[int]:
+    """Match, score and take the top ``limit`` cable ordinals: Engine.search without records, snippets or facets.
+
+    Uses the engine's internals (``_Run``, ``Engine._order``) as Engine.search does.
+    """
+    from search.engine import _Run
+    from search.query import parse
+
+    run = _Run(engine, request)
+    mask = run.mask(parse(request.query)) & run.filter_mask()
+    candidates = np.flatnonzero(mask)
+    order = engine._order(candidates, run.scores(candidates), request)
+    return order[: request.limit].tolist()
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_search_facets(system, engine, fts, query_set, measure, benchmark):
+    """The normal search: top 10 with snippets, total and four facets, 200 queries of 1-3 words."""
+    benchmark.group = "search + 4 facets (200 queries, 1-3 words)"
+    if system == "engine":
+        measure(lambda q: engine.search(queries.engine_request(q)), query_set.words, lambda: fresh_postings(engine))
+    else:
+        measure(lambda q: fts.search(q), query_set.words)
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_search_plain(system, engine, fts, query_set, measure, benchmark):
+    """Match + rank + top 10 only (no snippets, records, facets or total)."""
+    benchmark.group = "plain: match + rank top 10 (200 queries)"
+    if system == "engine":
+        measure(lambda q: engine_plain(engine, queries.engine_request(q)), query_set.words, lambda: fresh_postings(engine))
+    else:
+        measure(lambda q: fts.plain(q), query_set.words)
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_search_filtered(system, engine, fts, query_set, measure, benchmark):
+    """The normal search with --tag / --classification / --from filters (200 queries)."""
+    benchmark.group = "filtered search + 4 facets (200 queries)"
+    if system == "engine":
+        measure(lambda item: engine.search(queries.engine_request(*item)), query_set.filtered, lambda: fresh_postings(engine))
+    else:
+        measure(lambda item: fts.search(item[0], queries.fts5_options(item[1])), query_set.filtered)
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_search_phrase(system, engine, fts, query_set, measure, benchmark):
+    """Quoted two-word phrases, normal search with facets."""
+    benchmark.group = f"phrase search + 4 facets ({len(query_set.phrases)} phrases)"
+    if system == "engine":
+        measure(lambda q: engine.search(queries.engine_request(q)), query_set.phrases, lambda: fresh_postings(engine))
+    else:
+        measure(lambda q: fts.search(q), query_set.phrases)
+
+
+@pytest.fixture(scope="module")
+def show_ids(corpus_files) -> list[str]:
+    """200 cable ids of the corpus under test (file names are ids), drawn with a fixed seed."""
+    ids = sorted(path.stem for path in corpus_files)
+    return random.Random(queries.SEED).sample(ids, min(200, len(ids)))
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_show(system, engine, fts, show_ids, measure, benchmark):
+    """`show`: one cable's whole record by id."""
+    benchmark.group = "show: record by id (200 ids)"
+    function = engine.cable if system == "engine" else fts.cable
+    measure(function, show_ids)
