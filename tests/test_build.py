@@ -17,26 +17,15 @@ from index.build import rebuild, update
 from index.reader import read_file
 from index.store import IndexUnavailable, generations_folder, writer_lock
 from search.engine import Engine, SearchRequest
+from tests.helpers import answers, copy_seeds
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 PROBES = ["security", "oil gas", '"human rights"', "election", "tag:PREL"]
 
 
-def answers(location: Path) -> list:
-    """What a fixed set of queries returns: ids and scores, compared before and after faults."""
-    engine = Engine(location)
-    try:
-        return [[(h.id, h.score) for h in engine.search(SearchRequest(query=q, limit=20)).hits] + [engine.search(SearchRequest(query=q)).total] for q in PROBES]
-    finally:
-        engine.close()
-
-
-def copy_seeds(target: Path, start: int, count: int) -> Path:
-    target.mkdir(parents=True)
-    for path in sorted(SEEDS.glob("*.txt"))[start: start + count]:
-        shutil.copy(path, target / path.name)
-    return target
+def probe(location: Path) -> list:
+    return answers(location, PROBES, limit=20)
 
 
 def test_rebuild_counts_equal_the_readers(seed_index, seed_records):
@@ -61,7 +50,7 @@ def test_rebuild_replaces_the_index_and_keeps_one_previous(tmp_path):
 def test_killed_rebuild_leaves_previous_index_answering_identically(tmp_path, delay):
     location = tmp_path / "ix"
     rebuild(location, [copy_seeds(tmp_path / "a", 0, 40)])
-    before = answers(location)
+    before = probe(location)
     bigger = copy_seeds(tmp_path / "b", 40, 150)
     process = subprocess.Popen(
         [sys.executable, "-m", "search", "rebuild", str(bigger), "--index", str(location)],
@@ -70,19 +59,20 @@ def test_killed_rebuild_leaves_previous_index_answering_identically(tmp_path, de
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    after = answers(location)
+    after = probe(location)
     finished = Engine(location).cables == 150
     assert after == before or finished, "the index must be the old one or the complete new one"
     rebuild(location, [tmp_path / "a"])
-    leftovers = [p for p in generations_folder(location).iterdir() if str(process.pid) in p.name]
-    assert not leftovers, "the next rebuild removes what a killed one left"
+    generations = list(generations_folder(location).iterdir())
+    unfinished = [path for path in generations if not (path / "cables-index.json").exists()]
+    assert not unfinished and len(generations) <= 2, "the next rebuild removes what a killed one left"
 
 
 def test_update_changes_only_the_changed_cable(tmp_path):
     source = copy_seeds(tmp_path / "src", 0, 60)
     location = tmp_path / "ix"
     rebuild(location, [source])
-    before = answers(location)
+    before = probe(location)
     target = sorted(source.glob("*.txt"))[7]
     record = read_file(target)
     text = target.read_text(encoding="utf-8")
@@ -100,9 +90,13 @@ def test_update_changes_only_the_changed_cable(tmp_path):
     found = engine.search(SearchRequest(query=marker_word))
     assert [h.id for h in found.hits] == [record.id]
     assert engine.cables == 60
-    after = answers(location)
-    for old, new in zip(before, after):
-        assert [i for i in old[:-1] if i[0] != record.id] == [i for i in new[:-1] if i[0] != record.id] or old[-1] == new[-1]
+    after = probe(location)
+    for (old_hits, old_total), (new_hits, new_total) in zip(before, after):
+        old_others = [cable for cable, _ in old_hits if cable != record.id]
+        new_others = [cable for cable, _ in new_hits if cable != record.id]
+        # Other cables keep their order (scores move in the 4th decimal as collection statistics shift).
+        assert new_others[: len(old_others)] == old_others or old_others[: len(new_others)] == new_others
+        assert abs(new_total - old_total) <= 1
 
 
 def test_update_adds_and_prunes(tmp_path):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from index.store import IndexUnavailable, generations_folder
 from search.cli import main
 from search.engine import Engine, SearchRequest
 from search.query import QuerySyntaxError
+from tests.helpers import answers, copy_seeds
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -35,18 +35,7 @@ PIECES = ["oil", "gas", "visa", "fraud", "Iceland", "AND", "OR", "NOT", "(", ")"
 
 
 def probe(location: Path) -> list:
-    engine = Engine(location)
-    try:
-        return [[(h.id, h.score) for h in engine.search(SearchRequest(query=q, limit=10)).hits] for q in ("oil", "security council", "tag:PREL")]
-    finally:
-        engine.close()
-
-
-def copy_seeds(target: Path, start: int, count: int) -> Path:
-    target.mkdir(parents=True)
-    for path in sorted(SEEDS.glob("*.txt"))[start: start + count]:
-        shutil.copy(path, target / path.name)
-    return target
+    return answers(location, ["oil", "security council", "tag:PREL"])
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

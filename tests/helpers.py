@@ -1,0 +1,28 @@
+"""Small helpers shared by the build and fault tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from search.engine import Engine, SearchRequest
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def copy_seeds(target: Path, start: int, count: int) -> Path:
+    """Copy a slice of the seed cables (in name order) into a new folder."""
+    target.mkdir(parents=True)
+    for path in sorted(SEEDS.glob("*.txt"))[start: start + count]:
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def answers(location: Path, queries: list[str], limit: int = 10) -> list:
+    """Ranked (id, score) lists and totals for fixed queries: compared before and after faults."""
+    engine = Engine(location)
+    try:
+        results = [engine.search(SearchRequest(query=query, limit=limit)) for query in queries]
+        return [([(hit.id, hit.score) for hit in result.hits], result.total) for result in results]
+    finally:
+        engine.close()
