@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, SEEDS
+from tests.conftest import CORPUS, SEEDS
 from index.reader import CableError, read_file
 
 # Seed cables whose own text repeats or misnumbers paragraphs (checked by reading them):

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import read_seed
+from tests.conftest import read_seed
 
 SKIP: Any = object()  # "not checked for this cable" (None is a real expected value)
 
@@ -821,7 +821,7 @@ def test_field(case: Case, name: str) -> None:
 
 def test_cases_cover_enough_cables_and_are_bundled() -> None:
     """At least 32 distinct real cables, each present in seeds/."""
-    from conftest import SEEDS
+    from tests.conftest import SEEDS
 
     ids = [case.id for case in CASES]
     assert len(ids) == len(set(ids)) >= 32

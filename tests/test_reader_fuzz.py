@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS
+from tests.conftest import SEEDS
 from index.reader import CableError, decode, read_cable, read_file
 
 SEED_PATH = SEEDS / "09OTTAWA265.txt"
