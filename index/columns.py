@@ -38,6 +38,7 @@ class Columns:
     cable_level: np.ndarray
     cable_origin: np.ndarray
     cable_subject_length: np.ndarray
+    cable_body_length: np.ndarray
     cable_tag_start: np.ndarray
     cable_tags: np.ndarray
     cable_tag_owner: np.ndarray
@@ -93,12 +94,13 @@ def build_columns(folder: Path, store: RecordStore, documents: list[tuple[str, s
     tag_owner = np.repeat(np.arange(size, dtype=np.int32), np.diff(tag_start))
     live = np.flatnonzero(doc_cable >= 0)
     cable_docs = live[np.argsort(doc_cable[live], kind="stable")].astype(np.int64)
+    body_length = np.bincount(doc_cable[live], weights=doc_length[live], minlength=size).astype(np.int64)
     doc_start = np.zeros(size + 1, dtype=np.int64)
     doc_start[1:] = np.cumsum(np.bincount(doc_cable[live], minlength=size))
     vocabulary = {kind: sorted(values, key=values.get) for kind, values in codes.items()}
     columns = Columns(
         doc_cable, doc_length, doc_marking, cable_valid, created, year, classification, level, origin,
-        subject_length, tag_start, tags, tag_owner, doc_start, cable_docs, vocabulary,
+        subject_length, body_length, tag_start, tags, tag_owner, doc_start, cable_docs, vocabulary,
     )
     save_columns(folder, columns)
     return columns

@@ -21,7 +21,7 @@ from typing import Iterator
 from whoosh import fields
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class StemField(fields.TEXT):

@@ -117,8 +117,7 @@ class Engine:
         self.documents = int(valid.sum())
         self.cables = int(self.columns.cable_valid.sum())
         self.body_average = float(self.columns.doc_body_length[valid].mean()) if self.documents else 0.0
-        self.cable_length = np.bincount(self.columns.doc_cable[valid], weights=self.columns.doc_body_length[valid], minlength=len(self.columns.cable_valid))
-        self.cable_average = float(self.cable_length[self.columns.cable_valid].mean()) if self.cables else 0.0
+        self.cable_average = float(self.columns.cable_body_length[self.columns.cable_valid].mean()) if self.cables else 0.0
         self.subject_average = float(self.columns.cable_subject_length[self.columns.cable_valid].mean()) if self.cables else 0.0
 
     def close(self) -> None:
@@ -403,7 +402,7 @@ class _Run:
         holders = np.flatnonzero(per_cable)
         scores = np.zeros(self.size, dtype=np.float32)
         weight = idf(len(holders), self.engine.cables)
-        scores[holders] = bm25(per_cable[holders], self.engine.cable_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
+        scores[holders] = bm25(per_cable[holders], self.columns.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
         return scores
 
     def _subject_scores(self, group: _Group) -> np.ndarray:

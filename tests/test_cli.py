@@ -176,6 +176,6 @@ def test_subprocess_search_and_module_entry(seed_index):
 
 def test_help_and_version():
     assert run("--version").exit_code == 0
-    for command in ("search", "show", "rebuild", "update", "batch", "stats"):
+    for command in ("search", "show", "rebuild", "update", "batch", "stats", "refs", "cited-by", "tags", "timeline", "similar"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
