@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -177,3 +179,26 @@ def test_folder_that_is_not_an_index(tmp_path):
     with pytest.raises(IndexUnavailable, match="not a cables index"):
         rebuild(tmp_path / "notes", [SEEDS / "09OTTAWA265.txt"])
     assert (tmp_path / "notes" / "todo.txt").exists(), "a rebuild never deletes a folder it did not make"
+
+
+@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0] + ([0.6, 1.5, 2.5, 3.5, 5.0] if LONG else []))
+def test_killed_update_leaves_previous_index_answering_identically(tmp_path, delay):
+    location = tmp_path / "ix"
+    source = copy_seeds(tmp_path / "src", 0, 30)
+    rebuild(location, [source])
+    before = probe(location)
+    for path in sorted(SEEDS.glob("*.txt"))[30:150]:
+        shutil.copy(path, source / path.name)
+    process = subprocess.Popen([sys.executable, "-m", "search", "update", str(source), "--index", str(location)], cwd=REPO,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    engine = Engine(location)
+    cables = engine.cables
+    engine.close()
+    assert probe(location) == before or cables == 150, "the index must be the old one or the complete new one"
+    report = update(location, [source])
+    assert report.cables == 150
+    unfinished = [path for path in generations_folder(location).iterdir() if not (path / "cables-index.json").exists()]
+    assert not unfinished, "the next update removes what a killed one left"
