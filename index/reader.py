@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from index.record import Cable, Paragraph, Reference
+from index.record import Cable, Paragraph
 from index.references import parse_references
 
 HEADER_LABELS = ("Identifier", "Created", "Classification", "Origin")
@@ -22,6 +22,9 @@ NBSP = "\u00a0"
 FOOTER = "Share this cable"
 MAX_BYTES = 64 * 1024 * 1024
 
+CSV_RECORD_RE = re.compile(r"^\d+,\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2},(?P<id>\w+),")
+HEADER_ENDS_RE = re.compile(r"^\s*-+\s*header ends\s*-+\s*$")
+RECORD_DATE_RE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 ID_RE = re.compile(r"^\d{2}[A-Z0-9]+$")
 PARA_START_RE = re.compile(
     r"^\s*(?P<pilcrow>¶)?\s*(?P<number>\d{1,3})\s*\.(?!\d)\s*"
@@ -34,8 +37,9 @@ GLUED_START_RE = re.compile(
 PAGE_MARKER_RE = re.compile(r"^\s*[A-Z][A-Z .'-]*\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
 OLD_PAGE_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z]")
 OLD_PAGE_HEADER_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z][A-Z ]*?\s+\d+\s+\d{2}\s+OF\s+\d{2}\s+\d{6}Z\s*")
-INLINE_PAGE_MARKER = r"\s+\d{8}\s+\d{3}(?:\.\d)?\s+[Oo][Ff]\s+\d{3}\b"
-GENERIC_INLINE_MARKER_RE = re.compile(r"\b[A-Z]{3,}(?: [A-Z]{3,})?" + INLINE_PAGE_MARKER)
+# A page marker inside a line: up to three place-name words, then the numbers.
+MARKER_NUMBERS_RE = re.compile(r"\d{8}\s+\d{3}")
+INLINE_MARKER_RE = re.compile(r"(?<![\w.'-])((?:[A-Za-z][A-Za-z.'-]*\s+){0,3})\d{8}\s+\d{3}(?:\.\d)?\s+[Oo][Ff]\s+\d{3}\b")
 OLD_ROUTING_RE = re.compile(r"^\s*(?:ACTION\s+[A-Z]+-\d+|INFO\s+LOG-\d+|[A-Z]+-\d{2}(?:\s+[A-Z]+-\d{2})+|/\d{3}W|-{6,}[0-9A-F]{6}\s+\d{6}Z|@@@OASYS@@@)")
 CABLE_ENDS_RE = re.compile(r"=+\s*CABLE ENDS\s*=+")
 SPACED_BANNER_RE = re.compile(r"^\s*(?:[A-Z] ){3,}[A-Z]\b")
@@ -58,9 +62,9 @@ SUBJECT_RE = re.compile(r"^\s*SUBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
 # Where a subject runs on into other header text; a time (``14:25``) glued
 # before that text belongs to the transmission line, not the subject.
 SUBJECT_CUT_RE = re.compile(
-    r"\s*(?:\b\d{1,2}:\d{2}\s+)?(?:\bREF(?:S|TEL|TELS)?\s*[:.]|\bREFERENCES?\s*:|\bCLASSIFIED\s+BY\b|\bUNCLAS\b|"
+    r"\s*(?:\b\d{1,2}:\d{2}\s+)?(?:\bREF(?:S|TEL|TELS|\(S\))?\s*[:.]|\bREFERENCES?\s*:|\bCLASSIFIED\s+BY\b|\bUNCLAS\b|"
     r"\b(?:[A-Z] ){4,}|\b(?:CONFIDENTIAL|SECRET)\s+SECTION\b|\bSIPDIS\b|\bE\.O\.\s*1\d{4}|"
-    r"\bTAGS:|-{4,}|¶|\s\d{1,2}\.\s+\(?[A-Z]).*$",
+    r"\bTAGS:|-{4,}|¶|\s\d{1,2}\.\s+\(?[A-Z]|\b(?:THIS CABLE IS\s+)?SENSITIVE BUT UNCLASSIFIED\b).*$",
     re.IGNORECASE,
 )
 LEADING_MARKING_RE = re.compile(r"^\(\s*(?:U|C|S|SBU|TS|LOU)(?:\s*/+\s*[A-Z]+)*\s*\)\s*")
@@ -71,7 +75,7 @@ REF_RUN_ON_RE = re.compile(
     r"\s(?:¶?1\s*\.\s*(?:\(\s*[A-Z]|[A-Z]{2})|\(SBU\)|(?:THIS CABLE IS\s+)?SENSITIVE BUT UNCLASSIFIED\b|SUMMARY\s*[:.]).*$",
     re.IGNORECASE,
 )
-REF_START_RE = re.compile(r"^\s*REF(?:S|TEL|TELS|ERENCES?)?\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
+REF_START_RE = re.compile(r"^\s*REF(?:S|TEL|TELS|ERENCES?|\(S\))?(?![A-Za-z])\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 REF_ITEM_LINE_RE = re.compile(r"^\s*¶?\s*(?:\(?[A-Z]\)|[A-Z]\.|REF\b)", re.IGNORECASE)
 CLASSIFIED_BY_RE = re.compile(r"\bCLASSIFIED\s+BY\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 REASONS_SPLIT_RE = re.compile(r"\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s*", re.IGNORECASE)
@@ -81,14 +85,13 @@ EO_LINE_RE = re.compile(r"^\s*E\.?\s?O\.?\s*1\d{4}\s*[:.]?\s*(?P<rest>.*)$", re.
 DECL_RE = re.compile(r"\bDECL\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 RAW_TAGS_RE = re.compile(r"^\s*TAGS\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 SUMMARY_RE = re.compile(
-    r"(?<!END )(?<!END OF )\bSUMMARY\s*(?:(?:AND|&|/)\s*(?:COMMENTS?|INTRODUCTION|BACKGROUND|RECOMMENDATIONS?|KEY\s+POINTS|ACTION(?:\s+REQUESTS?)?)\s*)?[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
+    r"\bSUMMARY(?<!END SUMMARY)(?<!END OF SUMMARY)\s*(?:(?:AND|&|/)\s*(?:COMMENTS?|INTRODUCTION|BACKGROUND|RECOMMENDATIONS?|KEY\s+POINTS|ACTION(?:\s+REQUESTS?)?)\s*)?[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
     re.IGNORECASE | re.DOTALL,
 )
 SUMMARY_LEAD_RE = re.compile(r"^\s*SUMMARY\b[\s:.\-]*(?:\([A-Z/]+\)\s*)?", re.IGNORECASE)
 SUMMARY_HEADING_RE = re.compile(r"\bSUMMARY\s*[-=_]*$", re.IGNORECASE)
 END_SUMMARY_RE = re.compile(r"\(?\bEND\s+(?:OF\s+)?SUMMARY\b", re.IGNORECASE)
-COMMA_APOSTROPHE_RE = re.compile(r"(?<=[A-Za-z]),(?=(?:s|S|t|T|re|ve|ll)\b)|(?<=[a-z]),(?=[a-z])")
-WHITESPACE_RE = re.compile(r"\s+")
+COMMA_APOSTROPHE_RE = re.compile(r",(?:(?<=[A-Za-z],)(?=(?:s|S|t|T|re|ve|ll)\b)|(?<=[a-z],)(?=[a-z]))")
 MARKING_LEVELS = {"U", "C", "S", "SBU", "TS", "LOU"}
 CAVEAT_ABBREVIATIONS = {"NOFORN": "NF", "NF": "NF", "REL": "REL", "ORCON": "OC", "OC": "OC"}
 SIGNATURE_RE = re.compile(r"^[A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z.'-]+){0,2}$")
@@ -153,7 +156,7 @@ def _parse(text: str, source: str) -> Cable:
         raise CableError(source, text.count("\n", 0, text.index("\x00")) + 1, "contains a NUL byte; not a text file")
     lines = [line.rstrip("\r") for line in text.split("\n")]
     header = _read_header(lines, source)
-    raw = _raw_lines(lines, source)
+    raw = _skip_preview(_raw_lines(lines, source), header)
     year = header["created"].year
     return _build_record(header, raw, year)
 
@@ -208,6 +211,49 @@ def _raw_lines(lines: list[str], source: str) -> list[str]:
     raise CableError(source, len(lines), f"no {FOOTER!r} footer; the file looks truncated")
 
 
+def _skip_preview(raw: list[str], header: dict) -> list[str]:
+    """Drop a truncated preview that the published text repeats the cable after.
+
+    Some files hold the start of the cable cut off with ``...``, then a record
+    of the cable and the whole cable again.  The record is a block of lines
+    (number, ``YYYY-MM-DD`` date, the cable id, origin, classification), a
+    labelled block (``refid: 06LIMA748`` ... ``--- header ends ---``) or a CSV
+    row (``21950,10/22/2004 15:09,04THEHAGUE2735,...``); the cable is the text
+    after it.
+    """
+    for index, line in enumerate(raw):
+        if header["id"] not in line:
+            continue
+        if line.strip() == header["id"] and any(RECORD_DATE_RE.match(before) for before in raw[max(0, index - 3): index]):
+            return _after_record_block(raw[index + 1:], header)
+        if line.startswith("refid:") and line[len("refid:"):].strip() == header["id"]:
+            rest = raw[index + 1:]
+            end = next((position for position, text in enumerate(rest) if HEADER_ENDS_RE.match(text)), -1)
+            return rest[end + 1:]
+        csv = CSV_RECORD_RE.match(line)
+        if csv and csv.group("id") == header["id"]:
+            return _csv_text(raw[index:])
+    return raw
+
+
+def _after_record_block(rest: list[str], header: dict) -> list[str]:
+    """The lines after a record block's id line, past its origin and classification lines."""
+    for value in (header["origin"], header["classification"]):
+        first = next((position for position, text in enumerate(rest) if text.strip()), None)
+        if first is not None and _clean(rest[first]) == value:
+            rest = rest[first + 1:]
+    return rest
+
+
+def _csv_text(lines: list[str]) -> list[str]:
+    """The cable text field of a CSV record: after the first ``","``, quotes un-doubled."""
+    for index, line in enumerate(lines):
+        if '","' in line:
+            text = [line.split('","', 1)[1]] + lines[index + 1:]
+            return [part.replace('""', '"') for part in text]
+    return lines
+
+
 def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     """Read the raw-text fields and paragraphs and assemble the record."""
     body_start = _body_start(raw)
@@ -239,7 +285,7 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
 
 def _clean(text: str) -> str:
     """Collapse whitespace (no-break spaces included) and strip."""
-    return WHITESPACE_RE.sub(" ", text.replace(NBSP, " ")).strip()
+    return " ".join(text.split())
 
 
 def _body_start(raw: list[str]) -> int:
@@ -256,16 +302,29 @@ def _header_end(raw: list[str]) -> int:
     anchor = _header_anchor(raw)
     if anchor is None:
         return _first_content(raw)
-    index = _field_end(raw, anchor)
+    field, index = anchor, _field_end(raw, anchor)
     while index < len(raw):
         line = raw[index]
-        if not line.strip() or _is_noise(line) or REF_ITEM_LINE_RE.match(line) and _looks_like_ref_item(line):
+        if not line.strip() or _is_noise(line):
+            index += 1
+        elif _is_ref_item(line, raw[field]):
+            field = index if REF_START_RE.match(line) else field
             index += 1
         elif HEADER_FIELD_RE.match(line):
-            index = _field_end(raw, index)
+            field, index = index, _field_end(raw, index)
         else:
             break
     return index
+
+
+def _is_ref_item(line: str, field: str) -> bool:
+    """True for a short line naming a cable (``REF: STATE 40380``, ``B. OTTAWA 263``) in a REF field.
+
+    ``field`` is the header field the line follows; letter items count only there,
+    so a body line such as ``(C) 1. In a visit ...`` is not taken for one.
+    """
+    in_ref = REF_START_RE.match(line) or (REF_START_RE.match(field) and REF_ITEM_LINE_RE.match(line))
+    return bool(in_ref) and len(line.strip()) <= 80 and bool(re.search(r"\d", line))
 
 
 def _header_anchor(raw: list[str]) -> int | None:
@@ -274,11 +333,6 @@ def _header_anchor(raw: list[str]) -> int | None:
     if anchor is None:
         anchor = next((i for i, line in enumerate(raw) if RAW_TAGS_RE.match(line) or DECL_RE.search(line)), None)
     return anchor
-
-
-def _looks_like_ref_item(line: str) -> bool:
-    """True for a REF item line such as ``B. OTTAWA 263`` (short, names a cable)."""
-    return len(line.strip()) <= 80 and bool(re.search(r"\d", line))
 
 
 def _after_blank(raw: list[str], index: int) -> bool:
@@ -327,11 +381,30 @@ def _is_q_duplicate(line: str, previous: str) -> bool:
     return len(stripped) > 10 and stripped[0] == "Q" and stripped[1:].replace("¶", "").strip() == previous.replace("¶", "").strip()
 
 
-def _page_marker_re(cable_id: str) -> re.Pattern:
-    """Page markers of this cable anywhere in a line (``NEW DELHI 00006983 002 OF 003``)."""
-    city = re.sub(r"^\d{2}|\d+$", "", cable_id)
-    spaced = r"\s?".join(re.escape(letter) for letter in city) if city.isalpha() else r"[A-Z]{3,}"
-    return re.compile(rf"(?i:\b{spaced}){INLINE_PAGE_MARKER}")
+def _marker_city(cable_id: str) -> str:
+    """The place name of the cable id (``09NEWDELHI265`` -> ``NEWDELHI``), as page markers spell it."""
+    return re.sub(r"^\d{2}|\d+$", "", cable_id).upper()
+
+
+def _strip_markers(line: str, city: str) -> str:
+    """Remove page markers (``NEW DELHI 00006983 002 OF 003``) embedded in a line.
+
+    The site cuts the place name to ten characters (``USUN NEW Y``, ``Kuala lump``)
+    and may drop a prefix (``Dubai`` for RPODUBAI), so the words before the numbers
+    are dropped when, run together, they start or end the cable's place name; words
+    of another post are dropped when upper-case.  The numbers are never text.
+    """
+    def replace(match: re.Match) -> str:
+        words = match.group(1).split()
+        for start in range(len(words)):
+            name = "".join(words[start:]).upper().replace("'", "")
+            if len(name) >= 3 and (city.startswith(name) or city.endswith(name)):
+                return " ".join(words[:start] + [""])
+        while words and len(words[-1]) >= 3 and words[-1].isupper() and words[-1].isalpha():
+            words.pop()
+        return " ".join(words + [""])
+
+    return INLINE_MARKER_RE.sub(replace, line)
 
 
 def _strip_old_page_header(line: str) -> str:
@@ -339,21 +412,21 @@ def _strip_old_page_header(line: str) -> str:
     return OLD_PAGE_HEADER_RE.sub("", line) if OLD_PAGE_RE.match(line) else line
 
 
-def _strip_inline_noise(line: str, marker_re: re.Pattern) -> str:
+def _strip_inline_noise(line: str, city: str) -> str:
     """Remove page markers, old page headers and end banners embedded in a line."""
     line = CABLE_ENDS_RE.sub(" ", _strip_old_page_header(line))
-    if " OF " in line or " of " in line:
-        line = GENERIC_INLINE_MARKER_RE.sub(" ", marker_re.sub(" ", line))
+    if MARKER_NUMBERS_RE.search(line):
+        line = _strip_markers(line, city)
     return line
 
 
-def _clean_body(lines: list[str], marker_re: re.Pattern) -> list[str]:
+def _clean_body(lines: list[str], city: str) -> list[str]:
     """Drop noise lines, Q duplicates and header blocks repeated after a banner."""
     kept: list[str] = []
     previous = ""
     index = 0
     while index < len(lines):
-        line = _strip_inline_noise(lines[index], marker_re)
+        line = _strip_inline_noise(lines[index], city)
         if _is_noise(line):
             if SPACED_BANNER_RE.match(line) or "SECTION" in line:
                 index = _skip_repeated_header(lines, index + 1)
@@ -394,7 +467,7 @@ def _paragraphs(body: list[str], cable_id: str) -> list[Paragraph]:
     marking: str | None = None
     buffer: list[str] = []
     last_number = 0
-    lines = _clean_body(body, _page_marker_re(cable_id))
+    lines = _clean_body(body, _marker_city(cable_id))
     tail = _last_lines(lines)
     index = 0
     while index < len(lines):
@@ -431,11 +504,12 @@ def _last_lines(lines: list[str]) -> list[int]:
 
 
 def _split_glued_start(lines: list[str], index: int, expected: int) -> bool:
-    """Split a line where paragraph ``expected`` starts mid-line after a sentence.
+    """Split a line where paragraph ``expected`` starts mid-line.
 
     Some cables lose the line break before a paragraph (``... meeting. 28. (SBU)
-    Strengthening ...``); only the next number with a marking counts, so numbers
-    inside the text (``para 2.``) are left alone.  Returns True if it split.
+    Strengthening ...``, or after a heading's dashes); only the next number with
+    a marking, after a sentence end or a dash, counts, so numbers inside the text
+    (``para 2.``) are left alone.  Returns True if it split.
     """
     line = lines[index]
     if str(expected) not in line:
@@ -647,13 +721,13 @@ def _parse_date(text: str) -> date | None:
 
 
 def _summary(paragraphs: list[Paragraph]) -> str | None:
-    """The text from ``SUMMARY:`` to ``END SUMMARY``, where the cable has one."""
+    """The text from ``SUMMARY:`` (or a SUMMARY heading) to ``END SUMMARY``, where the cable has one."""
     for position, paragraph in enumerate(paragraphs):
         match = SUMMARY_RE.search(paragraph.text)
-        if not match or re.search(r"\bEND\s+SUMMARY\b", paragraph.text[: match.start()], re.IGNORECASE):
+        if not match or END_SUMMARY_RE.search(paragraph.text, 0, match.start()):
             continue
         text = match.group("text")
-        if not re.search(r"\bEND\s+(?:OF\s+)?SUMMARY\b", paragraph.text[match.start():], re.IGNORECASE):
+        if not END_SUMMARY_RE.search(paragraph.text, match.start()):
             text = _summary_across(paragraphs[position:], text)
         return _clean(text) or None
     return _headed_summary(paragraphs)

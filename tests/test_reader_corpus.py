@@ -96,14 +96,23 @@ def test_every_seed_cable_reads() -> None:
 
 
 def test_seed_cables_hold_invariants() -> None:
+    """Every seed cable holds the invariants, except paragraph order (checked as a share below)."""
     cables, _ = _read_all(_seed_files())
     problems = [
         f"{cable.id}: {problem}"
         for cable in cables
         for problem in _invariant_problems(cable)
-        if not (cable.id in MISNUMBERED_BY_AUTHOR and "not increasing" in problem)
+        if "not increasing" not in problem
     ]
     assert not problems, "\n".join(problems[:50])
+
+
+def test_seed_paragraph_numbers_mostly_increase() -> None:
+    """As on the corpus: strictly increasing numbers but for the cables authors misnumbered or that are published twice."""
+    cables, _ = _read_all(_seed_files())
+    unordered = [cable.id for cable in cables if not _numbers_increase(cable)]
+    assert set(MISNUMBERED_BY_AUTHOR) <= set(unordered)
+    assert len(unordered) <= MAX_UNORDERED_SHARE * len(cables), unordered[:40]
 
 
 needs_corpus = pytest.mark.skipif(
