@@ -23,6 +23,7 @@ as ``.md``) a table of medians, p95s and engine/FTS5 ratios.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import platform
 import sys
@@ -73,7 +74,8 @@ def build_info() -> dict:
 @pytest.fixture(scope="session")
 def engine_location(tmp_path_factory, corpus_files, build_info) -> Path:
     """The engine index of the corpus: $CABLES_BENCH_INDEX when it opens, else built (2 jobs)."""
-    from index.build import rebuild
+    import subprocess
+
     from index.store import IndexUnavailable, current_generation
 
     wanted = os.environ.get("CABLES_BENCH_INDEX")
@@ -82,8 +84,14 @@ def engine_location(tmp_path_factory, corpus_files, build_info) -> Path:
         current_generation(location)
         build_info["engine"] = "reused " + str(location)
     except IndexUnavailable:
-        report = rebuild(location, [corpus_folder()], jobs=2)
-        build_info["engine"] = f"built {report.cables} cables in {report.seconds:.1f} s (jobs=2), {report.size_bytes / 1e6:.1f} MB"
+        # `cables rebuild` in its own process: a build inside this process would leave stems memoised in index.build.
+        command = [sys.executable, "-m", "search", "rebuild", str(corpus_folder()), "--index", str(location), "--jobs", "2", "--format", "json"]
+        done = subprocess.run(command, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.exit(f"cannot build the engine index: {done.stderr}", returncode=4)
+        report = json.loads(done.stdout)
+        size = sum(path.stat().st_size for path in current_generation(location).rglob("*") if path.is_file())
+        build_info["engine"] = f"built {report['cables']} cables in {report['seconds']:.1f} s (jobs=2), {size / 1e6:.1f} MB"
     return location
 
 

@@ -28,15 +28,20 @@ def fresh_postings(engine) -> None:
 def engine_plain(engine, request) -> list[int]:
     """Match, score and take the top ``limit`` cable ordinals: Engine.search without records, snippets or facets.
 
-    Uses the engine's internals (``_Run``, ``Engine._order``) as Engine.search does.
+    Mirrors the first half of ``Engine._search`` through its internals
+    (``_Run``, ``_relaxable``, ``Engine._order``), so it must follow changes there.
     """
-    from search.engine import _Run
+    from search.engine import _relaxable, _Run
     from search.query import parse
 
+    tree = parse(request.query)
     run = _Run(engine, request)
-    mask = run.mask(parse(request.query)) & run.filter_mask()
+    filtered = run.filter_mask()
+    mask = run.mask(tree) & filtered
+    if _relaxable(tree) and mask.sum() < request.page * request.limit:
+        mask = run.relax(mask, filtered)
     candidates = np.flatnonzero(mask)
-    order = engine._order(candidates, run.scores(candidates), request)
+    order = engine._order(candidates, run.scores(candidates), run.tier[candidates], request)
     return order[: request.limit].tolist()
 
 
