@@ -40,15 +40,19 @@ class SnowballStem:
         self.fresh: dict[str, str] = {}
         self._stem: Callable[[str], str] | None = None
 
+    def load(self) -> "SnowballStem":
+        """Import nltk's stemmer now (before forking workers, so they share it)."""
+        if self._stem is None:
+            from nltk.stem.snowball import SnowballStemmer
+
+            self._stem = SnowballStemmer("english", ignore_stopwords=False).stem
+        return self
+
     def __call__(self, word: str) -> str:
         """The stem of ``word`` (already lower-cased)."""
         stem = self.memo.get(word)
         if stem is None:
-            if self._stem is None:
-                from nltk.stem.snowball import SnowballStemmer
-
-                self._stem = SnowballStemmer("english", ignore_stopwords=False).stem
-            stem = self.memo[word] = self.fresh[word] = self._stem(word)
+            stem = self.memo[word] = self.fresh[word] = self.load()._stem(word)
         return stem
 
     def take_fresh(self) -> dict[str, str]:

@@ -27,7 +27,7 @@ from index.record import Cable
 from index.records import RECORDS_FILE, RecordStore, record_json
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
-from index.store import WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, new_generation, publish, read_marker, writer_lock
+from index.store import WHOOSH_FOLDER, Marker, NothingIndexed, file_sizes, current_generation, new_generation, publish, read_marker, writer_lock
 
 Progress = Callable[[int, int], None]
 
@@ -84,6 +84,16 @@ def find_cable_files(sources: Iterable[str | Path], skipped: list[Skipped]) -> l
 
 
 _STEM = SnowballStem()
+BATCH = 2000
+
+
+def _reset_stemmer() -> None:
+    """Start each build with an empty memo, so its stem table lists every word it saw.
+
+    The stemmer is loaded here, in the parent, so forked workers share the import.
+    """
+    global _STEM
+    _STEM = SnowballStem().load()
 
 
 def prepare(path: Path) -> Prepared | Skipped:
@@ -113,12 +123,14 @@ def _analysed(cable: Cable, path: str, digest: str) -> Prepared:
 
 def _prepared_stream(files: list[Path], jobs: int) -> Iterator[Prepared | Skipped]:
     """Prepare files in order, in ``jobs`` worker processes when more than one."""
+    _reset_stemmer()
     if jobs <= 1 or len(files) < 2:
         yield from map(prepare, files)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs) as pool:
-        yield from pool.imap(prepare, files, chunksize=32)
+        for start in range(0, len(files), BATCH):
+            yield from pool.imap(prepare, files[start: start + BATCH], chunksize=16)
 
 
 def _documents(prepared: Prepared) -> Iterator[dict]:
@@ -143,7 +155,7 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
         folder = new_generation(location)
         try:
             ix = whoosh_index.create_in(folder / _mkdir(folder / WHOOSH_FOLDER), paragraph_schema())
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(limitmb=256, compound=False)
             store = RecordStore(folder / RECORDS_FILE, writable=True)
             stems: dict[str, str] = {}
             seen: dict[str, str] = {}
@@ -202,7 +214,7 @@ def _finish(folder: Path, ix, store: RecordStore, stems: dict[str, str]) -> None
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
-    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S")).save(folder)
+    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), file_sizes(folder)).save(folder)
 
 
 def _all_stored(reader) -> Iterator[tuple[int, dict | None]]:
@@ -232,7 +244,7 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
             ix = whoosh_index.open_dir(str(folder / WHOOSH_FOLDER))
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(limitmb=256, compound=False)
             seen: set[str] = set()
             for done, item in enumerate(_prepared_stream(files, jobs), start=1):
                 if isinstance(item, Skipped):

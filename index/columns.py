@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -45,6 +46,11 @@ class Columns:
     cable_doc_start: np.ndarray
     cable_docs: np.ndarray
     vocabulary: dict[str, list[str]]
+
+    @cached_property
+    def tag_codes(self) -> dict[str, int]:
+        """Tag (case-folded) -> its code, for exact tag lookups without a scan."""
+        return {tag.casefold(): code for code, tag in enumerate(self.vocabulary["tag"])}
 
     def docs_of(self, cable: int) -> np.ndarray:
         """The paragraph documents of a cable, in paragraph order."""

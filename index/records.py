@@ -20,7 +20,7 @@ RECORDS_FILE = "cables.sqlite"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cables (
     ord INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL UNIQUE COLLATE NOCASE,
     path TEXT NOT NULL,
     digest TEXT NOT NULL,
     subject_length INTEGER NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS cables (
 );
 CREATE TABLE IF NOT EXISTS refs (
     ord INTEGER NOT NULL,
-    ref TEXT NOT NULL
+    ref TEXT NOT NULL COLLATE NOCASE
 );
 CREATE INDEX IF NOT EXISTS refs_by_ref ON refs (ref);
 CREATE INDEX IF NOT EXISTS refs_by_ord ON refs (ord);
@@ -94,7 +94,7 @@ class RecordStore:
 
     def ordinal(self, cable_id: str) -> int | None:
         """The ordinal of the cable with this id (case-insensitive), or None."""
-        row = self._db.execute("SELECT ord FROM cables WHERE id = ? COLLATE NOCASE", (cable_id,)).fetchone()
+        row = self._db.execute("SELECT ord FROM cables WHERE id = ?", (cable_id,)).fetchone()
         return row[0] if row else None
 
     def record(self, ordinal: int) -> dict:
@@ -115,7 +115,7 @@ class RecordStore:
 
     def citing(self, cable_id: str) -> list[int]:
         """Ordinals of cables whose REF block cites ``cable_id``."""
-        rows = self._db.execute("SELECT DISTINCT ord FROM refs WHERE ref = ? COLLATE NOCASE ORDER BY ord", (cable_id.upper(),))
+        rows = self._db.execute("SELECT DISTINCT ord FROM refs WHERE ref = ? ORDER BY ord", (cable_id,))
         return [row[0] for row in rows]
 
     def count(self) -> int:

@@ -60,10 +60,30 @@ class Marker:
     cables: int
     paragraphs: int
     built: str
+    files: dict[str, int]
 
     def save(self, folder: Path) -> None:
         """Write the marker into a generation folder."""
         (folder / MARKER).write_text(json.dumps(self.__dict__, indent=1), encoding="utf-8")
+
+
+def file_sizes(folder: Path) -> dict[str, int]:
+    """Every file of a generation (but the marker and whoosh's lock) with its size, to detect damage."""
+    return {
+        str(path.relative_to(folder)): path.stat().st_size
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name not in (MARKER, "MAIN_WRITELOCK")
+    }
+
+
+def check_files(folder: Path, marker: Marker, location: Path) -> None:
+    """Refuse a generation whose files are missing or changed in size since it was built."""
+    for name, size in marker.files.items():
+        path = folder / name
+        if not path.is_file():
+            raise IndexUnavailable(f"index {location} is damaged ({name} is missing); rebuild it with 'cables rebuild'")
+        if path.stat().st_size != size:
+            raise IndexUnavailable(f"index {location} is damaged ({name} is {path.stat().st_size} bytes, was {size}); rebuild it with 'cables rebuild'")
 
 
 def current_generation(location: Path) -> Path:

@@ -25,7 +25,7 @@ from index.analysis import SnowballStem, analyse
 from index.columns import Columns, load_columns
 from index.records import RECORDS_FILE, RecordStore
 from index.stems import StemTable
-from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, current_generation, read_marker
+from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
 from search import filters
 from search.facets import count_facets
 from search.postings import PostingReader
@@ -102,6 +102,7 @@ class Engine:
         self.folder = current_generation(location)
         self.settings = settings
         self.marker: Marker = read_marker(self.folder)
+        check_files(self.folder, self.marker, location)
         try:
             self.ix = whoosh_index.open_dir(str(self.folder / WHOOSH_FOLDER))
             self.searcher = self.ix.searcher()

@@ -51,7 +51,7 @@ def origin_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
 
 def tag_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
     """Cables carrying any of the tags (case-insensitive)."""
-    codes = _codes(columns.vocabulary["tag"], wanted, _same)
+    codes = np.asarray([columns.tag_codes[w.strip().casefold()] for w in wanted if w.strip().casefold() in columns.tag_codes], dtype=np.int64)
     mask = np.zeros(len(columns.cable_valid), dtype=bool)
     if len(codes):
         mask[columns.cable_tag_owner[np.isin(columns.cable_tags, codes)]] = True

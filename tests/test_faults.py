@@ -164,9 +164,10 @@ def test_two_rebuilds_at_once_one_fails_clearly(tmp_path):
 def test_truncated_segment_is_reported_as_damaged(tmp_path):
     location = tmp_path / "ix"
     rebuild(location, [copy_seeds(tmp_path / "a", 0, 20)])
-    segment = next((location.resolve() / "whoosh").glob("*.seg"))
-    with open(segment, "r+b") as handle:
-        handle.truncate(segment.stat().st_size // 3)
+    files = [path for path in (location.resolve() / "whoosh").iterdir() if path.is_file()]
+    largest = max(files, key=lambda path: path.stat().st_size)
+    with open(largest, "r+b") as handle:
+        handle.truncate(largest.stat().st_size // 3)
     result = CliRunner().invoke(main, ["search", "oil", "--index", str(location)], catch_exceptions=False)
     assert result.exit_code == 1 and "damaged" in result.output and "cables rebuild" in result.output
 
