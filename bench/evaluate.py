@@ -160,16 +160,10 @@ def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> lis
     Uses the engine's own matching and part scoring (``_Run``), so the grid
     measures the real engine; only the final weighted sum is redone here.
     """
-    from search.engine import SearchRequest, _relaxable, _Run
-    from search.query import parse
+    from search.engine import SearchRequest
 
-    run = _Run(engine, SearchRequest(query=query, limit=LIMIT))
-    tree = parse(query)
-    filtered = run.filter_mask()
-    mask = run.mask(tree) & filtered
-    if _relaxable(tree) and mask.sum() < LIMIT:
-        mask = run.relax(mask, filtered)
-    candidates = np.flatnonzero(mask)
+    ranking = engine.rank(SearchRequest(query=query, limit=LIMIT))
+    run, candidates = ranking.run, ranking.candidates
     created = engine.columns.cable_created[candidates]
     tier = run.tier[candidates].copy()
     results = []

@@ -172,23 +172,12 @@ def _ids(rng: random.Random, cables: list, count: int = 200) -> list[str]:
     return rng.sample(ids, min(count, len(ids)))
 
 
-def read_cables(folder: Path = SEEDS) -> list:
-    """Every cable of a folder that the reader accepts (skipping the rest)."""
-    from index.reader import CableError, read_file
-
-    cables = []
-    for path in sorted(folder.glob("*.txt")):
-        try:
-            cables.append(read_file(path))
-        except CableError:
-            continue
-    return cables
-
-
 @lru_cache(maxsize=None)
 def seed_queries() -> QuerySet:
     """The query sets of the bundled seeds (read once per process)."""
-    return build(read_cables(SEEDS))
+    from bench.baselines import load_cables
+
+    return build(load_cables(SEEDS))
 
 
 def engine_request(query: str, option: Filter | None = None, limit: int = 10):

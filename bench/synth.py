@@ -25,7 +25,6 @@ import argparse
 import bisect
 import calendar
 import itertools
-import math
 import multiprocessing
 import os
 import random

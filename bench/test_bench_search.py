@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pytest
 
 import queries
@@ -26,23 +25,8 @@ def fresh_postings(engine) -> None:
 
 
 def engine_plain(engine, request) -> list[int]:
-    """Match, score and take the top ``limit`` cable ordinals: Engine.search without records, snippets or facets.
-
-    Mirrors the first half of ``Engine._search`` through its internals
-    (``_Run``, ``_relaxable``, ``Engine._order``), so it must follow changes there.
-    """
-    from search.engine import _relaxable, _Run
-    from search.query import parse
-
-    tree = parse(request.query)
-    run = _Run(engine, request)
-    filtered = run.filter_mask()
-    mask = run.mask(tree) & filtered
-    if _relaxable(tree) and mask.sum() < request.page * request.limit:
-        mask = run.relax(mask, filtered)
-    candidates = np.flatnonzero(mask)
-    order = engine._order(candidates, run.scores(candidates), run.tier[candidates], request)
-    return order[: request.limit].tolist()
+    """Match, score and take the top ``limit`` cable ordinals: Engine.search without records, snippets or facets."""
+    return engine.rank(request).order[: request.limit].tolist()
 
 
 @pytest.mark.parametrize("system", SYSTEMS)

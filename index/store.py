@@ -93,20 +93,24 @@ def current_generation(location: Path) -> Path:
     folder = location.resolve()
     if not (folder / MARKER).is_file():
         raise IndexUnavailable(f"{location} is not a cables index (no {MARKER}); refusing to open it. Rebuild with 'cables rebuild --index DIR' into a new folder")
-    marker = read_marker(folder)
-    if marker.schema_version != SCHEMA_VERSION:
-        raise IndexUnavailable(
-            f"index {location} has schema version {marker.schema_version}, this engine needs {SCHEMA_VERSION}; rebuild it with 'cables rebuild'"
-        )
+    read_marker(folder, location)
     return folder
 
 
-def read_marker(folder: Path) -> Marker:
-    """Read a generation's marker; a damaged one is reported, not raised raw."""
+def read_marker(folder: Path, location: Path | None = None) -> Marker:
+    """Read a generation's marker: a damaged one or one of another schema version is reported, not raised raw."""
     try:
         data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        version = data.get("schema_version")
+    except (OSError, ValueError, AttributeError) as error:
+        raise IndexUnavailable(f"index marker in {folder} is damaged ({error}); rebuild with 'cables rebuild'") from None
+    if version != SCHEMA_VERSION:
+        raise IndexUnavailable(
+            f"index {location or folder} has schema version {version}, this engine needs {SCHEMA_VERSION}; rebuild it with 'cables rebuild'"
+        )
+    try:
         return Marker(**data)
-    except (OSError, ValueError, TypeError) as error:
+    except TypeError as error:
         raise IndexUnavailable(f"index marker in {folder} is damaged ({error}); rebuild with 'cables rebuild'") from None
 
 

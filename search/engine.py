@@ -85,6 +85,17 @@ class SearchResult:
 
 
 @dataclass
+class Ranking:
+    """Matched cables in rank order, with the run that scored them."""
+
+    run: "_Run"
+    mask: np.ndarray
+    candidates: np.ndarray
+    scores: np.ndarray | None
+    order: np.ndarray
+
+
+@dataclass
 class _Group:
     """Alternative stems that satisfy one query word (several for a prefix)."""
 
@@ -145,7 +156,12 @@ class Engine:
         with self._reading():
             return self._search(request)
 
-    def _search(self, request: SearchRequest) -> SearchResult:
+    def rank(self, request: SearchRequest) -> Ranking:
+        """Match and order the cables of a request, without records, snippets or facets."""
+        with self._reading():
+            return self._rank(request)
+
+    def _rank(self, request: SearchRequest) -> Ranking:
         tree = parse(request.query)
         run = _Run(self, request)
         filtered = run.filter_mask()
@@ -155,19 +171,24 @@ class Engine:
         candidates = np.flatnonzero(mask)
         scores = run.scores(candidates) if not isinstance(tree, MatchAll) else None
         order = self._order(candidates, scores, run.tier[candidates], request)
+        return Ranking(run, mask, candidates, scores, order)
+
+    def _search(self, request: SearchRequest) -> SearchResult:
+        ranking = self._rank(request)
+        run, scores = ranking.run, ranking.scores
         start = (request.page - 1) * request.limit
-        page = order[start: start + request.limit]
+        page = ranking.order[start: start + request.limit]
         hits = [run.hit(int(c), float(scores[c]) if scores is not None else 0.0) for c in page]
         result = SearchResult(
             query=request.query,
-            total=len(candidates),
+            total=len(ranking.candidates),
             page=request.page,
             limit=request.limit,
             hits=hits,
-            facets=count_facets(self.columns, mask),
+            facets=count_facets(self.columns, ranking.mask),
             notes=run.notes,
         )
-        if not candidates.size:
+        if not ranking.candidates.size:
             result.suggestions = run.suggestions()
         return result
 
