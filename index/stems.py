@@ -54,7 +54,7 @@ class StemTable:
                 self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
     def _line(self, index: int) -> tuple[bytes, bytes]:
-        start = int(self._offsets[index])
+        start = self._offsets.item(index)
         end = self._data.find(b"\n", start)
         word, _, stem = self._data[start:end].partition(b"\t")
         return word, stem

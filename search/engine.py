@@ -406,7 +406,8 @@ class _Run:
         """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
         settings = self.engine.settings
         docs, frequencies = self._group_docs(group, "body")
-        weight = idf(len(np.unique(docs)), self.engine.documents)
+        holders = len(docs) if len(group.stems) == 1 else len(np.unique(docs))
+        weight = idf(holders, self.engine.documents)
         scores = bm25(frequencies, self.columns.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
         if len(group.stems) > 1 and len(docs):
             order = np.lexsort((-scores, docs))
