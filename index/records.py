@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
@@ -24,7 +25,7 @@ CREATE TABLE IF NOT EXISTS cables (
     path TEXT NOT NULL,
     digest TEXT NOT NULL,
     subject_length INTEGER NOT NULL,
-    record TEXT NOT NULL
+    record BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS refs (
     ord INTEGER NOT NULL,
@@ -55,6 +56,16 @@ def record_json(cable: Cable) -> dict:
     }
 
 
+def _pack(record: dict) -> bytes:
+    """A record as compressed JSON: cable text shrinks about threefold, keeping the index small."""
+    return zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def _unpack(packed: bytes) -> dict:
+    """The record stored by :func:`_pack`."""
+    return json.loads(zlib.decompress(packed))
+
+
 def created_of(record: dict) -> datetime:
     """The creation time of a stored record."""
     return datetime.fromisoformat(record["created"])
@@ -79,7 +90,7 @@ class RecordStore:
         """Insert or replace the record with this ordinal, and its references."""
         self._db.execute(
             "INSERT OR REPLACE INTO cables (ord, id, path, digest, subject_length, record) VALUES (?, ?, ?, ?, ?, ?)",
-            (ordinal, record["id"], path, digest, subject_length, json.dumps(record, ensure_ascii=False)),
+            (ordinal, record["id"], path, digest, subject_length, _pack(record)),
         )
         self._db.execute("DELETE FROM refs WHERE ord = ?", (ordinal,))
         self._db.executemany(
@@ -102,12 +113,12 @@ class RecordStore:
         row = self._db.execute("SELECT record FROM cables WHERE ord = ?", (ordinal,)).fetchone()
         if row is None:
             raise KeyError(ordinal)
-        return json.loads(row[0])
+        return _unpack(row[0])
 
     def records(self) -> Iterator[tuple[int, dict, int]]:
         """Every (ordinal, record, subject length in stems), in ordinal order."""
-        for ordinal, text, subject_length in self._db.execute("SELECT ord, record, subject_length FROM cables ORDER BY ord"):
-            yield ordinal, json.loads(text), subject_length
+        for ordinal, packed, subject_length in self._db.execute("SELECT ord, record, subject_length FROM cables ORDER BY ord"):
+            yield ordinal, _unpack(packed), subject_length
 
     def sources(self) -> dict[str, tuple[int, str, str]]:
         """Cable id -> (ordinal, source path, content digest), for updates."""

@@ -21,7 +21,7 @@ from typing import Iterator
 from whoosh import fields
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class StemField(fields.TEXT):
