@@ -128,6 +128,12 @@ def corpus_cables() -> list:
     return cables
 
 
+@pytest.fixture(scope="module")
+def corpus_problems(corpus_cables: list) -> list[str]:
+    """Every invariant problem of every corpus cable, computed once for the invariant tests."""
+    return [f"{cable.id}: {problem}" for cable in corpus_cables for problem in _invariant_problems(cable)]
+
+
 @needs_corpus
 def test_corpus_has_all_files() -> None:
     assert len(_corpus_files()) == 5001
@@ -156,12 +162,7 @@ def test_corpus_paragraph_numbers_mostly_increase(corpus_cables: list) -> None:
     "invariant",
     ["no paragraphs", "not normalised", "page marker", "SIPDIS line", "out of range"],
 )
-def test_corpus_invariant(corpus_cables: list, invariant: str) -> None:
+def test_corpus_invariant(corpus_problems: list[str], invariant: str) -> None:
     """One test per invariant, so each kind of breakage is reported on its own."""
-    problems = [
-        f"{cable.id}: {problem}"
-        for cable in corpus_cables
-        for problem in _invariant_problems(cable)
-        if invariant in problem
-    ]
+    problems = [problem for problem in corpus_problems if invariant in problem]
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
