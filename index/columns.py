@@ -22,7 +22,7 @@ from index.records import RecordStore, created_of
 
 COLUMNS_FOLDER = "columns"
 VOCABULARY_FILE = "vocabulary.json"
-FACETED = ("classification", "level", "origin", "tag", "marking")
+FACETED = ("classification", "origin", "tag", "marking")
 
 
 @dataclass
@@ -36,7 +36,6 @@ class Columns:
     cable_created: np.ndarray
     cable_year: np.ndarray
     cable_classification: np.ndarray
-    cable_level: np.ndarray
     cable_origin: np.ndarray
     cable_subject_length: np.ndarray
     cable_body_length: np.ndarray
@@ -74,7 +73,6 @@ def build_columns(folder: Path, store: RecordStore, documents: list[tuple[str, s
     created = np.zeros(size, dtype=np.int64)
     year = np.zeros(size, dtype=np.int16)
     classification = np.zeros(size, dtype=np.int16)
-    level = np.zeros(size, dtype=np.int16)
     origin = np.zeros(size, dtype=np.int16)
     subject_length = np.zeros(size, dtype=np.int32)
     tag_lists: list[list[int]] = [[] for _ in range(size)]
@@ -85,7 +83,6 @@ def build_columns(folder: Path, store: RecordStore, documents: list[tuple[str, s
         created[ordinal] = _epoch(moment)
         year[ordinal] = moment.year
         classification[ordinal] = code("classification", record["classification"])
-        level[ordinal] = code("level", record["classification"].split("//")[0])
         origin[ordinal] = code("origin", record["origin"])
         subject_length[ordinal] = subject_stems
         tag_lists[ordinal] = sorted({code("tag", tag) for tag in record["tags"]})
@@ -105,7 +102,7 @@ def build_columns(folder: Path, store: RecordStore, documents: list[tuple[str, s
     doc_start[1:] = np.cumsum(np.bincount(doc_cable[live], minlength=size))
     vocabulary = {kind: sorted(values, key=values.get) for kind, values in codes.items()}
     columns = Columns(
-        doc_cable, doc_length, doc_marking, cable_valid, created, year, classification, level, origin,
+        doc_cable, doc_length, doc_marking, cable_valid, created, year, classification, origin,
         subject_length, body_length, tag_start, tags, tag_owner, doc_start, cable_docs, vocabulary,
     )
     save_columns(folder, columns)

@@ -33,7 +33,6 @@ from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, 
 from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, per_cable_max
 from search.snippets import highlight_spans, window
 
-SORTS = ("relevance", "newest", "oldest")
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
 MAX_SNIPPETS = 3
 

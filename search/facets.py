@@ -10,9 +10,6 @@ import numpy as np
 
 from index.columns import Columns
 
-FACETS = ("classification", "origin", "tag", "year")
-
-
 def _named_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
     """Counts of each code as {name: count}, largest first, zeros left out."""
     counts = np.bincount(codes, minlength=len(names)) if len(codes) else np.zeros(len(names), dtype=np.int64)
