@@ -139,6 +139,7 @@ def _documents(prepared: Prepared) -> Iterator[dict]:
     for position, paragraph in enumerate(paragraphs):
         yield {
             "cable": prepared.record["id"],
+            "position": position,
             "number": paragraph["number"],
             "marking": paragraph["marking"],
             "body": paragraph["body"],
@@ -155,7 +156,7 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
         folder = new_generation(location)
         try:
             ix = whoosh_index.create_in(folder / _mkdir(folder / WHOOSH_FOLDER), paragraph_schema())
-            writer = ix.writer(limitmb=256, compound=False)
+            writer = _writer(ix, jobs)
             store = RecordStore(folder / RECORDS_FILE, writable=True)
             stems: dict[str, str] = {}
             seen: dict[str, str] = {}
@@ -187,6 +188,17 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     return report
 
 
+def _writer(ix, jobs: int):
+    """A whoosh writer; with several jobs, one segment writer per process (segments left unmerged).
+
+    Documents reach their cables and paragraph positions through stored fields,
+    so the order in which the processes number them does not matter.
+    """
+    if jobs <= 1:
+        return ix.writer(limitmb=256, compound=False)
+    return ix.writer(procs=jobs, multisegment=True, batchsize=500, limitmb=128, compound=False)
+
+
 def _mkdir(path: Path) -> str:
     path.mkdir()
     return str(path)
@@ -204,9 +216,9 @@ def _finish(folder: Path, ix, store: RecordStore, stems: dict[str, str]) -> None
     with ix.searcher() as searcher:
         reader = searcher.reader()
         documents = [
-            (fields["cable"], fields.get("marking") or None, reader.doc_field_length(docnum, "body") or 0)
+            (fields["cable"], fields["position"], fields.get("marking") or None, reader.doc_field_length(docnum, "body") or 0)
             if not reader.is_deleted(docnum) and fields is not None
-            else ("", None, 0)
+            else ("", 0, None, 0)
             for docnum, fields in _all_stored(reader)
         ]
         paragraphs = reader.doc_count()
@@ -244,7 +256,7 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
             ix = whoosh_index.open_dir(str(folder / WHOOSH_FOLDER))
-            writer = ix.writer(limitmb=256, compound=False)
+            writer = _writer(ix, jobs)
             seen: set[str] = set()
             for done, item in enumerate(_prepared_stream(files, jobs), start=1):
                 if isinstance(item, Skipped):

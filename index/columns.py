@@ -31,6 +31,7 @@ class Columns:
 
     doc_cable: np.ndarray
     doc_body_length: np.ndarray
+    doc_position: np.ndarray
     doc_marking: np.ndarray
     cable_valid: np.ndarray
     cable_created: np.ndarray
@@ -60,8 +61,8 @@ def _epoch(moment: datetime) -> int:
     return int(moment.replace(tzinfo=timezone.utc).timestamp())
 
 
-def build_columns(folder: Path, store: RecordStore, documents: list[tuple[str, str | None, int]]) -> Columns:
-    """Compute and save the arrays for ``documents`` (cable id, marking, body length) in docnum order."""
+def build_columns(folder: Path, store: RecordStore, documents: list[tuple[str, int, str | None, int]]) -> Columns:
+    """Compute and save the arrays for ``documents`` (cable id, paragraph position, marking, body length) in docnum order."""
     size = store.max_ordinal() + 1
     codes: dict[str, dict[str, int]] = {name: {} for name in FACETED}
 
@@ -89,20 +90,21 @@ def build_columns(folder: Path, store: RecordStore, documents: list[tuple[str, s
     tag_start = np.zeros(size + 1, dtype=np.int64)
     tag_start[1:] = np.cumsum([len(tags) for tags in tag_lists])
     tags = np.fromiter((tag for tags in tag_lists for tag in tags), dtype=np.int32, count=int(tag_start[-1]))
-    doc_cable = np.fromiter((ordinal_of.get(cid, -1) for cid, _, _ in documents), dtype=np.int32, count=len(documents))
+    doc_cable = np.fromiter((ordinal_of.get(cid, -1) for cid, _, _, _ in documents), dtype=np.int32, count=len(documents))
+    doc_position = np.fromiter((position for _, position, _, _ in documents), dtype=np.int32, count=len(documents))
     doc_marking = np.fromiter(
-        (code("marking", marking) if marking else -1 for _, marking, _ in documents), dtype=np.int16, count=len(documents)
+        (code("marking", marking) if marking else -1 for _, _, marking, _ in documents), dtype=np.int16, count=len(documents)
     )
-    doc_length = np.fromiter((length for _, _, length in documents), dtype=np.int32, count=len(documents))
+    doc_length = np.fromiter((length for _, _, _, length in documents), dtype=np.int32, count=len(documents))
     tag_owner = np.repeat(np.arange(size, dtype=np.int32), np.diff(tag_start))
     live = np.flatnonzero(doc_cable >= 0)
-    cable_docs = live[np.argsort(doc_cable[live], kind="stable")].astype(np.int64)
+    cable_docs = live[np.lexsort((doc_position[live], doc_cable[live]))].astype(np.int64)
     body_length = np.bincount(doc_cable[live], weights=doc_length[live], minlength=size).astype(np.int64)
     doc_start = np.zeros(size + 1, dtype=np.int64)
     doc_start[1:] = np.cumsum(np.bincount(doc_cable[live], minlength=size))
     vocabulary = {kind: sorted(values, key=values.get) for kind, values in codes.items()}
     columns = Columns(
-        doc_cable, doc_length, doc_marking, cable_valid, created, year, classification, origin,
+        doc_cable, doc_length, doc_position, doc_marking, cable_valid, created, year, classification, origin,
         subject_length, body_length, tag_start, tags, tag_owner, doc_start, cable_docs, vocabulary,
     )
     save_columns(folder, columns)

@@ -21,7 +21,7 @@ from typing import Iterator
 from whoosh import fields
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class StemField(fields.TEXT):
@@ -46,6 +46,7 @@ def paragraph_schema() -> fields.Schema:
     stems = SpaceSeparatedTokenizer()
     return fields.Schema(
         cable=fields.ID(stored=True, analyzer=IDTokenizer()),
+        position=fields.STORED(),
         number=fields.STORED(),
         marking=fields.STORED(),
         body=StemField(analyzer=stems, phrase=True),
