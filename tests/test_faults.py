@@ -203,3 +203,19 @@ def test_killed_update_leaves_previous_index_answering_identically(tmp_path, del
     assert report.cables == 150
     unfinished = [path for path in generations_folder(location).iterdir() if not (path / "cables-index.json").exists()]
     assert not unfinished, "the next update removes what a killed one left"
+
+
+def test_ten_megabyte_cable_is_read_and_indexed(tmp_path):
+    """A 10 MB file (the seed cable's body repeated) is read whole and indexed, not choked on."""
+    text = (SEEDS / "09OTTAWA265.txt").read_text(encoding="utf-8")
+    body_start = text.index("1. (C) SUMMARY")
+    footer = text.index("Share this cable")
+    body = text[body_start:footer]
+    repeats = 10 * 1024 * 1024 // len(body) + 1
+    big = tmp_path / "big" / "09OTTAWA265.txt"
+    big.parent.mkdir()
+    big.write_text(text[:body_start] + body * repeats + text[footer:], encoding="utf-8")
+    assert big.stat().st_size > 10 * 1024 * 1024
+    report = rebuild(tmp_path / "ix", [big.parent])
+    assert report.cables == 1 and not report.skipped and report.paragraphs > 1000
+    assert Engine(tmp_path / "ix").search(SearchRequest(query="CISEN")).total == 1
