@@ -14,6 +14,7 @@ for the import.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from importlib import resources
 from typing import Callable, Iterator
 
@@ -75,8 +76,12 @@ def normalise(token: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 18)
 def _word(token: str) -> str | None:
-    """The indexable form of a token, or None for stop words and redactions."""
+    """The indexable form of a token, or None for stop words and redactions.
+
+    Memoised: a build sees the same few hundred thousand tokens millions of times.
+    """
     if "XXXX" in token:
         token = REDACTION_RE.sub("", token)
     word = normalise(token)

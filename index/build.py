@@ -1,43 +1,35 @@
 """Rebuild and update an index from cable files.
 
-Worker processes read and analyse cables (the slow, parallel part); the main
-process feeds whoosh one writer's worth of paragraph documents, then writes
-the record store, the arrays and the stem table into a new generation that
+A rebuild reads, analyses and indexes cables in worker processes, one whoosh
+segment each (:mod:`index.segments`); an update prepares them in workers and
+writes one new segment here.  The main process keeps the record store, then
+writes the arrays and the stem table into a new generation that
 :func:`index.store.publish` swaps in.  Nothing is published unless all of it
 was written, so a failed or killed build leaves the previous index as it was.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
 
-from index.analysis import SnowballStem, analyse
-from index.columns import build_columns
-from index.reader import CableError, decode, read_cable
-from index.record import Cable
-from index.records import RECORDS_FILE, RecordStore, record_json
+from index.columns import DELETED_DOCUMENT, Document, build_columns
+from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
+from index.records import RECORDS_FILE, RecordStore
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
+from index.segments import Indexed, ShardedWrite
 from index.store import WHOOSH_FOLDER, Marker, NothingIndexed, file_sizes, current_generation, new_generation, publish, read_marker, writer_lock
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class Skipped:
-    """A file that was not indexed, and why."""
-
-    path: str
-    reason: str
+UPDATE_BATCH = 2000
 
 
 @dataclass
@@ -56,99 +48,24 @@ class BuildReport:
     unchanged: int = 0
 
 
-@dataclass
-class Prepared:
-    """One cable read and analysed by a worker, ready for the writer."""
-
-    path: str
-    digest: str
-    record: dict
-    subject_stems: str
-    paragraphs: list[dict]
-    words: dict[str, str]
-
-
-def find_cable_files(sources: Iterable[str | Path], skipped: list[Skipped]) -> list[Path]:
-    """Every ``*.txt`` under the sources (files or folders), sorted; missing sources are skipped."""
-    found: set[Path] = set()
-    for source in sources:
-        path = Path(source)
-        if path.is_dir():
-            for root, _, names in os.walk(path):
-                found.update(Path(root) / name for name in names if name.endswith(".txt"))
-        elif path.exists() or path.is_symlink():
-            found.add(path)
-        else:
-            skipped.append(Skipped(str(path), "no such file or folder"))
-    return sorted(found)
-
-
-_STEM = SnowballStem()
-BATCH = 2000
-
-
-def _reset_stemmer() -> None:
-    """Start each build with an empty memo, so its stem table lists every word it saw.
-
-    The stemmer is loaded here, in the parent, so forked workers share the import.
-    """
-    global _STEM
-    _STEM = SnowballStem().load()
-
-
-def prepare(path: Path) -> Prepared | Skipped:
-    """Read, parse and analyse one file (runs in a worker process)."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return Skipped(str(path), "is a directory, not a cable file")
-    except OSError as error:
-        return Skipped(str(path), f"cannot be read ({error.strerror or error})")
-    try:
-        cable = read_cable(decode(data, str(path)), str(path))
-    except CableError as error:
-        return Skipped(str(path), error.reason if error.line is None else f"line {error.line}: {error.reason}")
-    return _analysed(cable, str(path), hashlib.sha1(data).hexdigest())
-
-
-def _analysed(cable: Cable, path: str, digest: str) -> Prepared:
-    """The paragraph documents and stems of a parsed cable."""
-    subject_stems = " ".join(analyse(cable.subject, _STEM))
-    paragraphs = [
-        {"number": p.number, "marking": p.marking, "text": p.text, "body": " ".join(analyse(p.text, _STEM))}
-        for p in cable.paragraphs
-    ]
-    return Prepared(path, digest, record_json(cable), subject_stems, paragraphs, _STEM.take_fresh())
-
-
 def _prepared_stream(files: list[Path], jobs: int) -> Iterator[Prepared | Skipped]:
     """Prepare files in order, in ``jobs`` worker processes when more than one."""
-    _reset_stemmer()
+    reset_stemmer()
     if jobs <= 1 or len(files) < 2:
         yield from map(prepare, files)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs) as pool:
-        for start in range(0, len(files), BATCH):
-            yield from pool.imap(prepare, files[start: start + BATCH], chunksize=16)
-
-
-def _documents(prepared: Prepared) -> Iterator[dict]:
-    """The whoosh documents of one cable: one per paragraph, the subject on the first."""
-    paragraphs = prepared.paragraphs or [{"number": None, "marking": None, "text": "", "body": ""}]
-    for position, paragraph in enumerate(paragraphs):
-        yield {
-            "cable": prepared.record["id"],
-            "position": position,
-            "number": paragraph["number"],
-            "marking": paragraph["marking"],
-            "body": paragraph["body"],
-            "subject": prepared.subject_stems if position == 0 else "",
-        }
+        for start in range(0, len(files), UPDATE_BATCH):
+            yield from pool.imap(prepare, files[start: start + UPDATE_BATCH], chunksize=16)
 
 
 def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: Progress | None = None) -> BuildReport:
-    """Index every cable under ``sources`` into a new generation and publish it."""
+    """Index every cable under ``sources`` into a new generation and publish it.
+
+    A cable id found in several files is indexed from the first file in path
+    order; the others are reported as skipped duplicates.
+    """
     started = time.monotonic()
     report = BuildReport(index=str(location))
     files = find_cable_files(sources, report.skipped)
@@ -156,47 +73,63 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
         folder = new_generation(location)
         try:
             ix = whoosh_index.create_in(folder / _mkdir(folder / WHOOSH_FOLDER), paragraph_schema())
-            writer = _writer(ix, jobs)
             store = RecordStore(folder / RECORDS_FILE, writable=True)
+            reset_stemmer()
+            write = ShardedWrite(ix, files, jobs)
             stems: dict[str, str] = {}
-            seen: dict[str, str] = {}
-            for done, item in enumerate(_prepared_stream(files, jobs), start=1):
+            placed: dict[str, list[Indexed]] = {}
+            for done, item in enumerate(write.results(), start=1):
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
-                elif item.record["id"] in seen:
-                    report.skipped.append(Skipped(item.path, f"duplicate id {item.record['id']} (also in {seen[item.record['id']]})"))
                 else:
-                    seen[item.record["id"]] = item.path
-                    _add(writer, store, report.cables, item)
+                    _place(store, placed, item)
                     stems.update(item.words)
-                    report.cables += 1
-                    report.paragraphs += len(item.paragraphs)
                 if progress:
                     progress(done, len(files))
-            if report.cables == 0:
-                writer.cancel()
+            if not placed:
                 store.close()
                 raise NothingIndexed("no cable could be indexed" + (f" ({len(report.skipped)} files skipped)" if report.skipped else ""))
-            writer.commit()
-            _finish(folder, ix, store, stems)
+            write.publish(_duplicates(placed, report))
+            _finish(folder, store, stems, write.documents)
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+    report.cables = len(placed)
+    report.paragraphs = sum(min(entries, key=_in_order).paragraphs for entries in placed.values())
+    report.skipped.sort(key=lambda skipped: skipped.path)
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
 
 
-def _writer(ix, jobs: int):
-    """A whoosh writer; with several jobs, one segment writer per process (segments left unmerged).
+def _in_order(item: Indexed) -> int:
+    return item.order
 
-    Documents reach their cables and paragraph positions through stored fields,
-    so the order in which the processes number them does not matter.
-    """
-    if jobs <= 1:
-        return ix.writer(limitmb=256, compound=False)
-    return ix.writer(procs=jobs, multisegment=True, batchsize=500, limitmb=128, compound=False)
+
+def _place(store: RecordStore, placed: dict[str, list[Indexed]], item: Indexed) -> None:
+    """Store a cable under its file's order, unless a file earlier in order has its id."""
+    cable_id = item.record["id"]
+    entries = placed.setdefault(cable_id, [])
+    holder = min(entries, key=_in_order, default=None)
+    if holder is None or item.order < holder.order:
+        if holder is not None:
+            store.delete(holder.order)
+        store.put(item.order, item.record, item.path, item.digest, item.subject_length)
+    item.record = {}
+    item.words = {}
+    entries.append(item)
+
+
+def _duplicates(placed: dict[str, list[Indexed]], report: BuildReport) -> list[Indexed]:
+    """Report and return every cable file beaten by an earlier file with its id."""
+    deleted = []
+    for cable_id, entries in placed.items():
+        first, *later = sorted(entries, key=_in_order)
+        for item in later:
+            report.skipped.append(Skipped(item.path, f"duplicate id {cable_id} (also in {first.path})"))
+            deleted.append(item)
+    return deleted
 
 
 def _mkdir(path: Path) -> str:
@@ -206,33 +139,35 @@ def _mkdir(path: Path) -> str:
 
 def _add(writer, store: RecordStore, ordinal: int, item: Prepared) -> None:
     """Add one prepared cable to the whoosh writer and the record store."""
-    for document in _documents(item):
+    for document in documents(item):
         writer.add_document(**document)
     store.put(ordinal, item.record, item.path, item.digest, len(item.subject_stems.split()))
 
 
-def _finish(folder: Path, ix, store: RecordStore, stems: dict[str, str]) -> None:
+def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:
     """Write the arrays, the stem table and the marker of a generation."""
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        documents = [
-            (fields["cable"], fields["position"], fields.get("marking") or None, reader.doc_field_length(docnum, "body") or 0)
-            if not reader.is_deleted(docnum) and fields is not None
-            else ("", 0, None, 0)
-            for docnum, fields in _all_stored(reader)
-        ]
-        paragraphs = reader.doc_count()
     build_columns(folder, store, documents)
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
+    paragraphs = sum(1 for document in documents if document[0])
     Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), file_sizes(folder)).save(folder)
 
 
-def _all_stored(reader) -> Iterator[tuple[int, dict | None]]:
-    """(docnum, stored fields) for every document number, deleted ones as None."""
-    for docnum in range(reader.doc_count_all()):
-        yield docnum, None if reader.is_deleted(docnum) else reader.stored_fields(docnum)
+def _stored_documents(ix) -> list[Document]:
+    """Every document of an index as whoosh stores it, in docnum order (an update's old and new segments)."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        return [
+            DELETED_DOCUMENT
+            if reader.is_deleted(docnum)
+            else _document(reader.stored_fields(docnum), reader.doc_field_length(docnum, "body") or 0)
+            for docnum in range(reader.doc_count_all())
+        ]
+
+
+def _document(fields: dict, body_length: int) -> Document:
+    return fields["cable"], fields["position"], fields.get("marking") or None, body_length
 
 
 def folder_size(folder: Path) -> int:
@@ -256,7 +191,7 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
             ix = whoosh_index.open_dir(str(folder / WHOOSH_FOLDER))
-            writer = _writer(ix, jobs)
+            writer = ix.writer(limitmb=256, compound=False)
             seen: set[str] = set()
             for done, item in enumerate(_prepared_stream(files, jobs), start=1):
                 if isinstance(item, Skipped):
@@ -269,7 +204,7 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             if prune:
                 _prune(writer, store, known, sources, seen, report)
             writer.commit(merge=True)
-            _finish(folder, ix, store, stems)
+            _finish(folder, store, stems, _stored_documents(ix))
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)

@@ -24,6 +24,10 @@ COLUMNS_FOLDER = "columns"
 VOCABULARY_FILE = "vocabulary.json"
 FACETED = ("classification", "origin", "tag", "marking")
 
+Document = tuple[str, int, "str | None", int]
+"""A paragraph document: its cable id, paragraph position, marking and body length in stems."""
+DELETED_DOCUMENT: Document = ("", 0, None, 0)
+
 
 @dataclass
 class Columns:
@@ -61,8 +65,8 @@ def _epoch(moment: datetime) -> int:
     return int(moment.replace(tzinfo=timezone.utc).timestamp())
 
 
-def build_columns(folder: Path, store: RecordStore, documents: list[tuple[str, int, str | None, int]]) -> Columns:
-    """Compute and save the arrays for ``documents`` (cable id, paragraph position, marking, body length) in docnum order."""
+def build_columns(folder: Path, store: RecordStore, documents: list[Document]) -> Columns:
+    """Compute and save the arrays for ``documents`` in docnum order (deleted ones as :data:`DELETED_DOCUMENT`)."""
     size = store.max_ordinal() + 1
     codes: dict[str, dict[str, int]] = {name: {} for name in FACETED}
 

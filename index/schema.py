@@ -16,12 +16,14 @@ and is exactly the path whoosh's slow faceting would have used.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Iterator
 
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
 SCHEMA_VERSION = 5
+_POSITIONS = formats.Positions()
 
 
 class StemField(fields.TEXT):
@@ -36,9 +38,14 @@ class StemField(fields.TEXT):
         positions: dict[str, list[int]] = defaultdict(list)
         for position, stem in enumerate(value.split()):
             positions[stem].append(position)
-        encode = self.format.encode
         for stem, places in positions.items():
-            yield stem.encode("utf-8"), len(places), float(len(places)), encode(places)
+            yield stem.encode("utf-8"), len(places), float(len(places)), _encoded_positions(tuple(places))
+
+
+@lru_cache(maxsize=1 << 16)
+def _encoded_positions(places: tuple[int, ...]) -> bytes:
+    """whoosh's encoding of a position list, memoised: most terms occur once or twice, at small positions."""
+    return _POSITIONS.encode(places)
 
 
 def paragraph_schema() -> fields.Schema:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -114,6 +115,40 @@ def test_update_adds_and_prunes(tmp_path):
     assert engine.cables == 10
     assert engine.cable(gone_id) is None
     assert engine.cable(read_file(extra).id) is not None
+
+
+def test_one_job_and_two_jobs_answer_identically(tmp_path):
+    """Two workers write two segments; the split must not change a single score or count."""
+    source = copy_seeds(tmp_path / "src", 0, 150)
+    rebuild(tmp_path / "one", [source], jobs=1)
+    rebuild(tmp_path / "two", [source], jobs=2)
+    one, two = probe(tmp_path / "one"), probe(tmp_path / "two")
+    assert [[cid for cid, _ in hits] for hits, _ in one] == [[cid for cid, _ in hits] for hits, _ in two]
+    assert [total for _, total in one] == [total for _, total in two]
+    assert [score for hits, _ in one for _, score in hits] == pytest.approx([score for hits, _ in two for _, score in hits])
+
+
+@pytest.mark.parametrize("copy_name, copy_wins", [("000COPY.txt", True), ("ZZZCOPY.txt", False)])
+def test_a_duplicate_id_is_indexed_once_from_the_first_file(tmp_path, copy_name, copy_wins):
+    """Of two files with one id, the first in path order is indexed, whichever worker finishes first."""
+    source = copy_seeds(tmp_path / "src", 0, 80)
+    first_paragraph = re.compile(r"(?m)^(\s*\u00b6?1\.\s+)")
+    original = next(path for path in sorted(source.glob("*.txt"))[40:] if first_paragraph.search(path.read_text(encoding="utf-8")))
+    text = first_paragraph.sub(r"\1Zyzzyvaquux ", original.read_text(encoding="utf-8"), count=1)
+    (source / copy_name).write_text(text, encoding="utf-8")
+    location = tmp_path / "ix"
+    report = rebuild(location, [source], jobs=2)
+    cable_id = read_file(original).id
+    loser = original if copy_wins else source / copy_name
+    assert report.cables == 80
+    assert [(s.path, s.reason.split(" (")[0]) for s in report.skipped] == [(str(loser), f"duplicate id {cable_id}")]
+    engine = Engine(location)
+    try:
+        assert engine.documents == sum(max(1, len(read_file(path).paragraphs)) for path in sorted(source.glob("*.txt")) if path != loser)
+        assert [hit.id for hit in engine.search(SearchRequest(query="zyzzyvaquux")).hits] == ([cable_id] if copy_wins else [])
+        assert len(engine.search(SearchRequest(query=f"id:{cable_id}")).hits) == 1
+    finally:
+        engine.close()
 
 
 def test_second_writer_fails_clearly(tmp_path):

@@ -1,0 +1,225 @@
+"""Write the whoosh segments of a rebuild, one per worker process.
+
+Each worker reads, analyses and indexes its share of the files into a whoosh
+segment of its own, so a cable's paragraphs never cross a process boundary;
+only what the parent stores (the record, the new stems, where the documents
+went) travels back.  The parent then publishes every segment in one table of
+contents.  whoosh's own multiprocess writer instead pickles every document to
+a file for a second process to read back, which cost a third of the build.
+
+The segments stay unmerged: documents find their cable and paragraph position
+through stored fields, so the order in which segments number them is free.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from whoosh.index import TOC, clean_files
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import PostingPool, SegmentWriter
+
+from index.columns import DELETED_DOCUMENT, Document
+from index.prepare import Skipped, documents, prepare
+
+BATCH = 32
+WRITER_MB = 128
+
+
+@dataclass
+class Indexed:
+    """A cable one worker has indexed: what the parent stores, and where its documents are."""
+
+    order: int
+    path: str
+    digest: str
+    record: dict
+    subject_length: int
+    paragraphs: int
+    words: dict[str, str]
+    shard: int
+    first_document: int
+    documents: list[Document]
+
+
+class _Lengths:
+    """Field lengths of a new segment, read once per document.
+
+    whoosh's posting writer asks for the length of the posting's document for
+    every posting it writes; answering from lists instead of the length
+    column file took a fifth off the time spent writing postings.
+    """
+
+    def __init__(self, reader, fieldnames: list[str]) -> None:
+        count = reader.doc_count_all()
+        self._columns = {name: [reader.doc_field_length(doc, name) for doc in range(count)] for name in fieldnames}
+
+    def doc_field_length(self, docnum: int, fieldname: str) -> int:
+        """The length of one field of one document (0 for fields without lengths)."""
+        column = self._columns.get(fieldname)
+        return column[docnum] if column is not None else 0
+
+
+class _Pool(PostingPool):
+    """whoosh's posting pool without its per-posting type checks and field bookkeeping.
+
+    The postings come from :class:`index.schema.StemField` and whoosh's ID
+    field, so their types are known; memory stays bounded by ``limitmb``.
+    """
+
+    def add(self, item: tuple) -> None:
+        self.currentsize += 150 + len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+
+class _SegmentWriter(SegmentWriter):
+    """whoosh's segment writer, with a leaner pool and field lengths looked up through :class:`_Lengths`."""
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        self.pool = _Pool(self._tempstorage, self.newsegment, limitmb=kwargs["limitmb"])
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        reader = self.per_document_reader()
+        lengths = _Lengths(reader, list(self.schema.scorable_names()))
+        reader.close()
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+
+
+class _Shard:
+    """One worker's whoosh segment and the cables it indexes into it."""
+
+    def __init__(self, ix, number: int) -> None:
+        self.number = number
+        self.writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
+
+    def index(self, order: int, path: Path) -> Indexed | Skipped:
+        """Read, analyse and index one file."""
+        item = prepare(path)
+        if isinstance(item, Skipped):
+            return item
+        first = self.writer.docnum
+        placed = []
+        for document in documents(item):
+            self.writer.add_document(**document)
+            length = byte_to_length(length_to_byte(len(document["body"].split())))
+            placed.append((document["cable"], document["position"], document["marking"] or None, length))
+        return Indexed(
+            order, item.path, item.digest, item.record, len(item.subject_stems.split()), len(item.paragraphs),
+            item.words, self.number, first, placed,
+        )
+
+    def finish(self):
+        """The finished segment, or None when nothing was indexed into it."""
+        if self.writer.docnum == 0:
+            self.writer.cancel()
+            return None
+        return self.writer._finalize_segment()
+
+
+class ShardedWrite:
+    """Index files into one segment per worker; :meth:`results` yields each file's outcome as it is done.
+
+    With one job everything runs in this process.  After :meth:`results` is
+    exhausted, :attr:`segments` holds the segments, shard by shard.
+    """
+
+    def __init__(self, ix, files: list[Path], jobs: int) -> None:
+        self.ix = ix
+        self.files = files
+        self.jobs = max(1, min(jobs, len(files)))
+        self.segments: list = []
+        self._shard_documents: list[list[Document]] = [[] for _ in range(self.jobs)]
+
+    @property
+    def documents(self) -> list[Document]:
+        """Every document, in the docnum order of the published segments (for :mod:`index.columns`)."""
+        return [document for shard in self._shard_documents for document in shard]
+
+    def results(self) -> Iterator[Indexed | Skipped]:
+        """Each file's outcome, in the order the workers finish them."""
+        outcomes = self._serial() if self.jobs == 1 else self._parallel()
+        for outcome in outcomes:
+            if isinstance(outcome, Indexed):
+                self._shard_documents[outcome.shard].extend(outcome.documents)
+            yield outcome
+
+    def _serial(self) -> Iterator[Indexed | Skipped]:
+        shard = _Shard(self.ix, 0)
+        for order, path in enumerate(self.files):
+            yield shard.index(order, path)
+        self.segments = [shard.finish()]
+
+    def _parallel(self) -> Iterator[Indexed | Skipped]:
+        context = multiprocessing.get_context("fork")
+        tasks, outcomes = context.Queue(), context.Queue()
+        for start in range(0, len(self.files), BATCH):
+            tasks.put([(order, self.files[order]) for order in range(start, min(start + BATCH, len(self.files)))])
+        workers = [
+            context.Process(target=_work, args=(self.ix, number, tasks, outcomes, os.getpid()), daemon=True)
+            for number in range(self.jobs)
+        ]
+        for worker in workers:
+            tasks.put(None)
+            worker.start()
+        segments: dict[int, object] = {}
+        try:
+            while len(segments) < len(workers):
+                kind, number, payload = _next_outcome(outcomes, workers, segments)
+                if kind == "failed":
+                    raise payload
+                if kind == "segment":
+                    segments[number] = payload
+                else:
+                    yield from payload
+        finally:
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()
+                worker.join()
+        self.segments = [segments[number] for number in range(len(workers))]
+
+    def publish(self, deleted: list[Indexed]) -> None:
+        """Write the table of contents naming every segment, with the documents of ``deleted`` cables deleted."""
+        for item in deleted:
+            for docnum in range(item.first_document, item.first_document + len(item.documents)):
+                self.segments[item.shard].delete_document(docnum)
+                self._shard_documents[item.shard][docnum] = DELETED_DOCUMENT
+        segments = [segment for segment in self.segments if segment is not None]
+        generation = self.ix.latest_generation() + 1
+        TOC(self.ix.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
+        clean_files(self.ix.storage, self.ix.indexname, generation, segments)
+
+
+def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, int, object]:
+    """The next message from the workers; a worker that died without a word is a failure."""
+    while True:
+        try:
+            return outcomes.get(timeout=1)
+        except queue.Empty:
+            for number, worker in enumerate(workers):
+                if number not in segments and worker.exitcode not in (None, 0):
+                    raise RuntimeError(f"index writer process {number} died (exit code {worker.exitcode})")
+
+
+def _work(ix, number: int, tasks, outcomes, parent: int) -> None:
+    """A worker: index batches of files until told to stop, then send back the segment."""
+    try:
+        shard = _Shard(ix, number)
+        while (batch := tasks.get()) is not None:
+            if os.getppid() != parent:
+                shard.writer.cancel()
+                return
+            outcomes.put(("cables", number, [shard.index(order, path) for order, path in batch]))
+        outcomes.put(("segment", number, shard.finish()))
+    except BaseException as error:
+        outcomes.put(("failed", number, error))
