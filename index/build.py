@@ -82,8 +82,8 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                 else:
-                    _place(store, placed, item)
                     stems.update(item.words)
+                    _place(store, placed, item)
                 if progress:
                     progress(done, len(files))
             if not placed:
@@ -108,7 +108,10 @@ def _in_order(item: Indexed) -> int:
 
 
 def _place(store: RecordStore, placed: dict[str, list[Indexed]], item: Indexed) -> None:
-    """Store a cable under its file's order, unless a file earlier in order has its id."""
+    """Store a cable under its file's order, unless a file earlier in order has its id.
+
+    The placed entry then keeps only what deduplication needs, not the record or stems.
+    """
     cable_id = item.record["id"]
     entries = placed.setdefault(cable_id, [])
     holder = min(entries, key=_in_order, default=None)
