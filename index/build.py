@@ -26,6 +26,7 @@ from index.records import RECORDS_FILE, RecordStore
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
 from index.segments import Indexed, ShardedWrite
+from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
 from index.store import WHOOSH_FOLDER, Marker, NothingIndexed, file_sizes, current_generation, new_generation, publish, read_marker, writer_lock
 
 Progress = Callable[[int, int], None]
@@ -75,7 +76,7 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
             ix = whoosh_index.create_in(folder / _mkdir(folder / WHOOSH_FOLDER), paragraph_schema())
             store = RecordStore(folder / RECORDS_FILE, writable=True)
             reset_stemmer()
-            write = ShardedWrite(ix, files, jobs)
+            write = ShardedWrite(ix, folder, files, jobs)
             stems: dict[str, str] = {}
             placed: dict[str, list[Indexed]] = {}
             for done, item in enumerate(write.results(), start=1):
@@ -188,6 +189,7 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
         folder = new_generation(location)
         try:
             shutil.copytree(current / WHOOSH_FOLDER, folder / WHOOSH_FOLDER, copy_function=os.link)
+            shutil.copytree(current / ARRAYS_FOLDER, folder / ARRAYS_FOLDER, copy_function=os.link)
             shutil.copy2(current / RECORDS_FILE, folder / RECORDS_FILE)
             stems = read_stem_table(current)
             store = RecordStore(folder / RECORDS_FILE, writable=True)
@@ -207,6 +209,7 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             if prune:
                 _prune(writer, store, known, sources, seen, report)
             writer.commit(merge=True)
+            complete_arrays(folder, ix)
             _finish(folder, store, stems, _stored_documents(ix))
             publish(location, folder)
         except BaseException:

@@ -7,6 +7,7 @@ went) travels back.  The parent then publishes every segment in one table of
 contents.  whoosh's own multiprocess writer instead pickles every document to
 a file for a second process to read back, which cost a third of the build.
 
+Each worker also writes its segment's posting arrays (:mod:`index.termarrays`).
 The segments stay unmerged: documents find their cable and paragraph position
 through stored fields, so the order in which segments number them is free.
 """
@@ -26,6 +27,7 @@ from whoosh.writing import PostingPool, SegmentWriter
 
 from index.columns import DELETED_DOCUMENT, Document
 from index.prepare import Skipped, documents, prepare
+from index.termarrays import write_segment_arrays
 
 BATCH = 32
 WRITER_MB = 128
@@ -118,12 +120,14 @@ class _Shard:
             item.words, self.number, first, placed,
         )
 
-    def finish(self):
-        """The finished segment, or None when nothing was indexed into it."""
+    def finish(self, folder: Path):
+        """The finished segment with its posting arrays written into ``folder``, or None when it is empty."""
         if self.writer.docnum == 0:
             self.writer.cancel()
             return None
-        return self.writer._finalize_segment()
+        segment = self.writer._finalize_segment()
+        write_segment_arrays(folder, self.writer.storage, self.writer.schema, segment)
+        return segment
 
 
 class ShardedWrite:
@@ -133,8 +137,9 @@ class ShardedWrite:
     exhausted, :attr:`segments` holds the segments, shard by shard.
     """
 
-    def __init__(self, ix, files: list[Path], jobs: int) -> None:
+    def __init__(self, ix, folder: Path, files: list[Path], jobs: int) -> None:
         self.ix = ix
+        self.folder = folder
         self.files = files
         self.jobs = max(1, min(jobs, len(files)))
         self.segments: list = []
@@ -157,7 +162,7 @@ class ShardedWrite:
         shard = _Shard(self.ix, 0)
         for order, path in enumerate(self.files):
             yield shard.index(order, path)
-        self.segments = [shard.finish()]
+        self.segments = [shard.finish(self.folder)]
 
     def _parallel(self) -> Iterator[Indexed | Skipped]:
         context = multiprocessing.get_context("fork")
@@ -165,7 +170,7 @@ class ShardedWrite:
         for start in range(0, len(self.files), BATCH):
             tasks.put([(order, self.files[order]) for order in range(start, min(start + BATCH, len(self.files)))])
         workers = [
-            context.Process(target=_work, args=(self.ix, number, tasks, outcomes, os.getpid()), daemon=True)
+            context.Process(target=_work, args=(self.ix, self.folder, number, tasks, outcomes, os.getpid()), daemon=True)
             for number in range(self.jobs)
         ]
         for worker in workers:
@@ -211,7 +216,7 @@ def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, 
                     raise RuntimeError(f"index writer process {number} died (exit code {worker.exitcode})")
 
 
-def _work(ix, number: int, tasks, outcomes, parent: int) -> None:
+def _work(ix, folder: Path, number: int, tasks, outcomes, parent: int) -> None:
     """A worker: index batches of files until told to stop, then send back the segment."""
     try:
         shard = _Shard(ix, number)
@@ -220,6 +225,6 @@ def _work(ix, number: int, tasks, outcomes, parent: int) -> None:
                 shard.writer.cancel()
                 return
             outcomes.put(("cables", number, [shard.index(order, path) for order, path in batch]))
-        outcomes.put(("segment", number, shard.finish()))
+        outcomes.put(("segment", number, shard.finish(folder)))
     except BaseException as error:
         outcomes.put(("failed", number, error))

@@ -123,7 +123,7 @@ class Engine:
             raise
         except Exception as error:
             raise IndexUnavailable(f"index {location} is damaged ({type(error).__name__}: {error}); rebuild it with 'cables rebuild'") from None
-        self.postings = PostingReader(self.searcher)
+        self.postings = PostingReader(self.searcher, self.folder)
         valid = self.columns.doc_cable >= 0
         self.documents = int(valid.sum())
         self.cables = int(self.columns.cable_valid.sum())

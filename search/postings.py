@@ -1,8 +1,9 @@
-"""Posting lists from the whoosh index as numpy arrays.
+"""Posting lists as numpy arrays, and whoosh's term-level answers.
 
 Scoring and cable-level matching work on whole posting lists at once, so they
-are read block by block into arrays of (document number, term frequency)
-instead of being walked one posting at a time through whoosh's matchers.
+are sliced out of each segment's memory-mapped arrays (:mod:`index.termarrays`)
+rather than walked one posting at a time through whoosh's matchers.  Prefix
+expansion, document frequencies and phrase matching come from whoosh.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
+from pathlib import Path
+
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.query import Phrase
+
+from index.termarrays import SegmentArrays
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
@@ -34,10 +38,13 @@ class Postings:
 class PostingReader:
     """Reads terms' postings, prefix expansions and phrase matches from one searcher."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, folder: Path) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self._cache: dict[tuple[str, str], Postings] = {}
+        self._segments = [(leaf.segment().segment_id(), offset) for leaf, offset in self.reader.leaf_readers()]
+        self._folder = folder
+        self._arrays: dict[tuple[str, str], SegmentArrays] = {}
 
     def postings(self, field: str, term: str) -> Postings:
         """All postings of ``term`` in ``field`` (empty when the index lacks it)."""
@@ -47,20 +54,22 @@ class PostingReader:
         return self._cache[key]
 
     def _read(self, field: str, term: str) -> Postings:
-        ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        for segment, offset in self.reader.leaf_readers():
-            if (field, term) not in segment:
-                continue
-            matcher = segment.postings(field, term)
-            while hasattr(matcher, "child"):
-                matcher = matcher.child
-            block_ids, block_weights = _matcher_arrays(matcher)
-            ids.append(block_ids + offset)
-            weights.append(block_weights)
-        if not ids:
+        docs: list[np.ndarray] = []
+        frequencies: list[np.ndarray] = []
+        for segment_id, offset in self._segments:
+            segment_docs, segment_frequencies = self._segment_arrays(segment_id, field).lookup(term)
+            if len(segment_docs):
+                docs.append(segment_docs.astype(np.int64) + offset)
+                frequencies.append(segment_frequencies.astype(np.float32))
+        if not docs:
             return Postings(EMPTY_IDS, EMPTY_WEIGHTS)
-        return Postings(np.concatenate(ids), np.concatenate(weights))
+        return Postings(np.concatenate(docs), np.concatenate(frequencies))
+
+    def _segment_arrays(self, segment_id: str, field: str) -> SegmentArrays:
+        key = (segment_id, field)
+        if key not in self._arrays:
+            self._arrays[key] = SegmentArrays(self._folder, segment_id, field)
+        return self._arrays[key]
 
     def document_frequency(self, field: str, term: str) -> int:
         """How many documents hold the term."""
@@ -91,27 +100,3 @@ class PostingReader:
 
 def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
-def _matcher_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """The ids and weights of a leaf matcher, read a block at a time when it has blocks."""
-    if isinstance(matcher, W3LeafMatcher):
-        ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int64))
-            weights.append(np.asarray(matcher._weights, dtype=np.float32))
-            matcher._next_block()
-        if not ids:
-            return EMPTY_IDS, EMPTY_WEIGHTS
-        return np.concatenate(ids), np.concatenate(weights)
-    pairs = []
-    while matcher.is_active():
-        pairs.append((matcher.id(), matcher.weight()))
-        matcher.next()
-    if not pairs:
-        return EMPTY_IDS, EMPTY_WEIGHTS
-    array = np.asarray(pairs, dtype=np.float64)
-    return array[:, 0].astype(np.int64), array[:, 1].astype(np.float32)
