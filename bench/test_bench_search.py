@@ -21,7 +21,7 @@ def fresh_postings(engine) -> None:
     """Forget the postings read by earlier queries."""
     from search.postings import PostingReader
 
-    engine.postings = PostingReader(engine.searcher, engine.folder)
+    engine.postings = PostingReader(engine.reader, engine.folder)
 
 
 def engine_plain(engine, request) -> list[int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Callable, Iterator
 
 TOKEN_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
@@ -26,7 +26,7 @@ APOSTROPHE_TAIL_RE = re.compile(r"['’](?:s|t|re|ve|ll|d|m)$")
 
 def _load_stop_words() -> frozenset[str]:
     """The project's own stop list (``index/data/stopwords.txt``)."""
-    text = resources.files("index").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
     return frozenset(word.strip() for word in text.split() if word.strip() and not word.startswith("#"))
 
 

@@ -115,7 +115,7 @@ class Engine:
         check_files(self.folder, self.marker, location)
         try:
             self.ix = whoosh_index.open_dir(str(self.folder / WHOOSH_FOLDER))
-            self.searcher = self.ix.searcher()
+            self.reader = self.ix.reader()
             self.columns: Columns = load_columns(self.folder)
             self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
@@ -123,7 +123,7 @@ class Engine:
             raise
         except Exception as error:
             raise IndexUnavailable(f"index {location} is damaged ({type(error).__name__}: {error}); rebuild it with 'cables rebuild'") from None
-        self.postings = PostingReader(self.searcher, self.folder)
+        self.postings = PostingReader(self.reader, self.folder)
         valid = self.columns.doc_cable >= 0
         self.documents = int(valid.sum())
         self.cables = int(self.columns.cable_valid.sum())
@@ -133,7 +133,7 @@ class Engine:
 
     def close(self) -> None:
         """Release the index files."""
-        self.searcher.close()
+        self.reader.close()
         self.ix.close()
 
     @contextmanager

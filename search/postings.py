@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh.query import Phrase
 
 from index.termarrays import SegmentArrays
 
@@ -36,11 +35,11 @@ class Postings:
 
 
 class PostingReader:
-    """Reads terms' postings, prefix expansions and phrase matches from one searcher."""
+    """Reads terms' postings, prefix expansions and phrase matches from one whoosh reader."""
 
-    def __init__(self, searcher, folder: Path) -> None:
-        self.searcher = searcher
-        self.reader = searcher.reader()
+    def __init__(self, reader, folder: Path) -> None:
+        self.reader = reader
+        self._searcher = None
         self._cache: dict[tuple[str, str], Postings] = {}
         self._segments = [(leaf.segment().segment_id(), offset) for leaf, offset in self.reader.leaf_readers()]
         self._folder = folder
@@ -94,8 +93,19 @@ class PostingReader:
         """Documents where ``terms`` occur consecutively in ``field``."""
         if any(self.document_frequency(field, term) == 0 for term in terms):
             return EMPTY_IDS
-        matcher = Phrase(field, terms).matcher(self.searcher)
+        from whoosh.query import Phrase
+
+        matcher = Phrase(field, terms).matcher(self._phrase_searcher())
         return np.fromiter(matcher.all_ids(), dtype=np.int64)
+
+    def _phrase_searcher(self):
+        """A whoosh searcher over the reader, made on the first phrase: importing whoosh's query
+        and searching modules costs a cold process tens of milliseconds that other queries never need."""
+        if self._searcher is None:
+            from whoosh.searching import Searcher
+
+            self._searcher = Searcher(self.reader, closereader=False)
+        return self._searcher
 
 
 def _text(term: bytes | str) -> str:
