@@ -18,10 +18,13 @@ SYSTEMS = ("engine", "fts5")
 
 
 def fresh_postings(engine) -> None:
-    """Forget the postings read by earlier queries."""
+    """Forget the postings and stems read by earlier queries, as a new process would not have them."""
+    from index.analysis import SnowballStem
+    from index.stems import StemTable
     from search.postings import PostingReader
 
     engine.postings = PostingReader(engine.reader, engine.folder)
+    engine.stem = StemTable(engine.folder, SnowballStem())
 
 
 def engine_plain(engine, request) -> list[int]:

@@ -88,15 +88,27 @@ def _word(token: str) -> str | None:
     return word if word and word not in STOP_WORDS and len(word) < 64 else None
 
 
-def words(text: str) -> Iterator[tuple[str, int, int]]:
+def words(text: str, heads: set[str] | None = None) -> Iterator[tuple[str, int, int]]:
     """The normalised, non-stop words of ``text`` with their character spans.
 
-    Redaction runs (``XXXXXX``), glued to a word or not, are not words.
+    Redaction runs (``XXXXXX``), glued to a word or not, are not words.  With
+    ``heads``, only words whose first two letters are one of them: highlighting
+    asks for those alone (a Snowball stem keeps its word's first two letters),
+    and most tokens are then dismissed before they are normalised.
     """
     for match in TOKEN_RE.finditer(text):
-        word = _word(match.group())
-        if word:
+        token = match.group()
+        if heads is not None and _headed_elsewhere(token, heads):
+            continue
+        word = _word(token)
+        if word and (heads is None or word[:2] in heads):
             yield word, match.start(), match.end()
+
+
+def _headed_elsewhere(token: str, heads: set[str]) -> bool:
+    """True when the token's word surely starts with none of ``heads``: a long ASCII-led token
+    without redactions keeps its first two letters, lower-cased, through normalising."""
+    return len(token) > 4 and token[:2].isascii() and token[:2].lower() not in heads and "XXXX" not in token
 
 
 def analyse(text: str, stem: Callable[[str], str]) -> list[str]:

@@ -46,6 +46,7 @@ class StemTable:
 
     def __init__(self, folder: Path, fallback: Callable[[str], str]) -> None:
         self._fallback = fallback
+        self._memo: dict[str, str] = {}
         self._offsets = np.load(folder / OFFSETS_FILE, mmap_mode="r")
         size = (folder / TABLE_FILE).stat().st_size
         self._data: mmap.mmap | bytes = b""
@@ -75,5 +76,9 @@ class StemTable:
         return None
 
     def __call__(self, word: str) -> str:
-        stem = self.lookup(word)
-        return stem if stem is not None else self._fallback(word)
+        """The stem of ``word``, memoised: snippets ask for the same words again and again."""
+        stem = self._memo.get(word)
+        if stem is None:
+            found = self.lookup(word)
+            stem = self._memo[word] = found if found is not None else self._fallback(word)
+        return stem

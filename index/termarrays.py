@@ -138,7 +138,5 @@ def _map_bytes(path: Path) -> mmap.mmap | bytes:
 
 
 def _map_array(path: Path, dtype) -> np.ndarray:
-    """A file of raw values as a read-only memory-mapped array."""
-    if path.stat().st_size == 0:
-        return np.zeros(0, dtype=dtype)
-    return np.memmap(path, dtype=dtype, mode="r")
+    """A file of raw values as a read-only array over a memory map (``np.memmap`` costs far more to open)."""
+    return np.frombuffer(_map_bytes(path), dtype=dtype)

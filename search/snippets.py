@@ -25,7 +25,7 @@ def highlight_spans(text: str, stems: set[str], stem: Callable[[str], str]) -> l
     if not stems:
         return []
     heads = {s[:2] for s in stems}
-    return [(start, end) for word, start, end in words(text) if word[:2] in heads and stem(word) in stems]
+    return [(start, end) for word, start, end in words(text, heads) if stem(word) in stems]
 
 
 def window(text: str, spans: list[tuple[int, int]], size: int = WINDOW) -> tuple[str, list[tuple[int, int]]]:
