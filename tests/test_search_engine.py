@@ -194,3 +194,29 @@ def test_sort_newest_and_pages(engine):
     assert dates == sorted(dates, reverse=True)
     page_two = search(engine, "election", limit=5, page=2)
     assert not ids(page_two) & ids(search(engine, "election", limit=5))
+
+
+def test_phrase_documents_equal_whooshs_phrase_matcher(engine, seed_records):
+    """Phrase matching reads positions only for documents holding every word; it must agree with
+    whoosh's own Phrase matcher on 300 two- and three-word phrases taken from seed paragraphs
+    (common and rare words, repeated words), in the body and the subject."""
+    from whoosh.query import Phrase
+    from whoosh.searching import Searcher
+
+    searcher = Searcher(engine.reader, closereader=False)
+    records = sorted(seed_records.values(), key=lambda record: record.id)
+    phrases = []
+    for number, record in enumerate(records[::7]):
+        stems = [stem for paragraph in _stems_of(record) for stem in paragraph]
+        if len(stems) > 12:
+            start = (number * 37) % (len(stems) - 4)
+            phrases.append(("body", stems[start: start + 2 + number % 2]))
+        subject = analyse(record.subject, STEM)
+        if len(subject) >= 2:
+            phrases.append(("subject", subject[:2]))
+    phrases.append(("body", ["new", "new"]))
+    assert len(phrases) >= 300
+    for field, terms in phrases:
+        expected = sorted(Phrase(field, terms).matcher(searcher).all_ids()) if all(
+            engine.postings.document_frequency(field, term) for term in terms) else []
+        assert engine.postings.phrase_docs(field, terms).tolist() == expected, (field, terms)
