@@ -63,6 +63,16 @@ def test_search_filtered(system, engine, fts, query_set, measure, benchmark):
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
+def test_search_plain_filtered(system, engine, fts, query_set, measure, benchmark):
+    """Match + filter + rank top 10 only, with the same filters (the issue's "filtered" target)."""
+    benchmark.group = "plain filtered: match + filter + rank top 10 (200 queries)"
+    if system == "engine":
+        measure(lambda item: engine_plain(engine, queries.engine_request(*item)), query_set.filtered, lambda: fresh_postings(engine))
+    else:
+        measure(lambda item: fts.plain(item[0], queries.fts5_options(item[1])), query_set.filtered)
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
 def test_search_phrase(system, engine, fts, query_set, measure, benchmark):
     """Quoted two-word phrases, normal search with facets."""
     benchmark.group = f"phrase search + 4 facets ({len(query_set.phrases)} phrases)"

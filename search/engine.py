@@ -102,6 +102,16 @@ class _Group:
     fields: tuple[str, ...]
     word: str | None = None
     phrase_docs: dict[str, np.ndarray] | None = None
+    postings: dict[str, "_GroupPostings"] = field(default_factory=dict)
+
+
+@dataclass
+class _GroupPostings:
+    """A group's postings in one field, with each document's cable (read once, used by matching and scoring)."""
+
+    docs: np.ndarray
+    frequencies: np.ndarray
+    cables: np.ndarray
 
 
 class Engine:
@@ -232,6 +242,7 @@ class _Run:
         self.group_masks: list[np.ndarray] = []
         self.marked_docs = filters.marking_doc_mask(self.columns, request.marking) if request.marking else None
         self._doc_scores: tuple[np.ndarray, np.ndarray] | None = None
+        self._candidate = np.zeros(0, dtype=bool)
         self._parts: dict[str, np.ndarray] = {}
 
     def filter_mask(self) -> np.ndarray:
@@ -338,8 +349,13 @@ class _Run:
             return [_Group([stem], fields, None, phrase_docs) for stem in stems]
         return [_Group([stem], fields, word) for stem in stems]
 
-    def _group_docs(self, group: _Group, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(documents, frequencies) of a group in one field, after phrase and marking restrictions."""
+    def _group_docs(self, group: _Group, name: str) -> _GroupPostings:
+        """A group's postings in one field, after phrase and marking restrictions (read once per search)."""
+        if name not in group.postings:
+            group.postings[name] = self._read_group_docs(group, name)
+        return group.postings[name]
+
+    def _read_group_docs(self, group: _Group, name: str) -> _GroupPostings:
         docs_parts, freq_parts = [], []
         for stem in group.stems:
             postings = self.engine.postings.postings(name, stem)
@@ -347,19 +363,19 @@ class _Run:
             freq_parts.append(postings.frequencies)
         docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
         frequencies = np.concatenate(freq_parts) if freq_parts else np.zeros(0, dtype=np.float32)
-        keep = self.columns.doc_cable[docs] >= 0
+        cables = self.columns.doc_cable[docs]
+        keep = cables >= 0
         if group.phrase_docs is not None:
             keep &= np.isin(docs, group.phrase_docs[name])
         if self.marked_docs is not None and name == "body":
             keep &= self.marked_docs[docs]
-        return docs[keep], frequencies[keep]
+        return _GroupPostings(docs[keep], frequencies[keep], cables[keep])
 
     def _group_mask(self, group: _Group) -> tuple[np.ndarray, np.ndarray]:
         """Cables in which a group occurs directly (any field, or a tag it names), and through a tag's meaning."""
         direct = np.zeros(self.size, dtype=bool)
         for name in group.fields:
-            docs, _ = self._group_docs(group, name)
-            direct[self.columns.doc_cable[docs]] = True
+            direct[self._group_docs(group, name).cables] = True
         meaning = np.zeros(self.size, dtype=bool)
         if group.word:
             direct |= filters.tag_mask(self.columns, [group.word])
@@ -376,8 +392,15 @@ class _Run:
         return filters.tag_mask(self.columns, list(tags))
 
     def scores(self, candidates: np.ndarray) -> np.ndarray:
-        """Scores of all cables (only candidates' are meaningful); see :mod:`search.ranking`."""
+        """Scores of all cables (only candidates' are meaningful); see :mod:`search.ranking`.
+
+        Postings outside the candidates are dropped before scoring (after
+        their document frequencies are counted), so a filter or a rare second
+        word makes scoring cheaper instead of scoring every posting.
+        """
         settings = self.engine.settings
+        self._candidate = np.zeros(self.size, dtype=bool)
+        self._candidate[candidates] = True
         body_docs, body_scores, whole = [], [], np.zeros(self.size, dtype=np.float32)
         subject = np.zeros(self.size, dtype=np.float32)
         tags = np.zeros(self.size, dtype=np.float32)
@@ -404,9 +427,11 @@ class _Run:
     def _body_scores(self, group: _Group) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
         settings = self.engine.settings
-        docs, frequencies = self._group_docs(group, "body")
-        holders = len(docs) if len(group.stems) == 1 else len(np.unique(docs))
+        postings = self._group_docs(group, "body")
+        holders = len(postings.docs) if len(group.stems) == 1 else len(np.unique(postings.docs))
         weight = idf(holders, self.engine.documents)
+        keep = self._candidate[postings.cables]
+        docs, frequencies = postings.docs[keep], postings.frequencies[keep]
         scores = bm25(frequencies, self.columns.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
         if len(group.stems) > 1 and len(docs):
             order = np.lexsort((-scores, docs))
@@ -418,20 +443,20 @@ class _Run:
     def _cable_scores(self, group: _Group) -> np.ndarray:
         """BM25 of a group over each cable's paragraphs taken together (frequencies summed)."""
         settings = self.engine.settings
-        docs, frequencies = self._group_docs(group, "body")
-        cables = self.columns.doc_cable[docs]
-        per_cable = np.bincount(cables, weights=frequencies, minlength=self.size)
+        postings = self._group_docs(group, "body")
+        per_cable = np.bincount(postings.cables, weights=postings.frequencies, minlength=self.size)
         holders = np.flatnonzero(per_cable)
         scores = np.zeros(self.size, dtype=np.float32)
         weight = idf(len(holders), self.engine.cables)
+        holders = holders[self._candidate[holders]]
         scores[holders] = bm25(per_cable[holders], self.columns.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
         return scores
 
     def _subject_scores(self, group: _Group) -> np.ndarray:
         """BM25 of a group in each cable's subject."""
         settings = self.engine.settings
-        docs, frequencies = self._group_docs(group, "subject")
-        cables = self.columns.doc_cable[docs]
+        postings = self._group_docs(group, "subject")
+        cables, frequencies = postings.cables, postings.frequencies
         weight = idf(len(np.unique(cables)), self.engine.cables)
         scores = bm25(frequencies, self.columns.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
         return per_cable_max(cables, scores, self.size)
