@@ -254,8 +254,9 @@ def pytest_benchmark_update_json(config, benchmarks, output_json) -> None:
     info = getattr(config, "_cables_build_info", {})
     output_json["cables"] = {"machine": machine(), "indexes": info, "table": table}
     target = config.getoption("benchmark_json", None)
-    if target is not None and getattr(target, "name", None):
-        Path(target.name).with_suffix(".md").write_text(_markdown(table, info), encoding="utf-8")
+    if target is not None:
+        json_path = Path(target) if isinstance(target, (str, Path)) else Path(target.name)  # a Path from pytest-benchmark 5.3, a file before
+        json_path.with_suffix(".md").write_text(_markdown(table, info), encoding="utf-8")
 
 
 def _markdown(table: str, info: dict) -> str:
