@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -123,7 +124,7 @@ class _Shard:
     def finish(self, folder: Path):
         """The finished segment with its posting arrays written into ``folder``, or None when it is empty."""
         if self.writer.docnum == 0:
-            self.writer.cancel()
+            self.writer._close_segment()  # not cancel(): that deletes the run folder the other workers share
             return None
         segment = self.writer._finalize_segment()
         write_segment_arrays(folder, self.writer.storage, self.writer.schema, segment)
@@ -141,7 +142,7 @@ class ShardedWrite:
         self.ix = ix
         self.folder = folder
         self.files = files
-        self.jobs = max(1, min(jobs, len(files)))
+        self.jobs = max(1, min(jobs, -(-len(files) // BATCH)))  # no more workers than batches
         self.segments: list = []
         self._shard_documents: list[list[Document]] = [[] for _ in range(self.jobs)]
 
@@ -203,17 +204,18 @@ class ShardedWrite:
         generation = self.ix.latest_generation() + 1
         TOC(self.ix.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
         clean_files(self.ix.storage, self.ix.indexname, generation, segments)
+        shutil.rmtree(Path(self.ix.storage.folder) / f"{self.ix.indexname}.tmp", ignore_errors=True)  # the workers' emptied run folder
 
 
 def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, int, object]:
-    """The next message from the workers; a worker that died without a word is a failure."""
+    """The next message from the workers; a worker that ended without sending its segment is a failure."""
     while True:
         try:
             return outcomes.get(timeout=1)
         except queue.Empty:
             for number, worker in enumerate(workers):
-                if number not in segments and worker.exitcode not in (None, 0):
-                    raise RuntimeError(f"index writer process {number} died (exit code {worker.exitcode})")
+                if number not in segments and worker.exitcode is not None:
+                    raise RuntimeError(f"index writer process {number} ended without its segment (exit code {worker.exitcode})")
 
 
 def _work(ix, folder: Path, number: int, tasks, outcomes, parent: int) -> None:

@@ -192,3 +192,22 @@ def test_rebuild_of_unwritable_target_fails_without_traceback(tmp_path):
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and result.stderr.startswith("cables: error:")
+
+
+def test_an_empty_worker_shard_leaves_the_others_able_to_finish(tmp_path):
+    """A worker that got no files must not delete the run folder the other workers share."""
+    from whoosh import index as whoosh_index
+
+    from index.prepare import reset_stemmer
+    from index.schema import paragraph_schema
+    from index.segments import _Shard
+
+    (tmp_path / "whoosh").mkdir()
+    ix = whoosh_index.create_in(str(tmp_path / "whoosh"), paragraph_schema())
+    reset_stemmer()
+    busy, idle = _Shard(ix, 0), _Shard(ix, 1)
+    for order, path in enumerate(sorted(SEEDS.glob("*.txt"))[:5]):
+        busy.index(order, path)
+    assert idle.finish(tmp_path) is None
+    segment = busy.finish(tmp_path)
+    assert segment.doc_count_all() == sum(max(1, len(read_file(path).paragraphs)) for path in sorted(SEEDS.glob("*.txt"))[:5])

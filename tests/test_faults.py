@@ -88,6 +88,24 @@ def test_disk_full_during_rebuild_keeps_the_previous_index(tmp_path, monkeypatch
     assert len(list(generations_folder(location).iterdir())) == 1, "the failed generation is removed"
 
 
+def test_disk_full_in_a_worker_fails_the_rebuild_and_keeps_the_previous_index(tmp_path, monkeypatch):
+    """A worker process that cannot write its segment's arrays fails the whole rebuild, with its error."""
+    import index.segments
+
+    location = tmp_path / "ix"
+    rebuild(location, [copy_seeds(tmp_path / "a", 0, 30)], jobs=2)
+    before = probe(location)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(index.segments, "write_segment_arrays", full)  # the forked workers inherit it
+    with pytest.raises(OSError, match="No space left"):
+        rebuild(location, [copy_seeds(tmp_path / "b", 30, 40)], jobs=2)
+    assert probe(location) == before
+    assert len(list(generations_folder(location).iterdir())) == 1, "the failed generation is removed"
+
+
 def test_disk_full_is_one_line_exit_1(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "write_stem_table", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
     result = CliRunner().invoke(main, ["rebuild", str(SEEDS / "09OTTAWA265.txt"), "--index", str(tmp_path / "ix")], catch_exceptions=False)
