@@ -259,7 +259,8 @@ def _print_report(report, output_format: str, quiet_summary: bool = False) -> No
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes that read cables.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes that read and index cables, each into its own index segment.")
 @click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
 @index_option
 @friendly
@@ -281,7 +282,7 @@ def rebuild(sources, jobs, output_format, index_path):
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Also remove cables whose files under SOURCES are gone.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes that read cables.")
 @click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
 @index_option
 @friendly
