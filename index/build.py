@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import shutil
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,13 +22,17 @@ from typing import Callable, Iterator
 from whoosh import index as whoosh_index
 
 from index.columns import DELETED_DOCUMENT, Document, build_columns
+from index.interrupts import default_signals, ending_like_ctrl_c
 from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
 from index.records import RECORDS_FILE, RecordStore
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
 from index.segments import Indexed, ShardedWrite
 from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
-from index.store import WHOOSH_FOLDER, Marker, NothingIndexed, file_sizes, current_generation, new_generation, publish, read_marker, writer_lock
+from index.store import (
+    WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, file_sizes, index_location, new_generation, publish, read_marker,
+    remove_stale_generations, writer_lock,
+)
 
 Progress = Callable[[int, int], None]
 UPDATE_BATCH = 2000
@@ -56,7 +61,7 @@ def _prepared_stream(files: list[Path], jobs: int) -> Iterator[Prepared | Skippe
         yield from map(prepare, files)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs) as pool:
+    with context.Pool(jobs, initializer=default_signals) as pool:
         for start in range(0, len(files), UPDATE_BATCH):
             yield from pool.imap(prepare, files[start: start + UPDATE_BATCH], chunksize=16)
 
@@ -68,10 +73,11 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     order; the others are reported as skipped duplicates.
     """
     started = time.monotonic()
+    location = index_location(location)
     report = BuildReport(index=str(location))
-    files = find_cable_files(sources, report.skipped)
-    with writer_lock(location):
-        folder = new_generation(location)
+    with ending_like_ctrl_c(), writer_lock(location):
+        files = find_cable_files(sources, report.skipped)
+        folder = _start_generation(location)
         try:
             ix = whoosh_index.create_in(folder / _mkdir(folder / WHOOSH_FOLDER), paragraph_schema())
             store = RecordStore(folder / RECORDS_FILE, writable=True)
@@ -79,14 +85,15 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
             write = ShardedWrite(ix, folder, files, jobs)
             stems: dict[str, str] = {}
             placed: dict[str, list[Indexed]] = {}
-            for done, item in enumerate(write.results(), start=1):
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                else:
-                    stems.update(item.words)
-                    _place(store, placed, item)
-                if progress:
-                    progress(done, len(files))
+            with closing(write.results()) as results:
+                for done, item in enumerate(results, start=1):
+                    if isinstance(item, Skipped):
+                        report.skipped.append(item)
+                    else:
+                        stems.update(item.words)
+                        _place(store, placed, item)
+                    if progress:
+                        progress(done, len(files))
             if not placed:
                 store.close()
                 raise NothingIndexed("no cable could be indexed" + (f" ({len(report.skipped)} files skipped)" if report.skipped else ""))
@@ -102,6 +109,12 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
+
+
+def _start_generation(location: Path) -> Path:
+    """Under the writer lock: remove what killed builds left, then make the new generation folder."""
+    remove_stale_generations(location)
+    return new_generation(location)
 
 
 def _in_order(item: Indexed) -> int:
@@ -182,11 +195,13 @@ def folder_size(folder: Path) -> int:
 def update(location: Path, sources: list[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None) -> BuildReport:
     """Add new cables and replace changed ones (by id) in a copy of the index, then publish it."""
     started = time.monotonic()
+    location = index_location(location)
     report = BuildReport(index=str(location))
-    files = find_cable_files(sources, report.skipped)
-    with writer_lock(location):
+    current_generation(location)  # no index to update: say so before taking the lock
+    with ending_like_ctrl_c(), writer_lock(location):
+        files = find_cable_files(sources, report.skipped)
         current = current_generation(location)
-        folder = new_generation(location)
+        folder = _start_generation(location)
         try:
             shutil.copytree(current / WHOOSH_FOLDER, folder / WHOOSH_FOLDER, copy_function=os.link)
             shutil.copytree(current / ARRAYS_FOLDER, folder / ARRAYS_FOLDER, copy_function=os.link)
@@ -198,14 +213,15 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             ix = whoosh_index.open_dir(str(folder / WHOOSH_FOLDER))
             writer = ix.writer(limitmb=256, compound=False)
             seen: set[str] = set()
-            for done, item in enumerate(_prepared_stream(files, jobs), start=1):
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                else:
-                    next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
-                    stems.update(item.words)
-                if progress:
-                    progress(done, len(files))
+            with closing(_prepared_stream(files, jobs)) as prepared:
+                for done, item in enumerate(prepared, start=1):
+                    if isinstance(item, Skipped):
+                        report.skipped.append(item)
+                    else:
+                        next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
+                        stems.update(item.words)
+                    if progress:
+                        progress(done, len(files))
             if prune:
                 _prune(writer, store, known, sources, seen, report)
             writer.commit(merge=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from index.store import IndexUnavailable, NothingIndexed, default_location
+from index.store import BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -59,10 +59,12 @@ def friendly(command):
             raise
         except QuerySyntaxError as error:
             raise Usage(f"bad query: {error}") from None
+        except BadLocation as error:
+            raise Usage(str(error)) from None
         except (IndexUnavailable, NothingIndexed) as error:
             raise Failure(str(error)) from None
-        except KeyboardInterrupt:
-            raise Failure("interrupted") from None
+        except KeyboardInterrupt as error:
+            raise Failure(str(error) or "interrupted") from None
         except OSError as error:
             raise Failure(f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")) from None
         except Exception as error:
@@ -72,14 +74,25 @@ def friendly(command):
 
 
 def index_option(command):
-    """``--index DIR`` (else $CABLES_INDEX, else the default location)."""
+    """``--index DIR`` (else $CABLES_INDEX, else the default location), made absolute as it is read."""
     return click.option(
         "--index",
         "index_path",
-        type=click.Path(path_type=Path, file_okay=False),
+        type=click.Path(),
         default=None,
+        callback=_absolute_index,
         help="Index folder (default: $CABLES_INDEX, else ~/.local/share/cables/index).",
     )(command)
+
+
+def _absolute_index(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
+    """The ``--index`` value resolved once against the current folder; a path that names no folder is a usage error."""
+    if value is None:
+        return None
+    try:
+        return index_location(value)
+    except BadLocation as error:
+        raise Usage(str(error)) from None
 
 
 def _location(index_path: Path | None) -> Path:
