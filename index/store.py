@@ -7,16 +7,16 @@ old index or the new one, never a half-written one; a killed build leaves only
 an orphan folder that the next build removes.  The generation before the
 current one is kept, so searches that opened it just before a swap finish.
 
-Each generation holds a marker file with the schema version: the engine opens
-only folders it made itself (whoosh unpickles what it reads, so a foreign
-folder could run code).
-
 What a writer may delete is proven, never guessed from a file name: only a
 folder ``INDEX.generations/<name>`` whose name has the generation pattern and
 whose stamp file (written first, when the folder is made) says it is that
 generation of that index.  An index path that is anything but missing or a
 link cables made (a folder, a file, a link elsewhere, a link loop) is refused
 before any work, so nothing the user made is ever replaced.
+
+Each generation holds a marker file with the schema version: the engine opens
+only folders it made itself (whoosh unpickles what it reads, so a foreign
+folder could run code).
 """
 
 from __future__ import annotations
