@@ -4,15 +4,11 @@ An index path is a symbolic link to one *generation* folder beside it
 (``INDEX.generations/<name>``).  A rebuild or update writes a complete new
 generation and then swaps the link in one atomic rename, so a reader sees the
 old index or the new one, never a half-written one; a killed build leaves only
-an orphan folder that the next build removes.  The generation before the
-current one is kept, so searches that opened it just before a swap finish.
-
-What a writer may delete is proven, never guessed from a file name: only a
-folder ``INDEX.generations/<name>`` whose name has the generation pattern and
-whose stamp file (written first, when the folder is made) says it is that
-generation of that index.  An index path that is anything but missing or a
-link cables made (a folder, a file, a link elsewhere, a link loop) is refused
-before any work, so nothing the user made is ever replaced.
+an orphan folder that the next writer removes as it starts.  A writer deletes
+only generations it can prove it made (:func:`made_by_cables`) and writes
+only where nothing is or over its own link (:func:`check_target`).  The
+generation before the current one is kept, so searches that opened it just
+before a swap finish.
 
 Each generation holds a marker file with the schema version: the engine opens
 only folders it made itself (whoosh unpickles what it reads, so a foreign
