@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -61,6 +61,7 @@ class Marker:
     paragraphs: int
     built: str
     files: dict[str, int]
+    checksums: dict[str, str] = field(default_factory=dict)
 
     def save(self, folder: Path) -> None:
         """Write the marker into a generation folder."""
