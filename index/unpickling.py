@@ -2,13 +2,16 @@
 
 whoosh keeps Python pickles on disk: the schema and the segment list in the
 table of contents, a pickled header before each posting block, the blocks'
-values, the hash tables' extras and the stored fields.  Unpickling can call
+values, each posting's position list, the hash tables' extras and the stored
+fields.  Unpickling can call
 any importable function, so a planted pickle would run code the moment an
 index is read.  Here every pickle whoosh reads goes through an unpickler that
 resolves only the few classes a ``cables`` index holds (found by recording
 every global its pickles name), and refuses anything else before it is
-built; the schema is never unpickled at all (this engine passes its own), and
-the segment list is checked field by field before any segment is opened.
+built.  The schema is never unpickled at all: its bytes in the table of
+contents must equal those of this engine's own schema, which is what whoosh
+is then given; and the segment list is checked field by field before any
+segment is opened.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import io
 import pickle
 import re
+import struct
 from collections import defaultdict
 from pathlib import Path
 from typing import IO, Any
@@ -61,13 +65,14 @@ def guard_whoosh() -> None:
     it is imported, so those bindings are the ones replaced (whoosh is pinned
     exactly; a test checks that no whoosh module keeps the unrestricted ones).
     """
-    from whoosh import columns
+    from whoosh import columns, formats
     from whoosh.codec import whoosh3
     from whoosh.filedb import structfile
 
-    structfile.load_pickle = restricted_load
-    whoosh3.loads = restricted_loads
-    columns.loads = restricted_loads
+    structfile.load_pickle = restricted_load  # the segment list, block headers, hash table extras
+    whoosh3.loads = restricted_loads  # posting blocks, inlined postings
+    columns.loads = restricted_loads  # stored fields
+    formats.loads = restricted_loads  # position lists
 
 
 def open_index(folder: Path):
@@ -75,12 +80,48 @@ def open_index(folder: Path):
     from whoosh import index as whoosh_index
 
     guard_whoosh()
+    check_schema_bytes(folder)
     try:
         ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME, schema=paragraph_schema())
     except pickle.UnpicklingError as error:
         raise IndexDamage(f"its table of contents is refused: {error}") from None
     check_segments(ix._segments())
     return ix
+
+
+def check_schema_bytes(folder: Path) -> None:
+    """Refuse a table of contents whose layout or pickled schema is not exactly what this engine writes.
+
+    whoosh would read the newest ``.toc``; its header is read here with
+    whoosh's number readers (no pickle), and its schema bytes compared with
+    the pickle of :func:`index.schema.paragraph_schema`, without loading them.
+    """
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.index import _CURRENT_TOC_VERSION, TOC
+    from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
+
+    generations = [int(match.group(1)) for match in map(TOC._pattern(INDEX_NAME).match, sorted(p.name for p in folder.iterdir())) if match]
+    require(bool(generations), "the whoosh folder has no table of contents")
+    name = TOC._filename(INDEX_NAME, max(generations))
+    try:
+        with open(folder / name, "rb") as handle:
+            stream = StructFile(handle)
+            sizes = [stream.read_varint() for _ in range(3)]
+            require(stream.read_int() == -12345 and stream.read_int() == _CURRENT_TOC_VERSION, f"{name} is not a table of contents this engine writes")
+            for _ in range(3):
+                stream.read_varint()
+            length = stream.read_varint()
+            found = stream.read(length)
+    except (OSError, EOFError, struct.error) as error:
+        raise IndexDamage(f"{name} cannot be read: {error}") from None
+    require(sizes == [_INT_SIZE, _LONG_SIZE, _FLOAT_SIZE] and found == schema_bytes(), f"{name} holds a schema this engine did not write")
+
+
+def schema_bytes() -> bytes:
+    """The schema pickle whoosh writes into a table of contents (protocol 2, as ``TOC.write`` does)."""
+    schema = paragraph_schema()
+    schema.clean()
+    return pickle.dumps(schema, 2)
 
 
 def check_segments(segments: Any) -> None:

@@ -9,6 +9,7 @@ expansion, document frequencies and phrase matching come from whoosh.
 from __future__ import annotations
 
 import fnmatch
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.integrity import require
+from index.integrity import IndexDamage, require
 from index.termarrays import SegmentArrays
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -112,15 +113,16 @@ class PostingReader:
         """Indexed terms matching a prefix (``embass*``) or wildcard pattern, and whether the cap cut them."""
         terms: list[str] = []
         simple_prefix = pattern.endswith("*") and not any(ch in pattern[:-1] for ch in "*?")
-        if simple_prefix:
-            candidates = self.reader.expand_prefix(field, pattern[:-1])
-        else:
-            leading = pattern.split("*")[0].split("?")[0]
-            candidates = (t for t in self.reader.expand_prefix(field, leading) if fnmatch.fnmatchcase(_text(t), pattern))
-        for term in candidates:
-            if len(terms) == MAX_EXPANSIONS:
-                return terms, True
-            terms.append(_text(term))
+        with _whoosh_reading(f"the {field} terms matching {pattern!r}"):
+            if simple_prefix:
+                candidates = self.reader.expand_prefix(field, pattern[:-1])
+            else:
+                leading = pattern.split("*")[0].split("?")[0]
+                candidates = (t for t in self.reader.expand_prefix(field, leading) if fnmatch.fnmatchcase(_text(t), pattern))
+            for term in candidates:
+                if len(terms) == MAX_EXPANSIONS:
+                    return terms, True
+                terms.append(_text(term))
         return terms, False
 
     def phrase_docs(self, field: str, terms: list[str]) -> np.ndarray:
@@ -151,13 +153,28 @@ class PostingReader:
         """The positions of ``term`` in each of ``docs`` (sorted document numbers that all hold it)."""
         decode = self.reader.schema[field].format.decode_positions
         positions: dict[int, set[int]] = {}
-        for leaf, offset in self.reader.leaf_readers():
-            local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
-            if not len(local) or (field, term) not in leaf:
-                continue
-            for doc, value in _values_of(leaf.postings(field, term), local):
-                positions[doc + offset] = set(decode(value))
+        with _whoosh_reading(f"the {field} positions of {term!r}"):
+            for leaf, offset in self.reader.leaf_readers():
+                local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
+                if not len(local) or (field, term) not in leaf:
+                    continue
+                for doc, value in _values_of(leaf.postings(field, term), local):
+                    positions[doc + offset] = set(decode(value))
         return positions
+
+
+@contextmanager
+def _whoosh_reading(what: str) -> Iterator[None]:
+    """Report any failure inside whoosh's readers of our own, pinned-format files as damage naming ``what``.
+
+    whoosh signals a damaged block with bare exceptions (``Exception("Block
+    tag error")``, IndexError, ValueError...); on files this engine wrote, any
+    of them means the file changed.
+    """
+    try:
+        yield
+    except Exception as error:
+        raise IndexDamage(f"{what} cannot be read from whoosh's files: {type(error).__name__}: {error}") from None
 
 def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
