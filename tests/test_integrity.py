@@ -185,3 +185,141 @@ def test_every_pickle_reader_of_whoosh_is_restricted():
         if any(value is function for function in unrestricted)
     ]
     assert holders == []
+
+
+# Item 9: deleted documents reach no query path.
+
+QUERIES = ['"bilateral security"', '"security working group"', "zebra*", "secur*", "bilateral", "canada mexico", "zebraone", '"security zebraone"']
+
+
+def cli_json(*args: str) -> dict:
+    """Run a ``cables`` command in-process with ``--format json``; it must succeed."""
+    result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def ranked(location: Path, query: str) -> tuple[list[str], int, dict]:
+    data = cli_json("search", query, "--index", str(location), "--limit", "20")
+    return [hit["id"] for hit in data["results"]], data["total"], data["facets"]
+
+
+def test_a_cable_replaced_twice_answers_like_a_fresh_rebuild(tmp_path):
+    """After ``update`` replaces the same cable twice, phrases, prefixes, facets and ``similar`` equal a rebuild's."""
+    cables = copy_seeds(tmp_path / "cables", 0, 40)
+    edited = cables / "09OTTAWA265.txt"
+    shutil.copy(SEEDS / edited.name, edited)
+    updated = tmp_path / "updated"
+    rebuild(updated, [cables])
+    for old, new in (("bilateral security", "bilateral security zebraone"), ("zebraone", "zebratwo")):
+        edited.write_text(edited.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        report = update(updated, [cables])
+        assert report.replaced == 1
+    fresh = tmp_path / "fresh"
+    rebuild(fresh, [cables])
+    for query in QUERIES:
+        assert ranked(updated, query) == ranked(fresh, query), query
+    ids, total, _ = ranked(updated, '"security zebratwo"')
+    assert ids == ["09OTTAWA265"] and total == 1
+    assert ranked(updated, "zebraone")[1] == 0  # the words of the replaced versions are gone
+    assert ranked(updated, '"bilateral security"')[0].count("09OTTAWA265") == 1
+    similar = [cli_json("similar", "09OTTAWA265", "--index", str(location)) for location in (updated, fresh)]
+    assert similar[0] == similar[1] and similar[0]["results"]
+
+
+# Item 14: same-size damage is found and named; item 12: out-of-range arrays are damage, not IndexError.
+
+def segment_file(location: Path, name: str) -> Path:
+    """A file of the index's only posting segment (the module's index is built by one worker)."""
+    (path,) = (generation(location) / "postings").glob(f"*/{name}")
+    return path
+
+
+def flip_middle_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_check_passes_a_whole_index(built):
+    data = cli_json("check", "--index", str(built))
+    marker = json.loads((generation(built) / MARKER).read_text(encoding="utf-8"))
+    assert data == {"index": str(built), "whole": True, "files": len(marker["files"]), "damaged": []}
+    assert set(marker["checksums"]) == set(marker["files"])
+
+
+@pytest.mark.parametrize("name", ["body.docs", "body.freqs", "columns/cable_year.npy", "cables.sqlite", "stems.tsv", "whoosh/*.trm"])
+def test_check_names_the_file_damaged_at_the_same_size(index_copy, name):
+    """One flipped bit, size unchanged: the search may answer wrongly, ``cables check`` names exactly that file."""
+    folder = generation(index_copy)
+    path = segment_file(index_copy, name) if name.startswith("body.") else next(folder.glob(name))
+    flip_middle_byte(path)
+    relative = str(path.relative_to(folder))
+    result = CliRunner().invoke(main, ["check", "--index", str(index_copy), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output[: result.output.rindex("}") + 1])
+    assert data["whole"] is False
+    assert data["damaged"] == [{"path": relative, "reason": "content differs from its checksum"}]
+    text = run_cables("check", "--index", str(index_copy))
+    assert text.returncode == 1
+    assert text.stdout == f"{relative}: content differs from its checksum\n"
+    assert text.stderr.startswith(f"cables: error: index {index_copy} is damaged (1 problem)")
+
+
+def test_posting_documents_changed_within_range_give_wrong_totals_until_checked(index_copy):
+    """Same-size damage that keeps every invariant: only the checksums can tell, and ``cables check`` does."""
+    before = ranked(index_copy, "security")[1]
+    docs_path = segment_file(index_copy, "body.docs")
+    docs = np.fromfile(docs_path, dtype=np.int32)
+    starts = np.fromfile(segment_file(index_copy, "body.starts"), dtype=np.int64)
+    for start, end in zip(starts[:-1], starts[1:]):
+        docs[start:end] = np.arange(end - start, dtype=np.int32)  # each list moved to the first documents, still rising
+    docs.tofile(docs_path)
+    assert ranked(index_copy, "security")[1] != before  # the silent wrong answer the checksums exist for
+    result = run_cables("check", "--index", str(index_copy))
+    assert result.returncode == 1
+    assert f"{docs_path.relative_to(generation(index_copy))}: content differs from its checksum" in result.stdout
+
+
+def test_an_added_table_of_contents_is_refused(index_copy):
+    """whoosh reads the newest ``.toc``: one the build did not write is damage, before whoosh reads it."""
+    toc = table_of_contents(index_copy)
+    shutil.copy(toc, toc.with_name("_MAIN_99.toc"))
+    assert_damaged(run_cables("search", "security", "--index", str(index_copy)), index_copy)
+    data = json.loads(run_cables("check", "--index", str(index_copy), "--format", "json").stdout)
+    assert {"path": "whoosh/_MAIN_99.toc", "reason": "not written by the build"} in data["damaged"]
+
+
+def rewrite_array(path: Path, change) -> None:
+    """Change the values of a raw array file or a ``.npy`` file in place, keeping its type, shape and size."""
+    size = path.stat().st_size
+    if path.suffix == ".npy":
+        values = np.load(path)
+        np.save(path, change(values).astype(values.dtype))
+    else:
+        dtype = {".docs": np.int32, ".starts": np.int64, ".term_starts": np.int64}[path.suffix]
+        change(np.fromfile(path, dtype=dtype)).astype(dtype).tofile(path)
+    assert path.stat().st_size == size
+
+
+OUT_OF_RANGE = {
+    "body.docs": lambda values: values + 1_000_000,
+    "body.starts": lambda values: values * 2,
+    "body.term_starts": lambda values: values[::-1],
+    "columns/doc_cable.npy": lambda values: values + 1_000,
+    "columns/cable_tags.npy": lambda values: values + 30_000,
+    "columns/cable_doc_start.npy": lambda values: values[::-1],
+    "columns/cable_docs.npy": lambda values: values - 1_000_000,
+    "columns/doc_marking.npy": lambda values: values + 3_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUT_OF_RANGE))
+def test_arrays_out_of_range_are_reported_as_damage(index_copy, name):
+    """Values or offsets out of range (size unchanged): search and facets exit 1 with one line, never IndexError."""
+    folder = generation(index_copy)
+    path = segment_file(index_copy, name) if name.startswith("body.") else folder / name
+    rewrite_array(path, OUT_OF_RANGE[name])
+    result = run_cables("search", "security", "--marking", "S", "--index", str(index_copy))
+    assert_damaged(result, index_copy)
+    assert str(path.relative_to(folder)).rsplit(".", 1)[0] in result.stderr
