@@ -7,9 +7,10 @@ old index or the new one, never a half-written one; a killed build leaves only
 an orphan folder that the next build removes.  The generation before the
 current one is kept, so searches that opened it just before a swap finish.
 
-Each generation holds a marker file with the schema version: the engine opens
-only folders it made itself (whoosh unpickles what it reads, so a foreign
-folder could run code).
+Each generation holds a marker file with the schema version, each file's size
+and checksum: the engine opens only folders it made itself, and refuses one
+whose files changed (:mod:`index.integrity`; reading one runs no code in any
+case, :mod:`index.unpickling`).
 """
 
 from __future__ import annotations
