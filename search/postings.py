@@ -176,6 +176,7 @@ def _whoosh_reading(what: str) -> Iterator[None]:
     except Exception as error:
         raise IndexDamage(f"{what} cannot be read from whoosh's files: {type(error).__name__}: {error}") from None
 
+
 def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
