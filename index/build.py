@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
 
+from index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
 from index.columns import DELETED_DOCUMENT, Document, build_columns
 from index.interrupts import default_signals, ending_like_ctrl_c
 from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
@@ -28,6 +29,7 @@ from index.records import RECORDS_FILE, RecordStore
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
 from index.segments import Indexed, ShardedWrite
+from index.unpickling import open_index
 from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
 from index.store import (
     WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, file_sizes, index_location, new_generation, publish, read_marker,
@@ -168,7 +170,8 @@ def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: 
     cables = store.count()
     store.close()
     paragraphs = sum(1 for document in documents if document[0])
-    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), file_sizes(folder)).save(folder)
+    sizes = file_sizes(folder)
+    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, file_digests(folder, list(sizes))).save(folder)
 
 
 def _stored_documents(ix) -> list[Document]:
@@ -210,7 +213,7 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             store = RecordStore(folder / RECORDS_FILE, writable=True)
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
-            ix = whoosh_index.open_dir(str(folder / WHOOSH_FOLDER))
+            ix = _open_copy(location, current, folder)
             writer = ix.writer(limitmb=256, compound=False)
             seen: set[str] = set()
             with closing(_prepared_stream(files, jobs)) as prepared:
@@ -235,6 +238,15 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
+
+
+def _open_copy(location: Path, current: Path, folder: Path):
+    """Open the copy of the current generation's whoosh index, refusing a damaged or planted one (nothing of it runs)."""
+    try:
+        check_table_of_contents(current, WHOOSH_FOLDER, read_marker(current).checksums)
+        return open_index(folder / WHOOSH_FOLDER)
+    except IndexDamage as error:
+        raise damaged(location, error) from None
 
 
 def _apply(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], item: Prepared, next_ordinal: int, report: BuildReport, seen: set[str]) -> int:

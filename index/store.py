@@ -10,9 +10,10 @@ only where nothing is or over its own link (:func:`check_target`).  The
 generation before the current one is kept, so searches that opened it just
 before a swap finish.
 
-Each generation holds a marker file with the schema version: the engine opens
-only folders it made itself (whoosh unpickles what it reads, so a foreign
-folder could run code).
+Each generation holds a marker file with the schema version, each file's size
+and checksum: the engine opens only folders it made itself, and refuses one
+whose files changed (:mod:`index.integrity`; reading one runs no code in any
+case, :mod:`index.unpickling`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import shutil
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -129,6 +130,7 @@ class Marker:
     paragraphs: int
     built: str
     files: dict[str, int]
+    checksums: dict[str, str] = field(default_factory=dict)
 
     def save(self, folder: Path) -> None:
         """Write the marker into a generation folder."""

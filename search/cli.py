@@ -537,3 +537,36 @@ def similar(cable_id, limit, output_format, index_path):
     for rank, (hit, shared) in enumerate(found, start=1):
         click.echo(f"{rank:>2}. {click.style(hit.id, bold=True)} · {hit.created[:10]} · {hit.origin} · {hit.subject}")
         click.echo(f"    shared: {', '.join(shared)}")
+
+
+@main.command()
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def check(output_format, index_path):
+    """Verify every index file against the checksum its build recorded, then every invariant.
+
+    Exits 0 when the index is whole, 1 naming each damaged file.
+
+    \b
+    Example:
+      cables check --format json
+    """
+    from index.check import check_index
+
+    report = check_index(_location(index_path))
+    if output_format == "json":
+        data = {
+            "index": report.index,
+            "whole": report.whole,
+            "files": report.files,
+            "damaged": [{"path": finding.path, "reason": finding.reason} for finding in report.damaged],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    elif report.whole:
+        click.echo(f"index {report.index} is whole: {report.files:,} files match their checksums")
+    else:
+        for finding in report.damaged:
+            click.echo(f"{finding.path or 'structure'}: {finding.reason}")
+    if not report.whole:
+        raise Failure(f"index {report.index} is damaged ({len(report.damaged)} {'problem' if len(report.damaged) == 1 else 'problems'}); rebuild it with 'cables rebuild'")

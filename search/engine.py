@@ -19,13 +19,14 @@ from typing import Iterator
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 
 from index.analysis import SnowballStem, analyse
-from index.columns import Columns, load_columns
+from index.columns import Columns, check_columns, load_columns
+from index.integrity import IndexDamage, check_table_of_contents, damaged
 from index.records import RECORDS_FILE, RecordStore
 from index.stems import StemTable
 from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
+from index.unpickling import open_index
 from search import filters
 from search.facets import count_facets
 from search.postings import PostingReader
@@ -124,16 +125,20 @@ class Engine:
         self.marker: Marker = read_marker(self.folder)
         check_files(self.folder, self.marker, location)
         try:
-            self.ix = whoosh_index.open_dir(str(self.folder / WHOOSH_FOLDER))
+            check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
+            self.ix = open_index(self.folder / WHOOSH_FOLDER)
             self.reader = self.ix.reader()
             self.columns: Columns = load_columns(self.folder)
+            check_columns(self.columns, self.reader.doc_count_all())
             self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
+            self.postings = PostingReader(self.reader, self.folder, self.columns.doc_cable >= 0)
         except IndexUnavailable:
             raise
+        except IndexDamage as error:
+            raise damaged(location, error) from None
         except Exception as error:
-            raise IndexUnavailable(f"index {location} is damaged ({type(error).__name__}: {error}); rebuild it with 'cables rebuild'") from None
-        self.postings = PostingReader(self.reader, self.folder)
+            raise damaged(location, f"{type(error).__name__}: {error}") from None
         valid = self.columns.doc_cable >= 0
         self.documents = int(valid.sum())
         self.cables = int(self.columns.cable_valid.sum())
@@ -151,8 +156,10 @@ class Engine:
         """Report index files that fail while being read as a damaged index."""
         try:
             yield
+        except IndexDamage as error:
+            raise damaged(self.location, error) from None
         except DAMAGE as error:
-            raise IndexUnavailable(f"index {self.location} is damaged ({type(error).__name__}: {error}); rebuild it with 'cables rebuild'") from None
+            raise damaged(self.location, f"{type(error).__name__}: {error}") from None
 
     def matching(self, request: SearchRequest) -> np.ndarray:
         """The cables a request matches (its query and filters), as a mask over ordinals."""
