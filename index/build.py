@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 from whoosh import index as whoosh_index
 
 from index.columns import DELETED_DOCUMENT, Document, build_columns
+from index.paths import printable, real_path
 from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
 from index.records import RECORDS_FILE, RecordStore
 from index.schema import SCHEMA_VERSION, paragraph_schema
@@ -68,7 +69,7 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     order; the others are reported as skipped duplicates.
     """
     started = time.monotonic()
-    report = BuildReport(index=str(location))
+    report = BuildReport(index=printable(location))
     files = find_cable_files(sources, report.skipped)
     with writer_lock(location):
         folder = new_generation(location)
@@ -182,7 +183,7 @@ def folder_size(folder: Path) -> int:
 def update(location: Path, sources: list[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None) -> BuildReport:
     """Add new cables and replace changed ones (by id) in a copy of the index, then publish it."""
     started = time.monotonic()
-    report = BuildReport(index=str(location))
+    report = BuildReport(index=printable(location))
     files = find_cable_files(sources, report.skipped)
     with writer_lock(location):
         current = current_generation(location)
@@ -243,7 +244,7 @@ def _prune(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], s
     """Remove cables whose source file, under the given sources, no longer exists."""
     roots = [Path(source).resolve() for source in sources]
     for cable_id, (ordinal, path, _) in known.items():
-        resolved = Path(path).resolve()
+        resolved = Path(real_path(path)).resolve()
         under = any(resolved == root or root in resolved.parents for root in roots)
         if cable_id not in seen and under and not resolved.exists():
             writer.delete_by_term("cable", cable_id)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from index.paths import printable
 from index.store import IndexUnavailable, NothingIndexed, default_location
 
 EXIT_FAILURE = 1
@@ -64,7 +65,8 @@ def friendly(command):
         except KeyboardInterrupt:
             raise Failure("interrupted") from None
         except OSError as error:
-            raise Failure(f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")) from None
+            where = printable(error.filename) if error.filename else ""
+            raise Failure(f"{where}: {error.strerror or type(error).__name__}".lstrip(": ")) from None
         except Exception as error:
             raise Failure(f"unexpected {type(error).__name__}: {error}") from None
 
