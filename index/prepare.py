@@ -104,7 +104,7 @@ def _walk(top: Path, found: set[Path], seen: dict[tuple[int, int], Path], skippe
             skipped.append(Skipped(printable(folder), f"folder cannot be read ({error.strerror or type(error).__name__})"))
             continue
         for entry in entries:
-            if entry.is_dir():
+            if _is_folder(entry):
                 folders.append(Path(entry.path))
             elif entry.name.lower().endswith(CABLE_SUFFIX):
                 found.add(Path(entry.path))
@@ -114,6 +114,14 @@ def _walk(top: Path, found: set[Path], seen: dict[tuple[int, int], Path], skippe
 
 def _name(entry: os.DirEntry) -> str:
     return entry.name
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    """Whether an entry is a folder or a link to one; a link that cannot be followed (a loop) is not."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def prepare(path: Path) -> Prepared | Skipped:

@@ -14,11 +14,12 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Callable
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from index.paths import printable, real_path
@@ -186,3 +187,83 @@ def test_a_skip_reason_quotes_no_file_content(tmp_path: Path) -> None:
         str(source / "bad-id.txt"): "line 5: the identifier is not a cable reference id",
         str(source / "bad-date.txt"): "line 6: the created date is not 'YYYY-MM-DD HH:MM:SS'",
     }
+
+
+KINDS = ("cable", "not a cable", "fifo", "link to /dev/zero", "link to itself", "link to nothing", "folder", "link loop", "locked folder")
+# What each kind adds: (cables indexed, problems reported), when its name ends in .txt and when not.
+OUTCOMES = {
+    "cable": ((1, 0), (0, 0)),
+    "not a cable": ((0, 1), (0, 0)),
+    "fifo": ((0, 1), (0, 0)),
+    "link to /dev/zero": ((0, 1), (0, 0)),
+    "link to itself": ((0, 1), (0, 1)),
+    "link to nothing": ((0, 1), (0, 1)),
+    "folder": ((1, 0), (1, 0)),
+    "link loop": ((0, 1), (0, 1)),
+    "locked folder": ((0, 1), (0, 1)),
+}
+NAMES = st.tuples(
+    st.binary(min_size=1, max_size=12).filter(lambda stem: b"/" not in stem and b"\0" not in stem and stem not in (b".", b"..")),
+    st.sampled_from([b".txt", b".TXT", b".Txt", b""]),
+).map(b"".join)
+SHAPES = st.lists(st.tuples(NAMES, st.sampled_from(KINDS)), min_size=1, max_size=5, unique_by=lambda entry: entry[0])
+
+
+def make(folder: bytes, name: bytes, kind: str, seed: Path) -> None:
+    """Create one entry of a source folder; ``seed`` is the cable a cable or folder holds."""
+    path = os.path.join(folder, name)
+    if kind == "cable":
+        shutil.copyfile(seed, path)
+    elif kind == "not a cable":
+        Path(os.fsdecode(path)).write_bytes(b"Identifier\nnot a cable\n")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind in ("folder", "locked folder"):
+        os.mkdir(path)
+        shutil.copyfile(seed, os.path.join(path, b"cable.txt"))
+        os.chmod(path, 0 if kind == "locked folder" else 0o755)
+    else:
+        targets = {"link to /dev/zero": b"/dev/zero", "link to itself": name, "link to nothing": b"nowhere/x", "link loop": b"."}
+        os.symlink(targets[kind], path)
+
+
+# No shrinking: each example is a subprocess, and a failure prints its folder shape anyway.
+@settings(max_examples=6, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=[HealthCheck.too_slow])
+@given(shape=SHAPES, output_format=st.sampled_from(["text", "json"]))
+def test_any_source_folder_gives_a_counted_one_line_report_in_utf8(shape: list[tuple[bytes, str]], output_format: str) -> None:
+    """Acceptance: random file names (any bytes but / and NUL) and folder shapes.
+
+    Every problem is one line (text) or one entry (JSON) naming the escaped
+    path, the summary counts it, the output is UTF-8, and the exit code is 0
+    with a cable indexed, 1 without; a locked folder is locked for root too
+    (:func:`without_root_reads`).
+    """
+    with tempfile.TemporaryDirectory() as work:
+        source = os.path.join(os.fsencode(work), b"src")
+        os.mkdir(source)
+        expected_cables, expected_paths = 0, set()
+        for seed, (name, kind) in zip(SEED_FILES, shape):
+            make(source, name, kind, seed)
+            cables_added, problems = OUTCOMES[kind][0 if name.lower().endswith(b".txt") else 1]
+            expected_cables += cables_added
+            if problems:
+                expected_paths.add(printable(os.path.join(source, name)))
+        completed = cables("rebuild", source, "--index", os.path.join(work, "index"), "--format", output_format, before=without_root_reads)
+        out, err = completed.stdout.decode("utf-8"), completed.stderr.decode("utf-8")
+        for path in Path(work).rglob("*"):
+            if path.is_dir() and not path.is_symlink():
+                path.chmod(0o755)
+    if not expected_cables:
+        assert completed.returncode == 1 and out == ""
+        count = f" ({len(expected_paths)} files skipped)" if expected_paths else ""
+        assert err == f"cables: error: no cable could be indexed{count}\n"
+    elif output_format == "json":
+        data = summary(completed)
+        assert data["cables"] == expected_cables
+        assert {entry["path"] for entry in data["skipped"]} == expected_paths and len(data["skipped"]) == len(expected_paths)
+    else:
+        assert completed.returncode == 0 and err == ""
+        *problems, last = out.splitlines()
+        assert len(problems) == len(expected_paths)
+        assert all(any(line.startswith(f"skipped {path}: ") for line in problems) for path in expected_paths)
+        assert f"Indexed {expected_cables} cables" in last and f"skipped {len(expected_paths)} files" in last
