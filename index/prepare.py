@@ -10,6 +10,7 @@ import hashlib
 import os
 from collections import deque
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -99,7 +100,7 @@ def _walk(top: Path, found: set[Path], seen: dict[tuple[int, int], Path], skippe
                 continue
             seen[info.st_dev, info.st_ino] = folder
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=_name)
+                entries = sorted(listing, key=attrgetter("name"))
         except OSError as error:
             skipped.append(Skipped(printable(folder), f"folder cannot be read ({error.strerror or type(error).__name__})"))
             continue
@@ -110,10 +111,6 @@ def _walk(top: Path, found: set[Path], seen: dict[tuple[int, int], Path], skippe
                 found.add(Path(entry.path))
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 skipped.append(Skipped(printable(entry.path), "a link that leads nowhere"))
-
-
-def _name(entry: os.DirEntry) -> str:
-    return entry.name
 
 
 def _is_folder(entry: os.DirEntry) -> bool:
