@@ -128,14 +128,19 @@ def read_bytes(path: str | Path) -> bytes:
     Only a regular file is read: a FIFO would block forever and ``/dev/zero``
     never ends, so anything else is refused before it is opened.  The open does
     not block either (``O_NONBLOCK``), and the open file is checked again, in
-    case the name was swapped between the two looks.
+    case the name was swapped between the two looks.  The first read asks
+    for the size the file has (asking for the cap would allocate the cap each
+    time); only a file that grew meanwhile is read on, up to the cap.
     """
     source = printable(path)
     try:
         _check_regular(os.stat(path).st_mode, source)
         with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb") as handle:
-            _check_regular(os.fstat(handle.fileno()).st_mode, source)
-            data = handle.read(MAX_BYTES + 1)
+            info = os.fstat(handle.fileno())
+            _check_regular(info.st_mode, source)
+            data = handle.read(min(info.st_size, MAX_BYTES) + 1)
+            if info.st_size < len(data) <= MAX_BYTES:
+                data += handle.read(MAX_BYTES + 1 - len(data))
     except OSError as error:
         raise CableError(source, None, f"cannot be read ({error.strerror or type(error).__name__})") from None
     if len(data) > MAX_BYTES:

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from index.paths import printable, real_path
-from index.reader import MAX_BYTES
+from index.reader import MAX_BYTES, read_bytes
 from tests.helpers import SEEDS, copy_seeds
 
 REPO = SEEDS.parent
@@ -99,6 +99,14 @@ def test_a_link_to_dev_zero_and_a_huge_file_are_skipped_within_a_memory_cap(tmp_
         str(source / "zero.txt"): "is a character device, not a cable file",
     }
     assert summary(completed)["cables"] == 2
+
+
+def test_a_file_longer_than_its_stated_size_is_read_on_to_the_end() -> None:
+    """The first read asks for the stated size; a file that says 0 bytes (as /proc files do) is still read whole."""
+    path = Path("/proc/self/status")
+    assert path.stat().st_size == 0
+    data = read_bytes(path)
+    assert data.startswith(b"Name:") and data.endswith(b"\n") and len(data) > 100
 
 
 def test_file_names_that_are_not_utf8_are_indexed_or_skipped_and_printed_escaped(tmp_path: Path) -> None:
