@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
 from index.columns import DELETED_DOCUMENT, Document, build_columns
 from index.interrupts import default_signals, ending_like_ctrl_c
+from index.paths import printable, real_path
 from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
 from index.records import RECORDS_FILE, RecordStore
 from index.schema import SCHEMA_VERSION, paragraph_schema
@@ -76,7 +77,7 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     """
     started = time.monotonic()
     location = index_location(location)
-    report = BuildReport(index=str(location))
+    report = BuildReport(index=printable(location))
     with ending_like_ctrl_c(), writer_lock(location):
         files = find_cable_files(sources, report.skipped)
         folder = _start_generation(location)
@@ -199,7 +200,7 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
     """Add new cables and replace changed ones (by id) in a copy of the index, then publish it."""
     started = time.monotonic()
     location = index_location(location)
-    report = BuildReport(index=str(location))
+    report = BuildReport(index=printable(location))
     current_generation(location)  # no index to update: say so before taking the lock
     with ending_like_ctrl_c(), writer_lock(location):
         files = find_cable_files(sources, report.skipped)
@@ -271,7 +272,7 @@ def _prune(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], s
     """Remove cables whose source file, under the given sources, no longer exists."""
     roots = [Path(source).resolve() for source in sources]
     for cable_id, (ordinal, path, _) in known.items():
-        resolved = Path(path).resolve()
+        resolved = Path(real_path(path)).resolve()
         under = any(resolved == root or root in resolved.parents for root in roots)
         if cable_id not in seen and under and not resolved.exists():
             writer.delete_by_term("cable", cable_id)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from index.columns import check_columns, load_columns
 from index.integrity import IndexDamage, damaged_files, unlisted_files
+from index.paths import printable
 from index.store import MARKER, WHOOSH_FOLDER, current_generation, read_marker
 from index.termarrays import FIELDS, SegmentArrays
 from index.unpickling import open_index
@@ -48,7 +49,7 @@ def check_index(location: Path) -> CheckReport:
     """
     folder = current_generation(location)
     marker = read_marker(folder, location)
-    report = CheckReport(str(location), files=len(marker.checksums))
+    report = CheckReport(printable(location), files=len(marker.checksums))
     if not marker.checksums:
         report.damaged.append(Finding(MARKER, "it records no checksums"))
     unrecorded = sorted(set(marker.files) - set(marker.checksums))

@@ -10,10 +10,13 @@ paragraphs.  The only exception it lets escape is :class:`CableError`.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from datetime import date, datetime
 from pathlib import Path
 
+from index.paths import printable
 from index.record import Cable, Paragraph
 from index.references import parse_references
 
@@ -21,6 +24,10 @@ HEADER_LABELS = ("Identifier", "Created", "Classification", "Origin")
 NBSP = "\u00a0"
 FOOTER = "Share this cable"
 MAX_BYTES = 64 * 1024 * 1024
+NOT_REGULAR = {
+    stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket",
+}
 
 CSV_RECORD_RE = re.compile(r"^\d+,\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2},(?P<id>\w+),")
 HEADER_ENDS_RE = re.compile(r"^\s*-+\s*header ends\s*-+\s*$")
@@ -111,17 +118,41 @@ class CableError(ValueError):
 
 def read_file(path: str | Path) -> Cable:
     """Read and parse the cable file at ``path``."""
-    source = str(path)
+    source = printable(path)
+    return read_cable(decode(read_bytes(path), source), source)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of the regular file at ``path``, at most :data:`MAX_BYTES`; else :class:`CableError`.
+
+    Only a regular file is read: a FIFO would block forever and ``/dev/zero``
+    never ends, so anything else is refused before it is opened.  The open does
+    not block either (``O_NONBLOCK``), and the open file is checked again, in
+    case the name was swapped between the two looks.  The first read asks
+    for the size the file has (asking for the cap would allocate the cap each
+    time); only a file that grew meanwhile is read on, up to the cap.
+    """
+    source = printable(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise CableError(source, None, "is a directory, not a cable file") from None
+        _check_regular(os.stat(path).st_mode, source)
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _check_regular(info.st_mode, source)
+            data = handle.read(min(info.st_size, MAX_BYTES) + 1)
+            if info.st_size < len(data) <= MAX_BYTES:
+                data += handle.read(MAX_BYTES + 1 - len(data))
     except OSError as error:
-        raise CableError(source, None, f"cannot be read ({error.strerror or error})") from None
+        raise CableError(source, None, f"cannot be read ({error.strerror or type(error).__name__})") from None
     if len(data) > MAX_BYTES:
         raise CableError(source, None, f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not a cable")
-    return read_cable(decode(data, source), source)
+    return data
+
+
+def _check_regular(mode: int, source: str) -> None:
+    """Raise :class:`CableError` saying what the file is, unless it is a regular file."""
+    if not stat.S_ISREG(mode):
+        kind = NOT_REGULAR.get(stat.S_IFMT(mode), "a special file")
+        raise CableError(source, None, f"is {kind}, not a cable file")
 
 
 def decode(data: bytes, source: str = "<bytes>") -> str:
@@ -136,7 +167,7 @@ def decode(data: bytes, source: str = "<bytes>") -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise CableError(
-            source, line, f"is not UTF-8 (byte 0x{data[error.start]:02X}); convert it to UTF-8"
+            source, line, "is not UTF-8; convert it to UTF-8"
         ) from None
 
 
@@ -147,7 +178,7 @@ def read_cable(text: str, source: str = "<text>") -> Cable:
     except CableError:
         raise
     except (ValueError, IndexError, TypeError, AttributeError, RecursionError) as error:
-        raise CableError(source, None, f"unreadable cable ({type(error).__name__}: {error})") from None
+        raise CableError(source, None, f"unreadable cable ({type(error).__name__})") from None
 
 
 def _parse(text: str, source: str) -> Cable:
@@ -167,14 +198,14 @@ def _read_header(lines: list[str], source: str) -> dict:
         raise CableError(source, len(lines), "ends inside the header; the published layout has 14 header lines")
     for number, label in enumerate(HEADER_LABELS, start=1):
         if lines[number - 1].strip() != label:
-            raise CableError(source, number, f"expected the header label {label!r}, found {lines[number - 1][:40]!r}")
+            raise CableError(source, number, f"expected the header label {label!r}")
     cable_id = lines[4].strip()
     if not ID_RE.match(cable_id):
-        raise CableError(source, 5, f"{cable_id[:40]!r} is not a cable reference id")
+        raise CableError(source, 5, "the identifier is not a cable reference id")
     try:
         created = datetime.strptime(lines[5].strip(), "%Y-%m-%d %H:%M:%S")
     except ValueError:
-        raise CableError(source, 6, f"{lines[5][:40]!r} is not a date 'YYYY-MM-DD HH:MM:SS'") from None
+        raise CableError(source, 6, "the created date is not 'YYYY-MM-DD HH:MM:SS'") from None
     classification = _clean(lines[6])
     if not classification:
         raise CableError(source, 7, "the classification is empty")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from index.paths import printable
 from index.store import BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
 
 EXIT_FAILURE = 1
@@ -66,7 +67,8 @@ def friendly(command):
         except KeyboardInterrupt as error:
             raise Failure(str(error) or "interrupted") from None
         except OSError as error:
-            raise Failure(f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")) from None
+            where = printable(error.filename) if error.filename else ""
+            raise Failure(f"{where}: {error.strerror or type(error).__name__}".lstrip(": ")) from None
         except Exception as error:
             raise Failure(f"unexpected {type(error).__name__}: {error}") from None
 
