@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from index.header import addressees, classifier, distribution
+from index.header import addressees, classifier, distribution, is_distribution_start
 from index.record import Cable, Paragraph
 from index.references import parse_references
 
@@ -35,6 +35,13 @@ PARA_START_RE = re.compile(
 GLUED_START_RE = re.compile(
     r"[.!?\"”)\-=_*]\s+(?P<start>¶?\s*(?P<number>\d{1,3})\s*\.\s*(?P<marking>\(\s*[A-Za-z][A-Za-z/ ,\-]{0,30}\)))"
 )
+# Paragraph 1 glued after header text on one line (``... REASON: 1.4 (b), (d) 1.(C) In a brief ...``);
+# ``1.4`` (a reason) is not a paragraph number.
+GLUED_FIRST_RE = re.compile(r"(?:(?<=\s)|^)¶?\s*1\s*\.(?!\d)")
+# An unmarked paragraph 1 counts only before a mixed-case word (REF items are upper case).
+UNMARKED_FIRST_RE = re.compile(r"1\s*\.\s*[A-Z][a-z]")
+# Header text a paragraph 1 can be glued after: Classified By, SUBJECT, REF, TAGS, E.O.
+GLUED_HOST_RE = re.compile(r"\bCLASSIFIED\s+BY\b|^\s*(?:SUBJ(?:ECT)?\s*:|REF|TAGS\b|E\.?\s?O\.?\s*1\d{4})", re.IGNORECASE)
 PAGE_MARKER_RE = re.compile(r"^\s*[A-Z][A-Z .'-]*\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
 OLD_PAGE_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z]")
 OLD_PAGE_HEADER_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z][A-Z ]*?\s+\d+\s+\d{2}\s+OF\s+\d{2}\s+\d{6}Z\s*")
@@ -55,7 +62,7 @@ REASONS_LINE = r"(?:FOR\s+)?REASONS?\b\s*:?\s*(?:SECTION\s*)?1\s*\.\s*[4-6]"
 REASONS_LINE_RE = re.compile(r"^\s*" + REASONS_LINE, re.IGNORECASE)
 HEADER_FIELD_RE = re.compile(
     r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|TAGS\b|SUBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\b|"
-    r"CLASSIFIED\s+BY|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b|" + REASONS_LINE + ")",
+    r"CLASSIFIED\s+BY|DECLASSIFY\s+ON\b|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b|" + REASONS_LINE + ")",
     re.IGNORECASE,
 )
 DISTRIBUTION_FIELD_RE = re.compile(r"^\s*(?:STATE\s+FOR|PASS\s+TO)\b", re.IGNORECASE)
@@ -90,6 +97,8 @@ REF_START_RE = re.compile(r"^\s*REF(?:S|TEL|TELS|ERENCES?|\(S\))?(?![A-Za-z])\s*
 REF_ITEM_LINE_RE = re.compile(r"^\s*¶?\s*(?:\(?[A-Z]\)|[A-Z]\.|REF\b)", re.IGNORECASE)
 CLASSIFIED_BY_RE = re.compile(r"\bCLASSIFIED\s+BY\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 REASONS_SPLIT_RE = re.compile(r"\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s*", re.IGNORECASE)
+# A line left holding only E.O. reason letters (``(d).``, ``1.4 (b) and (d).``, ``4 (b,d).``).
+REASONS_FRAGMENT_RE = re.compile(r"^\s*(?:1\s*\.\s*)?\d?\s*(?:\(?\s*[a-hA-H]\s*\)?\s*(?:,|and|&)?\s*)+[.)]*\s*$")
 SECTION_RE = re.compile(r"1\s*\.\s*([4-6])")
 REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 EO_LINE_RE = re.compile(r"^\s*E\.?\s?O\.?\s*1\d{4}\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -267,9 +276,11 @@ def _csv_text(lines: list[str]) -> list[str]:
 
 def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     """Read the raw-text fields and paragraphs and assemble the record."""
+    raw = _split_glued_first_paragraph(raw)
     body_start = _body_start(raw)
     preamble = raw[:body_start]
-    paragraphs = _paragraphs(raw[body_start:], header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0:], header["id"])
+    body = _lead_lines(raw, body_start) + raw[body_start:]
+    paragraphs = _paragraphs(body, header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0:], header["id"])
     level, _, caveat_text = header["classification"].partition("//")
     caveats = tuple(part.strip() for part in caveat_text.split("//") if part.strip())
     subject, subject_tail = _subject(preamble) or _subject(raw) or (header["title"], "")
@@ -309,6 +320,26 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _split_glued_first_paragraph(raw: list[str]) -> list[str]:
+    """Break a header line where paragraph 1 runs on after it, so no header field swallows it.
+
+    Some published texts lost the line breaks after the header
+    (``CLASSIFIED BY: Gene A. Cretz ... REASON: 1.4 (b), (d) 1.(C) In a brief
+    meeting ...``); the first such line is split (a blank line between) before paragraph 1's number,
+    which must carry a marking or a pilcrow, or be followed by a mixed-case word.
+    """
+    for index, line in enumerate(raw):
+        host = GLUED_HOST_RE.search(line)
+        if not host:
+            continue
+        for glued in GLUED_FIRST_RE.finditer(line, host.end()):
+            rest = line[glued.start():]
+            match = PARA_START_RE.match(rest)
+            if match and (match.group("pilcrow") or _normalise_marking(match.group("marking")) or UNMARKED_FIRST_RE.match(rest)):
+                return raw[:index] + [line[: glued.start()], "", rest] + raw[index + 1:]
+    return raw
+
+
 def _body_start(raw: list[str]) -> int:
     """Index of the first body line: paragraph 1, else the end of the header fields."""
     for index, line in enumerate(raw):
@@ -318,12 +349,41 @@ def _body_start(raw: list[str]) -> int:
     return _header_end(raw)
 
 
+def _lead_lines(raw: list[str], body_start: int) -> list[str]:
+    """Text between the header fields and paragraph 1, which would otherwise be lost.
+
+    Key points, a salutation or a summary often come before paragraph 1
+    (``Summary: (C) In a January 20 meeting ...``); they are body text.  Header
+    fields met on the way (a section's repeated header, a Classified By line)
+    and leftover reason letters (``(d).``) are skipped.  Without a header anchor
+    there is no header end to start from, so nothing is taken.
+    """
+    if _header_anchor(raw) is None:
+        return []
+    kept: list[str] = []
+    index = _header_end(raw)
+    while index < body_start:
+        line = raw[index]
+        if HEADER_FIELD_RE.match(line) or CLASSIFIED_BY_RE.search(line) or is_distribution_start(line):
+            index = _fields_end(raw, index)
+            continue
+        if not REASONS_FRAGMENT_RE.match(line):
+            kept.append(line)
+        index += 1
+    return kept
+
+
 def _header_end(raw: list[str]) -> int:
     """Index just past the header fields (SUBJECT, REF, Classified By...) for unnumbered cables."""
     anchor = _header_anchor(raw)
     if anchor is None:
         return _first_content(raw)
-    field, index = anchor, _field_end(raw, anchor)
+    return _fields_end(raw, anchor)
+
+
+def _fields_end(raw: list[str], field: int) -> int:
+    """Index just past the header field at ``field`` and the fields, REF items and noise after it."""
+    index = _field_end(raw, field)
     while index < len(raw):
         line = raw[index]
         if not line.strip() or _is_noise(line):

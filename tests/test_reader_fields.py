@@ -293,7 +293,7 @@ CASES = [
         declassify_on=date(2015, 11, 28),
         numbered=run(1, 7, "C"),
         starts={1: "Thank you for including Cairo in your travel"},
-        noise=("Cable dated", "This record is a partial extract", "C O N F I D E N T I A L", "Director Mueller,"),
+        noise=("Cable dated", "This record is a partial extract", "C O N F I D E N T I A L"),
         signature="RICCIARDONE",
     ),
     Case(
@@ -361,7 +361,7 @@ CASES = [
         declassify_on=date(2014, 8, 24),
         numbered=run(1, 9, "S//NF"),
         starts={1: "August 13, 2004 marked the 18-month anniversary"},
-        noise=("S E C R E T", "SECTION 01 OF 02", "SIPDIS", "THIS IS AN ACTION REQUEST"),
+        noise=("S E C R E T", "SECTION 01 OF 02", "SIPDIS"),
     ),
     Case(
         # (C/NF) and (S/NF) markings; "BUSH,S" in the wrapped subject; signature after a link.
