@@ -17,6 +17,7 @@ from pathlib import Path
 from index.header import addressees, classifier, distribution, is_distribution_start
 from index.record import Cable, Paragraph
 from index.references import parse_references
+from index.tagsplit import split_tags
 
 HEADER_LABELS = ("Identifier", "Created", "Classification", "Origin")
 NBSP = "\u00a0"
@@ -40,8 +41,8 @@ GLUED_START_RE = re.compile(
 GLUED_FIRST_RE = re.compile(r"(?:(?<=\s)|^)¶?\s*1\s*\.(?!\d)")
 # An unmarked paragraph 1 counts only before a mixed-case word (REF items are upper case).
 UNMARKED_FIRST_RE = re.compile(r"1\s*\.\s*[A-Z][a-z]")
-# Header text a paragraph 1 can be glued after: Classified By, SUBJECT, REF, TAGS, E.O.
-GLUED_HOST_RE = re.compile(r"\bCLASSIFIED\s+BY\b|^\s*(?:SUBJ(?:ECT)?\s*:|REF|TAGS\b|E\.?\s?O\.?\s*1\d{4})", re.IGNORECASE)
+# A heading underline that paragraph 1 can follow on the same line (``-------- 1.  Ambassador visited``).
+LEADING_DIVIDER_RE = re.compile(r"^\s*[\-=_*]{3,}")
 PAGE_MARKER_RE = re.compile(r"^\s*[A-Z][A-Z .'-]*\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
 OLD_PAGE_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z]")
 OLD_PAGE_HEADER_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z][A-Z ]*?\s+\d+\s+\d{2}\s+OF\s+\d{2}\s+\d{6}Z\s*")
@@ -61,12 +62,12 @@ DIVIDER_RE = re.compile(r"^\s*[\-=_*]{3,}[\s\-=_*]*$")
 REASONS_LINE = r"(?:FOR\s+)?REASONS?\b\s*:?\s*(?:SECTION\s*)?1\s*\.\s*[4-6]"
 REASONS_LINE_RE = re.compile(r"^\s*" + REASONS_LINE, re.IGNORECASE)
 HEADER_FIELD_RE = re.compile(
-    r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|TAGS\b|SUBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\b|"
+    r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|TAGS\b|TAG\s*:|SUBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\b|"
     r"CLASSIFIED\s+BY|DECLASSIFY\s+ON\b|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b|" + REASONS_LINE + ")",
     re.IGNORECASE,
 )
 DISTRIBUTION_FIELD_RE = re.compile(r"^\s*(?:STATE\s+FOR|PASS\s+TO)\b", re.IGNORECASE)
-ONE_LINE_FIELD_RE = re.compile(r"\bE\.?\s?O\.?\s*1\d{4}|^\s*TAGS\b", re.IGNORECASE)
+ONE_LINE_FIELD_RE = re.compile(r"\bE\.?\s?O\.?\s*1\d{4}|^\s*(?:TAGS\b|TAG\s*:)", re.IGNORECASE)
 SUBJECT_RE = re.compile(r"^\s*SUBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
 # Where a subject runs on into other header text; a time (``14:25``) glued
 # before that text belongs to the transmission line, not the subject.
@@ -99,11 +100,15 @@ CLASSIFIED_BY_RE = re.compile(r"\bCLASSIFIED\s+BY\s*:?\s*(?P<rest>.*)$", re.IGNO
 REASONS_SPLIT_RE = re.compile(r"\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s*", re.IGNORECASE)
 # A line left holding only E.O. reason letters (``(d).``, ``1.4 (b) and (d).``, ``4 (b,d).``).
 REASONS_FRAGMENT_RE = re.compile(r"^\s*(?:1\s*\.\s*)?\d?\s*(?:\(?\s*[a-hA-H]\s*\)?\s*(?:,|and|&)?\s*)+[.)]*\s*$")
+# The end of the reason letters after ``1.4``: ``(b) and (d).``, ``b,d;``, ``(B, D)``.
+REASONS_END_RE = re.compile(r"(?:\s*(?:\(\s*[a-hA-H](?:\s*,\s*[a-hA-H])*\s*\)|[a-hA-H](?![A-Za-z])|,|&|and\b|or\b))*\s*[.;]?", re.IGNORECASE)
+WORD_RE = re.compile(r"[A-Za-z]{2,}")
+REASONS_RUN_ON_RE = re.compile(r"(?:[,(&]|\band|\bor)\s*$", re.IGNORECASE)
 SECTION_RE = re.compile(r"1\s*\.\s*([4-6])")
 REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 EO_LINE_RE = re.compile(r"^\s*E\.?\s?O\.?\s*1\d{4}\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 DECL_RE = re.compile(r"\bDECL\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
-RAW_TAGS_RE = re.compile(r"^\s*TAGS\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+RAW_TAGS_RE = re.compile(r"^\s*(?:TAGS\b\s*:?|TAG\s*:)\s*(?P<rest>.*)$", re.IGNORECASE)
 SUMMARY_RE = re.compile(
     r"\bSUMMARY(?<!END SUMMARY)(?<!END OF SUMMARY)\s*(?:(?:AND|&|/)\s*(?:COMMENTS?|INTRODUCTION|BACKGROUND|RECOMMENDATIONS?|KEY\s+POINTS|ACTION(?:\s+REQUESTS?)?)\s*)?[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
     re.IGNORECASE | re.DOTALL,
@@ -207,7 +212,7 @@ def _read_header(lines: list[str], source: str) -> dict:
         raise CableError(source, 13, "expected 'Tags:'")
     if not lines[13].startswith("pdf"):
         raise CableError(source, 14, "expected the 'pdf how-to read a cable' line")
-    tags = tuple(tag.upper() for tag in _split_tags(lines[12][len("Tags:"):]))
+    tags = split_tags(tuple(tag.upper() for tag in _split_tags(lines[12][len("Tags:"):])))
     return {
         "id": cable_id,
         "created": created,
@@ -321,23 +326,45 @@ def _clean(text: str) -> str:
 
 
 def _split_glued_first_paragraph(raw: list[str]) -> list[str]:
-    """Break a header line where paragraph 1 runs on after it, so no header field swallows it.
+    """Break the first header line that body text runs on after, so no header field swallows it.
 
     Some published texts lost the line breaks after the header
     (``CLASSIFIED BY: Gene A. Cretz ... REASON: 1.4 (b), (d) 1.(C) In a brief
-    meeting ...``); the first such line is split (a blank line between) before paragraph 1's number,
-    which must carry a marking or a pilcrow, or be followed by a mixed-case word.
+    meeting ...``); the line is split there, with a blank line between.
     """
     for index, line in enumerate(raw):
-        host = GLUED_HOST_RE.search(line)
-        if not host:
-            continue
-        for glued in GLUED_FIRST_RE.finditer(line, host.end()):
-            rest = line[glued.start():]
-            match = PARA_START_RE.match(rest)
-            if match and (match.group("pilcrow") or _normalise_marking(match.group("marking")) or UNMARKED_FIRST_RE.match(rest)):
-                return raw[:index] + [line[: glued.start()], "", rest] + raw[index + 1:]
+        cut = _glued_body_start(line)
+        if cut is not None:
+            return raw[:index] + [line[:cut], "", line[cut:]] + raw[index + 1:]
     return raw
+
+
+def _glued_body_start(line: str) -> int | None:
+    """Where body text starts inside a header line (or a line holding REF or Classified By,
+    or after a heading underline), or None.
+
+    Paragraph 1's number counts with a marking or a pilcrow, or before a
+    mixed-case word; after a Classified By line's complete reasons
+    (``... per 1.4 (b) and (d). -- (C) During a November 3 meeting ...``),
+    three or more further words are body text too.
+    """
+    host = HEADER_FIELD_RE.match(line) or LEADING_DIVIDER_RE.match(line)
+    classified = CLASSIFIED_BY_RE.search(line)
+    inline_ref = INLINE_REF_RE.search(line)
+    starts = [found for found in (host and host.end(), classified and classified.start("rest"), inline_ref and inline_ref.start("rest")) if found is not None]
+    if not starts:
+        return None
+    for glued in GLUED_FIRST_RE.finditer(line, min(starts)):
+        rest = line[glued.start():]
+        match = PARA_START_RE.match(rest)
+        if match and (match.group("pilcrow") or _normalise_marking(match.group("marking")) or UNMARKED_FIRST_RE.match(rest)):
+            return glued.start()
+    section = SECTION_RE.search(line, classified.start("rest")) if classified else None
+    if section:
+        end = REASONS_END_RE.match(line, section.end()).end()
+        if len(WORD_RE.findall(line[end:])) >= 3:
+            return end
+    return None
 
 
 def _body_start(raw: list[str]) -> int:
@@ -434,10 +461,11 @@ def _field_end(raw: list[str], index: int) -> int:
 
     E.O. and TAGS lines never wrap, so a line after one (also after an office
     line with the E.O. glued on) is not a continuation: in old cables whose
-    repeated header has no blank line after it, it is already the text.
+    repeated header has no blank line after it, it is already the text.  The
+    same holds after a Classified By line whose reasons are complete.
     """
     end = index
-    while not ONE_LINE_FIELD_RE.search(raw[end]):
+    while not ONE_LINE_FIELD_RE.search(raw[end]) and not _reasons_complete(raw[end]):
         end += 1
         if end >= len(raw) or not raw[end].strip() or HEADER_FIELD_RE.match(raw[end]) or PARA_START_RE.match(raw[end]):
             return end
@@ -723,7 +751,7 @@ def _raw_tags(raw: list[str]) -> tuple[str, ...]:
     for line in raw:
         match = RAW_TAGS_RE.match(line)
         if match:
-            return tuple(tag.upper() for tag in _split_tags(match.group("rest")))
+            return split_tags(tuple(tag.upper() for tag in _split_tags(match.group("rest"))))
     return ()
 
 
@@ -786,10 +814,11 @@ def _classified_by_lines(raw: list[str], index: int, first: str) -> list[str]:
     """The Classified By text and its continuation lines.
 
     A ``Reasons: 1.4 (b) and (d)`` line belongs to it even after a blank line,
-    when the lines before it gave no reasons.
+    when the lines before it gave no reasons; a line that gave complete reasons
+    has no continuation (the text after it is the body).
     """
     parts = [first]
-    for follow in raw[index + 1: index + 3]:
+    for follow in [] if _reasons_complete(raw[index]) else raw[index + 1: index + 3]:
         if not follow.strip() or PARA_START_RE.match(follow) or _is_noise(follow):
             break
         parts.append(follow)
@@ -799,6 +828,11 @@ def _classified_by_lines(raw: list[str], index: int, first: str) -> list[str]:
         if REASONS_LINE_RE.match(following):
             parts.append(following)
     return parts
+
+
+def _reasons_complete(line: str) -> bool:
+    """True for a Classified By line that gives its reasons and does not run on (no trailing ``,``, ``and``, ``(``)."""
+    return bool(CLASSIFIED_BY_RE.search(line) and _reasons(line) and not REASONS_RUN_ON_RE.search(line))
 
 
 def _reasons(text: str) -> tuple[str, ...]:
