@@ -41,6 +41,8 @@ GLUED_START_RE = re.compile(
 GLUED_FIRST_RE = re.compile(r"(?:(?<=\s)|^)¶?\s*1\s*\.(?!\d)")
 # An unmarked paragraph 1 counts only before a mixed-case word (REF items are upper case).
 UNMARKED_FIRST_RE = re.compile(r"1\s*\.\s*[A-Z][a-z]")
+# An unnumbered paragraph's marking before a mixed-case word: ``(U) Embassy London has ...``.
+MARKED_TEXT_RE = re.compile(r"\((?:U|C|S|SBU|TS|LOU)(?:\s*/+\s*[A-Z]+)*\)\s*[A-Z][a-z]")
 # A heading underline that paragraph 1 can follow on the same line (``-------- 1.  Ambassador visited``).
 LEADING_DIVIDER_RE = re.compile(r"^\s*[\-=_*]{3,}")
 PAGE_MARKER_RE = re.compile(r"^\s*[A-Z][A-Z .'-]*\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
@@ -58,17 +60,22 @@ BANNER_RE = re.compile(
 )
 SIPDIS_RE = re.compile(r"^\s*SIPDIS\s*$")
 REDACTED_DIVIDER_RE = re.compile(r"^[\s\-=_*.]*$")
+DIVIDER_RUN_RE = re.compile(r"[\-=_*]{3,}")
 DIVIDER_RE = re.compile(r"^\s*[\-=_*]{3,}[\s\-=_*]*$")
 REASONS_LINE = r"(?:FOR\s+)?REASONS?\b\s*:?\s*(?:SECTION\s*)?1\s*\.\s*[4-6]"
 REASONS_LINE_RE = re.compile(r"^\s*" + REASONS_LINE, re.IGNORECASE)
 HEADER_FIELD_RE = re.compile(
-    r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|TAGS\b|TAG\s*:|SUBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\b|"
+    r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|TAGS\b|TAG\s*:|S?UBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\b|"
     r"CLASSIFIED\s+BY|DECLASSIFY\s+ON\b|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b|" + REASONS_LINE + ")",
     re.IGNORECASE,
 )
 DISTRIBUTION_FIELD_RE = re.compile(r"^\s*(?:STATE\s+FOR|PASS\s+TO)\b", re.IGNORECASE)
 ONE_LINE_FIELD_RE = re.compile(r"\bE\.?\s?O\.?\s*1\d{4}|^\s*(?:TAGS\b|TAG\s*:)", re.IGNORECASE)
-SUBJECT_RE = re.compile(r"^\s*SUBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+# ``UBJECT:`` is a SUBJECT label that lost its first letter.
+SUBJECT_RE = re.compile(r"^\s*S?UBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+# A subject line without its label: capitals, digits and punctuation only.
+CAPITALS_LINE_RE = re.compile(r"^\s*[A-Z0-9][A-Z0-9 ,.:;'’\"()/&$%?!\-]*$")
+MAX_UNLABELLED_SUBJECT = 200
 # Where a subject runs on into other header text; a time (``14:25``) glued
 # before that text belongs to the transmission line, not the subject.
 SUBJECT_CUT_RE = re.compile(
@@ -292,7 +299,7 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     tags = header["tags"] or _raw_tags(raw)
     classified_by, reasons = _classified_by(raw)
     name, title = classifier(classified_by)
-    reference_text = _ref_text(preamble)
+    reference_text = _clean(_strip_markers(_ref_text(preamble), _marker_city(header["id"])))
     to, info = addressees(preamble)
     return Cable(
         id=header["id"],
@@ -344,7 +351,9 @@ def _glued_body_start(line: str) -> int | None:
     or after a heading underline), or None.
 
     Paragraph 1's number counts with a marking or a pilcrow, or before a
-    mixed-case word; after a Classified By line's complete reasons
+    mixed-case word; an unnumbered paragraph counts by its marking before a
+    mixed-case word (``REF: SECSTATE 72078 (U) Embassy London has ...``) when
+    field text comes before it; after a Classified By line's complete reasons
     (``... per 1.4 (b) and (d). -- (C) During a November 3 meeting ...``),
     three or more further words are body text too.
     """
@@ -359,6 +368,9 @@ def _glued_body_start(line: str) -> int | None:
         match = PARA_START_RE.match(rest)
         if match and (match.group("pilcrow") or _normalise_marking(match.group("marking")) or UNMARKED_FIRST_RE.match(rest)):
             return glued.start()
+    marked = MARKED_TEXT_RE.search(line, min(starts))
+    if marked and line[min(starts): marked.start()].strip():
+        return marked.start()
     section = SECTION_RE.search(line, classified.start("rest")) if classified else None
     if section:
         end = REASONS_END_RE.match(line, section.end()).end()
@@ -382,7 +394,8 @@ def _lead_lines(raw: list[str], body_start: int) -> list[str]:
     Key points, a salutation or a summary often come before paragraph 1
     (``Summary: (C) In a January 20 meeting ...``); they are body text.  Header
     fields met on the way (a section's repeated header, a Classified By line)
-    and leftover reason letters (``(d).``) are skipped.  Without a header anchor
+    and leftover reason letters (``(d).``) are skipped, and a heading keeps its
+    words but not its underline dashes.  Without a header anchor
     there is no header end to start from, so nothing is taken.
     """
     if _header_anchor(raw) is None:
@@ -395,7 +408,7 @@ def _lead_lines(raw: list[str], body_start: int) -> list[str]:
             index = _fields_end(raw, index)
             continue
         if not REASONS_FRAGMENT_RE.match(line):
-            kept.append(line)
+            kept.append(DIVIDER_RUN_RE.sub(" ", line))
         index += 1
     return kept
 
@@ -437,7 +450,7 @@ def _is_ref_item(line: str, field: str) -> bool:
 
 def _header_anchor(raw: list[str]) -> int | None:
     """Index of the SUBJECT line (else TAGS or DECL line) that anchors the header fields."""
-    anchor = next((i for i, line in enumerate(raw) if SUBJECT_RE.match(line)), None)
+    anchor = next(iter(_subject_starts(raw)), None)
     if anchor is None:
         anchor = next((i for i, line in enumerate(raw) if RAW_TAGS_RE.match(line) or DECL_RE.search(line)), None)
     return anchor
@@ -694,12 +707,11 @@ def _subject(lines: list[str]) -> tuple[str, str] | None:
     Classified By, a banner or a handling notice; the tail is what was cut
     that no other field keeps (see :func:`_subject_tail`).
     """
-    for index, line in enumerate(lines):
-        if SUBJECT_RE.match(line):
-            text = _join_lines(_subject_lines(lines, index))
-            cut = SUBJECT_CUT_RE.search(text)
-            subject = LEADING_MARKING_RE.sub("", text[: cut.start()] if cut else text).strip()
-            return (subject, _subject_tail(cut.group() if cut else "")) if subject else None
+    for index in _subject_starts(lines)[:1]:
+        text = _join_lines(_subject_lines(lines, index))
+        cut = SUBJECT_CUT_RE.search(text)
+        subject = LEADING_MARKING_RE.sub("", text[: cut.start()] if cut else text).strip()
+        return (subject, _subject_tail(cut.group() if cut else "")) if subject else None
     return None
 
 
@@ -719,9 +731,39 @@ def _subject_tail(cut: str) -> str:
     return _clean(TAIL_NOISE_RE.sub(" ", cut)).strip(" .,;:-")
 
 
+def _subject_starts(lines: list[str]) -> list[int]:
+    """Indexes of the SUBJECT lines, or of the unlabelled subject line when no line is labelled."""
+    starts = [index for index, line in enumerate(lines) if SUBJECT_RE.match(line)]
+    unlabelled = None if starts else _unlabelled_subject(lines)
+    return starts if unlabelled is None else [unlabelled]
+
+
+def _unlabelled_subject(lines: list[str]) -> int | None:
+    """The index of a subject line that lost its ``SUBJECT:`` label, or None.
+
+    It is the first line after the first TAGS line (a blank line between
+    allowed): a short line of capitals with three or more words that is no
+    other header field, paragraph start or noise
+    (``BRAZIL: CHAOS IN AIRPORTS NATIONWIDE AS AIR TRAFFIC CONTROLLERS ...``).
+    """
+    tags = next((index for index, line in enumerate(lines) if RAW_TAGS_RE.match(line)), None)
+    if tags is None:
+        return None
+    following = next((index for index in range(tags + 1, min(tags + 3, len(lines))) if lines[index].strip()), None)
+    if following is None:
+        return None
+    line = lines[following]
+    if not CAPITALS_LINE_RE.match(line) or len(line.split()) < 3 or len(line.strip()) > MAX_UNLABELLED_SUBJECT:
+        return None
+    if HEADER_FIELD_RE.match(line) or PARA_START_RE.match(line) or CLASSIFIED_BY_RE.search(line) or _is_noise(line):
+        return None
+    return None if is_distribution_start(line) else following
+
+
 def _subject_lines(lines: list[str], index: int) -> list[str]:
     """The text of the SUBJECT line at ``index`` (label dropped) and its continuation lines."""
-    parts = [SUBJECT_RE.match(lines[index]).group("rest")]
+    labelled = SUBJECT_RE.match(lines[index])
+    parts = [labelled.group("rest") if labelled else lines[index]]
     for follow in lines[index + 1:]:
         if not follow.strip() or HEADER_FIELD_RE.match(follow) or PARA_START_RE.match(follow) or _is_noise(follow):
             break
@@ -732,10 +774,9 @@ def _subject_lines(lines: list[str], index: int) -> list[str]:
 def _without_subjects(lines: list[str]) -> list[str]:
     """The lines with every SUBJECT line and its continuation blanked, so they are not read as other fields."""
     kept = list(lines)
-    for index, line in enumerate(lines):
-        if SUBJECT_RE.match(line):
-            count = len(_subject_lines(lines, index))
-            kept[index: index + count] = [""] * count
+    for index in _subject_starts(lines):
+        count = len(_subject_lines(lines, index))
+        kept[index: index + count] = [""] * count
     return kept
 
 
@@ -777,8 +818,9 @@ def _ref_text(preamble: list[str]) -> str:
 def _ref_start(preamble: list[str]) -> tuple[int | None, str]:
     """Where the REF block starts and its first text: a REF line, or a REF: run on
     into the SUBJECT line or one of its continuation lines."""
+    subjects = _subject_starts(preamble)
     for index, line in enumerate(preamble):
-        if SUBJECT_RE.match(line):
+        if index in subjects:
             for offset, part in enumerate(_subject_lines(preamble, index)):
                 inline = INLINE_REF_RE.search(part)
                 if inline:
