@@ -76,10 +76,14 @@ SUBJECT_RE = re.compile(r"^\s*S?UBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
 # A subject line without its label: capitals, digits and punctuation only.
 CAPITALS_LINE_RE = re.compile(r"^\s*[A-Z0-9][A-Z0-9 ,.:;'’\"()/&$%?!\-]*$")
 MAX_UNLABELLED_SUBJECT = 200
+# REF: glued to the word before it (``VISIT TO EGYPTREF: CAIRO 493``), and Classified By
+# glued to a number (``MANAMA 510Classified By:``).
+GLUED_REF = r"(?<=[A-Z]{2})REF(?:S|TEL|TELS)?\s*:"
+CLASSIFIED_BY = r"(?:\b|(?<=\d))CLASSIFIED\s+BY"
 # Where a subject runs on into other header text; a time (``14:25``) glued
 # before that text belongs to the transmission line, not the subject.
 SUBJECT_CUT_RE = re.compile(
-    r"\s*(?:\b\d{1,2}:\d{2}\s+)?(?:\bREF(?:S|TEL|TELS|\(S\))?\s*[:.]|\bREFERENCES?\s*:|\bCLASSIFIED\s+BY\b|\bUNCLAS\b|"
+    r"\s*(?:\b\d{1,2}:\d{2}\s+)?(?:\bREF(?:S|TEL|TELS|\(S\))?\s*[:.]|" + GLUED_REF + r"|\bREFERENCES?\s*:|" + CLASSIFIED_BY + r"\b|\bUNCLAS\b|"
     r"\b(?:[A-Z] ){4,}|\b(?:CONFIDENTIAL|SECRET)\s+SECTION\b|\bSIPDIS\b|\bE\.O\.\s*1\d{4}|"
     r"\bTAGS:|-{4,}|¶|\s\d{1,2}\.\s+\(?[A-Z]|\b(?:THIS CABLE IS\s+)?SENSITIVE BUT UNCLASSIFIED\b).*$",
     re.IGNORECASE,
@@ -94,7 +98,7 @@ TAIL_NOISE_RE = re.compile(
     r"\b[A-Z][A-Z ]*\s\d{6}\b|\bSIPDIS\b|-{2,}|\b(?:CONFIDENTIAL|SECRET)\b(?=\s+(?:SECTION|[A-Z ]+\d{6}))"
 )
 LEADING_MARKING_RE = re.compile(r"^\(\s*(?:U|C|S|SBU|TS|LOU)(?:\s*/+\s*[A-Z]+)*\s*\)\s*")
-INLINE_REF_RE = re.compile(r"\bREF(?:S|TEL|TELS)?\s*:\s*(?P<rest>.*)$")
+INLINE_REF_RE = re.compile(r"(?:\bREF(?:S|TEL|TELS)?\s*:|" + GLUED_REF + r")\s*(?P<rest>.*)$")
 # Where body text runs on into a REF block that lost its line breaks: paragraph 1,
 # an (SBU) marking, the SBU handling notice or a summary.
 REF_RUN_ON_RE = re.compile(
@@ -103,7 +107,7 @@ REF_RUN_ON_RE = re.compile(
 )
 REF_START_RE = re.compile(r"^\s*REF(?:S|TEL|TELS|ERENCES?|\(S\))?(?![A-Za-z])\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 REF_ITEM_LINE_RE = re.compile(r"^\s*¶?\s*(?:\(?[A-Z]\)|[A-Z]\.|REF\b)", re.IGNORECASE)
-CLASSIFIED_BY_RE = re.compile(r"\bCLASSIFIED\s+BY\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+CLASSIFIED_BY_RE = re.compile(CLASSIFIED_BY + r"\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 REASONS_SPLIT_RE = re.compile(r"\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s*", re.IGNORECASE)
 # A line left holding only E.O. reason letters (``(d).``, ``1.4 (b) and (d).``, ``4 (b,d).``).
 REASONS_FRAGMENT_RE = re.compile(r"^\s*(?:1\s*\.\s*)?\d?\s*(?:\(?\s*[a-hA-H]\s*\)?\s*(?:,|and|&)?\s*)+[.)]*\s*$")
