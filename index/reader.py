@@ -13,6 +13,7 @@ import codecs
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 
 from index.header import addressees, classifier, distribution, is_distribution_start
 from index.record import Cable, Paragraph
@@ -711,12 +712,21 @@ def _subject(lines: list[str]) -> tuple[str, str] | None:
     Classified By, a banner or a handling notice; the tail is what was cut
     that no other field keeps (see :func:`_subject_tail`).
     """
-    for index in _subject_starts(lines)[:1]:
+    for index in _complete_first(_subject_starts(lines), lambda start: " ".join(_subject_lines(lines, start)))[:1]:
         text = _join_lines(_subject_lines(lines, index))
         cut = SUBJECT_CUT_RE.search(text)
         subject = LEADING_MARKING_RE.sub("", text[: cut.start()] if cut else text).strip()
         return (subject, _subject_tail(cut.group() if cut else "")) if subject else None
     return None
+
+
+def _complete_first(indexes: list[int], text_of: Callable[[int], str]) -> list[int]:
+    """Field line indexes with the ones whose text a truncated preview cut off (ending ``...``) last.
+
+    A preview of the cable before its full text repeats the header with its
+    values cut (``SAAKASHVILI, ALLIE...``); the full field later is the value.
+    """
+    return sorted(indexes, key=lambda index: text_of(index).rstrip().endswith("..."))
 
 
 def _subject_tail(cut: str) -> str:
@@ -801,7 +811,8 @@ def _raw_tags(raw: list[str]) -> tuple[str, ...]:
 
 
 def _ref_text(preamble: list[str]) -> str:
-    """The REF block of the header: the REF line and the item lines that follow it."""
+    """The REF block of the header: the REF line and the item lines that follow it
+    (up to a Classified By glued after the last item)."""
     start, first = _ref_start(preamble)
     if start is None:
         return ""
@@ -810,7 +821,10 @@ def _ref_text(preamble: list[str]) -> str:
         follow = _strip_old_page_header(follow)
         if not follow.strip() or _is_noise(follow):
             continue
-        if CLASSIFIED_BY_RE.search(follow) or PARA_START_RE.match(follow) or (HEADER_FIELD_RE.match(follow) and not REF_START_RE.match(follow)):
+        classified = CLASSIFIED_BY_RE.search(follow)
+        if classified and REF_ITEM_LINE_RE.match(follow):
+            parts.append(follow[: classified.start()])
+        if classified or PARA_START_RE.match(follow) or (HEADER_FIELD_RE.match(follow) and not REF_START_RE.match(follow)):
             break
         if not REF_ITEM_LINE_RE.match(follow) and not parts[-1].rstrip().endswith((",", ";", "AND")):
             break
@@ -837,10 +851,9 @@ def _ref_start(preamble: list[str]) -> tuple[int | None, str]:
 
 def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
     """Who classified the cable and under which E.O. reasons (``1.4(b)``...)."""
-    for index, line in enumerate(raw):
-        match = CLASSIFIED_BY_RE.search(line)
-        if not match:
-            continue
+    found = [index for index, line in enumerate(raw) if CLASSIFIED_BY_RE.search(line)]
+    for index in _complete_first(found, raw.__getitem__):
+        match = CLASSIFIED_BY_RE.search(raw[index])
         repeated = CLASSIFIED_BY_RE.match(match.group("rest"))
         text = _clean(" ".join(_classified_by_lines(raw, index, (repeated or match).group("rest"))))
         split = REASONS_SPLIT_RE.split(text, maxsplit=1)

@@ -9,7 +9,9 @@ The body region starts after a truncated preview that the file repeats the
 cable after (see ``reader._skip_preview``).  The documented noise: routing lines (``VZCZC``, ``DE RUEH...``, ``FM``/``TO``/
 ``INFO`` and addressee lines of a repeated routing block), classification
 banners, page markers, ``SIPDIS``, the E.O./DECL and TAGS lines (kept as
-``declassify_on`` and ``tags``), field labels (``SUBJECT``, ``REF``,
+``declassify_on`` and ``tags``; the header's tag list is the record's, so a
+TAGS line wrapped onto a second line is not compared), classification marking
+lines (``SECRET//FGI//NOFORN//MR``, ``Declassify on: ...``), field labels (``SUBJECT``, ``REF``,
 ``Classified By``, ``Reasons``), paragraph markings, the words of handling
 notices (``SENSITIVE BUT UNCLASSIFIED``, ``NOT FOR INTERNET DISTRIBUTION``), the
 partial-extract notice, a line resent with a leading ``Q``, and words under three letters.
@@ -31,6 +33,10 @@ REGION_START_RE = re.compile(r"^\s*(?:SUBJ(?:ECT)?\s*:|TAGS\b|E\.?\s?O\.?\s*1\d{
 ROUTING_RE = re.compile(
     r"^\s*(?:VZCZC|[A-Z]{2} RUE|DE RUE|ZN[YR] |[OPRZ] \d{6}Z|FM |TO |INFO |R[A-Z]{4,}/|BT\s*$)"
 )
+# A TAGS line wrapped onto the next line: tag codes only.
+TAG_LIST_RE = re.compile(r"^\s*(?:[A-Z]{2,6}[\s,;]*)+$")
+# A classification marking line (``SECRET//FGI//NOFORN//MR``) or a Declassify-on line.
+MARKING_LINE_RE = re.compile(r"^\s*(?:(?:TOP\s+)?SECRET|CONFIDENTIAL|UNCLASSIFIED)//|^\s*Declassify\s+on\b", re.IGNORECASE)
 LABEL_WORDS = {
     "subject", "subj", "ref", "refs", "reftel", "reftels", "classified", "reason", "reasons",
     "tags", "decl", "sipdis", "unclas", "confidential", "secret", "section", "page", "noforn",
@@ -48,11 +54,13 @@ def _region_words(path: Path, cable_id: str) -> list[str]:
         return []
     city = reader._marker_city(cable_id)
     words: list[str] = []
+    in_tags = False
     for line in raw[start:]:
         line = reader._strip_inline_noise(line, city)
+        in_tags = bool(reader.RAW_TAGS_RE.match(line) or (in_tags and TAG_LIST_RE.match(line)))
         if (
-            reader._is_noise(line) or reader.EO_LINE_RE.match(line) or reader.RAW_TAGS_RE.match(line)
-            or ROUTING_RE.match(line) or line.startswith(reader.PARTIAL_EXTRACT)
+            in_tags or reader._is_noise(line) or reader.EO_LINE_RE.match(line) or ROUTING_RE.match(line)
+            or line.startswith(reader.PARTIAL_EXTRACT) or MARKING_LINE_RE.match(line)
         ):
             continue
         words.extend(WORD_RE.findall(line))
@@ -60,8 +68,10 @@ def _region_words(path: Path, cable_id: str) -> list[str]:
 
 
 def _record_words(cable) -> set[str]:
-    """Every word (lower case) the record keeps: paragraphs, subject, title, tags and header fields."""
-    text = " ".join([cable.subject, cable.title, cable.header_text(), " ".join(cable.tags)] + [p.text for p in cable.paragraphs])
+    """Every word (lower case) the record keeps: paragraphs and their markings, subject, title, tags,
+    the declassification value and the header fields."""
+    fields = [cable.subject, cable.title, cable.header_text(), " ".join(cable.tags), str(cable.declassify_on)]
+    text = " ".join(fields + [p.text for p in cable.paragraphs] + [p.marking or "" for p in cable.paragraphs])
     return {word.lower() for word in WORD_RE.findall(text)}
 
 
