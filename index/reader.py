@@ -61,6 +61,7 @@ BANNER_RE = re.compile(
 )
 SIPDIS_RE = re.compile(r"^\s*SIPDIS\s*$")
 REDACTED_DIVIDER_RE = re.compile(r"^[\s\-=_*.]*$")
+MAX_FIELD_LINE = 100  # a wrapped header field line is at most about 70 characters
 DIVIDER_RUN_RE = re.compile(r"[\-=_*]{3,}")
 DIVIDER_RE = re.compile(r"^\s*[\-=_*]{3,}[\s\-=_*]*$")
 REASONS_LINE = r"(?:FOR\s+)?REASONS?\b\s*:?\s*(?:SECTION\s*)?1\s*\.\s*[4-6]"
@@ -443,6 +444,11 @@ def _fields_end(raw: list[str], field: int) -> int:
     return index
 
 
+def _holds_field(line: str) -> bool:
+    """True for a line with an E.O., TAGS, REF or Classified By field inside it."""
+    return bool(ONE_LINE_FIELD_RE.search(line) or INLINE_REF_RE.search(line) or CLASSIFIED_BY_RE.search(line))
+
+
 def _is_ref_item(line: str, field: str) -> bool:
     """True for a short line naming a cable (``REF: STATE 40380``, ``B. OTTAWA 263``) in a REF field.
 
@@ -480,12 +486,16 @@ def _field_end(raw: list[str], index: int) -> int:
     E.O. and TAGS lines never wrap, so a line after one (also after an office
     line with the E.O. glued on) is not a continuation: in old cables whose
     repeated header has no blank line after it, it is already the text.  The
-    same holds after a Classified By line whose reasons are complete.
+    same holds after a Classified By line whose reasons are complete.  A
+    field wraps at telegram width, so a longer line is text, not continuation,
+    unless header fields were glued into it.
     """
     end = index
     while not ONE_LINE_FIELD_RE.search(raw[end]) and not _reasons_complete(raw[end]):
         end += 1
         if end >= len(raw) or not raw[end].strip() or HEADER_FIELD_RE.match(raw[end]) or PARA_START_RE.match(raw[end]):
+            return end
+        if len(raw[end].strip()) > MAX_FIELD_LINE and not _holds_field(raw[end]):
             return end
     return end + 1
 
