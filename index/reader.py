@@ -75,8 +75,6 @@ DISTRIBUTION_FIELD_RE = re.compile(r"^\s*(?:STATE\s+FOR|PASS\s+TO)\b", re.IGNORE
 ONE_LINE_FIELD_RE = re.compile(r"\bE\.?\s?O\.?\s*1\d{4}|^\s*(?:TAGS\b|TAG\s*:)", re.IGNORECASE)
 # ``UBJECT:`` is a SUBJECT label that lost its first letter.
 SUBJECT_RE = re.compile(r"^\s*S?UBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
-# A subject line without its label: capitals, digits and punctuation only.
-CAPITALS_LINE_RE = re.compile(r"^\s*[A-Z0-9][A-Z0-9 ,.:;'’\"()/&$%?!\-]*$")
 MAX_UNLABELLED_SUBJECT = 200
 # REF: glued to the word before it (``VISIT TO EGYPTREF: CAIRO 493``), and Classified By
 # glued to a number (``MANAMA 510Classified By:``).
@@ -766,8 +764,9 @@ def _unlabelled_subject(lines: list[str]) -> int | None:
     """The index of a subject line that lost its ``SUBJECT:`` label, or None.
 
     It is the first line after the first TAGS line (a blank line between
-    allowed): a short line of capitals with three or more words that is no
-    other header field, paragraph start or noise
+    allowed): a short line of capitals (``54th`` allowed) with three or more
+    words before any REF or other run-on text, that is no other header field,
+    paragraph start or noise
     (``BRAZIL: CHAOS IN AIRPORTS NATIONWIDE AS AIR TRAFFIC CONTROLLERS ...``).
     """
     tags = next((index for index, line in enumerate(lines) if RAW_TAGS_RE.match(line)), None)
@@ -777,7 +776,8 @@ def _unlabelled_subject(lines: list[str]) -> int | None:
     if following is None:
         return None
     line = lines[following]
-    if not CAPITALS_LINE_RE.match(line) or len(line.split()) < 3 or len(line.strip()) > MAX_UNLABELLED_SUBJECT:
+    words = SUBJECT_CUT_RE.sub("", line).split()
+    if len(words) < 3 or len(" ".join(words)) > MAX_UNLABELLED_SUBJECT or not all(word.upper() == word or word[0].isdigit() for word in words):
         return None
     if HEADER_FIELD_RE.match(line) or PARA_START_RE.match(line) or CLASSIFIED_BY_RE.search(line) or _is_noise(line):
         return None
