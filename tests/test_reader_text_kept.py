@@ -152,7 +152,9 @@ def test_declassify_on_line_is_not_body_text() -> None:
 
 
 def test_no_seed_cable_loses_body_words() -> None:
-    problems = _report(sorted(SEEDS.glob("*.txt")))
+    """Seeds that the corpus test below does not read already (all of them without the corpus)."""
+    in_corpus = {path.name for path in _corpus_files()}
+    problems = _report([path for path in sorted(SEEDS.glob("*.txt")) if path.name not in in_corpus])
     assert not problems, f"{len(problems)} seed cables lose words:\n" + "\n".join(problems[:40])
 
 
