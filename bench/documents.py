@@ -4,10 +4,9 @@ Two collections are measured:
 
 * ``seeds``: the 1,400 bundled cables (``seeds/``), so a fresh clone can
   repeat everything;
-* ``corpus``: the 5,000 shared-corpus cables.  Their folder is named by one
-  setting, the environment variable ``CABLES_CORPUS`` (the corpus folder
-  holding ``cables/``), which defaults to ``../shared/corpus`` beside the
-  repository.
+* ``corpus``: the 5,000 shared-corpus cables, in ``$CABLES_CORPUS/cables``
+  (the project's one corpus setting, :mod:`bench.corpus_location`; default
+  ``../shared/corpus`` beside the repository).
 
 A peer (plain BM25, FTS5, whoosh, tantivy) indexes each cable as three
 fields: subject, body and tags.  The body is the cable's paragraphs preceded
@@ -20,17 +19,16 @@ would index that text too.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.corpus_location import shared_corpus
 from index.reader import CableError, decode, read_cable
 from index.record import Cable
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 
 PREVIEW_END = "how-to read a cable"
 HEADER_STOP_RE = re.compile(r"^\s*(?:SUBJ(?:ECT)?\b|E\.\s?O\.|TAGS\b|REF\b|Classified By)", re.IGNORECASE)
@@ -42,7 +40,7 @@ PRECEDENCE_RE = re.compile(r"\b(?:IMMEDIATE|PRIORITY|ROUTINE|FLASH|NIACT)\b|\b\d
 
 def corpus_folder() -> Path:
     """The shared corpus's cable folder: ``$CABLES_CORPUS/cables`` (default ``../shared/corpus/cables``)."""
-    return Path(os.environ.get("CABLES_CORPUS") or DEFAULT_CORPUS) / "cables"
+    return shared_corpus() / "cables"
 
 
 @dataclass(frozen=True)

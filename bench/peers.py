@@ -23,6 +23,7 @@ returning ranked ``(cable_id, score)`` pairs, as the baselines do.
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
 from typing import Callable
 
@@ -49,12 +50,17 @@ def query_text(query: str) -> str:
 
 
 class WhooshPeer:
-    """A stock whoosh index of the cables in memory."""
+    """A stock whoosh index of the cables in a private temporary folder.
+
+    Not whoosh's ``RamStorage``: its writer keeps temporary files in a folder
+    named after the index in the system's temporary directory, which two
+    processes building at once share and delete under each other.
+    """
 
     def __init__(self, documents: list[Document]) -> None:
         from whoosh.analysis import StemmingAnalyzer
         from whoosh.fields import ID, KEYWORD, TEXT, Schema
-        from whoosh.filedb.filestore import RamStorage
+        from whoosh.filedb.filestore import FileStorage
 
         self.schema = Schema(
             id=ID(stored=True),
@@ -62,7 +68,8 @@ class WhooshPeer:
             body=TEXT(analyzer=StemmingAnalyzer()),
             tags=KEYWORD(lowercase=True, scorable=True),
         )
-        self.index = RamStorage().create_index(self.schema)
+        self.folder = tempfile.TemporaryDirectory(prefix="cables-whoosh-peer-")
+        self.index = FileStorage(self.folder.name).create_index(self.schema)
         writer = self.index.writer()
         for document in documents:
             writer.add_document(id=document.id, subject=document.cable.subject, body=document.body, tags=document.tags)
