@@ -86,15 +86,7 @@ class WhooshPeer:
 
     def configurations(self) -> list[Peer]:
         """The four whoosh configurations: AND or OR grouping, with or without boosts."""
-        peers = []
-        for every_word, grouping in ((True, "AND"), (False, "OR")):
-            for boosts, boost_label in ((NO_BOOSTS, "no boosts"), (BOOSTS, "subject x3, tags x2")):
-                peers.append(Peer(
-                    f"whoosh-{grouping.lower()}{'-boost' if boosts is BOOSTS else ''}",
-                    f"whoosh 2.7.5, {grouping}, {boost_label}",
-                    lambda query, limit, e=every_word, b=boosts: self.search(query, limit, e, b),
-                ))
-        return peers
+        return configurations("whoosh", "whoosh 2.7.5", self.search, every_word_first=True)
 
 
 class TantivyPeer:
@@ -127,12 +119,22 @@ class TantivyPeer:
 
     def configurations(self) -> list[Peer]:
         """The four tantivy configurations: any or every word, with or without boosts."""
-        peers = []
-        for every_word, grouping in ((False, "OR"), (True, "AND")):
-            for boosts, boost_label in ((NO_BOOSTS, "no boosts"), (BOOSTS, "subject x3, tags x2")):
-                peers.append(Peer(
-                    f"tantivy-{grouping.lower()}{'-boost' if boosts is BOOSTS else ''}",
-                    f"tantivy, {grouping}, {boost_label}",
-                    lambda query, limit, e=every_word, b=boosts: self.search(query, limit, e, b),
-                ))
-        return peers
+        return configurations("tantivy", "tantivy", self.search, every_word_first=False)
+
+
+def configurations(name: str, label: str, search, every_word_first: bool) -> list[Peer]:
+    """A peer's four configurations: every word or any word, each without and with boosts.
+
+    ``search(query, limit, every_word, boosts)`` is the peer's search; the
+    configurations are listed with its default grouping first.
+    """
+    groupings = [(True, "AND"), (False, "OR")]
+    peers = []
+    for every_word, grouping in groupings if every_word_first else groupings[::-1]:
+        for boosts, boost_label, suffix in ((NO_BOOSTS, "no boosts", ""), (BOOSTS, "subject x3, tags x2", "-boost")):
+            peers.append(Peer(
+                f"{name}-{grouping.lower()}{suffix}",
+                f"{label}, {grouping}, {boost_label}",
+                lambda query, limit, e=every_word, b=boosts: search(query, limit, e, b),
+            ))
+    return peers
