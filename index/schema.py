@@ -22,7 +22,7 @@ from typing import Iterator
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 _POSITIONS = formats.Positions()
 
 
