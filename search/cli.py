@@ -53,10 +53,13 @@ def friendly(command):
     def wrapper(*args, **kwargs):
         from search.query import QuerySyntaxError
 
+        _refuse_undecodable(kwargs)
         try:
             return command(*args, **kwargs)
         except click.ClickException:
             raise
+        except BrokenPipeError:
+            _end_on_closed_pipe()
         except QuerySyntaxError as error:
             raise Usage(f"bad query: {error}") from None
         except (IndexUnavailable, NothingIndexed) as error:
@@ -69,6 +72,35 @@ def friendly(command):
             raise Failure(f"unexpected {type(error).__name__}: {error}") from None
 
     return wrapper
+
+
+def _refuse_undecodable(arguments: dict) -> None:
+    """Refuse a text argument holding bytes that are not UTF-8 (an id, a query), naming it with the bytes escaped.
+
+    Paths are left alone: a file name need not be UTF-8.
+    """
+    for name, value in arguments.items():
+        for text in value if isinstance(value, tuple) else (value,):
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                    raise Usage(f"{name.replace('_', ' ')} '{shown}' is not valid UTF-8") from None
+
+
+def _end_on_closed_pipe() -> None:
+    """The reader of our output went away (``cables tags | head -1``): stop quietly with exit 0, as Unix tools do.
+
+    Standard output is pointed at /dev/null first, so the interpreter's last
+    flush of what is still buffered cannot complain either.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(0)
 
 
 def index_option(command):
@@ -310,7 +342,7 @@ def update(sources, prune, jobs, output_format, index_path):
 
 
 @main.command()
-@click.argument("queries", type=click.File("r", encoding="utf-8"))
+@click.argument("queries", type=click.File("rb"))
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--format", "output_format", type=click.Choice(["trec", "jsonl"]), default="trec", show_default=True)
 @click.option("--run-name", default="cables", show_default=True)
@@ -328,7 +360,11 @@ def batch(queries, limit, output_format, run_name, index_path):
     from search.render import result_json
 
     engine = open_engine(index_path)
-    for number, line in enumerate(queries, start=1):
+    for number, raw in enumerate(queries, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Usage(f"{queries.name}:{number}: not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})") from None
         if not line.strip():
             continue
         qid, tab, query = line.rstrip("\n").partition("\t")
