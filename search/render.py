@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import textwrap
 from typing import Iterable, Iterator
@@ -279,9 +280,9 @@ def record_text(record: dict, in_index: set[str], source: str | None = None) -> 
 
 
 def _says_more(title: str | None, subject: str | None) -> bool:
-    """Whether a cable's title adds to its subject (often it is the subject cut short)."""
-    def plain(text: str | None) -> str:
-        return " ".join((text or "").casefold().replace("…", " ").split())
-
-    title_words, subject_words = plain(title), plain(subject)
-    return bool(title_words) and not subject_words.startswith(title_words)
+    """Whether a cable's title adds words to its subject (often it is the subject cut short, with ``...``,
+    or behind a marking such as ``(C)``)."""
+    unmarked = re.sub(r"^\s*\([A-Z]+(?:/+[A-Z]+)*\)\s*", "", title or "")
+    title_words = re.findall(r"\w+", unmarked.casefold())
+    subject_words = re.findall(r"\w+", (subject or "").casefold())
+    return bool(title_words) and title_words != subject_words[: len(title_words)]
