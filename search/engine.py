@@ -36,6 +36,7 @@ from search.snippets import highlight_spans, window
 
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
 MAX_SNIPPETS = 3
+RELAX_BELOW = 10
 
 
 @dataclass
@@ -82,6 +83,8 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     notes: list[str] = field(default_factory=list)
     suggestions: dict[str, str] = field(default_factory=dict)
+    partial: int = 0
+    filters: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -177,17 +180,33 @@ class Engine:
         with self._reading():
             return self._rank(request)
 
-    def _rank(self, request: SearchRequest) -> Ranking:
+    def _rank(self, request: SearchRequest, every: bool = False) -> Ranking:
         tree = parse(request.query)
         run = _Run(self, request)
         filtered = run.filter_mask()
         mask = run.mask(tree) & filtered
-        if _relaxable(tree) and mask.sum() < request.page * request.limit:
+        if _relaxable(tree) and mask.sum() < RELAX_BELOW:
             mask = run.relax(mask, filtered)
         candidates = np.flatnonzero(mask)
         scores = run.scores(candidates) if not isinstance(tree, MatchAll) else None
-        order = self._order(candidates, scores, run.tier[candidates], request)
+        order = self._order(candidates, scores, run.tier[candidates], request, every)
         return Ranking(run, mask, candidates, scores, order)
+
+    def search_all(self, request: SearchRequest) -> tuple[SearchResult, Iterator[Hit]]:
+        """Every match of a request, whatever its limit: the result without hits, and the hits in rank order.
+
+        The hits are made one at a time as the iterator is read, so printing
+        all of them costs the memory of one, plus the ranked ordinals.
+        """
+        with self._reading():
+            ranking = self._rank(request, every=True)
+            return self._result(request, ranking, []), self._each_hit(ranking)
+
+    def _each_hit(self, ranking: Ranking) -> Iterator[Hit]:
+        for cable in ranking.order:
+            with self._reading():
+                hit = ranking.run.hit(int(cable), float(ranking.scores[cable]) if ranking.scores is not None else 0.0)
+            yield hit
 
     def _search(self, request: SearchRequest) -> SearchResult:
         ranking = self._rank(request)
@@ -195,6 +214,11 @@ class Engine:
         start = (request.page - 1) * request.limit
         page = ranking.order[start: start + request.limit]
         hits = [run.hit(int(c), float(scores[c]) if scores is not None else 0.0) for c in page]
+        return self._result(request, ranking, hits)
+
+    def _result(self, request: SearchRequest, ranking: Ranking, hits: list[Hit]) -> SearchResult:
+        """The result of a ranked request: total, facets and notes over every match, with a page of hits."""
+        run = ranking.run
         result = SearchResult(
             query=request.query,
             total=len(ranking.candidates),
@@ -202,13 +226,18 @@ class Engine:
             limit=request.limit,
             hits=hits,
             facets=count_facets(self.columns, ranking.mask),
-            notes=run.notes,
+            notes=run.notes + run.ignored_note(),
+            partial=run.partial,
+            filters=_described_filters(request),
         )
         if not ranking.candidates.size:
+            from search.diagnose import empty_result_notes
+
             result.suggestions = run.suggestions()
+            result.notes.extend(empty_result_notes(self, request, parse(request.query)))
         return result
 
-    def _order(self, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest) -> np.ndarray:
+    def _order(self, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest, every: bool = False) -> np.ndarray:
         """Candidates ranked by tier, then score (ties: newest first); or by date.
 
         Tier 0 holds cables with every word; tier 1 those that matched a word
@@ -219,7 +248,7 @@ class Engine:
             return candidates[np.lexsort((candidates, created))]
         if request.sort == "newest" or scores is None:
             return candidates[np.lexsort((candidates, -created))]
-        needed = min(len(candidates), request.page * request.limit)
+        needed = len(candidates) if every else min(len(candidates), request.page * request.limit)
         candidate_scores = scores[candidates] - np.float32(1e6) * tier
         if needed < len(candidates):
             top = np.argpartition(-candidate_scores, needed - 1)[:needed]
@@ -245,6 +274,8 @@ class _Run:
         self.size = len(engine.columns.cable_valid)
         self.groups: list[_Group] = []
         self.notes: list[str] = []
+        self.ignored: list[str] = []
+        self.partial = 0
         self.tier = np.zeros(self.size, dtype=np.int8)
         self.group_masks: list[np.ndarray] = []
         self.marked_docs = filters.marking_doc_mask(self.columns, request.marking) if request.marking else None
@@ -312,9 +343,18 @@ class _Run:
         partial = loose & filtered & ~strict
         if partial.any():
             self.tier[partial] = 2
-            complete = int(strict.sum())
-            self.notes.append(f"{complete} {'cable has' if complete == 1 else 'cables have'} all the words; {int(partial.sum())} more with some of them follow")
+            self.partial = int(partial.sum())
+            self.notes.append(partial_note(int(strict.sum()), self.partial))
         return strict | partial
+
+    def ignored_note(self) -> list[str]:
+        """A note on query words left out as too common to search (``the of and``), if any."""
+        if not self.ignored:
+            return []
+        listed = ", ".join(self.ignored)
+        if self.groups:
+            return [f"ignored common words: {listed}"]
+        return [f"the query has only common words ({listed}), which are not searched: it narrows nothing"]
 
     def _meta_mask(self, node: Meta) -> np.ndarray:
         """Cables matching a ``field:value`` term."""
@@ -348,7 +388,7 @@ class _Run:
             return [_Group(stems, fields)]
         stems = analyse(node.text, self.engine.stem)
         if not stems:
-            self.notes.append(f"ignored {node.text!r}: only common words")
+            self.ignored.append(node.text)
             return []
         word = node.text.strip() if not node.field and len(stems) == 1 and not node.phrase else None
         if node.phrase and len(stems) > 1:
@@ -547,6 +587,21 @@ class _Run:
                 if correction:
                     missing[group.word] = correction
         return missing
+
+
+def partial_note(complete: int, partial: int) -> str:
+    """The note on a search whose words no cable (or too few) has all: how many have every word, how many some."""
+    if complete:
+        return f"{complete} {'cable has' if complete == 1 else 'cables have'} every word; {partial} more have some of them (listed after)"
+    return f"no cable has every word; {partial} {'has' if partial == 1 else 'have'} some of them"
+
+
+def _described_filters(request: SearchRequest) -> list[str]:
+    """The request's option filters as the user wrote them (``--origin Cairo``), for headlines."""
+    options = [("--classification", request.classification), ("--origin", request.origin), ("--tag", request.tag), ("--marking", request.marking)]
+    described = [f"{option} {value}" for option, values in options for value in values]
+    described += [f"{option} {value}" for option, value in (("--from", request.date_from), ("--to", request.date_to)) if value]
+    return described
 
 
 def _relaxable(tree: Node) -> bool:
