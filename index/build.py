@@ -17,7 +17,7 @@ import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 
@@ -89,14 +89,9 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
             stems: dict[str, str] = {}
             placed: dict[str, list[Indexed]] = {}
             with closing(write.results()) as results:
-                for done, item in enumerate(results, start=1):
-                    if isinstance(item, Skipped):
-                        report.skipped.append(item)
-                    else:
-                        stems.update(item.words)
-                        _place(store, placed, item)
-                    if progress:
-                        progress(done, len(files))
+                for item in _cables(results, len(files), report, progress):
+                    stems.update(item.words)
+                    _place(store, placed, item)
             if not placed:
                 store.close()
                 raise NothingIndexed("no cable could be indexed" + (f" ({len(report.skipped)} files skipped)" if report.skipped else ""))
@@ -112,6 +107,20 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
+
+
+def _cables(stream: Iterable, total: int, report: BuildReport, progress: Progress | None) -> Iterator:
+    """The cables of a build's stream of files, in order; skipped files go to the report, and every file counts as progress.
+
+    Rebuild and update read their streams the same way, so both report and count alike.
+    """
+    for done, item in enumerate(stream, start=1):
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+        else:
+            yield item
+        if progress:
+            progress(done, total)
 
 
 def _start_generation(location: Path) -> Path:
@@ -218,14 +227,9 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             writer = ix.writer(limitmb=256, compound=False)
             seen: set[str] = set()
             with closing(_prepared_stream(files, jobs)) as prepared:
-                for done, item in enumerate(prepared, start=1):
-                    if isinstance(item, Skipped):
-                        report.skipped.append(item)
-                    else:
-                        next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
-                        stems.update(item.words)
-                    if progress:
-                        progress(done, len(files))
+                for item in _cables(prepared, len(files), report, progress):
+                    next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
+                    stems.update(item.words)
             if prune:
                 _prune(writer, store, known, sources, seen, report)
             writer.commit(merge=True)

@@ -31,10 +31,14 @@ def width() -> int:
     return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 
-def wrap(text: str, columns: int, indent: str = "", subsequent: str | None = None) -> list[str]:
-    """``text`` wrapped at spaces to ``columns`` (never inside a hyphenated word; a longer word is split)."""
+def wrap(text: str, columns: int, indent: str = "", subsequent: str | None = None, split_long: bool = True) -> list[str]:
+    """``text`` wrapped at spaces to ``columns`` (never inside a hyphenated word).
+
+    A word longer than a line is split, unless ``split_long`` is false: then
+    it keeps a line of its own whole, as a path must to be copied back.
+    """
     return textwrap.wrap(text, columns, initial_indent=indent, subsequent_indent=indent if subsequent is None else subsequent,
-                         break_on_hyphens=False) or [indent.rstrip()]
+                         break_on_hyphens=False, break_long_words=split_long) or [indent.rstrip()]
 
 
 def bold_first(lines: list[str], word: str) -> list[str]:
