@@ -22,7 +22,7 @@ from typing import Iterator
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _POSITIONS = formats.Positions()
 
 
