@@ -39,6 +39,8 @@ def result_json(result: SearchResult) -> dict:
         data["notes"] = result.notes
     if result.suggestions:
         data["suggestions"] = result.suggestions
+    if result.expansions:
+        data["expansions"] = result.expansions
     return data
 
 
@@ -80,7 +82,7 @@ def tag_label(tag: str) -> str:
 def result_text(result: SearchResult) -> str:
     """The search result as wrapped, styled text."""
     columns = width()
-    lines = [_headline(result), ""]
+    lines = [_headline(result)] + _expansion_lines(result) + [""]
     first = (result.page - 1) * result.limit + 1
     for rank, hit in enumerate(result.hits, start=first):
         lines.extend(_hit_lines(rank, hit, columns))
@@ -90,6 +92,18 @@ def result_text(result: SearchResult) -> str:
     for note in result.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _expansion_lines(result: SearchResult) -> list[str]:
+    """``also matched: qadhafi (62), qaddafi (3)``: what else the query's words were searched as, with
+    how many cables hold each; and a suggestion for words no cable holds when others matched."""
+    variants = [variant for found in result.expansions.values() for variant in found]
+    lines = []
+    if variants:
+        lines.append("also matched: " + ", ".join(f"{variant} ({result.expansion_cables.get(variant, 0):,})" for variant in variants))
+    if result.total and result.suggestions:
+        lines.append("did you mean: " + ", ".join(f"{wrong} → {click.style(right, bold=True)}" for wrong, right in result.suggestions.items()))
+    return lines
 
 
 def _headline(result: SearchResult) -> str:
@@ -124,6 +138,8 @@ def _hit_lines(rank: int, hit: Hit, columns: int) -> list[str]:
     if hit.explanation:
         parts = ", ".join(f"{name} {value}" for name, value in hit.explanation["parts"].items())
         lines.extend(textwrap.wrap(f"score {hit.score}: {parts}", columns, initial_indent=indent, subsequent_indent=indent))
+        for word, variants in hit.explanation.get("matched", {}).items():
+            lines.append(f"{indent}{word} matched as: {', '.join(variants) if variants else word}")
     return lines
 
 

@@ -48,3 +48,99 @@ def test_accented_field_values_match(engine):
     """`origin:Bogotá` and `--origin Bogotá` are Embassy Bogota."""
     plain = _ids(engine, "origin:Bogota")
     assert plain and _ids(engine, "origin:Bogotá") == plain == _ids(engine, "", origin=["BOGOTÁ"])
+
+
+def test_apostrophes_inside_words_do_not_split_spellings(engine, seed_records):
+    """`Shia` and `Shi'a` are one word: both find every cable writing either."""
+    meant = _cables_saying(seed_records, r"\bshi['’]?a\b")
+    assert meant and _ids(engine, "Shia") == _ids(engine, "Shi'a") == _ids(engine, "Shi’a")
+    assert meant <= _ids(engine, "Shia")
+
+
+def test_hyphenated_and_joined_compounds_meet(engine, seed_records):
+    """`Ahmadi-Nejad` finds the cables writing Ahmadinejad, and `Ahmadinejad` the one writing Ahmadi-Nejad."""
+    joined = _cables_saying(seed_records, r"\bahmadinejad\b")
+    split = _cables_saying(seed_records, r"\bahmadi[-\s]+nejad\b")
+    assert joined and split and not split <= joined
+    assert joined | split <= _ids(engine, "Ahmadinejad")
+    assert joined | split <= _ids(engine, "Ahmadi-Nejad") == _ids(engine, "Ahmadi Nejad")
+    assert _ids(engine, '"Ahmadi-Nejad"') == split
+
+
+def test_learned_spellings_match_as_one_word(engine, seed_records):
+    """`Gaddafi nurse` finds the Bulgarian nurses cables that write Qadhafi; the table holds the spellings."""
+    table = engine.expander.table
+    spelling = {member.word for group in table.groups if group.kind == "spelling" for member in group.members if "qadhafi" in {m.word for m in group.members}}
+    assert {"qadhafi", "qaddafi", "gaddafi"} <= spelling
+    meant = _cables_saying(seed_records, r"\b[qgk]h?add?h?afi\b") & _cables_saying(seed_records, r"\bnurses?\b")
+    result = engine.search(SearchRequest(query="Gaddafi nurse", limit=len(meant)))
+    assert {hit.id for hit in result.hits} == meant
+    assert set(result.expansions["Gaddafi"]) >= {"qadhafi", "qaddafi"}
+    assert _cables_saying(seed_records, r"\bqadhafi\b") <= _ids(engine, "Gadhafi")
+
+
+def test_general_words_and_different_names_are_never_merged(engine):
+    """The rule keeps police/policy and Ghana/Ghani apart: different words are not one name."""
+    from index.variants import close_spellings
+
+    merged = {member.stems for group in engine.expander.table.groups if group.kind == "spelling" for member in group.members}
+    assert not {("polic",), ("polici",), ("ghani",), ("nation",), ("notion",)} & merged
+    assert close_spellings("qadhafi", "gaddafi") and close_spellings("hezbollah", "hizballah")
+    assert not close_spellings("ghana", "ghani") and not close_spellings("polic", "polici") and not close_spellings("nation", "notion")
+
+
+def test_family_words_match_and_count_for_less(engine, seed_records):
+    """`Somalia` finds cables saying only Somali; a cable naming Somalia outranks one with only the adjective."""
+    only_adjective = _cables_saying(seed_records, r"\bsomalis?\b") - _cables_saying(seed_records, r"\bsomalia\b")
+    assert only_adjective and only_adjective <= _ids(engine, "Somalia")
+    ranked = [hit.id for hit in engine.search(SearchRequest(query="Somalia", limit=2000)).hits]
+    naming = _cables_saying(seed_records, r"\bsomalia\b")
+    assert ranked[0] in naming
+    assert all(cable in naming for cable in ranked[:10])
+
+
+def test_other_names_of_places(engine, seed_records):
+    """`Burma` finds the cables that say only Myanmar, and `Ivory Coast` those that say Cote d'Ivoire."""
+    myanmar_only = _cables_saying(seed_records, r"\bmyanmar\b") - _cables_saying(seed_records, r"\bburma\b")
+    assert myanmar_only and myanmar_only <= _ids(engine, "Burma")
+    ivoire = _cables_saying(seed_records, r"\bc[oô]te d['’]ivoire\b")
+    assert ivoire and ivoire <= _ids(engine, "Ivory Coast")
+
+
+def test_quoted_or_equals_word_matches_exactly(engine, seed_records):
+    """`=qadhafi` and `"qadhafi"` find only the cables writing qadhafi, and report no expansions."""
+    exact = _cables_saying(seed_records, r"\bqadhafi(?:['’]s)?\b")
+    for query in ("=qadhafi", '"qadhafi"', "=QADHAFI"):
+        result = engine.search(SearchRequest(query=query, limit=2000))
+        assert {hit.id for hit in result.hits} == exact and not result.expansions
+    assert exact < _ids(engine, "qadhafi")
+
+
+def test_suggestions_when_some_words_match_prefer_the_common_spelling(engine):
+    """`visa fruad cairo` matches some words and still suggests `fraud`; `=Gadhafi` suggests the spelling most cables use."""
+    assert engine.search(SearchRequest(query="visa fruad cairo")).suggestions == {"fruad": "fraud"}
+    assert engine.search(SearchRequest(query="=Gadhafi")).suggestions == {"Gadhafi": "qadhafi"}
+
+
+def test_results_say_what_else_was_searched(engine):
+    """Text shows `also matched: qadhafi (N), ...`; JSON has `expansions`; --explain names the variant matched."""
+    from search.render import result_json, result_text
+
+    result = engine.search(SearchRequest(query="Gaddafi", explain=True))
+    holders = result.expansion_cables["qadhafi"]
+    assert f"qadhafi ({holders})" in result_text(result).splitlines()[1]
+    assert result_text(result).splitlines()[1].startswith("also matched: ")
+    assert "qadhafi" in result_json(result)["expansions"]["Gaddafi"]
+    assert any("qadhafi" in hit.explanation["matched"]["Gaddafi"] for hit in result.hits)
+
+
+def test_curated_names_are_tied_to_glossary_country_codes():
+    """Every row of names.tsv names a country code of the tag glossary, and no word is in two families."""
+    from index.glossary import kind
+    from index.variants import read_names
+
+    rows = read_names()
+    assert len(rows) > 100
+    assert all(kind(code) == "country" for code, _, _ in rows)
+    words = [fold(word) for _, names, family in rows for word in names + family]
+    assert len(words) == len(set(words))
