@@ -46,7 +46,7 @@ _STRICT_RULES = [
     (re.compile(r"dh|th|dd"), "d"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"ou|oo"), "u"),
-    (re.compile(r"ee|y"), "i"),
+    (re.compile(r"ee|y|(?<=a)e"), "i"),
     (re.compile(r"(.)\1+"), r"\1"),
     (re.compile(r"h$"), ""),
 ]
@@ -76,7 +76,7 @@ def sound_spelling(word: str, loose: bool = False) -> str:
     """A word respelt by the transliteration rules.
 
     q/g/k/gh/kh/hard c are one letter, so are dh/th/dd/d and ph/f; ou/oo are
-    u, ee/y are i; doubled letters are single and a final ``h`` is silent:
+    u, ee/y and the e of ae are i (``qaeda``, ``qaida``); doubled letters are single and a final ``h`` is silent:
     ``qadhafi``, ``gaddafi`` and ``kadhafi`` all give ``kadafi``.  ``loose``
     also makes o a u and e an i (``hezbollah`` -> ``hizbulla``).
     """
