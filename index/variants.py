@@ -37,7 +37,7 @@ NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
 FAMILY_WEIGHT = 0.5
 MIN_LENGTH = 5
 SAMPLE_PARAGRAPHS = 12
-MIN_CONTEXT = 0.15
+MIN_CONTEXT = 0.17
 MIN_CAPITALISED = 0.6
 
 LONG_NAME = 8
@@ -231,14 +231,31 @@ def learn_spellings(folder: Path, stems: dict[str, str], stem: Callable[[str], s
         if names_by_case(profiles[a][1], profiles[b][1]) and contexts.overlap(profiles[a][0], profiles[b][0]) >= MIN_CONTEXT
     ]
     return [
-        Group("spelling", tuple(Member(_shown(words_by_stem[s]), (s,)) for s in component), transliteration_key(component[0]))
-        for component in _components(confirmed)
+        Group("spelling", tuple(Member(_shown(words_by_stem[s]), (s,)) for s in members), transliteration_key(members[0]))
+        for members in _cliques(confirmed)
     ]
 
 
 def _shown(words: set[str]) -> str:
     """The word to show for a stem: its shortest spelling (ties alphabetical)."""
     return min(words, key=lambda word: (len(word), word))
+
+
+def _cliques(pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """Groups of spellings every two of which were confirmed; a chain (a~b, b~c, not a~c) stays as its pairs.
+
+    So a word is never merged with the variant of its variant: ``khameini``
+    may pair with both ``khamenei`` and ``khomeini`` without making the two
+    men one.
+    """
+    confirmed = {frozenset(pair) for pair in pairs}
+    groups = []
+    for component in _components(pairs):
+        if all(frozenset((a, b)) in confirmed for i, a in enumerate(component) for b in component[i + 1:]):
+            groups.append(component)
+        else:
+            groups.extend(sorted(pair) for pair in sorted(pairs) if pair[0] in component)
+    return groups
 
 
 def _components(pairs: list[tuple[str, str]]) -> list[list[str]]:

@@ -69,13 +69,13 @@ def test_hyphenated_and_joined_compounds_meet(engine, seed_records):
 
 def test_learned_spellings_match_as_one_word(engine, seed_records):
     """`Gaddafi nurse` finds the Bulgarian nurses cables that write Qadhafi; the table holds the spellings."""
-    table = engine.expander.table
-    spelling = {member.word for group in table.groups if group.kind == "spelling" for member in group.members if "qadhafi" in {m.word for m in group.members}}
-    assert {"qadhafi", "qaddafi", "gaddafi"} <= spelling
+    spellings = [{member.word for member in group.members} for group in engine.expander.table.groups if group.kind == "spelling"]
+    assert {"gaddafi", "qadhafi"} in spellings and {"qaddafi", "qadhafi"} in spellings
     meant = _cables_saying(seed_records, r"\b[qgk]h?add?h?afi\b") & _cables_saying(seed_records, r"\bnurses?\b")
     result = engine.search(SearchRequest(query="Gaddafi nurse", limit=len(meant)))
     assert {hit.id for hit in result.hits} == meant
-    assert set(result.expansions["Gaddafi"]) >= {"qadhafi", "qaddafi"}
+    assert result.expansions["Gaddafi"] == ["qadhafi"]
+    assert set(engine.search(SearchRequest(query="Qadhafi")).expansions["Qadhafi"]) == {"gaddafi", "qaddafi"}
     assert _cables_saying(seed_records, r"\bqadhafi\b") <= _ids(engine, "Gadhafi")
 
 
