@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import time
 from pathlib import Path
 
 QUERIES = Path(__file__).resolve().parent / "queries.tsv"
@@ -57,14 +56,13 @@ def meant(pattern: str, texts: dict[str, str]) -> set[str]:
 
 
 def measure(index: Path, corpus: Path) -> dict:
-    """Per query: meant, found, recall and precision@10; and the mean search time."""
+    """Per query: meant, found, recall and precision@10 (speed is measured in bench/test_bench_variants.py)."""
     from search.engine import Engine, SearchRequest
 
     texts = cable_texts(corpus)
     engine = Engine(index)
     ids = {ordinal: cable_id for cable_id, (ordinal, _, _) in engine.records.sources().items()}
     results = []
-    started = time.perf_counter()
     for row in read_queries():
         wanted = meant(row["meant"], texts)
         ranking = engine.rank(SearchRequest(query=row["query"], limit=10))
@@ -77,9 +75,8 @@ def measure(index: Path, corpus: Path) -> dict:
             "recall": round(len(wanted & set(found)) / len(wanted), 4) if wanted else None,
             "precision_at_10": round(sum(cable in wanted for cable in top) / len(top), 4) if top else 0.0,
         })
-    seconds = time.perf_counter() - started
     engine.close()
-    return {"queries": results, "mean_ms": round(1000 * seconds / len(results), 1)}
+    return {"queries": results}
 
 
 def summary(run: dict) -> dict[str, tuple[float, float]]:
@@ -102,7 +99,7 @@ def table(before: dict, after: dict) -> str:
     for kind in first:
         count = sum(1 for row in after["queries"] if kind in ("all", row["kind"]))
         lines.append(f"| {kind} | {count} | {first[kind][0]:.3f} | {second[kind][0]:.3f} | {first[kind][1]:.3f} | {second[kind][1]:.3f} |")
-    lines += ["", f"Mean time per query (rank only): {before['mean_ms']} ms before, {after['mean_ms']} ms after.", ""]
+    lines += [""]
     lines += ["| qid | kind | query | meant | found before | found after | recall before | recall after | P@10 before | P@10 after |", "|---|---|---|---|---|---|---|---|---|---|"]
     for old, new in zip(before["queries"], after["queries"]):
         lines.append(
