@@ -39,6 +39,7 @@ MIN_LENGTH = 5
 SAMPLE_PARAGRAPHS = 12
 MIN_CONTEXT = 0.17
 MIN_CAPITALISED = 0.6
+MAX_CAPITALS = 0.5
 
 LONG_NAME = 8
 _STRICT_RULES = [
@@ -158,13 +159,14 @@ class Contexts:
         position = int(self.columns.doc_position[doc])
         return (paragraphs[position]["text"], paragraphs[position]["tags"]) if position < len(paragraphs) else ("", [])
 
-    def profile(self, stem: str, spellings: set[str]) -> tuple[Counter[str], float | None]:
-        """The context of a stem (the words of its paragraphs and its cables' tags, counted) and the
-        share of its occurrences in mixed-case text that are capitalised (None when it was never seen so)."""
+    def profile(self, stem: str, spellings: set[str]) -> tuple[Counter[str], float | None, float]:
+        """The context of a stem (the words of its paragraphs and its cables' tags, counted), the share
+        of its occurrences in mixed-case text that are capitalised (None when it was never seen so) and
+        the share written in capitals throughout, as an acronym is (0 when never seen)."""
         docs = self.docs(stem)
         step = max(1, len(docs) // SAMPLE_PARAGRAPHS)
         context: Counter[str] = Counter()
-        upper = lower = 0
+        upper = lower = capitals = 0
         for doc in docs[::step][:SAMPLE_PARAGRAPHS].tolist():
             text, tags = self._paragraph(doc)
             found = {word for word, _, _ in words(text)}
@@ -175,7 +177,9 @@ class Contexts:
                     if token[0].isalpha() and normalise(token) in spellings:
                         upper += token[0].isupper()
                         lower += token[0].islower()
-        return context, upper / (upper + lower) if upper + lower else None
+                        capitals += token.isupper()
+        seen = upper + lower
+        return context, upper / seen if seen else None, capitals / seen if seen else 0.0
 
     def count_features(self, contexts: list[Counter[str]]) -> None:
         """Learn how common each context feature is among the profiles, so shared common words weigh little."""
@@ -197,6 +201,16 @@ def names_by_case(first: float | None, second: float | None) -> bool:
     """True when mixed-case text shows both spellings as names: some evidence, none of it mostly lower case."""
     known = [share for share in (first, second) if share is not None]
     return bool(known) and min(known) >= MIN_CAPITALISED
+
+
+def acronyms_apart(first: str, second: str, capitals: tuple[float, float]) -> bool:
+    """True when two words differ in their first letter and one is mostly written in capitals.
+
+    The transliteration key makes c, g, k and q one letter, which is right
+    for romanised names (Qadhafi, Gaddafi) but not for acronyms, where an
+    initial letter names another body (CAFTA, GAFTA).
+    """
+    return first[0] != second[0] and max(capitals) > MAX_CAPITALS
 
 
 def spelling_candidates(words_by_stem: dict[str, set[str]]) -> list[tuple[str, str]]:
@@ -225,10 +239,12 @@ def learn_spellings(folder: Path, stems: dict[str, str], stem: Callable[[str], s
         profiles = {s: contexts.profile(s, words_by_stem[s]) for s in sorted({s for pair in pairs for s in pair})}
     finally:
         contexts.close()
-    contexts.count_features([context for context, _ in profiles.values()])
+    contexts.count_features([context for context, _, _ in profiles.values()])
     confirmed = [
         (a, b) for a, b in pairs
-        if names_by_case(profiles[a][1], profiles[b][1]) and contexts.overlap(profiles[a][0], profiles[b][0]) >= MIN_CONTEXT
+        if names_by_case(profiles[a][1], profiles[b][1])
+        and not acronyms_apart(a, b, (profiles[a][2], profiles[b][2]))
+        and contexts.overlap(profiles[a][0], profiles[b][0]) >= MIN_CONTEXT
     ]
     return [
         Group("spelling", tuple(Member(_shown(words_by_stem[s]), (s,)) for s in members), transliteration_key(members[0]))

@@ -11,7 +11,12 @@ Sources, in the order tried:
 
 * the index's variant table (:mod:`index.variants`): learned spellings and
   the curated names and families;
-* an unindexed word that is a spelling of a learned group (``kadhafi``);
+* an unindexed word that is a spelling of a learned group (``kadhafi``), or
+  else of an indexed word with the same transliteration key and close
+  enough letters (``nasrullah`` -> ``nasrallah``): no cable holds the word
+  as typed, so the cables' spelling of that name stands for it;
+* in several words meant together (``al-qaida``), each word's learned
+  spellings, as the same phrase with that word respelt (``al qaeda``);
 * compounds, decided by what the cables hold: hyphenated or spaced words
   also match their joined form when the index has it (``ahmadi-nejad`` ->
   ``ahmadinejad``), and a word also matches its two halves as a phrase when
@@ -25,8 +30,8 @@ from pathlib import Path
 from typing import Callable
 
 from index.analysis import STOP_WORDS, words
-from index.stems import StemTable
-from index.variants import FAMILY_WEIGHT, Group, VariantTable
+from index.stems import StemTable, read_stem_table
+from index.variants import FAMILY_WEIGHT, MIN_LENGTH, Group, VariantTable, close_spellings, transliteration_key
 
 MIN_HALF = 3
 
@@ -44,10 +49,12 @@ class Expander:
     """Expands query words from one index's variant table, stem table and phrases."""
 
     def __init__(self, folder: Path, stem: StemTable, phrase_found: Callable[[tuple[str, ...]], bool], indexed: Callable[[str], bool]) -> None:
+        self.folder = folder
         self.table = VariantTable(folder)
         self.stem = stem
         self.phrase_found = phrase_found
         self.indexed = indexed
+        self._names_by_key: dict[str, list[str]] | None = None
 
     def alternatives(self, text: str) -> list[Alternative]:
         """Everything ``text`` (one word, or a few words meant together) also matches, best weight first."""
@@ -60,13 +67,42 @@ class Expander:
             for alternative in _group_alternatives(group, stems):
                 _keep(found, alternative)
         if len(folded) == 1 and not found and not self.indexed(stems[0]):
-            unknown = self.table.spelling_of_unknown(folded[0])
-            for alternative in _group_alternatives(unknown, stems) if unknown else []:
+            for alternative in self._unknown_spellings(folded[0], stems):
+                _keep(found, alternative)
+        if len(folded) > 1 and not found:
+            for alternative in self._respelt_phrases(folded, stems):
                 _keep(found, alternative)
         for alternative in self._compounds(folded, stems):
             _keep(found, alternative)
         found.pop(stems, None)
         return sorted(found.values(), key=lambda alternative: (-alternative.weight, alternative.word))
+
+    def _unknown_spellings(self, word: str, stems: tuple[str, ...]) -> list[Alternative]:
+        """Spellings the cables use for a word they never hold: a learned group's, else same-key close words."""
+        group = self.table.spelling_of_unknown(word)
+        if group is not None:
+            return _group_alternatives(group, stems)
+        if self._names_by_key is None:
+            self._names_by_key = _words_by_key(self.folder)
+        return [
+            Alternative((self.stem(candidate),), 1.0, candidate)
+            for candidate in self._names_by_key.get(transliteration_key(word), [])
+            if close_spellings(word, candidate) and self.indexed(self.stem(candidate))
+        ]
+
+    def _respelt_phrases(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
+        """The typed words as a phrase with one word replaced by one of its learned spellings."""
+        phrases = []
+        for position, word_stem in enumerate(stems):
+            for group in self.table.groups_of((word_stem,)):
+                if group.kind != "spelling":
+                    continue
+                for member in group.members:
+                    if member.stems != (word_stem,):
+                        respelt = stems[:position] + member.stems + stems[position + 1:]
+                        shown = " ".join(folded[:position] + [member.word] + folded[position + 1:])
+                        phrases.append(Alternative(respelt, 1.0, shown))
+        return phrases
 
     def _compounds(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
         """The joined form of several words, or the halves of one word, where the cables use them."""
@@ -94,6 +130,15 @@ class Expander:
             return True
         joined = self.stem.lookup("".join(folded))
         return joined is not None and self.indexed(joined)
+
+
+def _words_by_key(folder: Path) -> dict[str, list[str]]:
+    """The index's alphabetic words long enough to be names, by transliteration key."""
+    by_key: dict[str, list[str]] = {}
+    for word in read_stem_table(folder):
+        if len(word) >= MIN_LENGTH and word.isalpha() and word.isascii():
+            by_key.setdefault(transliteration_key(word), []).append(word)
+    return by_key
 
 
 def _group_alternatives(group: Group, stems: tuple[str, ...]) -> list[Alternative]:
