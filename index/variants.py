@@ -12,7 +12,11 @@ Three kinds of group, written into each index generation as ``variants.json``:
 * ``name``: other names of one place or body (Burma, Myanmar), and
 * ``family``: a country's name with its adjectives and demonyms (Iran,
   Iranian), both from the curated table ``index/data/names.tsv`` tied to the
-  tag glossary's country codes (sources in ``index/data/TAGS_SOURCES.md``).
+  tag glossary's country codes (sources in ``index/data/TAGS_SOURCES.md``);
+  also two words the stemmer keeps apart that differ by an English
+  derivational ending of ``index/data/derivations.tsv`` (pirates, piracy),
+  when the cables confirm them: the rarer one's cables mostly hold the
+  other, far more often than chance would have it.
 
 A member is one word or a phrase (``cote d'ivoire``), kept with its stems so
 a search never stems it again.  Reading the table is reading JSON: no code.
@@ -34,12 +38,16 @@ from index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise, words
 
 TABLE_FILE = "variants.json"
 NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
+DERIVATIONS_FILE = Path(__file__).parent / "data" / "derivations.tsv"
 FAMILY_WEIGHT = 0.5
 MIN_LENGTH = 5
 SAMPLE_PARAGRAPHS = 12
 MIN_CONTEXT = 0.17
 MIN_CAPITALISED = 0.6
 MAX_CAPITALS = 0.5
+MIN_SHARED_CABLES = 3
+MIN_SHARED_SHARE = 0.5
+MIN_LIFT = 5.0
 
 LONG_NAME = 8
 _STRICT_RULES = [
@@ -149,6 +157,10 @@ class Contexts:
         docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         return docs[self.columns.doc_cable[docs] >= 0]
 
+    def cables(self, stem: str) -> set[int]:
+        """The cables holding a stem."""
+        return set(self.columns.doc_cable[self.docs(stem)].tolist())
+
     def _paragraph(self, doc: int) -> tuple[str, list[str]]:
         """A paragraph document's text and its cable's tags (each cable read once)."""
         cable = int(self.columns.doc_cable[doc])
@@ -226,11 +238,8 @@ def spelling_candidates(words_by_stem: dict[str, set[str]]) -> list[tuple[str, s
     return pairs
 
 
-def learn_spellings(folder: Path, stems: dict[str, str], stem: Callable[[str], str]) -> list[Group]:
-    """Spelling groups confirmed by context among the candidate pairs of a built generation."""
-    words_by_stem: dict[str, set[str]] = defaultdict(set)
-    for word, word_stem in stems.items():
-        words_by_stem[word_stem].add(word)
+def learn_spellings(folder: Path, words_by_stem: dict[str, set[str]]) -> list[Group]:
+    """Spelling groups confirmed by context among the candidate pairs of a built generation (words by stem)."""
     pairs = spelling_candidates(words_by_stem)
     if not pairs:
         return []
@@ -249,6 +258,59 @@ def learn_spellings(folder: Path, stems: dict[str, str], stem: Callable[[str], s
     return [
         Group("spelling", tuple(Member(_shown(words_by_stem[s]), (s,)) for s in members), transliteration_key(members[0]))
         for members in _cliques(confirmed)
+    ]
+
+
+def derivation_candidates(stems: Iterable[str], path: Path = DERIVATIONS_FILE) -> list[tuple[str, str, str]]:
+    """Pairs of indexed stems that differ by a row of the derivations table: (base, derived, row)."""
+    indexed = set(stems)
+    pairs = []
+    for ending, derived in read_derivations(path):
+        for base in sorted(indexed):
+            stem = base[: -len(ending)] + derived
+            if base.endswith(ending) and len(base) >= MIN_LENGTH and stem in indexed:
+                pairs.append((base, stem, f"{ending}-{derived}"))
+    return pairs
+
+
+def read_derivations(path: Path = DERIVATIONS_FILE) -> list[tuple[str, str]]:
+    """The rows of the derivations table: (stem ending, derived stem ending); raises ValueError on a bad row."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].split("\t") != ["ending", "derived", "examples"]:
+        raise ValueError(f"{path}: the first line must be the header ending, derived, examples")
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != 3 or not fields[0].isalpha() or not fields[1].isalpha():
+            raise ValueError(f"{path}:{number}: expected two stem endings and examples separated by tabs")
+        rows.append((fields[0], fields[1]))
+    return rows
+
+
+def shared_by_cables(first: set[int], second: set[int], cables: int) -> bool:
+    """True when two words' cables show one topic: enough shared cables, most of the rarer word's, and
+    far more than chance (lift = shared * cables / (|first| * |second|))."""
+    shared = len(first & second)
+    if shared < MIN_SHARED_CABLES:
+        return False
+    return shared / min(len(first), len(second)) >= MIN_SHARED_SHARE and shared * cables / (len(first) * len(second)) >= MIN_LIFT
+
+
+def learn_derivations(folder: Path, words_by_stem: dict[str, set[str]]) -> list[Group]:
+    """Family groups of derivation pairs the cables confirm; the derived word is the family member."""
+    pairs = derivation_candidates(words_by_stem)
+    if not pairs:
+        return []
+    contexts = Contexts(folder)
+    try:
+        cables = int(contexts.columns.cable_valid.sum())
+        held = {stem: contexts.cables(stem) for stem in sorted({s for base, derived, _ in pairs for s in (base, derived)})}
+    finally:
+        contexts.close()
+    return [
+        Group("family", (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True)), row)
+        for base, derived, row in pairs
+        if shared_by_cables(held[base], held[derived], cables)
     ]
 
 
@@ -336,7 +398,10 @@ def _listed(field: str) -> list[str]:
 
 def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], str]) -> None:
     """Learn the spelling groups of a built generation and write them with the curated groups."""
-    groups = learn_spellings(folder, stems, stem) + curated_groups(stem)
+    words_by_stem: dict[str, set[str]] = defaultdict(set)
+    for word, word_stem in stems.items():
+        words_by_stem[word_stem].add(word)
+    groups = learn_spellings(folder, words_by_stem) + learn_derivations(folder, words_by_stem) + curated_groups(stem)
     data = [
         {"kind": group.kind, "key": group.key, "members": [[m.word, list(m.stems), m.family] for m in group.members]}
         for group in groups

@@ -89,6 +89,54 @@ def test_general_words_and_different_names_are_never_merged(engine):
     assert not close_spellings("ghana", "ghani") and not close_spellings("polic", "polici") and not close_spellings("nation", "notion")
 
 
+def test_a_name_no_cable_writes_matches_the_cables_spelling(engine, seed_records):
+    """`Nasrullah` is in no seed cable; it finds exactly the cables writing Nasrallah (same key, one vowel apart)."""
+    assert not _cables_saying(seed_records, r"\bnasrullah\b")
+    meant = _cables_saying(seed_records, r"\bnasrallah(?:['’]s)?\b")
+    result = engine.search(SearchRequest(query="Nasrullah", limit=2000))
+    assert meant and {hit.id for hit in result.hits} == meant
+    assert result.expansions["Nasrullah"] == ["nasrallah"]
+
+
+def test_words_meant_together_match_with_one_word_respelt(engine, seed_records):
+    """`al-Qaida` also finds the cables writing al-Qaeda / Al Qaeda only, as the phrase respelt by the learned qaeda."""
+    qaeda_only = _cables_saying(seed_records, r"\bal[-\s]+qaeda\b") - _cables_saying(seed_records, r"\bal[-\s]+qaida\b")
+    found = _ids(engine, "al-Qaida")
+    assert qaeda_only and qaeda_only <= found
+    assert found <= _cables_saying(seed_records, r"\bal[-\s]*qa['’]?[ei]da\b")
+
+
+def test_acronyms_one_letter_apart_are_not_one_name(engine):
+    """CAFTA and GAFTA share a key (c and g are one letter) but are written in capitals: two agreements, never paired."""
+    from index.variants import Contexts, acronyms_apart
+
+    contexts = Contexts(engine.folder)
+    try:
+        capitals = tuple(contexts.profile(stem, {stem})[2] for stem in ("cafta", "gafta"))
+    finally:
+        contexts.close()
+    assert min(capitals) > 0.5
+    assert acronyms_apart("cafta", "gafta", capitals)
+    assert not acronyms_apart("gaddafi", "qadhafi", (0.0, 0.1))
+    assert "gafta" not in {word for group in engine.expander.table.groups for member in group.members for word in member.stems}
+
+
+def test_derived_words_the_cables_confirm_are_one_family(engine, seed_records):
+    """`pirates` finds the cables saying only piracy (counted at half weight, so the cable saying pirates
+    most often leads); `private` never matches privacy.
+
+    The stemmer keeps pirat/piraci apart; the derivations table proposes the
+    pair and the cables confirm it (the rarer word's cables mostly hold the
+    other), while private/privacy share too few cables.
+    """
+    piracy_only = _cables_saying(seed_records, r"\bpiracy\b") - _cables_saying(seed_records, r"\bpirates?\b")
+    assert piracy_only and piracy_only <= _ids(engine, "pirates")
+    naming = _cables_saying(seed_records, r"\bpirates?\b")
+    ranked = [hit.id for hit in engine.search(SearchRequest(query="pirates", limit=10)).hits]
+    assert ranked[0] in naming and set(ranked) & piracy_only
+    assert not _cables_saying(seed_records, r"\bprivacy\b") & (_ids(engine, "private") - _cables_saying(seed_records, r"\bprivate"))
+
+
 def test_family_words_match_and_count_for_less(engine, seed_records):
     """`Somalia` finds cables saying only Somali; a cable naming Somalia outranks one with only the adjective."""
     only_adjective = _cables_saying(seed_records, r"\bsomalis?\b") - _cables_saying(seed_records, r"\bsomalia\b")
