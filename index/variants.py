@@ -146,16 +146,26 @@ class Contexts:
         ix.close()
         self._paragraphs: dict[int, list[dict]] = {}
         self._rarity: dict[str, float] = {}
+        ids = {ordinal: cable_id for cable_id, (ordinal, _, _) in self.records.sources().items()}
+        self._rank = np.zeros(len(self.columns.cable_valid), dtype=np.int64)
+        for rank, ordinal in enumerate(sorted(ids, key=ids.__getitem__)):
+            self._rank[ordinal] = rank
 
     def close(self) -> None:
         """Release the record store."""
         self.records.close()
 
     def docs(self, stem: str) -> np.ndarray:
-        """The live paragraph documents holding a stem."""
+        """The live paragraph documents holding a stem, ordered by cable id and paragraph.
+
+        The order does not depend on how the build laid out its segments
+        (``--jobs``), so the paragraphs sampled from it, and the table
+        learned, are the same for the same cables.
+        """
         parts = [arrays.lookup(stem)[0].astype(np.int64) + offset for arrays, offset in self.segments]
         docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        return docs[self.columns.doc_cable[docs] >= 0]
+        docs = docs[self.columns.doc_cable[docs] >= 0]
+        return docs[np.lexsort((self.columns.doc_position[docs], self._rank[self.columns.doc_cable[docs]]))]
 
     def cables(self, stem: str) -> set[int]:
         """The cables holding a stem."""

@@ -137,6 +137,20 @@ def test_derived_words_the_cables_confirm_are_one_family(engine, seed_records):
     assert not _cables_saying(seed_records, r"\bprivacy\b") & (_ids(engine, "private") - _cables_saying(seed_records, r"\bprivate"))
 
 
+def test_learning_reads_paragraphs_in_cable_order_whatever_the_segments(engine):
+    """The paragraphs sampled to confirm a spelling come in cable-id order, so a --jobs build learns the same table."""
+    from index.variants import Contexts
+
+    contexts = Contexts(engine.folder)
+    try:
+        docs = contexts.docs("qadhafi")
+        ids = {ordinal: cable_id for cable_id, (ordinal, _, _) in contexts.records.sources().items()}
+        order = [(ids[int(contexts.columns.doc_cable[doc])], int(contexts.columns.doc_position[doc])) for doc in docs]
+    finally:
+        contexts.close()
+    assert len(order) > 12 and order == sorted(order)
+
+
 def test_family_words_match_and_count_for_less(engine, seed_records):
     """`Somalia` finds cables saying only Somali; a cable naming Somalia outranks one with only the adjective."""
     only_adjective = _cables_saying(seed_records, r"\bsomalis?\b") - _cables_saying(seed_records, r"\bsomalia\b")
