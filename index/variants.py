@@ -407,7 +407,7 @@ def _listed(field: str) -> list[str]:
 
 
 def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], str]) -> None:
-    """Learn the spelling groups of a built generation and write them with the curated groups."""
+    """Learn the spelling groups and derived families of a built generation and write them with the curated groups."""
     words_by_stem: dict[str, set[str]] = defaultdict(set)
     for word, word_stem in stems.items():
         words_by_stem[word_stem].add(word)
