@@ -29,6 +29,8 @@ from index.prepare import Prepared, Skipped, documents, find_cable_files, prepar
 from index.records import RECORDS_FILE, RecordStore
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
+from index.variants import write_variants
+from index.analysis import SnowballStem
 from index.segments import Indexed, ShardedWrite
 from index.unpickling import open_index
 from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
@@ -174,11 +176,12 @@ def _add(writer, store: RecordStore, ordinal: int, item: Prepared) -> None:
 
 
 def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:
-    """Write the arrays, the stem table and the marker of a generation."""
+    """Write the arrays, the stem table, the variant table and the marker of a generation."""
     build_columns(folder, store, documents)
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
+    write_variants(folder, stems, SnowballStem())
     paragraphs = sum(1 for document in documents if document[0])
     sizes = file_sizes(folder)
     Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, file_digests(folder, list(sizes))).save(folder)

@@ -72,6 +72,8 @@ def result_json(result: SearchResult) -> dict:
         data["notes"] = result.notes
     if result.suggestions:
         data["suggestions"] = result.suggestions
+    if result.expansions:
+        data["expansions"] = result.expansions
     return data
 
 
@@ -149,6 +151,7 @@ def result_text_parts(result: SearchResult, facet_values: int | None = TOP_FACET
     columns = width()
     headline = _partial(result)
     lines = wrap(_headline(result, headline), columns, "", "  ")
+    lines.extend(line for text in _expansion_lines(result) for line in wrap(text, columns, "", "  "))
     lines.extend(line for note in result.notes if note != headline for line in wrap(f"note: {note}", columns, "", "      "))
     yield "\n".join(lines) + "\n\n"
     first = (result.page - 1) * result.limit + 1
@@ -156,6 +159,18 @@ def result_text_parts(result: SearchResult, facet_values: int | None = TOP_FACET
         yield "\n".join(hit_lines(rank, hit, columns)) + "\n\n"
     if result.total:
         yield "\n".join(facets_text(result.facets, columns, facet_values)) + "\n"
+
+
+def _expansion_lines(result: SearchResult) -> list[str]:
+    """``also matched: qadhafi (62), qaddafi (3)``: what else the query's words were searched as, with
+    how many cables hold each; and a suggestion for words no cable holds when others matched."""
+    variants = [variant for found in result.expansions.values() for variant in found]
+    lines = []
+    if variants:
+        lines.append("also matched: " + ", ".join(f"{variant} ({result.expansion_cables.get(variant, 0):,})" for variant in variants))
+    if result.total and result.suggestions:
+        lines.append("did you mean: " + ", ".join(f"{wrong} → {click.style(right, bold=True)}" for wrong, right in result.suggestions.items()))
+    return lines
 
 
 def _partial(result: SearchResult) -> str | None:
@@ -208,6 +223,8 @@ def hit_lines(rank: int, hit: Hit, columns: int) -> list[str]:
     if hit.explanation:
         parts = ", ".join(f"{name} {value}" for name, value in hit.explanation["parts"].items())
         lines.extend(wrap(f"score {hit.score}: {parts}", columns, indent))
+        for word, variants in hit.explanation.get("matched", {}).items():
+            lines.extend(wrap(f"{word} matched as: {', '.join(variants) if variants else word}", columns, indent))
     return lines
 
 
