@@ -30,7 +30,7 @@ from search import filters
 from search.facets import count_facets
 from search.postings import PostingReader
 from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words, parse, parse_date
-from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, per_cable_max
+from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, meaning_tags, per_cable_max
 from search.snippets import highlight_spans, window
 
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
@@ -244,6 +244,7 @@ class _Run:
         self._doc_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._candidate = np.zeros(0, dtype=bool)
         self._parts: dict[str, np.ndarray] = {}
+        self.words = plain_words(parse(request.query))
 
     def filter_mask(self) -> np.ndarray:
         """Cables passing the option filters (--classification, --origin, --tag, --from, --to, --marking)."""
@@ -383,11 +384,9 @@ class _Run:
         return direct & self.columns.cable_valid, meaning & self.columns.cable_valid
 
     def _meaning_mask(self, word: str) -> np.ndarray:
-        """Cables carrying a tag whose meaning names ``word`` (few tags only)."""
-        from index.glossary import tags_for_word
-
-        tags = tags_for_word(word)
-        if not tags or len(tags) > 3:
+        """Cables carrying a tag whose meaning ``word`` names (see :func:`search.ranking.meaning_tags`)."""
+        tags = meaning_tags(word, self.words, self.engine.settings.whole_names)
+        if not tags:
             return np.zeros(self.size, dtype=bool)
         return filters.tag_mask(self.columns, list(tags))
 
@@ -403,7 +402,8 @@ class _Run:
         self._candidate[candidates] = True
         body_docs, body_scores, whole = [], [], np.zeros(self.size, dtype=np.float32)
         subject = np.zeros(self.size, dtype=np.float32)
-        tags = np.zeros(self.size, dtype=np.float32)
+        in_subject = np.zeros(self.size, dtype=np.int32)
+        subject_groups = 0
         for group in self.groups:
             if "body" in group.fields:
                 docs, scores = self._body_scores(group)
@@ -411,18 +411,25 @@ class _Run:
                 body_scores.append(scores)
                 whole += self._cable_scores(group)
             if "subject" in group.fields:
-                subject += self._subject_scores(group)
-            if group.word:
-                tags += self._tag_scores(group.word)
+                group_subject = self._subject_scores(group)
+                subject += group_subject
+                in_subject += group_subject > 0
+                subject_groups += 1
         docs = np.concatenate(body_docs) if body_docs else np.zeros(0, dtype=np.int64)
         scores = np.concatenate(body_scores) if body_scores else np.zeros(0, dtype=np.float32)
         unique_docs, inverse = np.unique(docs, return_inverse=True)
         totals = np.bincount(inverse, weights=scores, minlength=len(unique_docs)).astype(np.float32)
         self._doc_scores = (unique_docs, totals)
         best = per_cable_max(self.columns.doc_cable[unique_docs], totals, self.size)
+        covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
+        coverage = np.where(covered, subject, 0.0).astype(np.float32)
+        tags, meanings = self._tag_scores()
+        self._parts = {
+            "best paragraph": best, "whole cable": whole, "subject": subject, "subject coverage": coverage,
+            "tags": tags, "tag meanings": meanings,
+        }
         body = settings.best_weight * best + (1.0 - settings.best_weight) * whole
-        self._parts = {"best paragraph": best, "whole cable": whole, "subject": subject, "tags": tags}
-        return body + settings.subject_weight * subject + tags
+        return body + settings.subject_weight * subject + settings.coverage_weight * coverage + tags + meanings
 
     def _body_scores(self, group: _Group) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
@@ -461,15 +468,33 @@ class _Run:
         scores = bm25(frequencies, self.columns.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
         return per_cable_max(cables, scores, self.size)
 
-    def _tag_scores(self, word: str) -> np.ndarray:
-        """Tag part of the score: the word is one of the cable's tags, or names one's meaning."""
+    def _tag_scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """The tag parts of the score: query words that are a cable's tags, and words that name a tag's meaning.
+
+        A tag in the glossary earns ``tag_weight`` times its inverse cable
+        frequency; a tag the glossary lacks (often a malformed TAGS line's
+        English word, CRIME or MEDIA) earns ``unknown_tag_weight`` instead.
+        A tag meaning earns ``meaning_weight``, once per set of tags however
+        many query words name it (``costa`` and ``rica`` both name CS).
+        """
+        from index.glossary import kind
+
         settings = self.engine.settings
-        scores = np.zeros(self.size, dtype=np.float32)
-        for mask, weight in ((self._meaning_mask(word), settings.meaning_weight), (filters.tag_mask(self.columns, [word]), settings.tag_weight)):
-            count = int(mask.sum())
-            if count:
-                scores[mask] = weight * idf(count, self.engine.cables)
-        return scores
+        tags = np.zeros(self.size, dtype=np.float32)
+        meanings = np.zeros(self.size, dtype=np.float32)
+        named: set[tuple[str, ...]] = set()
+        for word in dict.fromkeys(group.word for group in self.groups if group.word):
+            mask = filters.tag_mask(self.columns, [word])
+            if mask.any():
+                weight = settings.tag_weight if kind(word) else settings.unknown_tag_weight
+                tags[mask] += weight * idf(int(mask.sum()), self.engine.cables)
+            meaning = meaning_tags(word, self.words, settings.whole_names)
+            if meaning and meaning not in named:
+                named.add(meaning)
+                mask = filters.tag_mask(self.columns, list(meaning))
+                if mask.any():
+                    meanings[mask] = np.maximum(meanings[mask], settings.meaning_weight * idf(int(mask.sum()), self.engine.cables))
+        return tags, meanings
 
     def hit(self, cable: int, score: float) -> Hit:
         """A result: the cable's record fields and its best paragraphs as snippets."""
@@ -546,3 +571,12 @@ def _relaxable(tree: Node) -> bool:
     """True for a plain bag of words: no phrases, fields or operators."""
     children = tree.children if isinstance(tree, And) else (tree,)
     return all(isinstance(child, Words) and child.field is None and not child.phrase for child in children)
+
+
+def plain_words(tree: Node) -> set[str]:
+    """The lower-cased free words a query asks for (not phrases, fields or negated words)."""
+    if isinstance(tree, (And, Or)):
+        return set().union(*(plain_words(child) for child in tree.children))
+    if isinstance(tree, Words) and tree.field is None and not tree.phrase:
+        return {tree.text.strip().lower()}
+    return set()

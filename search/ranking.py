@@ -22,9 +22,15 @@ written needs together.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
+
+from index.glossary import kind, meaning, meaning_words, tags_for_word
+
+MAX_MEANING_TAGS = 3
+PARENTHESES_RE = re.compile(r"\(([^)]*)\)")
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,11 @@ class RankingSettings:
     subject_weight: float = 0.75
     tag_weight: float = 1.0
     meaning_weight: float = 0.3
+    unknown_tag_weight: float = 0.3
+    coverage_weight: float = 0.0
+    header_weight: float = 0.0
+    promote_partial: bool = False
+    whole_names: bool = False
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -61,3 +72,27 @@ def per_cable_max(cables: np.ndarray, scores: np.ndarray, size: int) -> np.ndarr
     best = np.zeros(size, dtype=np.float32)
     np.maximum.at(best, cables, scores)
     return best
+
+
+def meaning_tags(word: str, query_words: set[str], whole_names: bool = True) -> tuple[str, ...]:
+    """The tags whose meaning a query word names, when it names few enough to be specific.
+
+    A subject tag's meaning is a description (SNAR: "narcotics and illegal
+    drugs"), so any of its words names it.  A country's or organisation's
+    meaning is a name: with ``whole_names`` it counts only when the query
+    holds every word of the name (``costa`` alone is not Costa Rica), or of
+    the alternative name in its parentheses ("Burma (Myanmar)").
+    """
+    tags = tags_for_word(word)
+    if whole_names:
+        tags = [tag for tag in tags if kind(tag) == "subject" or any(name <= query_words for name in _names(meaning(tag) or ""))]
+    if not tags or len(tags) > MAX_MEANING_TAGS:
+        return ()
+    return tuple(tags)
+
+
+def _names(text: str) -> list[set[str]]:
+    """The content words of a name and of each alternative name in parentheses."""
+    names = [set(meaning_words(PARENTHESES_RE.sub(" ", text)))]
+    names += [set(meaning_words(inner)) for inner in PARENTHESES_RE.findall(text)]
+    return [name for name in names if name]
