@@ -33,6 +33,9 @@ from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, 
 from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, meaning_tags, per_cable_max
 from search.snippets import highlight_spans, window
 
+TEXT_FIELDS = ("body", "subject", "header")
+"""Where a query word without a field is looked for: a cable matches when each word is in one of these."""
+HEADER_FIELDS = ("header", "by")
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
 MAX_SNIPPETS = 3
 
@@ -175,8 +178,10 @@ class Engine:
         run = _Run(self, request)
         filtered = run.filter_mask()
         mask = run.mask(tree) & filtered
-        if _relaxable(tree) and mask.sum() < request.page * request.limit:
-            mask = run.relax(mask, filtered)
+        if _relaxable(tree):
+            mask = run.promote(mask, filtered)
+            if mask.sum() < request.page * request.limit:
+                mask = run.relax(mask, filtered)
         candidates = np.flatnonzero(mask)
         scores = run.scores(candidates) if not isinstance(tree, MatchAll) else None
         order = self._order(candidates, scores, run.tier[candidates], request)
@@ -310,6 +315,26 @@ class _Run:
             self.notes.append(f"{complete} {'cable has' if complete == 1 else 'cables have'} all the words; {int(partial.sum())} more with some of them follow")
         return strict | partial
 
+    def promote(self, strict: np.ndarray, filtered: np.ndarray) -> np.ndarray:
+        """Add to the top tier the cables missing one word whose subject holds all the others.
+
+        A cable about the need may say "conflict" where the query says
+        "war"; when its subject carries the rest of the query that is strong
+        evidence, unlike a cable that merely mentions some of the words.
+        Only for queries of at least ``promote_words`` words (0: never).
+        """
+        words = len(self.group_masks)
+        least = self.engine.settings.promote_words
+        if not least or words < max(least, 2):
+            return strict
+        held = np.sum(self.group_masks, axis=0)
+        in_subject = np.zeros(self.size, dtype=np.int32)
+        for group in self.groups:
+            if "subject" in group.fields:
+                in_subject[np.unique(self._group_docs(group, "subject").cables)] += 1
+        promoted = filtered & ~strict & (held == words - 1) & (in_subject >= words - 1)
+        return strict | promoted
+
     def _meta_mask(self, node: Meta) -> np.ndarray:
         """Cables matching a ``field:value`` term."""
         if node.field == "tag":
@@ -331,7 +356,7 @@ class _Run:
 
     def _groups(self, node: Words | Prefix) -> list[_Group]:
         """The stem groups a text node asks for."""
-        fields = (node.field,) if node.field else ("body", "subject")
+        fields = (node.field,) if node.field else TEXT_FIELDS
         if isinstance(node, Prefix):
             stems: list[str] = []
             for name in fields:
@@ -404,6 +429,7 @@ class _Run:
         subject = np.zeros(self.size, dtype=np.float32)
         in_subject = np.zeros(self.size, dtype=np.int32)
         subject_groups = 0
+        header = np.zeros(self.size, dtype=np.float32)
         for group in self.groups:
             if "body" in group.fields:
                 docs, scores = self._body_scores(group)
@@ -415,6 +441,9 @@ class _Run:
                 subject += group_subject
                 in_subject += group_subject > 0
                 subject_groups += 1
+            for name in HEADER_FIELDS:
+                if name in group.fields:
+                    header += self._header_scores(group, name)
         docs = np.concatenate(body_docs) if body_docs else np.zeros(0, dtype=np.int64)
         scores = np.concatenate(body_scores) if body_scores else np.zeros(0, dtype=np.float32)
         unique_docs, inverse = np.unique(docs, return_inverse=True)
@@ -426,10 +455,11 @@ class _Run:
         tags, meanings = self._tag_scores()
         self._parts = {
             "best paragraph": best, "whole cable": whole, "subject": subject, "subject coverage": coverage,
-            "tags": tags, "tag meanings": meanings,
+            "header": header, "tags": tags, "tag meanings": meanings,
         }
         body = settings.best_weight * best + (1.0 - settings.best_weight) * whole
-        return body + settings.subject_weight * subject + settings.coverage_weight * coverage + tags + meanings
+        fields = settings.subject_weight * subject + settings.coverage_weight * coverage + settings.header_weight * header
+        return body + fields + tags + meanings
 
     def _body_scores(self, group: _Group) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
@@ -466,6 +496,15 @@ class _Run:
         cables, frequencies = postings.cables, postings.frequencies
         weight = idf(len(np.unique(cables)), self.engine.cables)
         scores = bm25(frequencies, self.columns.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
+        return per_cable_max(cables, scores, self.size)
+
+    def _header_scores(self, group: _Group, name: str) -> np.ndarray:
+        """BM25 of a group in each cable's header field, without length normalisation (headers are short and alike)."""
+        settings = self.engine.settings
+        postings = self._group_docs(group, name)
+        cables, frequencies = postings.cables, postings.frequencies
+        weight = idf(len(np.unique(cables)), self.engine.cables)
+        scores = bm25(frequencies, np.ones(len(cables), dtype=np.float32), 1.0, weight, settings.k1, 0.0)
         return per_cable_max(cables, scores, self.size)
 
     def _tag_scores(self) -> tuple[np.ndarray, np.ndarray]:

@@ -48,7 +48,7 @@ class RankingSettings:
     unknown_tag_weight: float = 0.3
     coverage_weight: float = 0.0
     header_weight: float = 0.0
-    promote_partial: bool = False
+    promote_words: int = 0
     whole_names: bool = False
 
 
