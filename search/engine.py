@@ -250,6 +250,7 @@ class _Run:
         self._candidate = np.zeros(0, dtype=bool)
         self._parts: dict[str, np.ndarray] = {}
         self.words = plain_words(parse(request.query))
+        self.promoted = np.zeros(self.size, dtype=bool)
 
     def filter_mask(self) -> np.ndarray:
         """Cables passing the option filters (--classification, --origin, --tag, --from, --to, --marking)."""
@@ -332,8 +333,8 @@ class _Run:
         for group in self.groups:
             if "subject" in group.fields:
                 in_subject[np.unique(self._group_docs(group, "subject").cables)] += 1
-        promoted = filtered & ~strict & (held == words - 1) & (in_subject >= words - 1)
-        return strict | promoted
+        self.promoted = filtered & ~strict & (held == words - 1) & (in_subject >= words - 1)
+        return strict | self.promoted
 
     def _meta_mask(self, node: Meta) -> np.ndarray:
         """Cables matching a ``field:value`` term."""
@@ -532,7 +533,7 @@ class _Run:
                 named.add(meaning)
                 mask = filters.tag_mask(self.columns, list(meaning))
                 if mask.any():
-                    meanings[mask] = np.maximum(meanings[mask], settings.meaning_weight * idf(int(mask.sum()), self.engine.cables))
+                    meanings[mask] += settings.meaning_weight * idf(int(mask.sum()), self.engine.cables)
         return tags, meanings
 
     def hit(self, cable: int, score: float) -> Hit:
@@ -578,19 +579,52 @@ class _Run:
         return paragraphs
 
     def _explain(self, cable: int, paragraphs: list[dict]) -> dict:
-        """How the cable's score was made: each part, its weight, and the paragraphs that scored."""
+        """How the cable's score was made: each part and its weight, the tier, where each word was found, and the paragraphs that scored."""
         settings = self.engine.settings
         parts = {name: round(float(values[cable]), 4) for name, values in self._parts.items()}
+        words = [self._word_evidence(group, cable) for group in self.groups]
+        in_subject = sum("subject" in word["found in"] for word in words if "subject" in word["fields"])
         return {
             "parts": parts,
             "weights": {
                 "best paragraph": settings.best_weight,
                 "whole cable": round(1.0 - settings.best_weight, 4),
                 "subject": settings.subject_weight,
+                "subject coverage": settings.coverage_weight,
+                "header": settings.header_weight,
                 "tags": 1.0,
+                "tag meanings": 1.0,
             },
+            "tag weights": {"glossary tag": settings.tag_weight, "unknown tag": settings.unknown_tag_weight, "meaning": settings.meaning_weight},
             "bm25": {"k1": settings.k1, "b": settings.b, "subject_k1": settings.subject_k1, "subject_b": settings.subject_b},
+            "tier": self._tier_of(cable),
+            "coverage": {"words": sum("subject" in word["fields"] for word in words), "in subject": in_subject},
+            "words": words,
             "paragraphs": [p["number"] for p in paragraphs],
+        }
+
+    def _tier_of(self, cable: int) -> dict:
+        """The cable's tier (0 ranks first) and why it is there."""
+        tier = int(self.tier[cable])
+        if self.promoted[cable]:
+            reason = "missing one word, its subject holds all the others"
+        else:
+            reason = ("holds every word", "matched a word only through a tag's meaning", "holds only some of the words")[tier]
+        return {"tier": tier, "reason": reason}
+
+    def _word_evidence(self, group: _Group, cable: int) -> dict:
+        """Where one query word (a group of stems: variants or a prefix's expansions) occurs in a cable: fields, tags, tag meanings."""
+        found = [name for name in group.fields if cable in set(self._group_docs(group, name).cables.tolist())]
+        tags = [tag for tag in self.engine.records.record(cable)["tags"] if group.word and tag.casefold() == group.word.casefold()]
+        meanings = meaning_tags(group.word, self.words, self.engine.settings.whole_names) if group.word else ()
+        meant = [tag for tag in self.engine.records.record(cable)["tags"] if tag.upper() in meanings]
+        return {
+            "word": group.word or " ".join(group.stems[:1]),
+            "stems": group.stems,
+            "fields": list(group.fields),
+            "found in": found + (["tag"] if tags else []) + (["tag meaning"] if meant else []),
+            "tags": tags,
+            "meaning tags": meant,
         }
 
     def suggestions(self) -> dict[str, str]:
