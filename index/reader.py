@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+from index.header import addressees, classifier, distribution
 from index.record import Cable, Paragraph
 from index.references import parse_references
 
@@ -57,6 +58,7 @@ HEADER_FIELD_RE = re.compile(
     r"CLASSIFIED\s+BY|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b|" + REASONS_LINE + ")",
     re.IGNORECASE,
 )
+DISTRIBUTION_FIELD_RE = re.compile(r"^\s*(?:STATE\s+FOR|PASS\s+TO)\b", re.IGNORECASE)
 ONE_LINE_FIELD_RE = re.compile(r"\bE\.?\s?O\.?\s*1\d{4}|^\s*TAGS\b", re.IGNORECASE)
 SUBJECT_RE = re.compile(r"^\s*SUBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
 # Where a subject runs on into other header text; a time (``14:25``) glued
@@ -66,6 +68,15 @@ SUBJECT_CUT_RE = re.compile(
     r"\b(?:[A-Z] ){4,}|\b(?:CONFIDENTIAL|SECRET)\s+SECTION\b|\bSIPDIS\b|\bE\.O\.\s*1\d{4}|"
     r"\bTAGS:|-{4,}|¶|\s\d{1,2}\.\s+\(?[A-Z]|\b(?:THIS CABLE IS\s+)?SENSITIVE BUT UNCLASSIFIED\b).*$",
     re.IGNORECASE,
+)
+# Where a subject tail stops being tail: Classified By, paragraph 1 or more header fields.
+TAIL_END_RE = re.compile(
+    r"(?:\bCLASSIFIED\s+BY\b|¶|(?:^|\s)¶?\d{1,2}\s*\.\s*\(?[A-Z]|\bTAGS:|\bE\.O\.\s*1\d{4}).*$", re.IGNORECASE
+)
+# Transmission noise inside a subject tail: times, banners, section and serial numbers, SIPDIS, dashes.
+TAIL_NOISE_RE = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\bUNCLAS\b|\bUNCLASSIFIED\b(?=\s+SECTION)|(?:\b[A-Z] ){4,}(?:[A-Z]\b)?|\bSECTION\s+\d+\s+OF\s+\d+|"
+    r"\b[A-Z][A-Z ]*\s\d{6}\b|\bSIPDIS\b|-{2,}|\b(?:CONFIDENTIAL|SECRET)\b(?=\s+(?:SECTION|[A-Z ]+\d{6}))"
 )
 LEADING_MARKING_RE = re.compile(r"^\(\s*(?:U|C|S|SBU|TS|LOU)(?:\s*/+\s*[A-Z]+)*\s*\)\s*")
 INLINE_REF_RE = re.compile(r"\bREF(?:S|TEL|TELS)?\s*:\s*(?P<rest>.*)$")
@@ -261,9 +272,12 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     paragraphs = _paragraphs(raw[body_start:], header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0:], header["id"])
     level, _, caveat_text = header["classification"].partition("//")
     caveats = tuple(part.strip() for part in caveat_text.split("//") if part.strip())
-    subject = _subject(preamble) or _subject(raw) or header["title"]
+    subject, subject_tail = _subject(preamble) or _subject(raw) or (header["title"], "")
     tags = header["tags"] or _raw_tags(raw)
     classified_by, reasons = _classified_by(raw)
+    name, title = classifier(classified_by)
+    reference_text = _ref_text(preamble)
+    to, info = addressees(preamble)
     return Cable(
         id=header["id"],
         created=header["created"],
@@ -274,12 +288,19 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
         title=header["title"],
         tags=tags,
         subject=subject,
-        references=tuple(parse_references(_ref_text(preamble), year)),
+        references=tuple(parse_references(reference_text, year)),
         classified_by=classified_by,
         reasons=reasons,
         declassify_on=_declassify_on(preamble or raw),
         summary=_summary(paragraphs),
         paragraphs=tuple(paragraphs),
+        classified_by_name=name,
+        classified_by_title=title,
+        reference_text=reference_text,
+        addressees=to,
+        info_addressees=info,
+        distribution=distribution(_without_subjects(preamble), _is_other_field),
+        subject_tail=subject_tail,
     )
 
 
@@ -578,13 +599,36 @@ def _normalise_marking(raw: str | None) -> str | None:
     return "//".join([parts[0], *caveats])
 
 
-def _subject(lines: list[str]) -> str:
-    """The full subject: the SUBJECT line and its continuation, cut before REF or Classified By."""
+def _subject(lines: list[str]) -> tuple[str, str] | None:
+    """The full subject and its tail, or None without a SUBJECT line (or with an empty one).
+
+    The subject is the SUBJECT line and its continuation, cut before REF,
+    Classified By, a banner or a handling notice; the tail is what was cut
+    that no other field keeps (see :func:`_subject_tail`).
+    """
     for index, line in enumerate(lines):
         if SUBJECT_RE.match(line):
-            subject = SUBJECT_CUT_RE.sub("", _join_lines(_subject_lines(lines, index)))
-            return LEADING_MARKING_RE.sub("", subject).strip()
-    return ""
+            text = _join_lines(_subject_lines(lines, index))
+            cut = SUBJECT_CUT_RE.search(text)
+            subject = LEADING_MARKING_RE.sub("", text[: cut.start()] if cut else text).strip()
+            return (subject, _subject_tail(cut.group() if cut else "")) if subject else None
+    return None
+
+
+def _subject_tail(cut: str) -> str:
+    """The words of text cut from a subject line that no other field keeps.
+
+    A REF block, the Classified By text and a paragraph that run on into the
+    subject are read as those fields; banners, SIPDIS and transmission times
+    are noise.  What remains is typically a handling notice (``SENSITIVE BUT
+    UNCLASSIFIED``).
+    """
+    ref = INLINE_REF_RE.search(cut) or REF_START_RE.match(cut)
+    if ref:
+        run_on = REF_RUN_ON_RE.search(ref.group("rest"))
+        cut = cut[: ref.start()] + (run_on.group() if run_on else "")
+    cut = TAIL_END_RE.sub("", cut)
+    return _clean(TAIL_NOISE_RE.sub(" ", cut)).strip(" .,;:-")
 
 
 def _subject_lines(lines: list[str], index: int) -> list[str]:
@@ -595,6 +639,23 @@ def _subject_lines(lines: list[str], index: int) -> list[str]:
             break
         parts.append(follow)
     return parts
+
+
+def _without_subjects(lines: list[str]) -> list[str]:
+    """The lines with every SUBJECT line and its continuation blanked, so they are not read as other fields."""
+    kept = list(lines)
+    for index, line in enumerate(lines):
+        if SUBJECT_RE.match(line):
+            count = len(_subject_lines(lines, index))
+            kept[index: index + count] = [""] * count
+    return kept
+
+
+def _is_other_field(line: str) -> bool:
+    """True for a header line that belongs to a field other than distribution (or is noise)."""
+    if DISTRIBUTION_FIELD_RE.match(line):
+        return False
+    return bool(HEADER_FIELD_RE.match(line) or CLASSIFIED_BY_RE.search(line) or PARA_START_RE.match(line) or _is_noise(line))
 
 
 def _raw_tags(raw: list[str]) -> tuple[str, ...]:

@@ -39,7 +39,18 @@ class Reference:
 
 @dataclass(frozen=True)
 class Cable:
-    """A parsed cable: header fields, raw-text fields and paragraphs."""
+    """A parsed cable: header fields, raw-text fields and paragraphs.
+
+    The fields after ``paragraphs`` hold the header words searchers remember
+    beside the subject and body: ``classified_by_name`` and
+    ``classified_by_title`` split ``classified_by`` (``Gene A. Cretz`` and
+    ``Ambassador, US Embassy Tripoli``); ``reference_text`` is the REF block as
+    written; ``addressees`` and ``info_addressees`` are the TO and INFO offices
+    of the routing block (``SECSTATE WASHDC``); ``distribution`` holds the
+    office lines after the banner (``COMMERCE FOR ITA/MAC``); ``subject_tail``
+    is text cut from the end of the subject line that no other field keeps
+    (``SENSITIVE BUT UNCLASSIFIED - PLEASE PROTECT ACCORDINGLY``).
+    """
 
     id: str
     created: datetime
@@ -56,3 +67,16 @@ class Cable:
     declassify_on: date | str | None
     summary: str | None
     paragraphs: tuple[Paragraph, ...]
+    classified_by_name: str | None = None
+    classified_by_title: str | None = None
+    reference_text: str = ""
+    addressees: tuple[str, ...] = ()
+    info_addressees: tuple[str, ...] = ()
+    distribution: tuple[str, ...] = ()
+    subject_tail: str = ""
+
+    def header_text(self) -> str:
+        """Every header word kept above, as one text (what a header search field indexes)."""
+        parts = [self.classified_by or "", self.reference_text, *self.addressees, *self.info_addressees,
+                 *self.distribution, self.subject_tail]
+        return " ".join(part for part in parts if part)

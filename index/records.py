@@ -53,6 +53,13 @@ def record_json(cable: Cable) -> dict:
         "declassify_on": declassify.isoformat() if isinstance(declassify, date) else declassify,
         "summary": cable.summary,
         "paragraphs": [{"number": p.number, "marking": p.marking, "text": p.text} for p in cable.paragraphs],
+        "classified_by_name": cable.classified_by_name,
+        "classified_by_title": cable.classified_by_title,
+        "reference_text": cable.reference_text,
+        "addressees": list(cable.addressees),
+        "info_addressees": list(cable.info_addressees),
+        "distribution": list(cable.distribution),
+        "subject_tail": cable.subject_tail,
     }
 
 

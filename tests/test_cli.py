@@ -16,7 +16,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 RESULT_KEYS = {"query", "total", "page", "limit", "results", "facets"}
 HIT_KEYS = {"id", "score", "created", "classification", "origin", "subject", "tags", "paragraphs"}
-SHOW_KEYS = {"id", "created", "classification", "origin", "title", "subject", "tags", "references", "classified_by", "reasons", "declassify_on", "summary", "paragraphs"}
+SHOW_KEYS = {"id", "created", "classification", "origin", "title", "subject", "tags", "references", "classified_by", "reasons", "declassify_on", "summary", "paragraphs",
+             "classified_by_name", "classified_by_title", "reference_text", "addressees", "info_addressees", "distribution", "subject_tail"}
 
 
 def run(*args: str):
