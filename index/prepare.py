@@ -89,20 +89,9 @@ def _analysed(cable: Cable, path: str, digest: str) -> Prepared:
         {"number": p.number, "marking": p.marking, "text": p.text, "body": " ".join(analyse(p.text, _STEM))}
         for p in cable.paragraphs
     ]
-    header_stems = " ".join(analyse(header_text(cable), _STEM))
-    by_stems = " ".join(analyse(cable.classified_by or "", _STEM))
+    header_stems = " ".join(analyse(cable.header_text(), _STEM))
+    by_stems = " ".join(analyse(cable.classified_by_name or cable.classified_by or "", _STEM))
     return Prepared(path, digest, record_json(cable), subject_stems, header_stems, by_stems, paragraphs, _STEM.take_fresh())
-
-
-def header_text(cable: Cable) -> str:
-    """The header words a searcher may remember that are neither subject nor paragraphs.
-
-    The classifying official's name and title and the text of the REF lines;
-    people search for the people in a cable, and a REF line often names the
-    meeting or message a cable answers.
-    """
-    parts = [cable.classified_by or ""] + [reference.text for reference in cable.references]
-    return "\n".join(part for part in parts if part)
 
 
 def documents(prepared: Prepared) -> Iterator[dict]:
