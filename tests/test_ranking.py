@@ -195,3 +195,47 @@ def test_broken_settings_fall_below_the_pins(seed_index, settings, part):
     finally:
         broken.close()
     assert failed, f"{settings} stayed above every pinned floor"
+
+
+def classified_by(engine: Engine, surname: str) -> set[str]:
+    """The seed cables whose classifying official's name holds this surname, read from the stored records."""
+    return {
+        record["id"]
+        for _, record, _ in engine.records.records()
+        if surname.lower() in (record.get("classified_by_name") or "").lower().replace(",", " ").split()
+    }
+
+
+def test_by_field_finds_the_cables_an_official_classified(engine):
+    """``by:SURNAME`` must return exactly the cables that official classified, and nothing that merely mentions the name.
+
+    Thomas Countryman classified two Rome cables in the seeds; a Tripoli
+    cable names him in a paragraph (he later ran the ISN bureau), so it holds
+    the word but was not classified by him.
+    """
+    expected = classified_by(engine, "countryman")
+    assert {"02ROME1196", "02ROME1725"} <= expected
+    result = engine.search(SearchRequest(query="by:countryman", limit=50))
+    assert {hit.id for hit in result.hits} == expected
+    assert {hit.id for hit in engine.search(SearchRequest(query='by:"thomas countryman"', limit=50)).hits} == expected
+    mentions = engine.search(SearchRequest(query="body:countryman", limit=50))
+    assert mentions.total > 0 and not {hit.id for hit in mentions.hits} & expected
+
+
+def test_header_words_count_for_matching(engine):
+    """A word only in a cable's header (the classifying officer's surname) must match the cable like any other word.
+
+    The Rome cables do not hold "countryman" in subject or paragraphs, yet a
+    searcher who remembers who signed off a cable should find it: with a
+    word of its subject, the cable is a complete match and ranks first.
+    """
+    for cable_id in ("02ROME1196", "02ROME1725"):
+        subject, body = cable_text(engine, cable_id)
+        assert not holds_words(subject + "\n" + body, ["countryman"])
+    assert {"02ROME1196", "02ROME1725"} <= set(ranked_ids(engine, "countryman", limit=50))
+    result = engine.search(SearchRequest(query="countryman berlusconi putin", limit=10, explain=True))
+    first = result.hits[0]
+    assert first.id == "02ROME1725"
+    assert first.explanation["tier"]["tier"] == 0
+    found = {word["word"]: word["found in"] for word in first.explanation["words"]}
+    assert found["countryman"] == ["header"]
