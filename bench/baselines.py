@@ -1,7 +1,7 @@
 """Two reference rankers the engine is measured against, each writing TREC runs.
 
 * :class:`PlainBM25`: the textbook baseline.  Each cable is one document (its
-  subject and paragraphs concatenated, no field boosts), analysed exactly as
+  subject, header words and paragraphs concatenated, no field boosts), analysed exactly as
   the engine analyses text (:func:`index.analysis.analyse` with Snowball
   stems), scored with BM25 over whole cables.  It is OR-style: a cable with
   any query word scores.  If the engine cannot beat this, its extra machinery
@@ -9,6 +9,9 @@
 * :class:`Fts5`: what a developer gets for free from SQLite's FTS5 with a
   subject/body/tags table, ``bm25()`` column weights and the Porter
   tokenizer; the query's words are quoted and ORed.
+
+Both index the text every peer gets (:mod:`bench.documents`: the body is
+the header words followed by the paragraphs).
 
 Usage::
 
@@ -27,32 +30,13 @@ from typing import Iterable
 
 import numpy as np
 
+from bench.documents import SEEDS, Document, load_documents
 from index.analysis import SnowballStem, analyse, words
-from index.reader import CableError, read_file
-from index.record import Cable
-
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
-_CABLES: dict[Path, list[Cable]] = {}
 
 
-def load_cables(folder: Path = SEEDS) -> list[Cable]:
-    """Every readable cable in ``folder`` (sorted by file name), read once per process."""
-    folder = folder.resolve()
-    if folder not in _CABLES:
-        cables = []
-        for path in sorted(folder.glob("*.txt")):
-            try:
-                cables.append(read_file(path))
-            except CableError:
-                continue
-        _CABLES[folder] = cables
-    return _CABLES[folder]
-
-
-def cable_text(cable: Cable) -> str:
-    """A cable's searchable text as one string: subject, then its paragraphs."""
-    return "\n".join([cable.subject, *(paragraph.text for paragraph in cable.paragraphs)])
+def cable_text(document: Document) -> str:
+    """A cable's searchable text as one string: subject, header words, then its paragraphs."""
+    return document.cable.subject + "\n" + document.body
 
 
 def read_topics(path: Path) -> list[tuple[str, str]]:
@@ -71,17 +55,17 @@ def trec_lines(qid: str, ranked: list[tuple[str, float]], run_name: str) -> list
 
 
 class PlainBM25:
-    """BM25 over whole cables (subject + paragraphs as one bag of stems), OR semantics."""
+    """BM25 over whole cables (subject, header words and paragraphs as one bag of stems), OR semantics."""
 
-    def __init__(self, cables: list[Cable], k1: float = 1.2, b: float = 0.75) -> None:
-        self.ids = [cable.id for cable in cables]
+    def __init__(self, documents: list[Document], k1: float = 1.2, b: float = 0.75) -> None:
+        self.ids = [document.id for document in documents]
         self.k1, self.b = k1, b
         self.stem = SnowballStem()
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         lengths = []
         gathered: dict[str, tuple[list[int], list[int]]] = {}
-        for ordinal, cable in enumerate(cables):
-            counts = Counter(analyse(cable_text(cable), self.stem))
+        for ordinal, document in enumerate(documents):
+            counts = Counter(analyse(cable_text(document), self.stem))
             lengths.append(sum(counts.values()))
             for term, count in counts.items():
                 docs, freqs = gathered.setdefault(term, ([], []))
@@ -110,11 +94,11 @@ class PlainBM25:
 class Fts5:
     """SQLite FTS5 over (subject, body, tags), ranked by weighted ``bm25()``."""
 
-    def __init__(self, cables: list[Cable], weights: tuple[float, float, float] = (3.0, 1.0, 2.0)) -> None:
+    def __init__(self, documents: list[Document], weights: tuple[float, float, float] = (3.0, 1.0, 2.0)) -> None:
         self.weights = weights
         self.connection = sqlite3.connect(":memory:")
         self.connection.execute("CREATE VIRTUAL TABLE cables USING fts5(id UNINDEXED, subject, body, tags, tokenize='porter unicode61')")
-        rows = ((c.id, c.subject, "\n".join(p.text for p in c.paragraphs), " ".join(c.tags)) for c in cables)
+        rows = ((d.id, d.cable.subject, d.body, d.tags) for d in documents)
         self.connection.executemany("INSERT INTO cables VALUES (?, ?, ?, ?)", rows)
 
     def search(self, query: str, limit: int = 10) -> list[tuple[str, float]]:
@@ -136,12 +120,12 @@ def run_baseline(system, topics: Iterable[tuple[str, str]], run_name: str, limit
     return lines
 
 
-def make(name: str, cables: list[Cable]):
+def make(name: str, documents: list[Document]):
     """Build the baseline called ``name`` ('plain' or 'fts5') over the cables."""
     if name == "plain":
-        return PlainBM25(cables)
+        return PlainBM25(documents)
     if name == "fts5":
-        return Fts5(cables)
+        return Fts5(documents)
     raise ValueError(f"unknown baseline {name!r}")
 
 
@@ -153,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=Path, default=SEEDS)
     parser.add_argument("--limit", type=int, default=10)
     args = parser.parse_args(argv)
-    system = make(args.system, load_cables(args.seeds))
+    system = make(args.system, load_documents(args.seeds))
     sys.stdout.write("\n".join(run_baseline(system, read_topics(args.topics), args.system, args.limit)) + "\n")
 
 

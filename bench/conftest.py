@@ -13,7 +13,7 @@ Environment:
 * ``CABLES_BENCH_REBUILD``: how many files the rebuild benchmarks index
   (default 200: the first ones by name);
 * ``CABLES_BENCH_READER``: extra folders (``:``-separated) for the reader
-  benchmark (default: /work/shared/corpus/cables when it exists; empty: none).
+  benchmark (default: $CABLES_CORPUS/cables when it exists, see bench/corpus_location.py; empty: none).
 
 Every measured operation exists twice, ``[engine]`` and ``[fts5]``, in one
 benchmark group, and the end of the run prints (and writes beside the JSON,

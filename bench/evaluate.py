@@ -1,42 +1,58 @@
-"""Measure the engine against the baselines on the same topics, and tune its weights.
+"""Measure the engine against its peers on the same topics, and tune its weights.
 
-One run evaluates three systems on three topic sets:
+One run evaluates every system on every topic of two collections (see
+:mod:`bench.documents`): the 1,400 seed cables and the 5,000 shared-corpus
+cables (``$CABLES_CORPUS``), each with its own index and topics:
 
 * systems: the engine as shipped (the library's :class:`search.engine.Engine`
   with default :class:`search.ranking.RankingSettings`, exactly what ``cables
   batch`` runs), the plain whole-cable BM25 baseline and SQLite FTS5 (see
-  :mod:`bench.baselines`);
+  :mod:`bench.baselines`), and four configurations each of stock whoosh and
+  tantivy (:mod:`bench.peers`);
 * topics: simulated known-item topics remembered from the subject and from
-  the body (``bench/topics/known_*.tsv``, MRR@10 and success@10) and written
-  information needs with graded judgments (``needs.tsv``, nDCG@10).
+  the body (``known_*.tsv``, MRR@10 and success@10) and written information
+  needs with graded judgments (``needs*.tsv``, nDCG@10), in ``bench/topics``
+  (seeds) and ``bench/topics/corpus`` (corpus).
 
-``--grid`` instead tries variations of the ranking settings.  Running every
-query once per setting would take hours, so each query is run once per
-(k1, b) pair and its score parts (best paragraph, whole cable,
-subject, tag, tag meaning) are kept; the weights then combine those parts
-exactly as :meth:`search.engine._Run.scores` does, and the ranking is redone
-with the engine's tie-break (score, then newest).  A check that the
+Every topic belongs to one half, ``tuning`` or ``held-out``, by the parity of
+a hash of its id (:func:`half`); tuning (``--grid``) only ever sees the
+tuning half, and the systems table reports both halves, over both
+collections together and per collection.
+
+``--grid`` instead tries variations of the ranking settings on the seeds'
+tuning half.  Running every query once per setting would take hours, so each
+query is run once per (k1, b) pair and its score parts (best paragraph, whole
+cable, subject, tag, tag meaning) are kept; the weights then combine those
+parts exactly as :meth:`search.engine._Run.scores` does, and the ranking is
+redone with the engine's tie-break (score, then newest).  A check that the
 recombined shipped settings reproduce ``Engine.search``'s top 10 is printed.
 
 Usage::
 
-    python -m bench.evaluate [--index PATH] [--json out.json]
+    python -m bench.evaluate [--index PATH] [--corpus-index PATH] [--json out.json]
+    python -m bench.evaluate --collections seeds
     python -m bench.evaluate --grid [--index PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
+import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
-from bench.baselines import SEEDS, load_cables, make, read_topics, run_baseline
-from bench.metrics import Qrels, Run, read_qrels, read_run, summarise
+from bench.baselines import make, read_topics
+from bench.documents import SEEDS, corpus_folder, load_documents
+from bench.metrics import Qrels, Run, ndcg, read_qrels, reciprocal_rank, success
+from bench.peers import TantivyPeer, WhooshPeer
 from search.ranking import DEFAULT_SETTINGS, RankingSettings
 
 TOPICS = Path(__file__).resolve().parent / "topics"
@@ -45,26 +61,50 @@ TOPIC_SETS = {
     "body": ("known_body.tsv", "known.qrels"),
     "needs": ("needs.tsv", "needs.qrels"),
 }
+HALVES = ("held-out", "tuning")
 LIMIT = 10
 
 
-def load_topic_sets(folder: Path = TOPICS) -> dict[str, tuple[list[tuple[str, str]], Qrels]]:
-    """Each topic set that exists in ``folder``: its ``(qid, query)`` list and qrels."""
+@dataclass(frozen=True)
+class Collection:
+    """A set of cables and the topics written for it."""
+
+    name: str
+    cables: Path
+    topics: Path
+
+
+def collections() -> dict[str, Collection]:
+    """The two evaluated collections: the bundled seeds and the shared corpus."""
+    return {
+        "seeds": Collection("seeds", SEEDS, TOPICS),
+        "corpus": Collection("corpus", corpus_folder(), TOPICS / "corpus"),
+    }
+
+
+def half(qid: str) -> str:
+    """The half a topic belongs to: ``held-out`` when the first byte of its id's SHA-256 is odd."""
+    return "held-out" if hashlib.sha256(qid.encode("utf-8")).digest()[0] % 2 else "tuning"
+
+
+def load_topic_sets(folder: Path = TOPICS, only: str | None = None) -> dict[str, tuple[list[tuple[str, str]], Qrels]]:
+    """Each topic set that exists in ``folder``: its ``(qid, query)`` list and qrels (one half if ``only``)."""
     sets = {}
     for name, (topics, qrels) in TOPIC_SETS.items():
         if (folder / topics).exists() and (folder / qrels).exists():
-            sets[name] = (read_topics(folder / topics), read_qrels(folder / qrels))
+            listed = [(qid, query) for qid, query in read_topics(folder / topics) if only is None or half(qid) == only]
+            sets[name] = (listed, read_qrels(folder / qrels))
     return sets
 
 
-def ensure_index(location: Path | None, seeds: Path = SEEDS) -> Path:
-    """An index of ``seeds``: the one given, or a fresh one built in a temporary folder."""
+def ensure_index(location: Path | None, cables: Path = SEEDS) -> Path:
+    """An index of ``cables``: the one given, or a fresh one built in a temporary folder."""
     if location is not None and location.exists():
         return location
     from index.build import rebuild
 
     target = location or Path(tempfile.mkdtemp(prefix="cables-eval-")) / "index"
-    rebuild(target, [seeds], jobs=2)
+    rebuild(target, [cables], jobs=2)
     return target
 
 
@@ -77,10 +117,35 @@ def engine_run(engine, topics: list[tuple[str, str]], limit: int = LIMIT) -> Run
 
 def measure(run: Run, name: str, qrels: Qrels) -> dict[str, float]:
     """The measures reported for one topic set: MRR/S@10 for known items, nDCG@10 for needs."""
-    scores = summarise(run, qrels)
-    if name == "needs":
-        return {"ndcg@10": scores["ndcg@10"], "mrr@10": scores["mrr@10"]}
-    return {"mrr@10": scores["mrr@10"], "success@10": scores["success@10"]}
+    return mean_scores(topic_scores(run, name, qrels))
+
+
+def topic_scores(run: Run, name: str, qrels: Qrels) -> dict[str, dict[str, float]]:
+    """Each judged topic's measures: MRR/S@10 for known items; nDCG, MRR and judged share @10 for needs.
+
+    Topics without a relevant cable are left out, and a topic the run did not
+    answer scores zero (as in :func:`bench.metrics.mean_over_topics`).
+    """
+    scores = {}
+    for qid, judged in qrels.items():
+        if not any(grade > 0 for grade in judged.values()):
+            continue
+        ranking = run.get(qid, [])
+        if name == "needs":
+            top = ranking[:LIMIT]
+            scores[qid] = {"ndcg@10": ndcg(ranking, judged, LIMIT), "mrr@10": reciprocal_rank(ranking, judged, LIMIT),
+                           "judged@10": sum(doc in judged for doc in top) / len(top) if top else 1.0}
+        else:
+            scores[qid] = {"mrr@10": reciprocal_rank(ranking, judged, LIMIT), "success@10": success(ranking, judged, LIMIT)}
+    return scores
+
+
+def mean_scores(scores: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The mean of each measure over the topics (empty when there are none)."""
+    if not scores:
+        return {}
+    keys = next(iter(scores.values()))
+    return {key: sum(topic[key] for topic in scores.values()) / len(scores) for key in keys}
 
 
 def restrict(qrels: Qrels, topics: list[tuple[str, str]]) -> Qrels:
@@ -89,40 +154,103 @@ def restrict(qrels: Qrels, topics: list[tuple[str, str]]) -> Qrels:
     return {qid: judged for qid, judged in qrels.items() if qid in wanted}
 
 
-def evaluate_systems(index: Path, sets: dict, seeds: Path = SEEDS, settings: RankingSettings = DEFAULT_SETTINGS) -> dict[str, dict[str, dict[str, float]]]:
-    """Scores of the engine and both baselines on every topic set: ``{system: {set: measures}}``."""
+@dataclass(frozen=True)
+class System:
+    """One evaluated configuration: a short name, its table label and its runner over topics."""
+
+    name: str
+    label: str
+    run: Callable[[list[tuple[str, str]]], Run]
+
+
+def peer_system(name: str, label: str, search: Callable[[str, int], list[tuple[str, float]]]) -> System:
+    """A system that runs a ``search(query, limit)`` function over every topic."""
+    return System(name, label, lambda topics: {qid: [cable_id for cable_id, _ in search(query, LIMIT)] for qid, query in topics})
+
+
+def build_systems(engine, cables: Path) -> list[System]:
+    """The engine and every peer configuration over one collection's cables."""
+    documents = load_documents(cables)
+    systems = [System("engine", "cables engine (shipped)", lambda topics: engine_run(engine, topics))]
+    for name, label in (("plain", "plain BM25, whole cables, OR"), ("fts5", "SQLite FTS5 bm25(3,1,2), OR")):
+        systems.append(peer_system(name, label, make(name, documents).search))
+    for peer in (*WhooshPeer(documents).configurations(), *TantivyPeer(documents).configurations()):
+        systems.append(peer_system(peer.name, peer.label, peer.search))
+    return systems
+
+
+def evaluate_collection(index: Path, collection: Collection, settings: RankingSettings = DEFAULT_SETTINGS) -> tuple[dict, dict[str, str]]:
+    """Per-topic scores of every system on every topic set of one collection.
+
+    Returns ``({system: {set: {qid: measures}}}, {system: label})``.
+    """
     from search.engine import Engine
 
     engine = Engine(index, settings=settings)
-    cables = load_cables(seeds)
-    systems = {"engine": lambda topics: engine_run(engine, topics)}
-    for name in ("plain", "fts5"):
-        baseline = make(name, cables)
-        systems[name] = lambda topics, baseline=baseline, name=name: read_run(run_baseline(baseline, topics, name))
-    results: dict[str, dict[str, dict[str, float]]] = {}
-    for system, runner in systems.items():
-        results[system] = {}
-        for name, (topics, qrels) in sets.items():
-            results[system][name] = measure(runner(topics), name, restrict(qrels, topics))
+    sets = load_topic_sets(collection.topics)
+    scores: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
+    labels = {}
+    for system in build_systems(engine, collection.cables):
+        started = time.perf_counter()
+        labels[system.name] = system.label
+        scores[system.name] = {name: topic_scores(system.run(topics), name, restrict(qrels, topics)) for name, (topics, qrels) in sets.items()}
+        print(f"{collection.name}: {system.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     engine.close()
-    return results
+    return scores, labels
 
 
-def markdown_table(results: dict[str, dict[str, dict[str, float]]]) -> str:
-    """The results as a markdown table: rows systems, columns the headline measures."""
-    columns = [
-        ("subject", "mrr@10", "subject MRR@10"),
-        ("subject", "success@10", "subject S@10"),
-        ("body", "mrr@10", "body MRR@10"),
-        ("body", "success@10", "body S@10"),
-        ("needs", "ndcg@10", "needs nDCG@10"),
-        ("needs", "mrr@10", "needs MRR@10"),
-    ]
-    lines = ["| system | " + " | ".join(title for _, _, title in columns) + " |", "|---" * (len(columns) + 1) + "|"]
+def summarise_halves(per_collection: dict[str, dict]) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """Mean measures per report: each half over all collections, and each collection's halves.
+
+    Returns ``{report: {system: {set: measures, set + " topics": count}}}``
+    with reports named ``held-out``, ``tuning``, ``seeds held-out``, ...
+    """
+    reports: dict[str, dict] = {}
+    for part in HALVES:
+        for scope in (None, *per_collection):
+            report = part if scope is None else f"{scope} {part}"
+            chosen = per_collection if scope is None else {scope: per_collection[scope]}
+            systems: dict[str, dict] = {}
+            for scores in chosen.values():
+                for system, sets in scores.items():
+                    for name, topics in sets.items():
+                        pooled = systems.setdefault(system, {}).setdefault(name, {})
+                        pooled.update({f"{scope or ''}{qid}": value for qid, value in topics.items() if half(qid) == part})
+            reports[report] = {system: {name: {**mean_scores(topics), "topics": len(topics)} for name, topics in sets.items()} for system, sets in systems.items()}
+    return reports
+
+
+COLUMNS = [
+    ("subject", "mrr@10", "subject MRR@10"),
+    ("subject", "success@10", "subject S@10"),
+    ("body", "mrr@10", "body MRR@10"),
+    ("body", "success@10", "body S@10"),
+    ("needs", "ndcg@10", "needs nDCG@10"),
+    ("needs", "mrr@10", "needs MRR@10"),
+    ("needs", "judged@10", "needs judged@10"),
+]
+
+
+def markdown_table(results: dict[str, dict[str, dict[str, float]]], labels: dict[str, str] | None = None) -> str:
+    """One report as a markdown table: a row per system, the headline measures as columns (best in bold)."""
+    labels = labels or {}
+    best = {(name, key): max((sets[name][key] for sets in results.values() if key in sets.get(name, {})), default=None)
+            for name, key, _ in COLUMNS if key != "judged@10"}
+    lines = ["| system | " + " | ".join(title for _, _, title in COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
     for system, sets in results.items():
-        cells = [f"{sets[name][key]:.3f}" if name in sets else "-" for name, key, _ in columns]
-        lines.append(f"| {system} | " + " | ".join(cells) + " |")
+        cells = []
+        for name, key, _ in COLUMNS:
+            value = sets.get(name, {}).get(key)
+            text = "-" if value is None else f"{value:.3f}"
+            cells.append(f"**{text}**" if value is not None and value == best.get((name, key)) else text)
+        lines.append(f"| {labels.get(system, system)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def topic_counts(results: dict[str, dict[str, dict[str, float]]]) -> str:
+    """How many topics of each set a report averages over."""
+    first = next(iter(results.values()), {})
+    return ", ".join(f"{sets['topics']} {name}" for name, sets in first.items())
 
 
 # --- the settings grid ------------------------------------------------------
@@ -267,19 +395,32 @@ def grid_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
+def systems_report(reports: dict, labels: dict[str, str]) -> str:
+    """Every report (each half over all collections, then per collection) as titled markdown tables."""
+    return "\n\n".join(f"### {report} ({topic_counts(results)} topics)\n\n{markdown_table(results, labels)}" for report, results in reports.items() if results)
+
+
+def main(argv: list[str] | None = None) -> int:
     """Command line: the systems table, or with ``--grid`` the settings search."""
-    parser = argparse.ArgumentParser(description="Evaluate the engine, plain BM25 and FTS5 on the bench topics.")
+    parser = argparse.ArgumentParser(description="Evaluate the engine and its peers on the bench topics of the seeds and the shared corpus.")
     parser.add_argument("--index", type=Path, help="index of seeds/ (built in a temporary folder when absent)")
-    parser.add_argument("--seeds", type=Path, default=SEEDS)
-    parser.add_argument("--topics", type=Path, default=TOPICS)
+    parser.add_argument("--corpus-index", type=Path, help="index of the shared corpus (built in a temporary folder when absent)")
+    parser.add_argument("--collections", default="seeds,corpus", help="comma-separated collections to evaluate (seeds, corpus)")
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--grid", action="store_true", help="search ranking settings instead")
+    parser.add_argument("--grid", action="store_true", help="search ranking settings on the seeds' tuning half instead")
     args = parser.parse_args(argv)
-    index = ensure_index(args.index, args.seeds)
-    sets = load_topic_sets(args.topics)
+    known = collections()
+    chosen = [name.strip() for name in args.collections.split(",") if name.strip()]
+    for name in chosen:
+        if name not in known:
+            print(f"evaluate: unknown collection {name!r} (choose from {', '.join(known)})", file=sys.stderr)
+            return 2
+        if not known[name].cables.is_dir():
+            print(f"evaluate: no {name} cables at {known[name].cables} (set CABLES_CORPUS to the corpus folder, or pass --collections seeds)", file=sys.stderr)
+            return 2
     if args.grid:
-        result = run_grid(index, sets)
+        index = ensure_index(args.index, SEEDS)
+        result = run_grid(index, load_topic_sets(TOPICS, only="tuning"))
         print(f"recombined shipped settings reproduce Engine.search top 10 on {result['agreement']:.0%} of checked topics\n")
         print("shipped:\n" + grid_table([result["shipped"]]) + "\n\nbest by balance:\n" + grid_table(result["top"]))
         trap = [row for row in result["rows"] if row["settings"]["subject_weight"] == 3.0 and row["settings"]["best_weight"] == 1.0 and row["settings"]["k1"] == 1.2 and row["settings"]["b"] == 0.75
@@ -287,11 +428,17 @@ def main(argv: list[str] | None = None) -> None:
         print("\nbig subject boost, best paragraph only:\n" + grid_table(trap))
         payload = {key: result[key] for key in ("agreement", "shipped", "top")}
     else:
-        payload = evaluate_systems(index, sets, args.seeds)
-        print(markdown_table(payload))
+        indexes = {"seeds": args.index, "corpus": args.corpus_index}
+        per_collection, labels = {}, {}
+        for name in chosen:
+            collection = known[name]
+            per_collection[name], labels = evaluate_collection(ensure_index(indexes[name], collection.cables), collection)
+        payload = summarise_halves(per_collection)
+        print(systems_report(payload, labels))
     if args.json:
         args.json.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Simulated known-item topics for the seed cables, reproducible from a fixed seed.
+"""Simulated known-item topics for the seed and corpus cables, reproducible from a fixed seed.
 
 The method follows Azzopardi, de Rijke & Balog, "Building simulated queries
 for known-item topics" (SIGIR 2007): pick a target cable, pick a query
@@ -11,7 +11,22 @@ Two kinds of user are simulated:
 
 * subject-remembered (``known_subject.tsv``): terms come from the cable's
   full subject line;
-* body-remembered (``known_body.tsv``): terms come from its paragraphs.
+* body-remembered (``known_body.tsv``): terms come from its paragraphs and,
+  for the corpus, its header words as well (the addressee and office
+  lines, the REF text and the Classified By name: see
+  :func:`bench.documents.header_text`), since a searcher may remember who
+  wrote or received a cable.
+
+Two collections have topics (see :mod:`bench.documents`):
+
+* ``seeds`` (``bench/topics``): 250 topics of each kind, ids ``KS001`` and
+  ``KB001``...; made before header words were considered, so their body
+  terms come from the paragraphs only.  They are kept as they are because
+  ``tests/test_ranking.py`` pins the engine's scores on them.
+* ``corpus`` (``bench/topics/corpus``): 500 of each kind over the 5,000
+  shared-corpus cables, ids ``CKS001`` and ``CKB001``..., header words
+  included and routing words (``SECSTATE``, ``WASHDC``, ``PRIORITY``,
+  ``COLLECTIVE``...) left out.
 
 Terms are found with the project's own reader and analysis
 (:func:`index.reader.read_file`, :func:`index.analysis.words`), so stop words
@@ -20,8 +35,9 @@ most frequent spelling of the chosen stem), not stems, as a user would type.
 Numbers, one- and two-letter words and cable boilerplate (SIPDIS, REFTEL,
 ...) are left out as well.  ``known.qrels`` names the target of each topic.
 
-Run ``python -m bench.make_topics`` to regenerate (the output only changes
-when seeds/, the reader or the analysis change).
+Run ``python -m bench.make_topics --collection seeds|corpus`` to regenerate
+(the output only changes when the cables, the reader or the analysis
+change).
 
 The written information needs (``needs.tsv``) are not simulated; their
 judgments were made by reading cables.  ``python -m bench.make_topics --pool
@@ -38,21 +54,49 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
+from bench.documents import SEEDS, Document, corpus_folder, load_cables, load_documents
 from index.analysis import SnowballStem, words
 from index.record import Cable
-
-from bench.baselines import SEEDS, load_cables
 
 TOPICS = Path(__file__).resolve().parent / "topics"
 SEED = 20070723
 PER_KIND = 250
+CORPUS_PER_KIND = 500
 LENGTHS = (2, 3, 3, 4, 5)
 BOILERPLATE = frozenset(
     "sipdis noforn nodis exdis limdis sbu reftel septel ref refs para paras classified reasons "
     "amembassy secstate usmission embassy comment summary end subject".split()
 )
+ROUTING_WORDS = frozenset(
+    "washdc washington info collective amconsul usdel immediate priority routine niact dept department pass "
+    "secdef cia dia nsc jcs joint staff posts".split()
+)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one collection's known-item topics are made."""
+
+    folder: Path
+    out: Path
+    prefix: str
+    count: int
+    header: bool
+
+    def eligible(self, word: str) -> bool:
+        """Whether a normalised word could be a remembered query term of this collection."""
+        return eligible(word) and not (self.header and word in ROUTING_WORDS)
+
+
+def recipes() -> dict[str, Recipe]:
+    """The seeds' recipe (as the stored topics were made) and the corpus's (header words included)."""
+    return {
+        "seeds": Recipe(SEEDS, TOPICS, "", PER_KIND, header=False),
+        "corpus": Recipe(corpus_folder(), TOPICS / "corpus", "C", CORPUS_PER_KIND, header=True),
+    }
 
 
 def eligible(word: str) -> bool:
@@ -60,12 +104,12 @@ def eligible(word: str) -> bool:
     return len(word) >= 3 and word.isalpha() and word not in BOILERPLATE and set(word) != {"x"}
 
 
-def field_terms(text: str, stem: SnowballStem) -> tuple[Counter, dict[str, str]]:
-    """Stem frequencies of a text's eligible words, and each stem's most frequent surface word."""
+def field_terms(text: str, stem: SnowballStem, allowed=eligible) -> tuple[Counter, dict[str, str]]:
+    """Stem frequencies of a text's ``allowed`` words, and each stem's most frequent surface word."""
     counts: Counter = Counter()
     spellings: dict[str, Counter] = defaultdict(Counter)
     for word, _, _ in words(text):
-        if eligible(word):
+        if allowed(word):
             term = stem(word)
             counts[term] += 1
             spellings[term][word] += 1
@@ -78,11 +122,16 @@ def body_text(cable: Cable) -> str:
     return "\n".join(paragraph.text for paragraph in cable.paragraphs)
 
 
-def cable_frequencies(cables: list[Cable], stem: SnowballStem) -> Counter:
-    """In how many cables (subject or paragraphs) each stem occurs."""
+def remembered_body(document: Document, recipe: Recipe) -> str:
+    """The text body terms are drawn from: the paragraphs, after the header words when the recipe says so."""
+    return document.body if recipe.header else document.paragraphs
+
+
+def cable_frequencies(documents: list[Document], stem: SnowballStem, recipe: Recipe) -> Counter:
+    """In how many cables (subject or remembered body) each stem occurs."""
     frequencies: Counter = Counter()
-    for cable in cables:
-        counts, _ = field_terms(cable.subject + "\n" + body_text(cable), stem)
+    for document in documents:
+        counts, _ = field_terms(document.cable.subject + "\n" + remembered_body(document, recipe), stem, recipe.eligible)
         frequencies.update(counts.keys())
     return frequencies
 
@@ -99,23 +148,23 @@ def draw_terms(counts: Counter, idf: dict[str, float], length: int, rng: random.
     return chosen
 
 
-def make_kind(cables: list[Cable], kind: str, idf: dict[str, float], stem: SnowballStem, rng: random.Random, count: int) -> list[tuple[str, str, str]]:
-    """``(qid, query, target id)`` for ``count`` simulated topics of one kind."""
-    prefix = "KS" if kind == "subject" else "KB"
-    subjects = Counter(cable.subject.upper() for cable in cables)
-    order = list(range(len(cables)))
+def make_kind(documents: list[Document], kind: str, idf: dict[str, float], stem: SnowballStem, rng: random.Random, recipe: Recipe) -> list[tuple[str, str, str]]:
+    """``(qid, query, target id)`` for the recipe's count of simulated topics of one kind."""
+    prefix = recipe.prefix + ("KS" if kind == "subject" else "KB")
+    subjects = Counter(document.cable.subject.upper() for document in documents)
+    order = list(range(len(documents)))
     rng.shuffle(order)
     topics = []
     for ordinal in order:
-        if len(topics) == count:
+        if len(topics) == recipe.count:
             break
-        cable = cables[ordinal]
+        cable = documents[ordinal].cable
         if kind == "subject":
             if subjects[cable.subject.upper()] > 1:
                 continue  # a subject shared by several cables names no single known item
-            counts, surface = field_terms(cable.subject, stem)
+            counts, surface = field_terms(cable.subject, stem, recipe.eligible)
         else:
-            counts, surface = field_terms(body_text(cable), stem)
+            counts, surface = field_terms(remembered_body(documents[ordinal], recipe), stem, recipe.eligible)
         if len(counts) < 2:
             continue
         length = min(rng.choice(LENGTHS), len(counts))
@@ -125,14 +174,14 @@ def make_kind(cables: list[Cable], kind: str, idf: dict[str, float], stem: Snowb
     return topics
 
 
-def make_topics(folder: Path = SEEDS, seed: int = SEED, count: int = PER_KIND) -> dict[str, list[tuple[str, str, str]]]:
-    """Both kinds of known-item topics for the cables in ``folder``."""
-    cables = load_cables(folder)
+def make_topics(recipe: Recipe, seed: int = SEED) -> dict[str, list[tuple[str, str, str]]]:
+    """Both kinds of known-item topics for the recipe's cables."""
+    documents = load_documents(recipe.folder)
     stem = SnowballStem()
-    frequencies = cable_frequencies(cables, stem)
-    idf = {term: math.log(len(cables) / frequency) for term, frequency in frequencies.items()}
+    frequencies = cable_frequencies(documents, stem, recipe)
+    idf = {term: math.log(len(documents) / frequency) for term, frequency in frequencies.items()}
     rng = random.Random(seed)
-    return {kind: make_kind(cables, kind, idf, stem, rng, count) for kind in ("subject", "body")}
+    return {kind: make_kind(documents, kind, idf, stem, rng, recipe) for kind in ("subject", "body")}
 
 
 def write_topics(topics: dict[str, list[tuple[str, str, str]]], folder: Path = TOPICS) -> None:
@@ -161,28 +210,27 @@ def grep_hits(cables: list[Cable], pattern: str, cap: int = GREP_CAP) -> list[st
     return [cable_id for _, cable_id in sorted(counted)[:cap]]
 
 
-def judging_pool(index: Path, folder: Path = SEEDS, depth: int = POOL_DEPTH) -> dict[str, list[str]]:
-    """Each need's pool: top ``depth`` of the engine, plain BM25 and FTS5, then grep hits."""
-    from bench.baselines import make, read_topics
-    from search.engine import Engine, SearchRequest
+def judging_pool(index: Path, recipe: Recipe, depth: int = POOL_DEPTH, grep_cap: int = GREP_CAP) -> dict[str, list[str]]:
+    """Each need's pool: the top ``depth`` of every evaluated system, then up to ``grep_cap`` grep hits."""
+    from bench.baselines import read_topics
+    from bench.evaluate import build_systems
+    from search.engine import Engine
 
-    cables = load_cables(folder)
-    needs = read_topics(TOPICS / "needs.tsv")
-    patterns = dict(read_topics(TOPICS / "needs_grep.tsv"))
+    cables = load_cables(recipe.folder)
+    needs = read_topics(recipe.out / "needs.tsv")
+    patterns = dict(read_topics(recipe.out / "needs_grep.tsv"))
     engine = Engine(index)
-    systems = [make("plain", cables), make("fts5", cables)]
-    pools = {}
-    for qid, query in needs:
-        pooled = [hit.id for hit in engine.search(SearchRequest(query=query, limit=depth)).hits]
-        for system in systems:
-            pooled += [cable_id for cable_id, _ in system.search(query, depth)]
-        pooled += grep_hits(cables, patterns[qid])
-        pools[qid] = list(dict.fromkeys(pooled))
+    runs = [system.run(needs) for system in build_systems(engine, recipe.folder)]
     engine.close()
+    pools = {}
+    for qid, _ in needs:
+        pooled = [cable_id for run in runs for cable_id in run.get(qid, [])[:depth]]
+        pooled += grep_hits(cables, patterns[qid], grep_cap)
+        pools[qid] = list(dict.fromkeys(pooled))
     return pools
 
 
-def judging_sheet(pools: dict[str, list[str]], folder: Path = SEEDS, width: int = 170) -> str:
+def judging_sheet(pools: dict[str, list[str]], recipe: Recipe, width: int = 170) -> str:
     """A text sheet for reading each pooled cable.
 
     Each cable shows its id, how often the need's expression matches it, its
@@ -191,9 +239,9 @@ def judging_sheet(pools: dict[str, list[str]], folder: Path = SEEDS, width: int 
     """
     from bench.baselines import read_topics
 
-    cables = {cable.id: cable for cable in load_cables(folder)}
-    needs = dict(read_topics(TOPICS / "needs.tsv"))
-    patterns = dict(read_topics(TOPICS / "needs_grep.tsv"))
+    cables = {cable.id: cable for cable in load_cables(recipe.folder)}
+    needs = dict(read_topics(recipe.out / "needs.tsv"))
+    patterns = dict(read_topics(recipe.out / "needs_grep.tsv"))
     lines = []
     for qid, pooled in pools.items():
         expression = re.compile(patterns[qid], re.IGNORECASE)
@@ -214,20 +262,21 @@ def judging_sheet(pools: dict[str, list[str]], folder: Path = SEEDS, width: int 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: regenerate the known-item topic files."""
-    parser = argparse.ArgumentParser(description="Generate simulated known-item topics from seeds/.")
-    parser.add_argument("--seeds", type=Path, default=SEEDS)
-    parser.add_argument("--out", type=Path, default=TOPICS)
+    """Command line: regenerate a collection's known-item topic files, or print its needs' judging sheet."""
+    parser = argparse.ArgumentParser(description="Generate simulated known-item topics for the seeds or the shared corpus.")
+    parser.add_argument("--collection", choices=("seeds", "corpus"), default="seeds")
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--count", type=int, default=PER_KIND)
-    parser.add_argument("--pool", type=Path, metavar="INDEX", help="print the needs' judging sheet instead (needs an index of seeds/)")
+    parser.add_argument("--pool", type=Path, metavar="INDEX", help="print the needs' judging sheet instead (needs an index of the collection)")
+    parser.add_argument("--depth", type=int, default=POOL_DEPTH, help="how many of each system's top cables to pool")
+    parser.add_argument("--grep", type=int, default=GREP_CAP, help="how many cables matching the need's expression to pool")
     args = parser.parse_args(argv)
+    recipe = recipes()[args.collection]
     if args.pool:
-        print(judging_sheet(judging_pool(args.pool, args.seeds), args.seeds))
+        print(judging_sheet(judging_pool(args.pool, recipe, args.depth, args.grep), recipe))
         return
-    topics = make_topics(args.seeds, args.seed, args.count)
-    write_topics(topics, args.out)
-    print(", ".join(f"{len(rows)} {kind} topics" for kind, rows in topics.items()), "written to", args.out)
+    topics = make_topics(recipe, args.seed)
+    write_topics(topics, recipe.out)
+    print(", ".join(f"{len(rows)} {kind} topics" for kind, rows in topics.items()), "written to", recipe.out)
 
 
 if __name__ == "__main__":

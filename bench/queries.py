@@ -175,7 +175,7 @@ def _ids(rng: random.Random, cables: list, count: int = 200) -> list[str]:
 @lru_cache(maxsize=None)
 def seed_queries() -> QuerySet:
     """The query sets of the bundled seeds (read once per process)."""
-    from bench.baselines import load_cables
+    from bench.documents import load_cables
 
     return build(load_cables(SEEDS))
 

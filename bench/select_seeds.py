@@ -34,11 +34,13 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from corpus_location import shared_corpus  # bench/ is on sys.path when run as a script or from bench/conftest.py
 from typing import Callable, Iterable
 
 RANDOM_SEED = 20090402
-DEFAULT_CORPUS = Path("/work/shared/corpus/cables")
-DEFAULT_SEED_CABLE = Path("/work/shared/corpus/seed/09OTTAWA265.txt")
+DEFAULT_CORPUS = shared_corpus() / "cables"
+DEFAULT_SEED_CABLE = shared_corpus() / "seed" / "09OTTAWA265.txt"
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "seeds"
 DEFAULT_COUNT = 1400
 PER_ODDITY = 15

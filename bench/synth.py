@@ -6,7 +6,7 @@ Usage::
                           [--model-from FOLDER] [--jobs N]
 
 Writes ``OUT_DIR/<ID>.txt`` files in the published cable layout (see
-/work/shared/corpus/README.md).  A model is trained (in seconds) from a folder
+the shared corpus README, $CABLES_CORPUS/README.md).  A model is trained (in seconds) from a folder
 of real cables: per-cable "templates" (origin, year/month, classification,
 number of tags, paragraph markings, REF count, layout style), tag
 frequencies, paragraph lengths, and word-level Markov chains for paragraph
@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from corpus_location import shared_corpus  # bench/ is on sys.path when run as a script or from bench/conftest.py
+
 import numpy as np
 
 NBSP = "\u00a0"
@@ -50,7 +52,7 @@ PARTIAL = ("This record is a partial extract of the original cable. "
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 MAX_NOVEL_RATE = 0.03  # at most 3% of words replaced by novel words (tiny sources)
 REPO = Path(__file__).resolve().parent.parent
-FALLBACK_SOURCE = Path("/work/shared/corpus/cables")
+FALLBACK_SOURCE = shared_corpus() / "cables"
 
 PARA_RE = re.compile(r"^\s*¶?(\d{1,2})\.\s*(.*)$")
 MARK_RE = re.compile(r"^(\([A-Z]{1,4}(?://?[A-Z]{1,4})?\)|[A-Z]{1,4}\))\s*")
@@ -776,7 +778,7 @@ def main(argv: list | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--model-from", default="seeds",
                     help="folder of real cables to learn from (default: repo seeds/, "
-                         "else /work/shared/corpus/cables)")
+                         "else $CABLES_CORPUS/cables)")
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args(argv)
     stats = generate(args.out_dir, args.count, args.seed, model_source(args.model_from), args.jobs)

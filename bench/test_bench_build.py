@@ -16,10 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from corpus_location import shared_corpus
 
 SYSTEMS = ("engine", "fts5")
 REBUILD_COUNT = int(os.environ.get("CABLES_BENCH_REBUILD", "200"))
-SHARED_CABLES = Path("/work/shared/corpus/cables")
+SHARED_CABLES = shared_corpus() / "cables"
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 SEEDS = REPO / "seeds"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-CORPUS = REPO.parent / "shared" / "corpus"
+# The shared corpus: $CABLES_CORPUS (as in bench/corpus_location.py), else shared/corpus beside the checkout.
+CORPUS = Path(os.environ.get("CABLES_CORPUS") or REPO.parent / "shared" / "corpus")
 
 
 @lru_cache(maxsize=None)

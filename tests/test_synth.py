@@ -1,6 +1,6 @@
 """Tests for the synthetic corpus generator (bench/synth.py).
 
-They train on the repo's seeds/ folder (a fresh clone has no /work/shared),
+They train on the repo's seeds/ folder (a fresh clone may have no shared corpus),
 write a few dozen cables into tmp_path and check determinism, the published
 layout and, once index/reader.py exists, that the reader reads back what was
 generated.  SYNTH_TEST_SOURCE may point at another folder of cables.
