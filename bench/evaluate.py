@@ -266,6 +266,8 @@ class QueryParts:
     best: np.ndarray
     whole: np.ndarray
     subject: np.ndarray
+    coverage: np.ndarray
+    header: np.ndarray
     tag: np.ndarray
     meaning: np.ndarray
 
@@ -275,6 +277,8 @@ class QueryParts:
             settings.best_weight * self.best
             + (1.0 - settings.best_weight) * self.whole
             + settings.subject_weight * self.subject
+            + settings.coverage_weight * self.coverage
+            + settings.header_weight * self.header
             + settings.tag_weight * self.tag
             + settings.meaning_weight * self.meaning
         ).astype(np.float32)
@@ -296,13 +300,13 @@ def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> lis
     tier = run.tier[candidates].copy()
     results = []
     for base in bm25_settings:
-        engine.settings = replace(base, tag_weight=1.0, meaning_weight=0.0)
+        engine.settings = replace(base, tag_weight=1.0, meaning_weight=1.0)
         run.scores(candidates)
         parts = {name: values[candidates].copy() for name, values in run._parts.items()}
-        engine.settings = replace(base, tag_weight=0.0, meaning_weight=1.0)
-        run.scores(candidates)
-        meaning = run._parts["tags"][candidates].copy()
-        results.append(QueryParts(candidates, created, tier, parts["best paragraph"], parts["whole cable"], parts["subject"], parts["tags"], meaning))
+        results.append(QueryParts(
+            candidates, created, tier, parts["best paragraph"], parts["whole cable"], parts["subject"], parts["subject coverage"],
+            parts["header"], parts["tags"], parts["tag meanings"],
+        ))
     engine.settings = DEFAULT_SETTINGS
     return results
 
