@@ -184,7 +184,11 @@ class Engine:
                 mask = run.relax(mask, filtered)
         candidates = np.flatnonzero(mask)
         scores = run.scores(candidates) if not isinstance(tree, MatchAll) else None
-        order = self._order(candidates, scores, run.tier[candidates], request)
+        tier = run.tier[candidates]
+        if scores is not None and _relaxable(tree) and self.settings.partial_power and len(run.group_masks) > 1:
+            scores = run.fold_tiers(scores)
+            tier = np.zeros_like(tier)
+        order = self._order(candidates, scores, tier, request)
         return Ranking(run, mask, candidates, scores, order)
 
     def _search(self, request: SearchRequest) -> SearchResult:
@@ -211,6 +215,8 @@ class Engine:
 
         Tier 0 holds cables with every word; tier 1 those that matched a word
         only through a tag's meaning; tier 2 those with only some of the words.
+        For a plain bag of words the tiers are instead folded into the scores
+        (see ``partial_power`` in :mod:`search.ranking`) and all are tier 0 here.
         """
         created = self.columns.cable_created[candidates]
         if request.sort == "oldest":
@@ -251,6 +257,7 @@ class _Run:
         self._parts: dict[str, np.ndarray] = {}
         self.words = plain_words(parse(request.query))
         self.promoted = np.zeros(self.size, dtype=bool)
+        self.factor: np.ndarray | None = None
 
     def filter_mask(self) -> np.ndarray:
         """Cables passing the option filters (--classification, --origin, --tag, --from, --to, --marking)."""
@@ -313,8 +320,24 @@ class _Run:
         if partial.any():
             self.tier[partial] = 2
             complete = int(strict.sum())
-            self.notes.append(f"{complete} {'cable has' if complete == 1 else 'cables have'} all the words; {int(partial.sum())} more with some of them follow")
+            where = "are ranked with them, scored lower" if self.engine.settings.partial_power else "follow"
+            self.notes.append(f"{complete} {'cable has' if complete == 1 else 'cables have'} all the words; {int(partial.sum())} more with some of them {where}")
         return strict | partial
+
+    def fold_tiers(self, scores: np.ndarray) -> np.ndarray:
+        """Scores times the share of the query's words each cable holds, raised to ``partial_power``.
+
+        A word counts as held when it is in the cable's text, is one of its
+        tags or names one of its tags' meanings.  The factor (1 for complete
+        matches) replaces the tiers, so a strong cable missing one word can
+        pass a weak complete match (see :mod:`search.ranking`).
+        """
+        self.factor = (self.held_share() ** np.float32(self.engine.settings.partial_power)).astype(np.float32)
+        return (scores * self.factor).astype(np.float32)
+
+    def held_share(self) -> np.ndarray:
+        """The share of the query's words each cable holds (text, tag or tag meaning)."""
+        return np.sum(self.group_masks, axis=0, dtype=np.float32) / np.float32(len(self.group_masks))
 
     def promote(self, strict: np.ndarray, filtered: np.ndarray) -> np.ndarray:
         """Add to the top tier the cables missing one word whose subject holds all the others.
@@ -453,6 +476,8 @@ class _Run:
         best = per_cable_max(self.columns.doc_cable[unique_docs], totals, self.size)
         covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
         coverage = np.where(covered, subject, 0.0).astype(np.float32)
+        if settings.scattered_subject and _scattered(in_subject[candidates], subject_groups):
+            subject = subject / np.float32(subject_groups)
         tags, meanings = self._tag_scores()
         self._parts = {
             "best paragraph": best, "whole cable": whole, "subject": subject, "subject coverage": coverage,
@@ -604,13 +629,16 @@ class _Run:
         }
 
     def _tier_of(self, cable: int) -> dict:
-        """The cable's tier (0 ranks first) and why it is there."""
+        """The cable's tier (0 ranks first unless the tiers were folded into the score) and why it is there."""
         tier = int(self.tier[cable])
         if self.promoted[cable]:
             reason = "missing one word, its subject holds all the others"
         else:
             reason = ("holds every word", "matched a word only through a tag's meaning", "holds only some of the words")[tier]
-        return {"tier": tier, "reason": reason}
+        if self.factor is None:
+            return {"tier": tier, "reason": reason}
+        factor = round(float(self.factor[cable]), 4)
+        return {"tier": tier, "reason": f"{reason}; ranked with all tiers, score x {factor}", "factor": factor, "partial power": self.engine.settings.partial_power}
 
     def _word_evidence(self, group: _Group, cable: int) -> dict:
         """Where one query word (a group of stems: variants or a prefix's expansions) occurs in a cable: fields, tags, tag meanings."""
@@ -638,6 +666,11 @@ class _Run:
                 if correction:
                     missing[group.word] = correction
         return missing
+
+
+def _scattered(in_subject: np.ndarray, words: int) -> bool:
+    """True when a query of three or more words has no candidate whose subject holds two of them."""
+    return words >= 3 and int(in_subject.max(initial=0)) < 2
 
 
 def _relaxable(tree: Node) -> bool:

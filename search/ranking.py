@@ -19,6 +19,21 @@ A cable is scored from these parts (``--explain`` shows each):
   the glossary lacks); a word that only names a tag's meaning (``narcotics``
   for SNAR) gets ``meaning_weight`` instead, once per named set of tags.
 
+Tiers: for a plain bag of words, a cable missing some of the words (or
+matching one only through a tag's meaning) is not put below every complete
+match; its score is multiplied by the share of the query's words it holds
+(a tag's meaning counts as holding the word) raised to ``partial_power``,
+and all candidates are ranked together.  A cable about the need that uses
+another word for one query word ("conflict" for "war") can then outrank a
+complete match that only mentions the words in passing, while at the
+power 3 a cable missing one of three words keeps only 0.30 of its score.
+``partial_power`` 0 restores strict tiers (every complete match first).
+
+Scattered subjects: when a query has three or more words and no candidate's
+subject holds two of them, the query was not remembered from a subject, so
+a subject holding one of its words is weak evidence; with
+``scattered_subject`` its subject score is divided by the number of words.
+
 ``whole_names`` (a country's name counts only when the query holds all of
 it) and ``promote_words`` (partial matches whose subject holds the rest of
 the query join the top tier) are measured switches left off: neither helped
@@ -57,6 +72,8 @@ class RankingSettings:
     coverage_weight: float = 1.0
     header_weight: float = 0.2
     promote_words: int = 0
+    partial_power: float = 3.0
+    scattered_subject: bool = True
     whole_names: bool = False
 
 

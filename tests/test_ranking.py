@@ -31,8 +31,8 @@ TOLERANCE = 0.02
 # seeds/, the topics or the ranking change on purpose.
 PINNED = {
     "subject mrr@10": 0.975,
-    "body mrr@10": 0.944,
-    "needs ndcg@10": 0.883,
+    "body mrr@10": 0.953,
+    "needs ndcg@10": 0.887,
     "needs mrr@10": 0.990,
 }
 
@@ -184,9 +184,9 @@ def test_broken_settings_fall_below_the_pins(seed_index, settings, part):
     Measured with the shipped settings otherwise: ignoring the subject loses
     subject-remembered cables (subject MRR@10 0.975 to 0.849); a subject
     boost of 50 lets cables that merely mention a need's word in their
-    subject crowd out the cables about it (needs nDCG@10 0.883 to 0.836);
+    subject crowd out the cables about it (needs nDCG@10 0.887 to 0.846);
     BM25 without length normalisation favours long cables over the
-    body-remembered target (body MRR@10 0.944 to 0.909).  Only the topic
+    body-remembered target (body MRR@10 0.953 to 0.912).  Only the topic
     kind each setting harms is run, to keep the test fast.
     """
     broken = Engine(seed_index, settings=settings)
@@ -239,3 +239,85 @@ def test_header_words_count_for_matching(engine):
     assert first.explanation["tier"]["tier"] == 0
     found = {word["word"]: word["found in"] for word in first.explanation["words"]}
     assert found["countryman"] == ["header"]
+
+
+def explained(engine: Engine, query: str, limit: int = 10) -> dict[str, object]:
+    """The engine's top hits for a query with their explanations, by cable id."""
+    return {hit.id: hit for hit in engine.search(SearchRequest(query=query, limit=limit, explain=True)).hits}
+
+
+def test_cable_about_the_need_outranks_complete_match_in_passing(engine):
+    """A cable saying one query word only through its tag must outrank a weak complete match.
+
+    For "Ecuador Colombia relations Correa", 09QUITO1033 (Ecuador's
+    commission report on Colombia's 2008 attack, judged about the need) has
+    "relations" only as its PREL tag (external political relations), so
+    under strict tiers it sat below every cable holding all four words,
+    such as 05BRASILIA1974, a scenesetter for a Treasury visit that names
+    them in passing (judged not relevant).  With the tiers folded into the
+    score (a word held through a tag's meaning counts as held), the stronger
+    cable wins; with ``partial_power`` 0 the old order comes back.
+    """
+    query = "Ecuador Colombia relations Correa"
+    hits = explained(engine, query, limit=20)
+    about, passing = hits["09QUITO1033"], hits["05BRASILIA1974"]
+    assert about.explanation["tier"]["tier"] == 1 and passing.explanation["tier"]["tier"] == 0
+    assert about.explanation["tier"]["factor"] == 1.0
+    order = list(hits)
+    assert order.index("09QUITO1033") < order.index("05BRASILIA1974")
+
+
+def test_strict_tiers_put_every_complete_match_first(seed_index):
+    """With ``partial_power`` 0 the cables holding every word come first, whatever their scores (the measured alternative)."""
+    strict = Engine(seed_index, settings=RankingSettings(partial_power=0.0))
+    try:
+        order = ranked_ids(strict, "Ecuador Colombia relations Correa", limit=20)
+    finally:
+        strict.close()
+    assert order.index("05BRASILIA1974") < order.index("09QUITO1033")
+
+
+def test_partial_matches_rank_by_how_many_words_they_hold(engine):
+    """Among cables missing words, one holding two of three words must outrank one holding a single word.
+
+    "Brazil Haiti MINUSTAH": only four cables hold all three words.
+    09BRASILIA1321 (a US-Brazil joint commission scenesetter, judged
+    partly relevant) holds two; 09SANSALVADOR971 (El Salvador watching
+    Haiti-bound Chinese travellers, judged not relevant) holds only
+    "Haiti".  Strict tiers ranked all partial matches by score alone, and the
+    one-word cable was in the top 10; now its score is multiplied by
+    (1/3)^3 against (2/3)^3, and the complete matches still lead.
+    """
+    hits = explained(engine, "Brazil Haiti MINUSTAH", limit=50)
+    order = list(hits)
+    two, one = hits["09BRASILIA1321"], hits["09SANSALVADOR971"]
+    held = {hit.id: sum(bool(word["found in"]) for word in hit.explanation["words"]) for hit in (two, one)}
+    assert held == {"09BRASILIA1321": 2, "09SANSALVADOR971": 1}
+    assert order.index("09BRASILIA1321") < order.index("09SANSALVADOR971")
+    assert "09SANSALVADOR971" not in order[:10]
+    complete = [hit.id for hit in hits.values() if hit.explanation["tier"]["tier"] == 0]
+    assert order[: len(complete)] == complete
+
+
+def test_a_subject_holding_one_of_scattered_words_is_weak_evidence(engine, seed_index):
+    """For three words that no subject holds two of, the cable holding them in its text must outrank a subject naming one.
+
+    "atomic iran national" was remembered from the paragraphs of
+    09MOSCOW3010 (Moscow's frustration with Tehran).  09BRASILIA1188 holds
+    the three words too, and "Iran" in its subject; that single subject word
+    put it first.  When no matching cable's subject holds two of three or
+    more query words, the query was not remembered from a subject, so the
+    subject score is divided by the number of words and the target leads;
+    with ``scattered_subject`` off the subject word wins again.
+    """
+    query = "atomic iran national"
+    hits = explained(engine, query, limit=50)
+    assert max(hit.explanation["coverage"]["in subject"] for hit in hits.values()) < 2
+    assert hits["09BRASILIA1188"].explanation["coverage"]["in subject"] == 1
+    assert hits["09MOSCOW3010"].explanation["coverage"]["in subject"] == 0
+    assert list(hits)[0] == "09MOSCOW3010"
+    plain = Engine(seed_index, settings=RankingSettings(scattered_subject=False))
+    try:
+        assert ranked_ids(plain, query)[0] == "09BRASILIA1188"
+    finally:
+        plain.close()
