@@ -14,20 +14,28 @@ import multiprocessing
 import os
 import shutil
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
 
+from index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
 from index.columns import DELETED_DOCUMENT, Document, build_columns
+from index.interrupts import default_signals, ending_like_ctrl_c
+from index.paths import printable, real_path
 from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
 from index.records import RECORDS_FILE, RecordStore
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
 from index.segments import Indexed, ShardedWrite
+from index.unpickling import open_index
 from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
-from index.store import WHOOSH_FOLDER, Marker, NothingIndexed, file_sizes, current_generation, new_generation, publish, read_marker, writer_lock
+from index.store import (
+    WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, file_sizes, index_location, new_generation, publish, read_marker,
+    remove_stale_generations, writer_lock,
+)
 
 Progress = Callable[[int, int], None]
 UPDATE_BATCH = 2000
@@ -56,7 +64,7 @@ def _prepared_stream(files: list[Path], jobs: int) -> Iterator[Prepared | Skippe
         yield from map(prepare, files)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs) as pool:
+    with context.Pool(jobs, initializer=default_signals) as pool:
         for start in range(0, len(files), UPDATE_BATCH):
             yield from pool.imap(prepare, files[start: start + UPDATE_BATCH], chunksize=16)
 
@@ -68,10 +76,11 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     order; the others are reported as skipped duplicates.
     """
     started = time.monotonic()
-    report = BuildReport(index=str(location))
-    files = find_cable_files(sources, report.skipped)
-    with writer_lock(location):
-        folder = new_generation(location)
+    location = index_location(location)
+    report = BuildReport(index=printable(location))
+    with ending_like_ctrl_c(), writer_lock(location):
+        files = find_cable_files(sources, report.skipped)
+        folder = _start_generation(location)
         try:
             ix = whoosh_index.create_in(folder / _mkdir(folder / WHOOSH_FOLDER), paragraph_schema())
             store = RecordStore(folder / RECORDS_FILE, writable=True)
@@ -79,14 +88,15 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
             write = ShardedWrite(ix, folder, files, jobs)
             stems: dict[str, str] = {}
             placed: dict[str, list[Indexed]] = {}
-            for done, item in enumerate(write.results(), start=1):
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                else:
-                    stems.update(item.words)
-                    _place(store, placed, item)
-                if progress:
-                    progress(done, len(files))
+            with closing(write.results()) as results:
+                for done, item in enumerate(results, start=1):
+                    if isinstance(item, Skipped):
+                        report.skipped.append(item)
+                    else:
+                        stems.update(item.words)
+                        _place(store, placed, item)
+                    if progress:
+                        progress(done, len(files))
             if not placed:
                 store.close()
                 raise NothingIndexed("no cable could be indexed" + (f" ({len(report.skipped)} files skipped)" if report.skipped else ""))
@@ -102,6 +112,12 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
+
+
+def _start_generation(location: Path) -> Path:
+    """Under the writer lock: remove what killed builds left, then make the new generation folder."""
+    remove_stale_generations(location)
+    return new_generation(location)
 
 
 def _in_order(item: Indexed) -> int:
@@ -155,7 +171,8 @@ def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: 
     cables = store.count()
     store.close()
     paragraphs = sum(1 for document in documents if document[0])
-    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), file_sizes(folder)).save(folder)
+    sizes = file_sizes(folder)
+    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, file_digests(folder, list(sizes))).save(folder)
 
 
 def _stored_documents(ix) -> list[Document]:
@@ -182,11 +199,13 @@ def folder_size(folder: Path) -> int:
 def update(location: Path, sources: list[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None) -> BuildReport:
     """Add new cables and replace changed ones (by id) in a copy of the index, then publish it."""
     started = time.monotonic()
-    report = BuildReport(index=str(location))
-    files = find_cable_files(sources, report.skipped)
-    with writer_lock(location):
+    location = index_location(location)
+    report = BuildReport(index=printable(location))
+    current_generation(location)  # no index to update: say so before taking the lock
+    with ending_like_ctrl_c(), writer_lock(location):
+        files = find_cable_files(sources, report.skipped)
         current = current_generation(location)
-        folder = new_generation(location)
+        folder = _start_generation(location)
         try:
             shutil.copytree(current / WHOOSH_FOLDER, folder / WHOOSH_FOLDER, copy_function=os.link)
             shutil.copytree(current / ARRAYS_FOLDER, folder / ARRAYS_FOLDER, copy_function=os.link)
@@ -195,17 +214,18 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             store = RecordStore(folder / RECORDS_FILE, writable=True)
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
-            ix = whoosh_index.open_dir(str(folder / WHOOSH_FOLDER))
+            ix = _open_copy(location, current, folder)
             writer = ix.writer(limitmb=256, compound=False)
             seen: set[str] = set()
-            for done, item in enumerate(_prepared_stream(files, jobs), start=1):
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                else:
-                    next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
-                    stems.update(item.words)
-                if progress:
-                    progress(done, len(files))
+            with closing(_prepared_stream(files, jobs)) as prepared:
+                for done, item in enumerate(prepared, start=1):
+                    if isinstance(item, Skipped):
+                        report.skipped.append(item)
+                    else:
+                        next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
+                        stems.update(item.words)
+                    if progress:
+                        progress(done, len(files))
             if prune:
                 _prune(writer, store, known, sources, seen, report)
             writer.commit(merge=True)
@@ -219,6 +239,15 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
+
+
+def _open_copy(location: Path, current: Path, folder: Path):
+    """Open the copy of the current generation's whoosh index, refusing a damaged or planted one (nothing of it runs)."""
+    try:
+        check_table_of_contents(current, WHOOSH_FOLDER, read_marker(current).checksums)
+        return open_index(folder / WHOOSH_FOLDER)
+    except IndexDamage as error:
+        raise damaged(location, error) from None
 
 
 def _apply(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], item: Prepared, next_ordinal: int, report: BuildReport, seen: set[str]) -> int:
@@ -243,7 +272,7 @@ def _prune(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], s
     """Remove cables whose source file, under the given sources, no longer exists."""
     roots = [Path(source).resolve() for source in sources]
     for cable_id, (ordinal, path, _) in known.items():
-        resolved = Path(path).resolve()
+        resolved = Path(real_path(path)).resolve()
         under = any(resolved == root or root in resolved.parents for root in roots)
         if cable_id not in seen and under and not resolved.exists():
             writer.delete_by_term("cable", cable_id)

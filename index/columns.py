@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.integrity import require
 from index.records import RecordStore, created_of
 
 COLUMNS_FOLDER = "columns"
@@ -130,8 +131,60 @@ def load_columns(folder: Path) -> Columns:
     source = folder / COLUMNS_FOLDER
     vocabulary = json.loads((source / VOCABULARY_FILE).read_text(encoding="utf-8"))
     arrays = {
-        name: np.load(source / f"{name}.npy", mmap_mode="r")
+        name: np.load(source / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         for name in Columns.__dataclass_fields__
         if name != "vocabulary"
     }
     return Columns(vocabulary=vocabulary, **arrays)
+
+
+
+LAYOUT = {
+    "doc_cable": (np.int32, "documents"), "doc_body_length": (np.int32, "documents"),
+    "doc_position": (np.int32, "documents"), "doc_marking": (np.int16, "documents"),
+    "cable_valid": (np.bool_, "cables"), "cable_created": (np.int64, "cables"), "cable_year": (np.int16, "cables"),
+    "cable_classification": (np.int16, "cables"), "cable_origin": (np.int16, "cables"),
+    "cable_subject_length": (np.int32, "cables"), "cable_body_length": (np.int64, "cables"),
+    "cable_tag_start": (np.int64, "cables + 1"), "cable_tags": (np.int32, None), "cable_tag_owner": (np.int32, None),
+    "cable_doc_start": (np.int64, "cables + 1"), "cable_docs": (np.int64, None),
+}
+"""Each array's type as :func:`build_columns` writes it, and what its length counts (None: checked through offsets)."""
+
+
+def check_columns(columns: Columns, documents: int) -> None:
+    """The invariants a search relies on, so damaged arrays give a clear error instead of an IndexError or wrong counts.
+
+    Shapes and types as built, one entry per document (``documents``, from
+    whoosh) or per cable, offsets that rise from 0 to their array's end, and
+    every document number, cable number and code within its range.  Each
+    check is one pass over an array of at most one entry per paragraph.
+    """
+    cables = len(columns.cable_valid)
+    lengths = {"documents": documents, "cables": cables, "cables + 1": cables + 1}
+    for name, (dtype, counted) in LAYOUT.items():
+        array = getattr(columns, name)
+        require(array.dtype == dtype and array.ndim == 1, f"{COLUMNS_FOLDER}/{name}.npy has the wrong type or shape")
+        require(counted is None or len(array) == lengths[counted], f"{COLUMNS_FOLDER}/{name}.npy does not have one entry per {counted}")
+    require(isinstance(columns.vocabulary, dict) and all(
+        isinstance(columns.vocabulary.get(kind), list) and all(isinstance(value, str) for value in columns.vocabulary[kind]) for kind in FACETED
+    ), f"{COLUMNS_FOLDER}/{VOCABULARY_FILE} is not a list of values per facet")
+    _check_offsets(columns.cable_tag_start, len(columns.cable_tags), "cable_tag_start")
+    _check_offsets(columns.cable_doc_start, len(columns.cable_docs), "cable_doc_start")
+    require(len(columns.cable_tag_owner) == len(columns.cable_tags), f"{COLUMNS_FOLDER}/cable_tag_owner.npy has one entry per tag")
+    valid, vocabulary = columns.cable_valid, columns.vocabulary
+    for name, values, low, high in (
+        ("doc_cable", columns.doc_cable, -1, cables),
+        ("cable_docs", columns.cable_docs, 0, documents),
+        ("cable_tag_owner", columns.cable_tag_owner, 0, cables),
+        ("doc_marking", columns.doc_marking, -1, len(vocabulary["marking"])),
+        ("cable_tags", columns.cable_tags, 0, len(vocabulary["tag"])),
+        ("cable_classification", columns.cable_classification[valid], 0, len(vocabulary["classification"])),
+        ("cable_origin", columns.cable_origin[valid], 0, len(vocabulary["origin"])),
+    ):
+        require(not len(values) or (int(values.min()) >= low and int(values.max()) < high), f"{COLUMNS_FOLDER}/{name}.npy holds a value out of range")
+
+
+def _check_offsets(starts: np.ndarray, end: int, name: str) -> None:
+    """Offsets into another array: from 0, never falling, ending at its length."""
+    require(starts.item(0) == 0 and starts.item(-1) == end and bool(np.all(np.diff(starts) >= 0)),
+            f"{COLUMNS_FOLDER}/{name}.npy does not rise from 0 to the end of its array")

@@ -24,6 +24,8 @@ ROUTING_TAIL_RE = re.compile(r"(?:\s+(?:FLASH|IMMEDIATE|PRIORITY|ROUTINE))?(?:\s
 DISTRIBUTION_RE = re.compile(
     r"^\s*(?:[A-Z][A-Z0-9/&.,'\- ]*\s)?(?:ALSO\s+)?(?:FOR|PASS|PLEASE\s+PASS)\b(?=\s|$)"
 )
+MAX_LOWER_NOTE = 80
+SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)")
 # Where the name part of a Classified By text ends: a sentence on reasons or the E.O.,
 # "per" / "under" / "by" / "based" what, a trailing "for" whose reasons were cut off
 # (also split: ``fo r``), a trailing remark in parentheses or a cut-off word (``Politi..``).
@@ -100,6 +102,14 @@ def is_distribution_start(line: str) -> bool:
     return bool(DISTRIBUTION_RE.match(line))
 
 
+def _is_note_line(line: str, shape: re.Pattern) -> bool:
+    """True when ``line`` has ``shape`` as written, or upper-cased when it is short and ends no sentence."""
+    if shape.match(line):
+        return True
+    text = line.strip()
+    return len(text) <= MAX_LOWER_NOTE and not SENTENCE_END_RE.search(text) and bool(shape.match(text.upper()))
+
+
 def classifier(who: str | None) -> tuple[str | None, str | None]:
     """Split a Classified By text into the official's name and title.
 
@@ -152,15 +162,17 @@ def distribution(lines: list[str], is_other: Callable[[str], bool]) -> tuple[str
 
     A note is a line of the ``OFFICE FOR ...`` / ``PASS TO ...`` shape and the
     upper-case lines that continue it (``WHA/CEN`` under ``DEPT FOR``); it ends
-    at a blank line or a line ``is_other`` says belongs to another field.
+    at a blank line or a line ``is_other`` says belongs to another field.  A
+    few cables write notes in lower case (``state pass to ustr (laurie-ann
+    agama)``); a short lower-case line without a sentence end counts too.
     """
     notes: list[str] = []
     current: list[str] | None = None
     for line in lines:
-        if is_distribution_start(line) and not is_other(line) and not ROUTING_CODE_RE.match(line.strip()):
+        if _is_note_line(line, DISTRIBUTION_RE) and not is_other(line) and not ROUTING_CODE_RE.match(line.strip()):
             current = [line.strip()]
             notes.append("")
-        elif current and line.strip() and ROUTING_LINE_RE.match(line) and not is_other(line):
+        elif current and line.strip() and _is_note_line(line, ROUTING_LINE_RE) and not is_other(line):
             current.append(line.strip())
         else:
             current = None

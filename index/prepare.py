@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from index.analysis import SnowballStem, analyse
-from index.reader import CableError, decode, read_cable
+from index.paths import printable
+from index.reader import CableError, decode, read_bytes, read_cable
 from index.record import Cable
 from index.records import record_json
 
 
+CABLE_SUFFIX = ".txt"
+
+
 @dataclass
 class Skipped:
-    """A file that was not indexed, and why."""
+    """A file or folder that was not indexed, and why; the path as :func:`printable` writes it."""
 
     path: str
     reason: str
@@ -28,7 +34,10 @@ class Skipped:
 
 @dataclass
 class Prepared:
-    """One cable read and analysed, ready for a whoosh writer and the record store."""
+    """One cable read and analysed, ready for a whoosh writer and the record store.
+
+    ``path`` is the file name as :func:`printable` writes it (:func:`index.paths.real_path` undoes it).
+    """
 
     path: str
     digest: str
@@ -53,33 +62,76 @@ def reset_stemmer() -> None:
 
 
 def find_cable_files(sources: Iterable[str | Path], skipped: list[Skipped]) -> list[Path]:
-    """Every ``*.txt`` under the sources (files or folders), sorted; missing sources are skipped."""
+    """Every cable file under the sources (files or folders), sorted.
+
+    A source file is read whatever its name; in a folder, a cable file is a
+    name ending in ``.txt`` in any case.  Links to folders are followed, each
+    folder once.  What is left out is added to ``skipped``: a missing source,
+    a folder that cannot be listed or is reached again (a link loop or a
+    second link), a link that leads nowhere.  Whether a file is a regular,
+    readable cable is decided when :func:`prepare` reads it.
+    """
     found: set[Path] = set()
+    seen: dict[tuple[int, int], Path] = {}
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            for root, _, names in os.walk(path):
-                found.update(Path(root) / name for name in names if name.endswith(".txt"))
+            _walk(path, found, seen, skipped)
         elif path.exists() or path.is_symlink():
             found.add(path)
         else:
-            skipped.append(Skipped(str(path), "no such file or folder"))
+            skipped.append(Skipped(printable(path), "no such file or folder"))
     return sorted(found)
 
 
+def _walk(top: Path, found: set[Path], seen: dict[tuple[int, int], Path], skipped: list[Skipped]) -> None:
+    """Add the cable files under ``top``, shallowest folders first.
+
+    ``seen`` maps the (device, inode) of every folder listed so far to its
+    path, so a folder reached again through a link is reported, not re-read,
+    and a link loop ends.
+    """
+    folders = deque([top])
+    while folders:
+        folder = folders.popleft()
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                first = printable(seen[info.st_dev, info.st_ino])
+                skipped.append(Skipped(printable(folder), f"folder already read as {first} (a link loop or a second link)"))
+                continue
+            seen[info.st_dev, info.st_ino] = folder
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=attrgetter("name"))
+        except OSError as error:
+            skipped.append(Skipped(printable(folder), f"folder cannot be read ({error.strerror or type(error).__name__})"))
+            continue
+        for entry in entries:
+            if _is_folder(entry):
+                folders.append(Path(entry.path))
+            elif entry.name.lower().endswith(CABLE_SUFFIX):
+                found.add(Path(entry.path))
+            elif entry.is_symlink() and not os.path.exists(entry.path):
+                skipped.append(Skipped(printable(entry.path), "a link that leads nowhere"))
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    """Whether an entry is a folder or a link to one; a link that cannot be followed (a loop) is not."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def prepare(path: Path) -> Prepared | Skipped:
-    """Read, parse and analyse one file."""
+    """Read, parse and analyse one file; anything that is not a cable is skipped, with why."""
+    source = printable(path)
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return Skipped(str(path), "is a directory, not a cable file")
-    except OSError as error:
-        return Skipped(str(path), f"cannot be read ({error.strerror or error})")
-    try:
-        cable = read_cable(decode(data, str(path)), str(path))
+        data = read_bytes(path)
+        cable = read_cable(decode(data, source), source)
     except CableError as error:
-        return Skipped(str(path), error.reason if error.line is None else f"line {error.line}: {error.reason}")
-    return _analysed(cable, str(path), hashlib.sha1(data).hexdigest())
+        return Skipped(source, error.reason if error.line is None else f"line {error.line}: {error.reason}")
+    return _analysed(cable, source, hashlib.sha1(data).hexdigest())
 
 
 def _analysed(cable: Cable, path: str, digest: str) -> Prepared:

@@ -10,18 +10,27 @@ paragraphs.  The only exception it lets escape is :class:`CableError`.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 
-from index.header import addressees, classifier, distribution
+from index.header import addressees, classifier, distribution, is_distribution_start
+from index.paths import printable
 from index.record import Cable, Paragraph
 from index.references import parse_references
+from index.tagsplit import split_tags
 
 HEADER_LABELS = ("Identifier", "Created", "Classification", "Origin")
 NBSP = "\u00a0"
 FOOTER = "Share this cable"
 MAX_BYTES = 64 * 1024 * 1024
+NOT_REGULAR = {
+    stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket",
+}
 
 CSV_RECORD_RE = re.compile(r"^\d+,\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2},(?P<id>\w+),")
 HEADER_ENDS_RE = re.compile(r"^\s*-+\s*header ends\s*-+\s*$")
@@ -35,6 +44,15 @@ PARA_START_RE = re.compile(
 GLUED_START_RE = re.compile(
     r"[.!?\"”)\-=_*]\s+(?P<start>¶?\s*(?P<number>\d{1,3})\s*\.\s*(?P<marking>\(\s*[A-Za-z][A-Za-z/ ,\-]{0,30}\)))"
 )
+# Paragraph 1 glued after header text on one line (``... REASON: 1.4 (b), (d) 1.(C) In a brief ...``);
+# ``1.4`` (a reason) is not a paragraph number.
+GLUED_FIRST_RE = re.compile(r"(?:(?<=\s)|^)¶?\s*1\s*\.(?!\d)")
+# An unmarked paragraph 1 counts only before a mixed-case word (REF items are upper case).
+UNMARKED_FIRST_RE = re.compile(r"1\s*\.\s*[A-Z][a-z]")
+# An unnumbered paragraph's marking before a mixed-case word: ``(U) Embassy London has ...``.
+MARKED_TEXT_RE = re.compile(r"\((?:U|C|S|SBU|TS|LOU)(?:\s*/+\s*[A-Z]+)*\)\s*[A-Z][a-z]")
+# A heading underline that paragraph 1 can follow on the same line (``-------- 1.  Ambassador visited``).
+LEADING_DIVIDER_RE = re.compile(r"^\s*[\-=_*]{3,}")
 PAGE_MARKER_RE = re.compile(r"^\s*[A-Z][A-Z .'-]*\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$")
 OLD_PAGE_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z]")
 OLD_PAGE_HEADER_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z][A-Z ]*?\s+\d+\s+\d{2}\s+OF\s+\d{2}\s+\d{6}Z\s*")
@@ -50,21 +68,29 @@ BANNER_RE = re.compile(
 )
 SIPDIS_RE = re.compile(r"^\s*SIPDIS\s*$")
 REDACTED_DIVIDER_RE = re.compile(r"^[\s\-=_*.]*$")
+MAX_FIELD_LINE = 100  # a wrapped header field line is at most about 70 characters
+DIVIDER_RUN_RE = re.compile(r"[\-=_*]{3,}")
 DIVIDER_RE = re.compile(r"^\s*[\-=_*]{3,}[\s\-=_*]*$")
 REASONS_LINE = r"(?:FOR\s+)?REASONS?\b\s*:?\s*(?:SECTION\s*)?1\s*\.\s*[4-6]"
 REASONS_LINE_RE = re.compile(r"^\s*" + REASONS_LINE, re.IGNORECASE)
 HEADER_FIELD_RE = re.compile(
-    r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|TAGS\b|SUBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\b|"
-    r"CLASSIFIED\s+BY|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b|" + REASONS_LINE + ")",
+    r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|TAGS\b|TAG\s*:|S?UBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\b|"
+    r"CLASSIFIED\s+BY|DECLASSIFY\s+ON\b|SIPDIS|NOFORN|SENSITIVE\b|STATE\s+FOR\b|PASS\s+TO\b|" + REASONS_LINE + ")",
     re.IGNORECASE,
 )
 DISTRIBUTION_FIELD_RE = re.compile(r"^\s*(?:STATE\s+FOR|PASS\s+TO)\b", re.IGNORECASE)
-ONE_LINE_FIELD_RE = re.compile(r"\bE\.?\s?O\.?\s*1\d{4}|^\s*TAGS\b", re.IGNORECASE)
-SUBJECT_RE = re.compile(r"^\s*SUBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+ONE_LINE_FIELD_RE = re.compile(r"\bE\.?\s?O\.?\s*1\d{4}|^\s*(?:TAGS\b|TAG\s*:)", re.IGNORECASE)
+# ``UBJECT:`` is a SUBJECT label that lost its first letter.
+SUBJECT_RE = re.compile(r"^\s*S?UBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+MAX_UNLABELLED_SUBJECT = 200
+# REF: glued to the word before it (``VISIT TO EGYPTREF: CAIRO 493``), and Classified By
+# glued to a number (``MANAMA 510Classified By:``).
+GLUED_REF = r"(?<=[A-Z]{2})REF(?:S|TEL|TELS)?\s*:"
+CLASSIFIED_BY = r"(?:\b|(?<=\d))CLASSIFIED\s+BY"
 # Where a subject runs on into other header text; a time (``14:25``) glued
 # before that text belongs to the transmission line, not the subject.
 SUBJECT_CUT_RE = re.compile(
-    r"\s*(?:\b\d{1,2}:\d{2}\s+)?(?:\bREF(?:S|TEL|TELS|\(S\))?\s*[:.]|\bREFERENCES?\s*:|\bCLASSIFIED\s+BY\b|\bUNCLAS\b|"
+    r"\s*(?:\b\d{1,2}:\d{2}\s+)?(?:\bREF(?:S|TEL|TELS|\(S\))?\s*[:.]|" + GLUED_REF + r"|\bREFERENCES?\s*:|" + CLASSIFIED_BY + r"\b|\bUNCLAS\b|"
     r"\b(?:[A-Z] ){4,}|\b(?:CONFIDENTIAL|SECRET)\s+SECTION\b|\bSIPDIS\b|\bE\.O\.\s*1\d{4}|"
     r"\bTAGS:|-{4,}|¶|\s\d{1,2}\.\s+\(?[A-Z]|\b(?:THIS CABLE IS\s+)?SENSITIVE BUT UNCLASSIFIED\b).*$",
     re.IGNORECASE,
@@ -79,7 +105,7 @@ TAIL_NOISE_RE = re.compile(
     r"\b[A-Z][A-Z ]*\s\d{6}\b|\bSIPDIS\b|-{2,}|\b(?:CONFIDENTIAL|SECRET)\b(?=\s+(?:SECTION|[A-Z ]+\d{6}))"
 )
 LEADING_MARKING_RE = re.compile(r"^\(\s*(?:U|C|S|SBU|TS|LOU)(?:\s*/+\s*[A-Z]+)*\s*\)\s*")
-INLINE_REF_RE = re.compile(r"\bREF(?:S|TEL|TELS)?\s*:\s*(?P<rest>.*)$")
+INLINE_REF_RE = re.compile(r"(?:\bREF(?:S|TEL|TELS)?\s*:|" + GLUED_REF + r")\s*(?P<rest>.*)$")
 # Where body text runs on into a REF block that lost its line breaks: paragraph 1,
 # an (SBU) marking, the SBU handling notice or a summary.
 REF_RUN_ON_RE = re.compile(
@@ -88,13 +114,19 @@ REF_RUN_ON_RE = re.compile(
 )
 REF_START_RE = re.compile(r"^\s*REF(?:S|TEL|TELS|ERENCES?|\(S\))?(?![A-Za-z])\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 REF_ITEM_LINE_RE = re.compile(r"^\s*¶?\s*(?:\(?[A-Z]\)|[A-Z]\.|REF\b)", re.IGNORECASE)
-CLASSIFIED_BY_RE = re.compile(r"\bCLASSIFIED\s+BY\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+CLASSIFIED_BY_RE = re.compile(CLASSIFIED_BY + r"\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 REASONS_SPLIT_RE = re.compile(r"\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s*", re.IGNORECASE)
+# A line left holding only E.O. reason letters (``(d).``, ``1.4 (b) and (d).``, ``4 (b,d).``).
+REASONS_FRAGMENT_RE = re.compile(r"^\s*(?:1\s*\.\s*)?\d?\s*(?:\(?\s*[a-hA-H]\s*\)?\s*(?:,|and|&)?\s*)+[.)]*\s*$")
+# The end of the reason letters after ``1.4``: ``(b) and (d).``, ``b,d;``, ``(B, D)``.
+REASONS_END_RE = re.compile(r"(?:\s*(?:\(\s*[a-hA-H](?:\s*,\s*[a-hA-H])*\s*\)|[a-hA-H](?![A-Za-z])|,|&|and\b|or\b))*\s*[.;]?", re.IGNORECASE)
+WORD_RE = re.compile(r"[A-Za-z]{2,}")
+REASONS_RUN_ON_RE = re.compile(r"(?:[,(&]|\band|\bor)\s*$", re.IGNORECASE)
 SECTION_RE = re.compile(r"1\s*\.\s*([4-6])")
 REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 EO_LINE_RE = re.compile(r"^\s*E\.?\s?O\.?\s*1\d{4}\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 DECL_RE = re.compile(r"\bDECL\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
-RAW_TAGS_RE = re.compile(r"^\s*TAGS\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+RAW_TAGS_RE = re.compile(r"^\s*(?:TAGS\b\s*:?|TAG\s*:)\s*(?P<rest>.*)$", re.IGNORECASE)
 SUMMARY_RE = re.compile(
     r"\bSUMMARY(?<!END SUMMARY)(?<!END OF SUMMARY)\s*(?:(?:AND|&|/)\s*(?:COMMENTS?|INTRODUCTION|BACKGROUND|RECOMMENDATIONS?|KEY\s+POINTS|ACTION(?:\s+REQUESTS?)?)\s*)?[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
     re.IGNORECASE | re.DOTALL,
@@ -122,17 +154,41 @@ class CableError(ValueError):
 
 def read_file(path: str | Path) -> Cable:
     """Read and parse the cable file at ``path``."""
-    source = str(path)
+    source = printable(path)
+    return read_cable(decode(read_bytes(path), source), source)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of the regular file at ``path``, at most :data:`MAX_BYTES`; else :class:`CableError`.
+
+    Only a regular file is read: a FIFO would block forever and ``/dev/zero``
+    never ends, so anything else is refused before it is opened.  The open does
+    not block either (``O_NONBLOCK``), and the open file is checked again, in
+    case the name was swapped between the two looks.  The first read asks
+    for the size the file has (asking for the cap would allocate the cap each
+    time); only a file that grew meanwhile is read on, up to the cap.
+    """
+    source = printable(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise CableError(source, None, "is a directory, not a cable file") from None
+        _check_regular(os.stat(path).st_mode, source)
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _check_regular(info.st_mode, source)
+            data = handle.read(min(info.st_size, MAX_BYTES) + 1)
+            if info.st_size < len(data) <= MAX_BYTES:
+                data += handle.read(MAX_BYTES + 1 - len(data))
     except OSError as error:
-        raise CableError(source, None, f"cannot be read ({error.strerror or error})") from None
+        raise CableError(source, None, f"cannot be read ({error.strerror or type(error).__name__})") from None
     if len(data) > MAX_BYTES:
         raise CableError(source, None, f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not a cable")
-    return read_cable(decode(data, source), source)
+    return data
+
+
+def _check_regular(mode: int, source: str) -> None:
+    """Raise :class:`CableError` saying what the file is, unless it is a regular file."""
+    if not stat.S_ISREG(mode):
+        kind = NOT_REGULAR.get(stat.S_IFMT(mode), "a special file")
+        raise CableError(source, None, f"is {kind}, not a cable file")
 
 
 def decode(data: bytes, source: str = "<bytes>") -> str:
@@ -147,7 +203,7 @@ def decode(data: bytes, source: str = "<bytes>") -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise CableError(
-            source, line, f"is not UTF-8 (byte 0x{data[error.start]:02X}); convert it to UTF-8"
+            source, line, "is not UTF-8; convert it to UTF-8"
         ) from None
 
 
@@ -158,7 +214,7 @@ def read_cable(text: str, source: str = "<text>") -> Cable:
     except CableError:
         raise
     except (ValueError, IndexError, TypeError, AttributeError, RecursionError) as error:
-        raise CableError(source, None, f"unreadable cable ({type(error).__name__}: {error})") from None
+        raise CableError(source, None, f"unreadable cable ({type(error).__name__})") from None
 
 
 def _parse(text: str, source: str) -> Cable:
@@ -178,14 +234,14 @@ def _read_header(lines: list[str], source: str) -> dict:
         raise CableError(source, len(lines), "ends inside the header; the published layout has 14 header lines")
     for number, label in enumerate(HEADER_LABELS, start=1):
         if lines[number - 1].strip() != label:
-            raise CableError(source, number, f"expected the header label {label!r}, found {lines[number - 1][:40]!r}")
+            raise CableError(source, number, f"expected the header label {label!r}")
     cable_id = lines[4].strip()
     if not ID_RE.match(cable_id):
-        raise CableError(source, 5, f"{cable_id[:40]!r} is not a cable reference id")
+        raise CableError(source, 5, "the identifier is not a cable reference id")
     try:
         created = datetime.strptime(lines[5].strip(), "%Y-%m-%d %H:%M:%S")
     except ValueError:
-        raise CableError(source, 6, f"{lines[5][:40]!r} is not a date 'YYYY-MM-DD HH:MM:SS'") from None
+        raise CableError(source, 6, "the created date is not 'YYYY-MM-DD HH:MM:SS'") from None
     classification = _clean(lines[6])
     if not classification:
         raise CableError(source, 7, "the classification is empty")
@@ -198,7 +254,7 @@ def _read_header(lines: list[str], source: str) -> dict:
         raise CableError(source, 13, "expected 'Tags:'")
     if not lines[13].startswith("pdf"):
         raise CableError(source, 14, "expected the 'pdf how-to read a cable' line")
-    tags = tuple(tag.upper() for tag in _split_tags(lines[12][len("Tags:"):]))
+    tags = split_tags(tuple(tag.upper() for tag in _split_tags(lines[12][len("Tags:"):])))
     return {
         "id": cable_id,
         "created": created,
@@ -267,16 +323,18 @@ def _csv_text(lines: list[str]) -> list[str]:
 
 def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     """Read the raw-text fields and paragraphs and assemble the record."""
+    raw = _split_glued_first_paragraph(raw)
     body_start = _body_start(raw)
     preamble = raw[:body_start]
-    paragraphs = _paragraphs(raw[body_start:], header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0:], header["id"])
+    body = _lead_lines(raw, body_start) + raw[body_start:]
+    paragraphs = _paragraphs(body, header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0:], header["id"])
     level, _, caveat_text = header["classification"].partition("//")
     caveats = tuple(part.strip() for part in caveat_text.split("//") if part.strip())
     subject, subject_tail = _subject(preamble) or _subject(raw) or (header["title"], "")
     tags = header["tags"] or _raw_tags(raw)
     classified_by, reasons = _classified_by(raw)
     name, title = classifier(classified_by)
-    reference_text = _ref_text(preamble)
+    reference_text = _clean(_strip_markers(_ref_text(preamble), _marker_city(header["id"])))
     to, info = addressees(preamble)
     return Cable(
         id=header["id"],
@@ -309,6 +367,53 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _split_glued_first_paragraph(raw: list[str]) -> list[str]:
+    """Break the first header line that body text runs on after, so no header field swallows it.
+
+    Some published texts lost the line breaks after the header
+    (``CLASSIFIED BY: Gene A. Cretz ... REASON: 1.4 (b), (d) 1.(C) In a brief
+    meeting ...``); the line is split there, with a blank line between.
+    """
+    for index, line in enumerate(raw):
+        cut = _glued_body_start(line)
+        if cut is not None:
+            return raw[:index] + [line[:cut], "", line[cut:]] + raw[index + 1:]
+    return raw
+
+
+def _glued_body_start(line: str) -> int | None:
+    """Where body text starts inside a header line (or a line holding REF or Classified By,
+    or after a heading underline), or None.
+
+    Paragraph 1's number counts with a marking or a pilcrow, or before a
+    mixed-case word; an unnumbered paragraph counts by its marking before a
+    mixed-case word (``REF: SECSTATE 72078 (U) Embassy London has ...``) when
+    field text comes before it; after a Classified By line's complete reasons
+    (``... per 1.4 (b) and (d). -- (C) During a November 3 meeting ...``),
+    three or more further words are body text too.
+    """
+    host = HEADER_FIELD_RE.match(line) or LEADING_DIVIDER_RE.match(line)
+    classified = CLASSIFIED_BY_RE.search(line)
+    inline_ref = INLINE_REF_RE.search(line)
+    starts = [found for found in (host and host.end(), classified and classified.start("rest"), inline_ref and inline_ref.start("rest")) if found is not None]
+    if not starts:
+        return None
+    for glued in GLUED_FIRST_RE.finditer(line, min(starts)):
+        rest = line[glued.start():]
+        match = PARA_START_RE.match(rest)
+        if match and (match.group("pilcrow") or _normalise_marking(match.group("marking")) or UNMARKED_FIRST_RE.match(rest)):
+            return glued.start()
+    marked = MARKED_TEXT_RE.search(line, min(starts))
+    if marked and line[min(starts): marked.start()].strip():
+        return marked.start()
+    section = SECTION_RE.search(line, classified.start("rest")) if classified else None
+    if section:
+        end = REASONS_END_RE.match(line, section.end()).end()
+        if len(WORD_RE.findall(line[end:])) >= 3:
+            return end
+    return None
+
+
 def _body_start(raw: list[str]) -> int:
     """Index of the first body line: paragraph 1, else the end of the header fields."""
     for index, line in enumerate(raw):
@@ -318,12 +423,42 @@ def _body_start(raw: list[str]) -> int:
     return _header_end(raw)
 
 
+def _lead_lines(raw: list[str], body_start: int) -> list[str]:
+    """Text between the header fields and paragraph 1, which would otherwise be lost.
+
+    Key points, a salutation or a summary often come before paragraph 1
+    (``Summary: (C) In a January 20 meeting ...``); they are body text.  Header
+    fields met on the way (a section's repeated header, a Classified By line)
+    and leftover reason letters (``(d).``) are skipped, and a heading keeps its
+    words but not its underline dashes.  Without a header anchor
+    there is no header end to start from, so nothing is taken.
+    """
+    if _header_anchor(raw) is None:
+        return []
+    kept: list[str] = []
+    index = _header_end(raw)
+    while index < body_start:
+        line = raw[index]
+        if HEADER_FIELD_RE.match(line) or CLASSIFIED_BY_RE.search(line) or is_distribution_start(line):
+            index = _fields_end(raw, index)
+            continue
+        if not REASONS_FRAGMENT_RE.match(line):
+            kept.append(DIVIDER_RUN_RE.sub(" ", line))
+        index += 1
+    return kept
+
+
 def _header_end(raw: list[str]) -> int:
     """Index just past the header fields (SUBJECT, REF, Classified By...) for unnumbered cables."""
     anchor = _header_anchor(raw)
     if anchor is None:
         return _first_content(raw)
-    field, index = anchor, _field_end(raw, anchor)
+    return _fields_end(raw, anchor)
+
+
+def _fields_end(raw: list[str], field: int) -> int:
+    """Index just past the header field at ``field`` and the fields, REF items and noise after it."""
+    index = _field_end(raw, field)
     while index < len(raw):
         line = raw[index]
         if not line.strip() or _is_noise(line):
@@ -338,6 +473,11 @@ def _header_end(raw: list[str]) -> int:
     return index
 
 
+def _holds_field(line: str) -> bool:
+    """True for a line with an E.O., TAGS, REF or Classified By field inside it."""
+    return bool(ONE_LINE_FIELD_RE.search(line) or INLINE_REF_RE.search(line) or CLASSIFIED_BY_RE.search(line))
+
+
 def _is_ref_item(line: str, field: str) -> bool:
     """True for a short line naming a cable (``REF: STATE 40380``, ``B. OTTAWA 263``) in a REF field.
 
@@ -350,7 +490,7 @@ def _is_ref_item(line: str, field: str) -> bool:
 
 def _header_anchor(raw: list[str]) -> int | None:
     """Index of the SUBJECT line (else TAGS or DECL line) that anchors the header fields."""
-    anchor = next((i for i, line in enumerate(raw) if SUBJECT_RE.match(line)), None)
+    anchor = next(iter(_subject_starts(raw)), None)
     if anchor is None:
         anchor = next((i for i, line in enumerate(raw) if RAW_TAGS_RE.match(line) or DECL_RE.search(line)), None)
     return anchor
@@ -374,12 +514,17 @@ def _field_end(raw: list[str], index: int) -> int:
 
     E.O. and TAGS lines never wrap, so a line after one (also after an office
     line with the E.O. glued on) is not a continuation: in old cables whose
-    repeated header has no blank line after it, it is already the text.
+    repeated header has no blank line after it, it is already the text.  The
+    same holds after a Classified By line whose reasons are complete.  A
+    field wraps at telegram width, so a longer line is text, not continuation,
+    unless header fields were glued into it.
     """
     end = index
-    while not ONE_LINE_FIELD_RE.search(raw[end]):
+    while not ONE_LINE_FIELD_RE.search(raw[end]) and not _reasons_complete(raw[end]):
         end += 1
         if end >= len(raw) or not raw[end].strip() or HEADER_FIELD_RE.match(raw[end]) or PARA_START_RE.match(raw[end]):
+            return end
+        if len(raw[end].strip()) > MAX_FIELD_LINE and not _holds_field(raw[end]):
             return end
     return end + 1
 
@@ -606,13 +751,21 @@ def _subject(lines: list[str]) -> tuple[str, str] | None:
     Classified By, a banner or a handling notice; the tail is what was cut
     that no other field keeps (see :func:`_subject_tail`).
     """
-    for index, line in enumerate(lines):
-        if SUBJECT_RE.match(line):
-            text = _join_lines(_subject_lines(lines, index))
-            cut = SUBJECT_CUT_RE.search(text)
-            subject = LEADING_MARKING_RE.sub("", text[: cut.start()] if cut else text).strip()
-            return (subject, _subject_tail(cut.group() if cut else "")) if subject else None
+    for index in _complete_first(_subject_starts(lines), lambda start: " ".join(_subject_lines(lines, start)))[:1]:
+        text = _join_lines(_subject_lines(lines, index))
+        cut = SUBJECT_CUT_RE.search(text)
+        subject = LEADING_MARKING_RE.sub("", text[: cut.start()] if cut else text).strip()
+        return (subject, _subject_tail(cut.group() if cut else "")) if subject else None
     return None
+
+
+def _complete_first(indexes: list[int], text_of: Callable[[int], str]) -> list[int]:
+    """Field line indexes with the ones whose text a truncated preview cut off (ending ``...``) last.
+
+    A preview of the cable before its full text repeats the header with its
+    values cut (``SAAKASHVILI, ALLIE...``); the full field later is the value.
+    """
+    return sorted(indexes, key=lambda index: text_of(index).rstrip().endswith("..."))
 
 
 def _subject_tail(cut: str) -> str:
@@ -631,9 +784,41 @@ def _subject_tail(cut: str) -> str:
     return _clean(TAIL_NOISE_RE.sub(" ", cut)).strip(" .,;:-")
 
 
+def _subject_starts(lines: list[str]) -> list[int]:
+    """Indexes of the SUBJECT lines, or of the unlabelled subject line when no line is labelled."""
+    starts = [index for index, line in enumerate(lines) if SUBJECT_RE.match(line)]
+    unlabelled = None if starts else _unlabelled_subject(lines)
+    return starts if unlabelled is None else [unlabelled]
+
+
+def _unlabelled_subject(lines: list[str]) -> int | None:
+    """The index of a subject line that lost its ``SUBJECT:`` label, or None.
+
+    It is the first line after the first TAGS line (a blank line between
+    allowed): a short line of capitals (``54th`` allowed) with three or more
+    words before any REF or other run-on text, that is no other header field,
+    paragraph start or noise
+    (``BRAZIL: CHAOS IN AIRPORTS NATIONWIDE AS AIR TRAFFIC CONTROLLERS ...``).
+    """
+    tags = next((index for index, line in enumerate(lines) if RAW_TAGS_RE.match(line)), None)
+    if tags is None:
+        return None
+    following = next((index for index in range(tags + 1, min(tags + 3, len(lines))) if lines[index].strip()), None)
+    if following is None:
+        return None
+    line = lines[following]
+    words = SUBJECT_CUT_RE.sub("", line).split()
+    if len(words) < 3 or len(" ".join(words)) > MAX_UNLABELLED_SUBJECT or not all(word.upper() == word or word[0].isdigit() for word in words):
+        return None
+    if HEADER_FIELD_RE.match(line) or PARA_START_RE.match(line) or CLASSIFIED_BY_RE.search(line) or _is_noise(line):
+        return None
+    return None if is_distribution_start(line) else following
+
+
 def _subject_lines(lines: list[str], index: int) -> list[str]:
     """The text of the SUBJECT line at ``index`` (label dropped) and its continuation lines."""
-    parts = [SUBJECT_RE.match(lines[index]).group("rest")]
+    labelled = SUBJECT_RE.match(lines[index])
+    parts = [labelled.group("rest") if labelled else lines[index]]
     for follow in lines[index + 1:]:
         if not follow.strip() or HEADER_FIELD_RE.match(follow) or PARA_START_RE.match(follow) or _is_noise(follow):
             break
@@ -644,10 +829,9 @@ def _subject_lines(lines: list[str], index: int) -> list[str]:
 def _without_subjects(lines: list[str]) -> list[str]:
     """The lines with every SUBJECT line and its continuation blanked, so they are not read as other fields."""
     kept = list(lines)
-    for index, line in enumerate(lines):
-        if SUBJECT_RE.match(line):
-            count = len(_subject_lines(lines, index))
-            kept[index: index + count] = [""] * count
+    for index in _subject_starts(lines):
+        count = len(_subject_lines(lines, index))
+        kept[index: index + count] = [""] * count
     return kept
 
 
@@ -663,12 +847,13 @@ def _raw_tags(raw: list[str]) -> tuple[str, ...]:
     for line in raw:
         match = RAW_TAGS_RE.match(line)
         if match:
-            return tuple(tag.upper() for tag in _split_tags(match.group("rest")))
+            return split_tags(tuple(tag.upper() for tag in _split_tags(match.group("rest"))))
     return ()
 
 
 def _ref_text(preamble: list[str]) -> str:
-    """The REF block of the header: the REF line and the item lines that follow it."""
+    """The REF block of the header: the REF line and the item lines that follow it
+    (up to a Classified By glued after the last item)."""
     start, first = _ref_start(preamble)
     if start is None:
         return ""
@@ -677,7 +862,10 @@ def _ref_text(preamble: list[str]) -> str:
         follow = _strip_old_page_header(follow)
         if not follow.strip() or _is_noise(follow):
             continue
-        if CLASSIFIED_BY_RE.search(follow) or PARA_START_RE.match(follow) or (HEADER_FIELD_RE.match(follow) and not REF_START_RE.match(follow)):
+        classified = CLASSIFIED_BY_RE.search(follow)
+        if classified and REF_ITEM_LINE_RE.match(follow):
+            parts.append(follow[: classified.start()])
+        if classified or PARA_START_RE.match(follow) or (HEADER_FIELD_RE.match(follow) and not REF_START_RE.match(follow)):
             break
         if not REF_ITEM_LINE_RE.match(follow) and not parts[-1].rstrip().endswith((",", ";", "AND")):
             break
@@ -689,8 +877,9 @@ def _ref_text(preamble: list[str]) -> str:
 def _ref_start(preamble: list[str]) -> tuple[int | None, str]:
     """Where the REF block starts and its first text: a REF line, or a REF: run on
     into the SUBJECT line or one of its continuation lines."""
+    subjects = _subject_starts(preamble)
     for index, line in enumerate(preamble):
-        if SUBJECT_RE.match(line):
+        if index in subjects:
             for offset, part in enumerate(_subject_lines(preamble, index)):
                 inline = INLINE_REF_RE.search(part)
                 if inline:
@@ -703,10 +892,9 @@ def _ref_start(preamble: list[str]) -> tuple[int | None, str]:
 
 def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
     """Who classified the cable and under which E.O. reasons (``1.4(b)``...)."""
-    for index, line in enumerate(raw):
-        match = CLASSIFIED_BY_RE.search(line)
-        if not match:
-            continue
+    found = [index for index, line in enumerate(raw) if CLASSIFIED_BY_RE.search(line)]
+    for index in _complete_first(found, raw.__getitem__):
+        match = CLASSIFIED_BY_RE.search(raw[index])
         repeated = CLASSIFIED_BY_RE.match(match.group("rest"))
         text = _clean(" ".join(_classified_by_lines(raw, index, (repeated or match).group("rest"))))
         split = REASONS_SPLIT_RE.split(text, maxsplit=1)
@@ -726,10 +914,11 @@ def _classified_by_lines(raw: list[str], index: int, first: str) -> list[str]:
     """The Classified By text and its continuation lines.
 
     A ``Reasons: 1.4 (b) and (d)`` line belongs to it even after a blank line,
-    when the lines before it gave no reasons.
+    when the lines before it gave no reasons; a line that gave complete reasons
+    has no continuation (the text after it is the body).
     """
     parts = [first]
-    for follow in raw[index + 1: index + 3]:
+    for follow in [] if _reasons_complete(raw[index]) else raw[index + 1: index + 3]:
         if not follow.strip() or PARA_START_RE.match(follow) or _is_noise(follow):
             break
         parts.append(follow)
@@ -739,6 +928,11 @@ def _classified_by_lines(raw: list[str], index: int, first: str) -> list[str]:
         if REASONS_LINE_RE.match(following):
             parts.append(following)
     return parts
+
+
+def _reasons_complete(line: str) -> bool:
+    """True for a Classified By line that gives its reasons and does not run on (no trailing ``,``, ``and``, ``(``)."""
+    return bool(CLASSIFIED_BY_RE.search(line) and _reasons(line) and not REASONS_RUN_ON_RE.search(line))
 
 
 def _reasons(text: str) -> tuple[str, ...]:

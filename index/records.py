@@ -122,6 +122,13 @@ class RecordStore:
             raise KeyError(ordinal)
         return _unpack(row[0])
 
+    def path(self, ordinal: int) -> str:
+        """The file a cable was indexed from, as it was named to the build."""
+        row = self._db.execute("SELECT path FROM cables WHERE ord = ?", (ordinal,)).fetchone()
+        if row is None:
+            raise KeyError(ordinal)
+        return row[0]
+
     def records(self) -> Iterator[tuple[int, dict, int]]:
         """Every (ordinal, record, subject length in stems), in ordinal order."""
         for ordinal, packed, subject_length in self._db.execute("SELECT ord, record, subject_length FROM cables ORDER BY ord"):

@@ -25,7 +25,7 @@ from typing import Iterator
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 _POSITIONS = formats.Positions()
 
 

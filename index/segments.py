@@ -27,6 +27,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from index.columns import DELETED_DOCUMENT, Document
+from index.interrupts import default_signals
 from index.prepare import Skipped, documents, prepare
 from index.termarrays import write_segment_arrays
 
@@ -192,6 +193,7 @@ class ShardedWrite:
                 if worker.is_alive():
                     worker.terminate()
                 worker.join()
+            tasks.cancel_join_thread()  # batches no worker will read must not keep this process from exiting
         self.segments = [segments[number] for number in range(len(workers))]
 
     def publish(self, deleted: list[Indexed]) -> None:
@@ -219,11 +221,17 @@ def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, 
 
 
 def _work(ix, folder: Path, number: int, tasks, outcomes, parent: int) -> None:
-    """A worker: index batches of files until told to stop, then send back the segment."""
+    """A worker: index batches of files until told to stop, then send back the segment.
+
+    It ends as soon as it sees its parent gone, without waiting to hand over
+    outcomes nobody will read.
+    """
+    default_signals()
     try:
         shard = _Shard(ix, number)
         while (batch := tasks.get()) is not None:
             if os.getppid() != parent:
+                outcomes.cancel_join_thread()
                 shard.writer.cancel()
                 return
             outcomes.put(("cables", number, [shard.index(order, path) for order, path in batch]))

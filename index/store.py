@@ -4,29 +4,38 @@ An index path is a symbolic link to one *generation* folder beside it
 (``INDEX.generations/<name>``).  A rebuild or update writes a complete new
 generation and then swaps the link in one atomic rename, so a reader sees the
 old index or the new one, never a half-written one; a killed build leaves only
-an orphan folder that the next build removes.  The generation before the
-current one is kept, so searches that opened it just before a swap finish.
+an orphan folder that the next writer removes as it starts.  A writer deletes
+only generations it can prove it made (:func:`made_by_cables`) and writes
+only where nothing is or over its own link (:func:`check_target`).  The
+generation before the current one is kept, so searches that opened it just
+before a swap finish.
 
-Each generation holds a marker file with the schema version: the engine opens
-only folders it made itself (whoosh unpickles what it reads, so a foreign
-folder could run code).
+Each generation holds a marker file with the schema version, each file's size
+and checksum: the engine opens only folders it made itself, and refuses one
+whose files changed (:mod:`index.integrity`; reading one runs no code in any
+case, :mod:`index.unpickling`).
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
+import re
 import shutil
+import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from index.schema import SCHEMA_VERSION
 
 MARKER = "cables-index.json"
+STAMP = "cables-generation"
+GENERATION_NAME = re.compile(r"\d{8}T\d{6}-\d+-\d+")
 WHOOSH_FOLDER = "whoosh"
 ENV_VARIABLE = "CABLES_INDEX"
 
@@ -39,12 +48,72 @@ class NothingIndexed(Exception):
     """A build found no readable cable; the previous index is kept."""
 
 
+class BadLocation(ValueError):
+    """An index path that can never name an index (``/``, ``.``, an empty string): a usage error."""
+
+
 def default_location() -> Path:
-    """``$CABLES_INDEX``, else ``$XDG_DATA_HOME/cables/index`` (``~/.local/share`` by default)."""
+    """``$CABLES_INDEX``, else ``$XDG_DATA_HOME/cables/index`` (``~/.local/share`` by default), made absolute."""
     if os.environ.get(ENV_VARIABLE):
-        return Path(os.environ[ENV_VARIABLE]).expanduser()
+        return index_location(os.environ[ENV_VARIABLE])
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "cables" / "index"
+    return index_location(Path(data_home) / "cables" / "index")
+
+
+def index_location(given: str | os.PathLike) -> Path:
+    """An index path as given by the user, made absolute once so that nothing later depends on the current folder.
+
+    The folders above the index are resolved; the index path itself is not,
+    because it is the link that cables swaps.  A path with no name of its own
+    (``/``, ``.``, ``..``, empty) raises :class:`BadLocation`.
+    """
+    text = os.fspath(given)
+    path = Path(text).expanduser()
+    if not text.strip() or path.name in ("", ".", ".."):
+        raise BadLocation(f"index path {text!r} names no folder of its own; give a new path such as ./cables-index")
+    absolute = Path.cwd() / path
+    return Path(os.path.realpath(absolute.parent)) / absolute.name
+
+
+def _is_loop(path: Path) -> bool:
+    """True when following ``path`` never ends (a symbolic link loop)."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
+
+
+def _is_our_link(location: Path) -> bool:
+    """True when ``location`` is a link cables made: it names one generation folder beside it, in the form publish writes."""
+    if not location.is_symlink():
+        return False
+    generations, _, name = os.readlink(location).partition("/")
+    return generations == generations_folder(location).name and GENERATION_NAME.fullmatch(name) is not None
+
+
+def check_target(location: Path) -> None:
+    """Refuse to write an index at ``location`` unless nothing is there or it is a link cables made.
+
+    Called before any work and again just before the link is swapped, so a
+    folder, a file or a link of the user's is never replaced or deleted.
+    """
+    if _is_loop(location):
+        raise IndexUnavailable(f"index path {location} is a symbolic link loop; give --index a path that does not exist yet")
+    if location.is_symlink() and not _is_our_link(location):
+        raise IndexUnavailable(
+            f"index path {location} is a symbolic link cables did not make (to {os.readlink(location)}); "
+            "cables never replaces it: give --index a path that does not exist yet"
+        )
+    if not location.is_symlink() and location.exists():
+        kind = "folder" if location.is_dir() else "file"
+        raise IndexUnavailable(
+            f"index path {location} is a {kind} that is not a cables index (cables made none there); "
+            "cables never writes over it: give --index a path that does not exist yet"
+        )
+    generations = generations_folder(location)
+    if generations.is_symlink() or (generations.exists() and not generations.is_dir()):
+        raise IndexUnavailable(f"{generations} is not a folder cables made for index generations; move it away or choose another --index")
 
 
 def generations_folder(location: Path) -> Path:
@@ -61,6 +130,7 @@ class Marker:
     paragraphs: int
     built: str
     files: dict[str, int]
+    checksums: dict[str, str] = field(default_factory=dict)
 
     def save(self, folder: Path) -> None:
         """Write the marker into a generation folder."""
@@ -68,17 +138,22 @@ class Marker:
 
 
 def file_sizes(folder: Path) -> dict[str, int]:
-    """Every file of a generation (but the marker and whoosh's lock) with its size, to detect damage."""
+    """Every file of a generation (but the marker and whoosh's lock) with its size, to detect damage.
+
+    Only regular files inside the folder are listed, never a link, so the list names nothing outside it.
+    """
     return {
         str(path.relative_to(folder)): path.stat().st_size
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name not in (MARKER, "MAIN_WRITELOCK")
+        if path.is_file() and not path.is_symlink() and path.name not in (MARKER, "MAIN_WRITELOCK")
     }
 
 
 def check_files(folder: Path, marker: Marker, location: Path) -> None:
-    """Refuse a generation whose files are missing or changed in size since it was built."""
+    """Refuse a generation whose files are missing or changed in size since it was built, or whose marker names a path outside it."""
     for name, size in marker.files.items():
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise IndexUnavailable(f"index {location} is damaged (its marker names {name!r}, outside the index); rebuild it with 'cables rebuild'")
         path = folder / name
         if not path.is_file():
             raise IndexUnavailable(f"index {location} is damaged ({name} is missing); rebuild it with 'cables rebuild'")
@@ -88,6 +163,8 @@ def check_files(folder: Path, marker: Marker, location: Path) -> None:
 
 def current_generation(location: Path) -> Path:
     """The generation folder an index path points at, checked to be ours and current."""
+    if _is_loop(location):
+        raise IndexUnavailable(f"index path {location} is a symbolic link loop; point --index at an index")
     if not location.exists() and not location.is_symlink():
         raise IndexUnavailable(f"no index at {location}; build one with 'cables rebuild'")
     folder = location.resolve()
@@ -115,23 +192,39 @@ def read_marker(folder: Path, location: Path | None = None) -> Marker:
 
 
 def new_generation(location: Path) -> Path:
-    """A fresh, empty generation folder beside ``location``."""
-    if location.exists() and not location.is_symlink():
-        if not (location / MARKER).exists() and any(location.iterdir()):
-            raise IndexUnavailable(f"{location} exists and is not a cables index; choose another --index")
+    """A fresh generation folder beside ``location``, holding only the stamp that proves cables made it."""
     parent = generations_folder(location)
-    parent.mkdir(parents=True, exist_ok=True)
+    parent.mkdir(exist_ok=True)
     folder = parent / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     folder.mkdir()
+    with open(folder / STAMP, "x", encoding="utf-8") as stamp:
+        stamp.write(_stamp_text(folder))
     return folder
+
+
+def _stamp_text(folder: Path) -> str:
+    """What the stamp of a generation folder says: which generation of which index it is."""
+    return f"cables index generation {folder.name} in {folder.parent.name}\n"
+
+
+def made_by_cables(location: Path, folder: Path) -> bool:
+    """True only for a generation cables made for ``location``: its place, its name's pattern and its stamp's content."""
+    if folder.parent != generations_folder(location) or not GENERATION_NAME.fullmatch(folder.name):
+        return False
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    try:
+        descriptor = os.open(folder / STAMP, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(descriptor, "rb") as stamp:
+        return stamp.read(512) == _stamp_text(folder).encode("utf-8")
 
 
 def publish(location: Path, folder: Path) -> None:
     """Point ``location`` at ``folder`` atomically, then drop generations older than the previous."""
+    check_target(location)
     previous = location.resolve() if location.is_symlink() else None
-    if location.exists() and not location.is_symlink():
-        if (location / MARKER).exists() or not any(location.iterdir()):
-            shutil.rmtree(location)
     link = location.with_name(f".{location.name}.link-{os.getpid()}")
     if link.is_symlink():
         link.unlink()
@@ -141,24 +234,33 @@ def publish(location: Path, folder: Path) -> None:
     remove_stale_generations(location, keep={folder, previous})
 
 
-def remove_stale_generations(location: Path, keep: set[Path | None]) -> None:
-    """Remove generation folders that are neither kept nor being built right now."""
+def remove_stale_generations(location: Path, keep: set[Path | None] | None = None) -> None:
+    """Remove the generations cables made for ``location`` that are neither kept nor being built right now.
+
+    With ``keep`` None (a writer starting) every finished generation stays and
+    only what killed builds left goes: their folders and whoosh's sorted runs
+    inside them, so the new build has that disk back before it starts.
+    Anything not proven by :func:`made_by_cables` is never touched.
+    """
     parent = generations_folder(location)
-    if not parent.is_dir():
+    if not parent.is_dir() or parent.is_symlink():
         return
-    kept = {path.resolve() for path in keep if path is not None}
+    kept = {path.name for path in keep or () if path is not None}
     for folder in parent.iterdir():
-        if folder.resolve() in kept or (not (folder / MARKER).exists() and _builder_alive(folder)):
+        finished = (folder / MARKER).exists()
+        if folder.name in kept or (keep is None and finished) or not made_by_cables(location, folder):
             continue
-        shutil.rmtree(folder, ignore_errors=True)
+        if finished or not _builder_alive(folder):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _builder_alive(folder: Path) -> bool:
     """True while the process that names an unfinished generation folder is still running."""
-    try:
-        pid = int(folder.name.split("-")[1])
-    except (IndexError, ValueError):
-        return False
+    return _process_alive(int(folder.name.split("-")[1]))
+
+
+def _process_alive(pid: int) -> bool:
+    """True while process ``pid`` runs (this one included); a zombie, which has ended, counts as gone."""
     if pid == os.getpid():
         return True
     try:
@@ -167,7 +269,11 @@ def _builder_alive(folder: Path) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -179,25 +285,85 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+_HELD_LOCKS: list = []
+
+
+def _forget_locks_in_child() -> None:
+    """In a forked worker, close the inherited writer lock.
+
+    An flock belongs to the open file, which fork shares: a worker that kept
+    it open would keep the index locked after its parent died.
+    """
+    for handle in _HELD_LOCKS:
+        handle.close()
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
+def lock_path(location: Path) -> Path:
+    """The writer lock file of an index: beside it, hidden; it exists only while a writer runs."""
+    return location.with_name(f".{location.name}.lock")
+
+
 @contextmanager
 def writer_lock(location: Path) -> Iterator[None]:
-    """Hold the index's writer lock; a second writer fails at once with a clear message."""
+    """Hold the index's writer lock; a second writer fails at once with a clear message.
+
+    The target is checked first, so a refused ``--index`` leaves nothing
+    behind; the lock file is removed when the writer ends.
+    """
+    check_target(location)
     location.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = location.with_name(f".{location.name}.lock")
-    with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise IndexUnavailable(f"index {location} is being written by {holder}; try again when it has finished") from None
+    path = lock_path(location)
+    with _folder_guard(location.parent):
+        handle = _acquire(path, location)
+    _HELD_LOCKS.append(handle)
+    try:
         handle.seek(0)
         handle.truncate()
         handle.write(f"process {os.getpid()}")
         handle.flush()
+        yield
+    finally:
+        _HELD_LOCKS.remove(handle)
+        path.unlink(missing_ok=True)
+        handle.close()
+
+
+@contextmanager
+def _folder_guard(folder: Path) -> Iterator[None]:
+    """Serialise lock taking in one folder, so a take-over never removes a lock file another writer just made."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _acquire(path: Path, location: Path):
+    """Lock ``path`` (made if missing) and return its open file; a live holder fails, a dead one is taken over.
+
+    A holder that has died can still hold the flock through a process that
+    inherited it; its lock file is then unlinked and a fresh one taken.  A
+    file unlinked by a finishing writer is noticed (another inode) and retried.
+    """
+    while True:
+        handle = open(path, "a+")
         try:
-            yield
-        finally:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            holder = handle.read().strip()
+            handle.close()
+            pid = int(holder.split()[-1]) if holder.startswith("process ") and holder.split()[-1].isdigit() else None
+            if pid is None or _process_alive(pid):
+                raise IndexUnavailable(f"index {location} is being written by {holder or 'another process'}; try again when it has finished") from None
+            print(f"cables: note: index {location} was locked by process {pid}, which is no longer running; taking the lock over", file=sys.stderr)
+            path.unlink(missing_ok=True)
+            continue
+        if path.exists() and os.path.samestat(os.fstat(handle.fileno()), path.stat()):
+            return handle
+        handle.close()

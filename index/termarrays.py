@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.integrity import IndexDamage, require
+
 FOLDER = "postings"
 FIELDS = ("body", "subject", "header", "by")
 MAX_FREQUENCY = np.iinfo(np.uint16).max
@@ -102,20 +104,71 @@ def complete(folder: Path, ix) -> None:
 
 
 class SegmentArrays:
-    """The memory-mapped lists of one segment's field; opening maps files, reads nothing."""
+    """The memory-mapped lists of one segment's field; opening maps files and checks their shapes, reads nothing else.
 
-    def __init__(self, folder: Path, segment_id: str, field: str) -> None:
+    A damaged file (wrong shape, offsets or document numbers out of range)
+    raises :class:`index.integrity.IndexDamage` naming it, at open or when the
+    damaged list is read, instead of an IndexError or a silently wrong answer.
+    """
+
+    def __init__(self, folder: Path, segment_id: str, field: str, doc_count: int) -> None:
         base = folder / FOLDER / segment_id / field
-        self._terms = _map_bytes(base.with_suffix(".terms"))
-        self._term_starts = _map_array(base.with_suffix(".term_starts"), np.int64)
-        self._starts = _map_array(base.with_suffix(".starts"), np.int64)
-        self._docs = _map_array(base.with_suffix(".docs"), np.int32)
-        self._freqs = _map_array(base.with_suffix(".freqs"), np.uint16)
+        self.name = f"{FOLDER}/{segment_id}/{field}"
+        self.doc_count = doc_count
+        try:
+            self._terms = _map_bytes(base.with_suffix(".terms"))
+            self._term_starts = _map_array(base.with_suffix(".term_starts"), np.int64)
+            self._starts = _map_array(base.with_suffix(".starts"), np.int64)
+            self._docs = _map_array(base.with_suffix(".docs"), np.int32)
+            self._freqs = _map_array(base.with_suffix(".freqs"), np.uint16)
+        except ValueError as error:
+            raise IndexDamage(f"{self.name}: {error}") from None
+        self._check_shapes()
+
+    def _check_shapes(self) -> None:
+        """The cheap invariants: one offset per term and the end, offsets that start at 0 and end at the data's end."""
+        terms, postings = len(self._term_starts), len(self._starts)
+        require(terms == postings and terms >= 1, f"{self.name}.starts and .term_starts disagree on the number of terms")
+        require(self._term_starts.item(0) == 0 and self._term_starts.item(-1) == len(self._terms), f"{self.name}.term_starts does not span {self.name}.terms")
+        require(self._starts.item(0) == 0 and self._starts.item(-1) == len(self._docs) == len(self._freqs),
+                f"{self.name}.starts does not span {self.name}.docs and .freqs")
+
+    def check(self) -> None:
+        """Every invariant, reading every value (for ``cables check``): offsets rise, each list rises within the segment."""
+        require(bool(np.all(np.diff(self._term_starts) >= 0)), f"{self.name}.term_starts does not rise")
+        require(bool(np.all(np.diff(self._starts) >= 0)), f"{self.name}.starts does not rise")
+        if len(self._docs):
+            require(0 <= int(self._docs.min()) and int(self._docs.max()) < self.doc_count, f"{self.name}.docs holds a document the segment lacks")
+            rising = np.diff(self._docs) > 0
+            boundaries = self._starts[1:-1]
+            rising[boundaries[(boundaries > 0) & (boundaries < len(self._docs))] - 1] = True  # each term's list starts afresh
+            require(bool(rising.all()), f"{self.name}.docs holds a list out of order")
+
+    def __len__(self) -> int:
+        return len(self._term_starts) - 1
 
     def lookup(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents, frequencies) of ``term`` in this segment (empty when absent)."""
+        found = self._find(term)
+        if found is None:
+            return _EMPTY_DOCS, _EMPTY_FREQS
+        start, end = self._starts.item(found), self._starts.item(found + 1)
+        require(0 <= start <= end <= len(self._docs), f"{self.name}.starts holds an offset out of range")
+        docs = self._docs[start:end]
+        if len(docs):
+            require(0 <= docs.item(0) and docs.item(-1) < self.doc_count and bool(np.all(docs[1:] > docs[:-1])),
+                    f"{self.name}.docs holds a document the segment lacks")
+        return docs, self._freqs[start:end]
+
+    def count(self, term: str) -> int:
+        """How many postings ``term`` has in this segment, read from the offsets alone."""
+        found = self._find(term)
+        return 0 if found is None else max(0, self._starts.item(found + 1) - self._starts.item(found))
+
+    def _find(self, term: str) -> int | None:
+        """The position of ``term`` in the sorted terms, by bisection, or None."""
         key = term.encode("utf-8")
-        low, high = 0, len(self._term_starts) - 1
+        low, high = 0, len(self)
         while low < high:
             middle = (low + high) // 2
             found = self._terms[self._term_starts.item(middle): self._term_starts.item(middle + 1)]
@@ -124,9 +177,8 @@ class SegmentArrays:
             elif found > key:
                 high = middle
             else:
-                start, end = self._starts.item(middle), self._starts.item(middle + 1)
-                return self._docs[start:end], self._freqs[start:end]
-        return _EMPTY_DOCS, _EMPTY_FREQS
+                return middle
+        return None
 
 
 def _map_bytes(path: Path) -> mmap.mmap | bytes:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from index.store import IndexUnavailable, NothingIndexed, default_location
+from index.paths import printable
+from index.store import BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -27,7 +29,7 @@ def bundled_seeds() -> Path:
     """``./seeds`` when run from a folder that has one, else the repository's bundled corpus."""
     local = Path("seeds")
     if local.is_dir():
-        return local
+        return local.resolve()
     return Path(__file__).resolve().parent.parent / "seeds"
 
 
@@ -53,33 +55,78 @@ def friendly(command):
     def wrapper(*args, **kwargs):
         from search.query import QuerySyntaxError
 
+        _refuse_undecodable(kwargs)
         try:
             return command(*args, **kwargs)
         except click.ClickException:
             raise
+        except BrokenPipeError:
+            _end_on_closed_pipe()
         except QuerySyntaxError as error:
             raise Usage(f"bad query: {error}") from None
+        except BadLocation as error:
+            raise Usage(str(error)) from None
         except (IndexUnavailable, NothingIndexed) as error:
             raise Failure(str(error)) from None
-        except KeyboardInterrupt:
-            raise Failure("interrupted") from None
+        except KeyboardInterrupt as error:
+            raise Failure(str(error) or "interrupted") from None
         except OSError as error:
-            raise Failure(f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")) from None
+            where = printable(error.filename) if error.filename else ""
+            raise Failure(f"{where}: {error.strerror or type(error).__name__}".lstrip(": ")) from None
         except Exception as error:
             raise Failure(f"unexpected {type(error).__name__}: {error}") from None
 
     return wrapper
 
 
+def _refuse_undecodable(arguments: dict) -> None:
+    """Refuse a text argument holding bytes that are not UTF-8 (an id, a query), naming it with the bytes escaped.
+
+    Paths are left alone: a file name need not be UTF-8.
+    """
+    for name, value in arguments.items():
+        for text in value if isinstance(value, tuple) else (value,):
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise Usage(f"{name.replace('_', ' ')} '{printable(text)}' is not valid UTF-8") from None
+
+
+def _end_on_closed_pipe() -> None:
+    """The reader of our output went away (``cables tags | head -1``): stop quietly with exit 0, as Unix tools do.
+
+    Standard output is pointed at /dev/null first, so the interpreter's last
+    flush of what is still buffered cannot complain either.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(0)
+
+
 def index_option(command):
-    """``--index DIR`` (else $CABLES_INDEX, else the default location)."""
+    """``--index DIR`` (else $CABLES_INDEX, else the default location), made absolute as it is read."""
     return click.option(
         "--index",
         "index_path",
-        type=click.Path(path_type=Path, file_okay=False),
+        type=click.Path(),
         default=None,
+        callback=_absolute_index,
         help="Index folder (default: $CABLES_INDEX, else ~/.local/share/cables/index).",
     )(command)
+
+
+def _absolute_index(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
+    """The ``--index`` value resolved once against the current folder; a path that names no folder is a usage error."""
+    if value is None:
+        return None
+    try:
+        return index_location(value)
+    except BadLocation as error:
+        raise Usage(str(error)) from None
 
 
 def _location(index_path: Path | None) -> Path:
@@ -92,9 +139,16 @@ def open_engine(index_path: Path | None, build_if_missing: bool = False):
 
     location = _location(index_path)
     if build_if_missing and not location.exists() and index_path is None and not os.environ.get("CABLES_INDEX"):
-        click.echo(f"No index yet at {location}: building it from the bundled cables in {bundled_seeds()} (once).", err=True)
+        _echo_wrapped(f"No index yet at {location}: building it from the bundled cables in {bundled_seeds()} (once).", err=True)
         _run_rebuild(location, [bundled_seeds()], jobs=os.cpu_count() or 1, output_format="text", quiet_summary=True)
     return Engine(location)
+
+
+def _echo_wrapped(text: str, subsequent: str = "  ", err: bool = False) -> None:
+    """Print ``text`` wrapped to the terminal's width at word boundaries."""
+    from search.render import width, wrap
+
+    click.echo("\n".join(wrap(text, width(), "", subsequent)), err=err)
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -111,7 +165,41 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+NO_BREAK_HYPHEN = "\u2011"
+
+
+def _hold_hyphens(text: str) -> str:
+    """Hyphens inside words made unbreakable, so wrapping never splits YYYY-MM-DD or cited-by."""
+    return re.sub(r"(?<=\w)-(?=\w)", NO_BREAK_HYPHEN, text)
+
+
+class HelpFormatter(click.HelpFormatter):
+    """click's help layout, wrapped only at spaces (plain hyphens are restored on output)."""
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_hold_hyphens(text))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(first, _hold_hyphens(second)) for first, second in rows], col_max, col_spacing)
+
+    def getvalue(self) -> str:
+        return super().getvalue().replace(NO_BREAK_HYPHEN, "-")
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
+
+
+class Command(click.Command):
+    context_class = Context
+
+
+class Group(click.Group):
+    context_class = Context
+    command_class = Command
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit.")
 def main() -> None:
     """Search US diplomatic cables: rebuild an index from cable files, then search it.
@@ -123,38 +211,65 @@ def main() -> None:
     """
 
 
-@main.command()
+def _facet_values(_ctx: click.Context, _param: click.Parameter, value: str) -> int | None:
+    """``--facets N|all``: how many values of each facet to show (None: all)."""
+    if value.strip().lower() == "all":
+        return None
+    if value.strip().isdigit() and int(value) > 0:
+        return int(value)
+    raise click.BadParameter(f"{value!r} is neither a positive number nor 'all'")
+
+
+class QueryCommand(Command):
+    """A command whose argument is a query: a query that looks like an option gets a hint about ``--``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            word = next((arg for arg in given if arg.startswith(error.option_name)), error.option_name)
+            raise click.UsageError(f"no such option {word!r}; to search for a word starting with '-', "
+                                   f"put -- before the query: cables {self.name} -- {word}", ctx) from None
+
+
+@main.command(cls=QueryCommand)
 @click.argument("query", required=False, default="")
 @click.option("--classification", multiple=True, help="A published value (SECRET//NOFORN) or a level (SECRET). Repeatable.")
 @click.option("--origin", multiple=True, help="An origin (Embassy Ottawa) or its place (Ottawa). Repeatable.")
 @click.option("--tag", multiple=True, help="A TAGS value such as PREL or MX. Repeatable.")
 @click.option("--marking", multiple=True, help="Paragraph marking such as S, C or S//NF: only paragraphs so marked. Repeatable.")
-@click.option("--from", "date_from", metavar="DATE", help="Created on or after YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--to", "date_to", metavar="DATE", help="Created on or before YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--from", "date_from", metavar="DATE", help="Created on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", metavar="DATE", help="Created on or before DATE: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(0, 1000), default=10, show_default=True, help="Results per page; 0 means all of them (as --all).")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--all", "every", is_flag=True, help="Every match, printed as it is found, without pages.")
+@click.option("--facets", "facet_values", default="5", show_default=True, metavar="N|all", callback=_facet_values,
+              help="Values shown per facet (text); years are always all shown.")
 @click.option("--explain", is_flag=True, help="Show how each score was made.")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "ids"]), default="text", show_default=True,
+              help="csv: one row per cable; ids: one cable id a line.")
 @index_option
 @friendly
-def search(query, classification, origin, tag, marking, date_from, date_to, sort, limit, page, explain, output_format, index_path):
+def search(query, classification, origin, tag, marking, date_from, date_to, sort, limit, page, every, facet_values, explain, output_format, index_path):
     """Search cables: ranked results with highlighted paragraphs and facets.
 
     \b
     Query syntax: words, "exact phrases", AND / OR / NOT, ( ), embass*,
     subject: tag: origin: classification: id: ref: marking: fields,
     created:[2008-01 TO 2009-06], created:>2009-03-01.
+    A query starting with '-' goes after --: cables search -- -gas oil
 
     \b
     Examples:
       cables search "drug trafficking" --origin Ottawa
       cables search 'tag:SNAR "money laundering"' --from 2008 --format json
       cables search --classification SECRET --tag IC      (browse)
+      cables search Icesave --all --format ids
     """
     from search.engine import SearchRequest
     from search.query import QuerySyntaxError, parse_date
-    from search.render import result_json, result_text
 
     for option, value in (("--from", date_from), ("--to", date_to)):
         if value:
@@ -172,28 +287,45 @@ def search(query, classification, origin, tag, marking, date_from, date_to, sort
         date_from=date_from,
         date_to=date_to,
         sort=sort,
-        limit=limit,
-        page=page,
+        limit=0 if every else limit,
+        page=1 if every or not limit else page,
         explain=explain,
     )
-    result = engine.search(request)
-    if output_format == "json":
-        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=1))
+    if request.limit:
+        result = engine.search(request)
+        hits = result.hits
     else:
-        click.echo(result_text(result), nl=False)
+        result, hits = engine.search_all(request)
+    _print_result(result, hits, output_format, facet_values)
+
+
+def _print_result(result, hits, output_format: str, facet_values: int | None) -> None:
+    """Write a search result in the chosen format, hit by hit (``hits`` may be a stream)."""
+    from search import render
+
+    pieces = {
+        "json": lambda: render.result_json_stream(result, hits) if result.limit == 0 else [render.result_json_text(result)],
+        "csv": lambda: render.result_csv(hits),
+        "ids": lambda: (f"{hit.id}\n" for hit in hits),
+        "text": lambda: render.result_text_parts(result, facet_values, hits),
+    }[output_format]()
+    for piece in pieces:
+        click.echo(piece, nl=False)
 
 
 @main.command()
 @click.argument("cable_id")
+@click.option("--raw", is_flag=True, help="Print the cable's file as published, byte for byte.")
 @click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
 @index_option
 @friendly
-def show(cable_id, output_format, index_path):
-    """Show one cable: header fields, references and paragraphs.
+def show(cable_id, raw, output_format, index_path):
+    """Show one cable: header fields, references, the file it came from, paragraphs.
 
     \b
-    Example:
+    Examples:
       cables show 09OTTAWA265
+      cables show 09OTTAWA265 --raw > 09OTTAWA265.txt
     """
     from search.render import record_text
 
@@ -201,11 +333,19 @@ def show(cable_id, output_format, index_path):
     record = engine.cable(cable_id.strip())
     if record is None:
         raise Failure(f"no cable {cable_id!r} in the index")
+    source = engine.records.path(engine.records.ordinal(record["id"]))
+    if raw:
+        try:
+            content = Path(source).read_bytes()
+        except OSError as error:
+            raise Failure(f"cannot read {source}, the file {record['id']} was indexed from: {error.strerror}") from None
+        click.echo(content, nl=False)
+        return
     if output_format == "json":
-        click.echo(json.dumps(record, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({**record, "file": source}, ensure_ascii=False, indent=1))
         return
     in_index = {ref["id"] for ref in record["references"] if ref["id"] and engine.records.ordinal(ref["id"]) is not None}
-    click.echo(record_text(record, in_index), nl=False)
+    click.echo(record_text(record, in_index, source), nl=False)
 
 
 class Progress:
@@ -224,7 +364,10 @@ class Progress:
         elapsed = max(now - self.started, 1e-6)
         rate = done / elapsed
         left = (total - done) / rate if rate else 0
-        line = f"\r  {done:,}/{total:,} files  {rate:,.0f} cables/s  ETA {int(left // 60)}:{int(left % 60):02d} "
+        if done < total:
+            line = f"\r  {done:,}/{total:,} files  {rate:,.0f} cables/s  ETA {int(left // 60)}:{int(left % 60):02d} "
+        else:
+            line = f"\r  {done:,}/{total:,} files read in {elapsed:.0f} s; writing the index...     "
         click.echo(line, nl=done >= total, err=True)
 
 
@@ -248,7 +391,7 @@ def _print_report(report, output_format: str, quiet_summary: bool = False) -> No
     if output_format == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    out = functools.partial(click.echo, err=quiet_summary)
+    out = functools.partial(_echo_wrapped, err=quiet_summary)
     for skipped in report.skipped:
         out(f"skipped {skipped.path}: {skipped.reason}")
     out(
@@ -302,15 +445,15 @@ def update(sources, prune, jobs, output_format, index_path):
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
     for skipped in report.skipped:
-        click.echo(f"skipped {skipped.path}: {skipped.reason}")
-    click.echo(
+        _echo_wrapped(f"skipped {skipped.path}: {skipped.reason}")
+    _echo_wrapped(
         f"Updated {report.index}: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
         f"{report.unchanged} unchanged; {report.cables:,} cables in {report.seconds:.1f} s"
     )
 
 
 @main.command()
-@click.argument("queries", type=click.File("r", encoding="utf-8"))
+@click.argument("queries", type=click.File("rb"))
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--format", "output_format", type=click.Choice(["trec", "jsonl"]), default="trec", show_default=True)
 @click.option("--run-name", default="cables", show_default=True)
@@ -328,7 +471,11 @@ def batch(queries, limit, output_format, run_name, index_path):
     from search.render import result_json
 
     engine = open_engine(index_path)
-    for number, line in enumerate(queries, start=1):
+    for number, raw in enumerate(queries, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Usage(f"{queries.name}:{number}: not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})") from None
         if not line.strip():
             continue
         qid, tab, query = line.rstrip("\n").partition("\t")
@@ -346,10 +493,12 @@ def batch(queries, limit, output_format, run_name, index_path):
 
 
 @main.command()
+@click.option("--facets", "facet_values", default="10", show_default=True, metavar="N|all", callback=_facet_values,
+              help="Values shown per facet; years are always all shown.")
 @click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
 @index_option
 @friendly
-def stats(output_format, index_path):
+def stats(facet_values, output_format, index_path):
     """Index statistics: cables, paragraphs, dates, largest facet values, size.
 
     \b
@@ -359,11 +508,12 @@ def stats(output_format, index_path):
     from index.build import folder_size
     from index.schema import SCHEMA_VERSION
     from search.engine import SearchRequest
-    from search.render import facets_text, width
+    from search.render import facets_text, width, wrap
 
     engine = open_engine(index_path)
     result = engine.search(SearchRequest(limit=1, sort="oldest"))
     newest = engine.search(SearchRequest(limit=1, sort="newest"))
+    shown = {name: counts if name == "year" else dict(list(counts.items())[:facet_values]) for name, counts in result.facets.items()}
     data = {
         "index": str(engine.location),
         "cables": engine.cables,
@@ -373,17 +523,20 @@ def stats(output_format, index_path):
         "size_bytes": folder_size(engine.folder),
         "schema_version": SCHEMA_VERSION,
         "built": engine.marker.built,
-        "facets": {name: dict(list(counts.items())[:10]) for name, counts in result.facets.items()},
+        "facets": shown,
+        "facets_left_out": {name: len(result.facets[name]) - len(counts) for name, counts in shown.items()},
     }
     if output_format == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    click.echo(
+    columns = width()
+    summary = (
         f"{data['index']}: {data['cables']:,} cables, {data['paragraphs']:,} paragraphs, "
         f"{(data['first'] or '')[:10]} to {(data['last'] or '')[:10]}, {data['size_bytes'] / 1e6:.1f} MB, "
         f"schema version {data['schema_version']}, built {data['built']}"
     )
-    click.echo("\n".join(facets_text(data["facets"], width())))
+    click.echo("\n".join(wrap(summary, columns, "", "  ")))
+    click.echo("\n".join(facets_text(result.facets, columns, facet_values)))
 
 
 def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Path | None, cited_by: bool) -> None:
@@ -398,10 +551,12 @@ def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Pa
     if output_format == "json":
         click.echo(json.dumps([node.to_json() for node in nodes], ensure_ascii=False, indent=1))
         return
+    from search.render import cable_line, width
+
     for node in nodes:
         indent = "  " * node.depth
         if node.in_index:
-            click.echo(f"{indent}{click.style(node.id, bold=True)} · {node.created[:10]} · {node.origin} · {node.subject}")
+            click.echo("\n".join(cable_line(indent, node.id, node.created, node.origin, node.subject, width(), indent + "    ")))
         else:
             click.echo(f"{indent}{node.id} (not in index)")
     if len(nodes) == 1:
@@ -459,7 +614,7 @@ def tags(prefix, output_format, index_path):
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     for row in rows:
-        click.echo(f"{row['tag']:<8} {row['cables']:>6,}  {row['meaning'] or '(meaning not known)'}")
+        _echo_wrapped(f"{row['tag']:<8} {row['cables']:>6,}  {row['meaning'] or '(meaning not known)'}", " " * 18)
 
 
 @main.command()
@@ -508,7 +663,7 @@ def similar(cable_id, limit, output_format, index_path):
     Example:
       cables similar 09OTTAWA265
     """
-    from search.render import hit_json
+    from search.render import cable_line, hit_json, width
     from search.threads import similar as find_similar
 
     engine = open_engine(index_path)
@@ -520,7 +675,40 @@ def similar(cable_id, limit, output_format, index_path):
         data = {"id": cable_id, "key_terms": terms, "results": [{**hit_json(hit), "shared_terms": shared} for hit, shared in found]}
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    click.echo(f"Key terms of {cable_id}: {', '.join(terms)}")
+    _echo_wrapped(f"Key terms of {cable_id}: {', '.join(terms)}")
     for rank, (hit, shared) in enumerate(found, start=1):
-        click.echo(f"{rank:>2}. {click.style(hit.id, bold=True)} · {hit.created[:10]} · {hit.origin} · {hit.subject}")
-        click.echo(f"    shared: {', '.join(shared)}")
+        click.echo("\n".join(cable_line(f"{rank:>2}. ", hit.id, hit.created, hit.origin, hit.subject, width(), "    ")))
+        _echo_wrapped(f"    shared: {', '.join(shared)}", "            ")
+
+
+@main.command()
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
+@index_option
+@friendly
+def check(output_format, index_path):
+    """Verify every index file against the checksum its build recorded, then every invariant.
+
+    Exits 0 when the index is whole, 1 naming each damaged file.
+
+    \b
+    Example:
+      cables check --format json
+    """
+    from index.check import check_index
+
+    report = check_index(_location(index_path))
+    if output_format == "json":
+        data = {
+            "index": report.index,
+            "whole": report.whole,
+            "files": report.files,
+            "damaged": [{"path": finding.path, "reason": finding.reason} for finding in report.damaged],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    elif report.whole:
+        click.echo(f"index {report.index} is whole: {report.files:,} files match their checksums")
+    else:
+        for finding in report.damaged:
+            click.echo(f"{finding.path or 'structure'}: {finding.reason}")
+    if not report.whole:
+        raise Failure(f"index {report.index} is damaged ({len(report.damaged)} {'problem' if len(report.damaged) == 1 else 'problems'}); rebuild it with 'cables rebuild'")

@@ -19,13 +19,14 @@ from typing import Iterator
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 
 from index.analysis import SnowballStem, analyse
-from index.columns import Columns, load_columns
+from index.columns import Columns, check_columns, load_columns
+from index.integrity import IndexDamage, check_table_of_contents, damaged
 from index.records import RECORDS_FILE, RecordStore
 from index.stems import StemTable
 from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
+from index.unpickling import open_index
 from search import filters
 from search.facets import count_facets
 from search.postings import PostingReader
@@ -38,6 +39,7 @@ TEXT_FIELDS = ("body", "subject", "header")
 HEADER_FIELDS = ("header", "by")
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
 MAX_SNIPPETS = 3
+RELAX_BELOW = 10
 
 
 @dataclass
@@ -84,6 +86,8 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     notes: list[str] = field(default_factory=list)
     suggestions: dict[str, str] = field(default_factory=dict)
+    partial: int = 0
+    filters: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -127,16 +131,20 @@ class Engine:
         self.marker: Marker = read_marker(self.folder)
         check_files(self.folder, self.marker, location)
         try:
-            self.ix = whoosh_index.open_dir(str(self.folder / WHOOSH_FOLDER))
+            check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
+            self.ix = open_index(self.folder / WHOOSH_FOLDER)
             self.reader = self.ix.reader()
             self.columns: Columns = load_columns(self.folder)
+            check_columns(self.columns, self.reader.doc_count_all())
             self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
+            self.postings = PostingReader(self.reader, self.folder, self.columns.doc_cable >= 0)
         except IndexUnavailable:
             raise
+        except IndexDamage as error:
+            raise damaged(location, error) from None
         except Exception as error:
-            raise IndexUnavailable(f"index {location} is damaged ({type(error).__name__}: {error}); rebuild it with 'cables rebuild'") from None
-        self.postings = PostingReader(self.reader, self.folder)
+            raise damaged(location, f"{type(error).__name__}: {error}") from None
         valid = self.columns.doc_cable >= 0
         self.documents = int(valid.sum())
         self.cables = int(self.columns.cable_valid.sum())
@@ -154,8 +162,10 @@ class Engine:
         """Report index files that fail while being read as a damaged index."""
         try:
             yield
+        except IndexDamage as error:
+            raise damaged(self.location, error) from None
         except DAMAGE as error:
-            raise IndexUnavailable(f"index {self.location} is damaged ({type(error).__name__}: {error}); rebuild it with 'cables rebuild'") from None
+            raise damaged(self.location, f"{type(error).__name__}: {error}") from None
 
     def matching(self, request: SearchRequest) -> np.ndarray:
         """The cables a request matches (its query and filters), as a mask over ordinals."""
@@ -173,14 +183,14 @@ class Engine:
         with self._reading():
             return self._rank(request)
 
-    def _rank(self, request: SearchRequest) -> Ranking:
+    def _rank(self, request: SearchRequest, every: bool = False) -> Ranking:
         tree = parse(request.query)
         run = _Run(self, request)
         filtered = run.filter_mask()
         mask = run.mask(tree) & filtered
         if _relaxable(tree):
             mask = run.promote(mask, filtered)
-            if mask.sum() < request.page * request.limit:
+            if mask.sum() < RELAX_BELOW:
                 mask = run.relax(mask, filtered)
         candidates = np.flatnonzero(mask)
         scores = run.scores(candidates) if not isinstance(tree, MatchAll) else None
@@ -188,8 +198,24 @@ class Engine:
         if scores is not None and _relaxable(tree) and self.settings.partial_power and len(run.group_masks) > 1:
             scores = run.fold_tiers(scores)
             tier = np.zeros_like(tier)
-        order = self._order(candidates, scores, tier, request)
+        order = self._order(candidates, scores, tier, request, every)
         return Ranking(run, mask, candidates, scores, order)
+
+    def search_all(self, request: SearchRequest) -> tuple[SearchResult, Iterator[Hit]]:
+        """Every match of a request, whatever its limit: the result without hits, and the hits in rank order.
+
+        The hits are made one at a time as the iterator is read, so printing
+        all of them costs the memory of one, plus the ranked ordinals.
+        """
+        with self._reading():
+            ranking = self._rank(request, every=True)
+            return self._result(request, ranking, []), self._each_hit(ranking)
+
+    def _each_hit(self, ranking: Ranking) -> Iterator[Hit]:
+        for cable in ranking.order:
+            with self._reading():
+                hit = ranking.run.hit(int(cable), float(ranking.scores[cable]) if ranking.scores is not None else 0.0)
+            yield hit
 
     def _search(self, request: SearchRequest) -> SearchResult:
         ranking = self._rank(request)
@@ -197,6 +223,11 @@ class Engine:
         start = (request.page - 1) * request.limit
         page = ranking.order[start: start + request.limit]
         hits = [run.hit(int(c), float(scores[c]) if scores is not None else 0.0) for c in page]
+        return self._result(request, ranking, hits)
+
+    def _result(self, request: SearchRequest, ranking: Ranking, hits: list[Hit]) -> SearchResult:
+        """The result of a ranked request: total, facets and notes over every match, with a page of hits."""
+        run = ranking.run
         result = SearchResult(
             query=request.query,
             total=len(ranking.candidates),
@@ -204,13 +235,18 @@ class Engine:
             limit=request.limit,
             hits=hits,
             facets=count_facets(self.columns, ranking.mask),
-            notes=run.notes,
+            notes=run.notes + run.ignored_note(),
+            partial=run.partial,
+            filters=_described_filters(request),
         )
         if not ranking.candidates.size:
+            from search.diagnose import empty_result_notes
+
             result.suggestions = run.suggestions()
+            result.notes.extend(empty_result_notes(self, request, parse(request.query)))
         return result
 
-    def _order(self, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest) -> np.ndarray:
+    def _order(self, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest, every: bool = False) -> np.ndarray:
         """Candidates ranked by tier, then score (ties: newest first); or by date.
 
         Tier 0 holds cables with every word; tier 1 those that matched a word
@@ -223,7 +259,7 @@ class Engine:
             return candidates[np.lexsort((candidates, created))]
         if request.sort == "newest" or scores is None:
             return candidates[np.lexsort((candidates, -created))]
-        needed = min(len(candidates), request.page * request.limit)
+        needed = len(candidates) if every else min(len(candidates), request.page * request.limit)
         candidate_scores = scores[candidates] - np.float32(1e6) * tier
         if needed < len(candidates):
             top = np.argpartition(-candidate_scores, needed - 1)[:needed]
@@ -249,6 +285,8 @@ class _Run:
         self.size = len(engine.columns.cable_valid)
         self.groups: list[_Group] = []
         self.notes: list[str] = []
+        self.ignored: list[str] = []
+        self.partial = 0
         self.tier = np.zeros(self.size, dtype=np.int8)
         self.group_masks: list[np.ndarray] = []
         self.marked_docs = filters.marking_doc_mask(self.columns, request.marking) if request.marking else None
@@ -319,9 +357,8 @@ class _Run:
         partial = loose & filtered & ~strict
         if partial.any():
             self.tier[partial] = 2
-            complete = int(strict.sum())
-            where = "are ranked with them, scored lower" if self.engine.settings.partial_power else "follow"
-            self.notes.append(f"{complete} {'cable has' if complete == 1 else 'cables have'} all the words; {int(partial.sum())} more with some of them {where}")
+            self.partial = int(partial.sum())
+            self.notes.append(partial_note(int(strict.sum()), self.partial))
         return strict | partial
 
     def fold_tiers(self, scores: np.ndarray) -> np.ndarray:
@@ -359,6 +396,15 @@ class _Run:
         self.promoted = filtered & ~strict & (held == words - 1) & (in_subject >= words - 1)
         return strict | self.promoted
 
+    def ignored_note(self) -> list[str]:
+        """A note on query words left out as too common to search (``the of and``), if any."""
+        if not self.ignored:
+            return []
+        listed = ", ".join(self.ignored)
+        if self.groups:
+            return [f"ignored common words: {listed}"]
+        return [f"the query has only common words ({listed}), which are not searched: it narrows nothing"]
+
     def _meta_mask(self, node: Meta) -> np.ndarray:
         """Cables matching a ``field:value`` term."""
         if node.field == "tag":
@@ -391,7 +437,7 @@ class _Run:
             return [_Group(stems, fields)]
         stems = analyse(node.text, self.engine.stem)
         if not stems:
-            self.notes.append(f"ignored {node.text!r}: only common words")
+            self.ignored.append(node.text)
             return []
         word = node.text.strip() if not node.field and len(stems) == 1 and not node.phrase else None
         if node.phrase and len(stems) > 1:
@@ -671,6 +717,21 @@ class _Run:
 def _scattered(in_subject: np.ndarray, words: int) -> bool:
     """True when a query of three or more words has no candidate whose subject holds two of them."""
     return words >= 3 and int(in_subject.max(initial=0)) < 2
+
+
+def partial_note(complete: int, partial: int) -> str:
+    """The note on a search whose words no cable (or too few) has all: how many have every word, how many some."""
+    if complete:
+        return f"{complete} {'cable has' if complete == 1 else 'cables have'} every word; {partial} more have some of them (ranked with them, scored down for the words they lack)"
+    return f"no cable has every word; {partial} {'has' if partial == 1 else 'have'} some of them"
+
+
+def _described_filters(request: SearchRequest) -> list[str]:
+    """The request's option filters as the user wrote them (``--origin Cairo``), for headlines."""
+    options = [("--classification", request.classification), ("--origin", request.origin), ("--tag", request.tag), ("--marking", request.marking)]
+    described = [f"{option} {value}" for option, values in options for value in values]
+    described += [f"{option} {value}" for option, value in (("--from", request.date_from), ("--to", request.date_to)) if value]
+    return described
 
 
 def _relaxable(tree: Node) -> bool:

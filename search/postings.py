@@ -9,6 +9,7 @@ expansion, document frequencies and phrase matching come from whoosh.
 from __future__ import annotations
 
 import fnmatch
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.integrity import IndexDamage, require
 from index.termarrays import SegmentArrays
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -25,25 +27,43 @@ MAX_EXPANSIONS = 500
 
 @dataclass(frozen=True)
 class Postings:
-    """The documents holding a term and how often it occurs in each.
+    """The live documents holding a term and how often it occurs in each.
 
-    Deleted documents are included; callers drop them through the document ->
-    cable array, where a deleted document has no cable (-1).
+    A segment's arrays still hold the documents an update or a duplicate
+    deleted; they are dropped here, so no query path ever sees one.
     """
 
     docs: np.ndarray
     frequencies: np.ndarray
 
 
-class PostingReader:
-    """Reads terms' postings, prefix expansions and phrase matches from one whoosh reader."""
+@dataclass(frozen=True)
+class _Segment:
+    """Where one segment's documents sit among all documents, and whether it has deleted ones."""
 
-    def __init__(self, reader, folder: Path) -> None:
+    id: str
+    offset: int
+    doc_count: int
+    has_deletions: bool
+
+
+class PostingReader:
+    """Reads terms' postings, prefix expansions and phrase matches from one whoosh reader.
+
+    ``live`` marks the documents that are not deleted, over all segments.
+    """
+
+    def __init__(self, reader, folder: Path, live: np.ndarray) -> None:
         self.reader = reader
-        self._searcher = None
         self._cache: dict[tuple[str, str], Postings] = {}
-        self._segments = [(leaf.segment().segment_id(), offset) for leaf, offset in self.reader.leaf_readers()]
+        self._segments = [
+            _Segment(leaf.segment().segment_id(), offset, leaf.doc_count_all(), leaf.has_deletions())
+            for leaf, offset in self.reader.leaf_readers()
+        ]
+        require(sum(segment.doc_count for segment in self._segments) == len(live),
+                "the segments and the document arrays disagree on the number of documents")
         self._folder = folder
+        self._live = live
         self._arrays: dict[tuple[str, str], SegmentArrays] = {}
 
     def postings(self, field: str, term: str) -> Postings:
@@ -56,38 +76,53 @@ class PostingReader:
     def _read(self, field: str, term: str) -> Postings:
         docs: list[np.ndarray] = []
         frequencies: list[np.ndarray] = []
-        for segment_id, offset in self._segments:
-            segment_docs, segment_frequencies = self._segment_arrays(segment_id, field).lookup(term)
-            if len(segment_docs):
-                docs.append(segment_docs.astype(np.int64) + offset)
-                frequencies.append(segment_frequencies.astype(np.float32))
+        for segment in self._segments:
+            segment_docs, segment_frequencies = self._segment_arrays(segment, field).lookup(term)
+            if not len(segment_docs):
+                continue
+            segment_docs = segment_docs.astype(np.int64) + segment.offset
+            segment_frequencies = segment_frequencies.astype(np.float32)
+            if segment.has_deletions:
+                keep = self._live[segment_docs]
+                segment_docs, segment_frequencies = segment_docs[keep], segment_frequencies[keep]
+            docs.append(segment_docs)
+            frequencies.append(segment_frequencies)
         if not docs:
             return Postings(EMPTY_IDS, EMPTY_WEIGHTS)
         return Postings(np.concatenate(docs), np.concatenate(frequencies))
 
-    def _segment_arrays(self, segment_id: str, field: str) -> SegmentArrays:
-        key = (segment_id, field)
+    def _segment_arrays(self, segment: _Segment, field: str) -> SegmentArrays:
+        key = (segment.id, field)
         if key not in self._arrays:
-            self._arrays[key] = SegmentArrays(self._folder, segment_id, field)
+            self._arrays[key] = SegmentArrays(self._folder, segment.id, field, segment.doc_count)
         return self._arrays[key]
 
     def document_frequency(self, field: str, term: str) -> int:
-        """How many documents hold the term."""
-        return self.reader.doc_frequency(field, term)
+        """How many live documents hold the term (whoosh's own count includes deleted ones)."""
+        total = 0
+        for segment in self._segments:
+            arrays = self._segment_arrays(segment, field)
+            if segment.has_deletions:
+                docs, _ = arrays.lookup(term)
+                total += int(np.count_nonzero(self._live[docs.astype(np.int64) + segment.offset]))
+            else:
+                total += arrays.count(term)
+        return total
 
     def expand(self, field: str, pattern: str) -> tuple[list[str], bool]:
         """Indexed terms matching a prefix (``embass*``) or wildcard pattern, and whether the cap cut them."""
         terms: list[str] = []
         simple_prefix = pattern.endswith("*") and not any(ch in pattern[:-1] for ch in "*?")
-        if simple_prefix:
-            candidates = self.reader.expand_prefix(field, pattern[:-1])
-        else:
-            leading = pattern.split("*")[0].split("?")[0]
-            candidates = (t for t in self.reader.expand_prefix(field, leading) if fnmatch.fnmatchcase(_text(t), pattern))
-        for term in candidates:
-            if len(terms) == MAX_EXPANSIONS:
-                return terms, True
-            terms.append(_text(term))
+        with _whoosh_reading(f"the {field} terms matching {pattern!r}"):
+            if simple_prefix:
+                candidates = self.reader.expand_prefix(field, pattern[:-1])
+            else:
+                leading = pattern.split("*")[0].split("?")[0]
+                candidates = (t for t in self.reader.expand_prefix(field, leading) if fnmatch.fnmatchcase(_text(t), pattern))
+            for term in candidates:
+                if len(terms) == MAX_EXPANSIONS:
+                    return terms, True
+                terms.append(_text(term))
         return terms, False
 
     def phrase_docs(self, field: str, terms: list[str]) -> np.ndarray:
@@ -106,6 +141,8 @@ class PostingReader:
             return EMPTY_IDS
         places = [self._positions(field, term, candidates) for term in dict.fromkeys(terms)]
         at = dict(zip(dict.fromkeys(terms), places))
+        require(all(len(positions) == len(candidates) for positions in places),
+                f"the {field} positions in whoosh's postings disagree with the posting arrays")
         found = [
             doc for doc in candidates.tolist()
             if any(all(start + shift in at[term][doc] for shift, term in enumerate(terms)) for start in at[terms[0]][doc])
@@ -116,13 +153,29 @@ class PostingReader:
         """The positions of ``term`` in each of ``docs`` (sorted document numbers that all hold it)."""
         decode = self.reader.schema[field].format.decode_positions
         positions: dict[int, set[int]] = {}
-        for leaf, offset in self.reader.leaf_readers():
-            local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
-            if not len(local) or (field, term) not in leaf:
-                continue
-            for doc, value in _values_of(leaf.postings(field, term), local):
-                positions[doc + offset] = set(decode(value))
+        with _whoosh_reading(f"the {field} positions of {term!r}"):
+            for leaf, offset in self.reader.leaf_readers():
+                local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
+                if not len(local) or (field, term) not in leaf:
+                    continue
+                for doc, value in _values_of(leaf.postings(field, term), local):
+                    positions[doc + offset] = set(decode(value))
         return positions
+
+
+@contextmanager
+def _whoosh_reading(what: str) -> Iterator[None]:
+    """Report any failure inside whoosh's readers of our own, pinned-format files as damage naming ``what``.
+
+    whoosh signals a damaged block with bare exceptions (``Exception("Block
+    tag error")``, IndexError, ValueError...); on files this engine wrote, any
+    of them means the file changed.
+    """
+    try:
+        yield
+    except Exception as error:
+        raise IndexDamage(f"{what} cannot be read from whoosh's files: {type(error).__name__}: {error}") from None
+
 
 def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 TEXT_FIELDS = ("subject", "body", "by")
 META_FIELDS = ("tag", "origin", "classification", "id", "ref", "marking")
@@ -23,6 +24,7 @@ DATE_FIELDS = ("created",)
 FIELDS = TEXT_FIELDS + META_FIELDS + DATE_FIELDS
 FIELD_ALIASES = {"tags": "tag", "subj": "subject", "text": "body", "class": "classification", "date": "created", "cites": "ref"}
 MAX_QUERY_LENGTH = 10_000
+MAX_NESTING = 100
 
 TOKEN_RE = re.compile(
     r"""(?P<space>\s+)
@@ -170,6 +172,17 @@ class _Parser:
     def __init__(self, tokens: list[_Token]) -> None:
         self.tokens = tokens
         self.position = 0
+        self.depth = 0
+
+    def _nested(self, token: _Token, parse: Callable[[], Node]) -> Node:
+        """Parse one level deeper (inside '(' or after NOT), refusing queries nested too deep to evaluate."""
+        if self.depth >= MAX_NESTING:
+            raise QuerySyntaxError(f"nested more than {MAX_NESTING} levels deep (parentheses and NOT)", token.column)
+        self.depth += 1
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
 
     def peek(self) -> _Token | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -215,7 +228,7 @@ class _Parser:
             self.take()
             if self.peek() is None or self.peek().kind == "rparen":
                 raise QuerySyntaxError("NOT needs something on its right", token.column)
-            return Not(self.unary())
+            return Not(self._nested(token, self.unary))
         if token.kind == "word" and token.text.startswith("-") and len(token.text) > 1:
             self.take()
             return Not(_leaf(_Token("word", token.text[1:], token.column + 1)))
@@ -228,7 +241,7 @@ class _Parser:
                 raise QuerySyntaxError("unbalanced '(': it is never closed", token.column)
             if self.peek().kind == "rparen":
                 raise QuerySyntaxError("empty parentheses", token.column)
-            node = self.expression()
+            node = self._nested(token, self.expression)
             if self.peek() is None or self.peek().kind != "rparen":
                 raise QuerySyntaxError("unbalanced '(': it is never closed", token.column)
             self.take()

@@ -7,22 +7,51 @@ terminal, so piped text carries no markup.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
 import shutil
 import textwrap
+from typing import Iterable, Iterator
 
 import click
 
 from index.glossary import meaning
-from search.engine import Hit, SearchResult
+from search.engine import Hit, SearchResult, partial_note
 from search.snippets import mark
 
 TOP_FACET_VALUES = 5
 BAR_WIDTH = 20
+MIN_LABEL = 12
 
 
 def width() -> int:
-    """Columns to wrap text at."""
+    """Columns to wrap text at: the terminal's ($COLUMNS first), at most 100."""
     return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
+
+
+def wrap(text: str, columns: int, indent: str = "", subsequent: str | None = None) -> list[str]:
+    """``text`` wrapped at spaces to ``columns`` (never inside a hyphenated word; a longer word is split)."""
+    return textwrap.wrap(text, columns, initial_indent=indent, subsequent_indent=indent if subsequent is None else subsequent,
+                         break_on_hyphens=False) or [indent.rstrip()]
+
+
+def bold_first(lines: list[str], word: str) -> list[str]:
+    """The wrapped lines with the first occurrence of ``word`` in the first line set in bold."""
+    if lines and word:
+        lines[0] = lines[0].replace(word, click.style(word, bold=True), 1)
+    return lines
+
+
+def cut(text: str, size: int) -> str:
+    """``text`` in at most ``size`` characters, ending in ``…`` when something was cut off."""
+    return text if len(text) <= size else text[: max(0, size - 1)].rstrip() + "…"
+
+
+def cable_line(prefix: str, hit_id: str, created: str, origin: str, subject: str, columns: int, indent: str) -> list[str]:
+    """``ID · date · origin · subject`` wrapped to the width, the id in bold (similar, refs, cited-by)."""
+    return bold_first(wrap(f"{prefix}{hit_id} · {created[:10]} · {origin} · {subject}", columns, "", indent), hit_id)
 
 
 def result_json(result: SearchResult) -> dict:
@@ -40,6 +69,40 @@ def result_json(result: SearchResult) -> dict:
     if result.suggestions:
         data["suggestions"] = result.suggestions
     return data
+
+
+def result_json_text(result: SearchResult) -> str:
+    """``cables search --format json`` for one page, indented."""
+    return json.dumps(result_json(result), ensure_ascii=False, indent=1) + "\n"
+
+
+def result_json_stream(result: SearchResult, hits: Iterable[Hit]) -> Iterator[str]:
+    """The same JSON shape for every match (``--all``), written one result at a time."""
+    data = result_json(result)
+    head = {key: data[key] for key in ("query", "total", "page", "limit")}
+    tail = {key: value for key, value in data.items() if key not in head and key != "results"}
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
+    for number, hit in enumerate(hits):
+        yield ("," if number else "") + "\n " + json.dumps(hit_json(hit), ensure_ascii=False)
+    yield "\n], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n"
+
+
+CSV_COLUMNS = ("id", "date", "classification", "origin", "subject", "tags", "score", "paragraphs")
+
+
+def result_csv(hits: Iterable[Hit]) -> Iterator[str]:
+    """``--format csv``: a header, then one row per cable (tags and best paragraph numbers space-separated)."""
+    yield _csv_row(CSV_COLUMNS)
+    for hit in hits:
+        numbers = " ".join(str(p["number"]) for p in hit.paragraphs if p["number"] is not None)
+        yield _csv_row((hit.id, hit.created[:10], hit.classification, hit.origin, hit.subject, " ".join(hit.tags), f"{hit.score:.4f}", numbers))
+
+
+def _csv_row(values: Iterable[str]) -> str:
+    """One CSV line (RFC 4180 quoting, \\n line end)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
 
 
 def hit_json(hit: Hit) -> dict:
@@ -69,61 +132,78 @@ def paragraph_label(number: int | None, marking: str | None) -> str:
 
 
 def tag_label(tag: str) -> str:
-    """A tag with the gist of its meaning (``SNAR (narcotics)``), where the glossary knows it."""
+    """A tag with its whole meaning from the glossary (``SNAR (narcotics and illegal drugs)``), where known."""
     known = meaning(tag)
-    if not known:
-        return tag
-    gist = " ".join(known.split(" and ")[0].split(",")[0].split()[:3])
-    return f"{tag} ({gist})"
+    return f"{tag} ({known})" if known else tag
 
 
-def result_text(result: SearchResult) -> str:
-    """The search result as wrapped, styled text."""
+def result_text_parts(result: SearchResult, facet_values: int | None = TOP_FACET_VALUES, hits=None):
+    """The text of a result piece by piece: head, one block per hit (from ``hits`` if given), facets.
+
+    Yielding pieces lets ``--all`` print results as they are made.
+    """
     columns = width()
-    lines = [_headline(result), ""]
+    headline = _partial(result)
+    lines = wrap(_headline(result, headline), columns, "", "  ")
+    lines.extend(line for note in result.notes if note != headline for line in wrap(f"note: {note}", columns, "", "      "))
+    yield "\n".join(lines) + "\n\n"
     first = (result.page - 1) * result.limit + 1
-    for rank, hit in enumerate(result.hits, start=first):
-        lines.extend(_hit_lines(rank, hit, columns))
-        lines.append("")
+    for rank, hit in enumerate(result.hits if hits is None else hits, start=first):
+        yield "\n".join(hit_lines(rank, hit, columns)) + "\n\n"
     if result.total:
-        lines.extend(facets_text(result.facets, columns))
-    for note in result.notes:
-        lines.append(f"note: {note}")
-    return "\n".join(lines).rstrip() + "\n"
+        yield "\n".join(facets_text(result.facets, columns, facet_values)) + "\n"
 
 
-def _headline(result: SearchResult) -> str:
+def _partial(result: SearchResult) -> str | None:
+    """The engine's note on cables that have only some of the words, which the headline tells."""
+    return partial_note(result.total - result.partial, result.partial) if result.partial else None
+
+
+def _described(result: SearchResult) -> str:
+    """What was asked: the quoted query and the option filters, or 'all cables'."""
+    asked = [f'"{result.query}"'] if result.query else []
+    asked.extend(result.filters)
+    return " ".join(asked) if asked else "all cables"
+
+
+def _headline(result: SearchResult, partial: str | None) -> str:
     """'N cables match ...' with the page shown, or the no-hits message with suggestions."""
-    query = f'"{result.query}"' if result.query else "all cables"
+    asked = _described(result)
     if not result.total:
-        message = f"No cables match {query}."
+        message = f"No cables match {asked}."
         if result.suggestions:
             corrected = result.query
             for wrong, right in result.suggestions.items():
                 corrected = corrected.replace(wrong, right)
-            message += f" Did you mean: {click.style(corrected, bold=True)} ?"
+            message += f" Did you mean: {click.style(corrected, bold=True)}?"
         return message
-    first = (result.page - 1) * result.limit + 1
-    last = min(result.total, first + len(result.hits) - 1)
+    if result.limit:
+        first = (result.page - 1) * result.limit + 1
+        last = min(result.total, first + len(result.hits) - 1)
+        shown = f"showing {first:,}-{last:,}" if result.hits else f"page {result.page} is past the last result"
+    else:
+        shown = "showing all"
     noun = "cable matches" if result.total == 1 else "cables match"
-    shown = f"showing {first}-{last}" if result.hits else f"page {result.page} is past the last result"
-    return f"{result.total:,} {noun} {query} · {shown}"
+    counted = f"{result.total:,} {noun} {asked}"
+    if partial:
+        counted += f": {partial}"
+    return f"{counted} · {shown}"
 
 
-def _hit_lines(rank: int, hit: Hit, columns: int) -> list[str]:
+def hit_lines(rank: int, hit: Hit, columns: int) -> list[str]:
     """The lines of one result: header, subject, tags, snippets."""
     indent = " " * 4
-    header = f"{rank:>2}. {click.style(hit.id, bold=True)} · {hit.created[:10]} · {hit.classification} · {hit.origin}"
-    lines = [header]
-    lines.extend(textwrap.wrap(hit.subject or "(no subject)", columns, initial_indent=indent, subsequent_indent=indent))
+    header = f"{rank:>2}. {hit.id} · {hit.created[:10]} · {hit.classification} · {hit.origin}"
+    lines = bold_first(wrap(header, columns, "", indent), hit.id)
+    lines.extend(wrap(hit.subject or "(no subject)", columns, indent))
     if hit.tags:
-        lines.extend(textwrap.wrap("Tags: " + ", ".join(tag_label(t) for t in hit.tags), columns, initial_indent=indent, subsequent_indent=indent + "      "))
+        lines.extend(wrap("Tags: " + ", ".join(tag_label(t) for t in hit.tags), columns, indent, indent + "      "))
     for paragraph in hit.paragraphs:
         label = paragraph_label(paragraph["number"], paragraph["marking"])
         lines.extend(_styled_wrap(f"{label} ", paragraph["text"], paragraph["spans"], columns, indent))
     if hit.explanation:
         for line in _explanation_lines(hit.score, hit.explanation):
-            lines.extend(textwrap.wrap(line, columns, initial_indent=indent, subsequent_indent=indent + "  "))
+            lines.extend(wrap(line, columns, indent, indent + "  "))
     return lines
 
 
@@ -148,7 +228,7 @@ def _styled_wrap(label: str, text: str, spans: list[tuple[int, int]], columns: i
     """Wrap a snippet, then bold its highlighted words (wrapping first keeps widths right)."""
     marker_open, marker_close = "\x01", "\x02"
     marked = mark(text, spans, marker_open, marker_close)
-    wrapped = textwrap.wrap(label + marked, columns + 0, initial_indent=indent, subsequent_indent=indent + "  ")
+    wrapped = wrap(label + marked, columns, indent, indent + "  ")
     styled = []
     bold_open = click.style("", bold=True, reset=False)
     reset = click.style("", reset=True)
@@ -158,38 +238,40 @@ def _styled_wrap(label: str, text: str, spans: list[tuple[int, int]], columns: i
     return styled
 
 
-def facets_text(facets: dict[str, dict[str, int]], columns: int) -> list[str]:
-    """The top values of each facet, with small bars."""
+def facets_text(facets: dict[str, dict[str, int]], columns: int, values: int | None = TOP_FACET_VALUES) -> list[str]:
+    """Each facet's values with small bars: years all, in time order; others the ``values`` largest (None: all).
+
+    Labels take what the width leaves beside the bars, cut with ``…``; the
+    values left out are counted on a last line.
+    """
     lines = []
     for name, counts in facets.items():
         if not counts:
             continue
-        items = sorted(counts.items()) if name == "year" else list(counts.items())[:TOP_FACET_VALUES]
-        if name == "year" and len(items) > 8:
-            items = items[-8:]
+        items = sorted(counts.items()) if name == "year" else list(counts.items())[:values]
         top = max(count for _, count in items)
-        label_width = min(30, max(len(tag_label(value) if name == "tag" else value) for value, _ in items))
+        count_width = len(f"{top:,}")
+        room = max(MIN_LABEL, columns - 2 - 1 - BAR_WIDTH - 1 - count_width)
+        labels = [tag_label(value) if name == "tag" else value for value, _ in items]
+        label_width = min(room, max(len(label) for label in labels))
         lines.append(click.style(name.capitalize(), bold=True))
-        for value, count in items:
+        for label, (_, count) in zip(labels, items):
             bar = "█" * max(1, round(BAR_WIDTH * count / top))
-            label = tag_label(value) if name == "tag" else value
-            lines.append(f"  {label[:label_width]:<{label_width}} {bar} {count:,}")
+            lines.append(f"  {cut(label, label_width):<{label_width}} {bar} {count:,}")
         more = len(counts) - len(items)
-        if more > 0 and name != "year":
-            lines.append(f"  … {more} more")
+        if more > 0:
+            lines.append(f"  … {more:,} more (--facets all shows every value)")
     return lines
 
 
-def record_text(record: dict, in_index: set[str]) -> str:
-    """A whole cable for ``cables show``: header fields, references, paragraphs."""
+def record_text(record: dict, in_index: set[str], source: str | None = None) -> str:
+    """A whole cable for ``cables show``: header fields, references, the file it came from, paragraphs."""
     columns = width()
-    lines = [
-        click.style(record["id"], bold=True) + f" · {record['created'].replace('T', ' ')} · {record['classification']} · {record['origin']}",
-        "",
-    ]
+    header = f"{record['id']} · {record['created'].replace('T', ' ')} · {record['classification']} · {record['origin']}"
+    lines = [*bold_first(wrap(header, columns, "", "  "), record["id"]), ""]
     fields = [
         ("Subject", record["subject"]),
-        ("Title", record["title"]),
+        ("Title", record["title"] if _says_more(record["title"], record["subject"]) else ""),
         ("Tags", ", ".join(tag_label(t) for t in record["tags"])),
         ("Classified by", record["classified_by"] or ""),
         ("Reasons", ", ".join(record["reasons"])),
@@ -197,16 +279,27 @@ def record_text(record: dict, in_index: set[str]) -> str:
     ]
     for label, value in fields:
         if value:
-            lines.extend(textwrap.wrap(f"{label}: {value}", columns, subsequent_indent=" " * (len(label) + 2)))
+            lines.extend(wrap(f"{label}: {value}", columns, "", " " * (len(label) + 2)))
     if record["references"]:
         lines.append("References:")
         for ref in record["references"]:
             status = "" if not ref["id"] else (" (in index)" if ref["id"] in in_index else " (not in index)")
             target = f"{ref['id']}  " if ref["id"] else ""
-            lines.append(f"  {target}{ref['text']}{status}")
+            lines.extend(wrap(f"{target}{ref['text']}{status}", columns, "  ", "    "))
+    if source:
+        lines.extend(wrap(f"File: {source}", columns, "", "      "))
     lines.append("")
     for paragraph in record["paragraphs"]:
         label = paragraph_label(paragraph["number"], paragraph["marking"])
-        lines.extend(textwrap.wrap(f"{label} {paragraph['text']}", columns, subsequent_indent="  "))
+        lines.extend(wrap(f"{label} {paragraph['text']}", columns, "", "  "))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _says_more(title: str | None, subject: str | None) -> bool:
+    """Whether a cable's title adds words to its subject (often it is the subject cut short, with ``...``,
+    or behind a marking such as ``(C)``)."""
+    unmarked = re.sub(r"^\s*\([A-Z]+(?:/+[A-Z]+)*\)\s*", "", title or "")
+    title_words = re.findall(r"\w+", unmarked.casefold())
+    subject_words = re.findall(r"\w+", (subject or "").casefold())
+    return bool(title_words) and title_words != subject_words[: len(title_words)]

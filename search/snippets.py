@@ -14,17 +14,23 @@ from typing import Callable
 from index.analysis import words
 
 WINDOW = 320
+SCAN_LIMIT = 20_000
 
 
-def highlight_spans(text: str, stems: set[str], stem: Callable[[str], str]) -> list[tuple[int, int]]:
-    """Character spans of the words in ``text`` whose stems are in ``stems``.
+def highlight_spans(text: str, stems: set[str], stem: Callable[[str], str], limit: int = SCAN_LIMIT) -> list[tuple[int, int]]:
+    """Character spans of the words in the first ``limit`` characters of ``text`` whose stems are in ``stems``.
 
     A Snowball stem starts with its word's first two letters, so only words
-    that share them with a query stem are stemmed at all.
+    that share them with a query stem are stemmed at all.  Only the start of
+    a paragraph is scanned (cut at a space), so the work per paragraph is
+    bounded however long it is: a snippet shows one window of it anyway.
     """
     if not stems:
         return []
     heads = {s[:2] for s in stems}
+    if len(text) > limit:
+        space = text.rfind(" ", 0, limit)
+        text = text[: space if space > 0 else limit]
     return [(start, end) for word, start, end in words(text, heads) if stem(word) in stems]
 
 
@@ -34,8 +40,7 @@ def window(text: str, spans: list[tuple[int, int]], size: int = WINDOW) -> tuple
         return text, spans
     start = 0
     if spans:
-        best = max(range(len(spans)), key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + size - 40))
-        start = max(0, spans[best][0] - 60)
+        start = max(0, spans[_densest(spans, size - 40)][0] - 60)
         if start:
             space = text.rfind(" ", 0, start)
             start = space + 1 if space >= 0 else start
@@ -48,6 +53,22 @@ def window(text: str, spans: list[tuple[int, int]], size: int = WINDOW) -> tuple
     shift = len(prefix) - start
     kept = [(s + shift, e + shift) for s, e in spans if s >= start and e <= end]
     return prefix + text[start:end] + suffix, kept
+
+
+def _densest(spans: list[tuple[int, int]], reach: int) -> int:
+    """The index of the span that starts the run of most spans within ``reach`` characters.
+
+    One pass with two pointers (spans are in text order), so the cost is
+    linear in the number of highlights; the earliest such span wins ties.
+    """
+    best, best_count, end = 0, 0, 0
+    for first, (start, _) in enumerate(spans):
+        end = max(end, first)
+        while end < len(spans) and spans[end][0] < start + reach:
+            end += 1
+        if end - first > best_count:
+            best, best_count = first, end - first
+    return best
 
 
 def mark(text: str, spans: list[tuple[int, int]], before: str, after: str) -> str:

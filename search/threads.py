@@ -86,7 +86,11 @@ def tag_table(engine: Engine, prefix: str = "") -> list[dict]:
 def timeline(engine: Engine, request: SearchRequest, by: str = "year") -> dict[str, int]:
     """Matching cables per year (``YYYY``) or month (``YYYY-MM``), with empty periods in between."""
     if by == "year":
-        return engine.search(request).facets["year"]
+        years = engine.search(request).facets["year"]
+        if not years:
+            return {}
+        numbers = [int(year) for year in years]
+        return {str(year): years.get(str(year), 0) for year in range(min(numbers), max(numbers) + 1)}
     mask = engine.matching(request)
     created = engine.columns.cable_created[np.flatnonzero(mask)]
     months = created.astype("datetime64[s]").astype("datetime64[M]")

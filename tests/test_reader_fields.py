@@ -127,7 +127,7 @@ CASES = [
             31: ["Dawn Jones, Department of Defense"],
         },
         starts={7: "Suspicious Orders Checklist:"},
-        noise=("SIPDIS", "REF: A. 07 MOSCOW", "SUMMARY AND OVERVIEW"),
+        noise=("SIPDIS", "REF: A. 07 MOSCOW"),
     ),
     Case(
         # Wrapped subject whose second line carries REF (with an email) and CLASSIFIED BY.
@@ -152,7 +152,7 @@ CASES = [
         created="2002-03-07 10:10:00",
         classification=CONF,
         origin="Embassy Rome",
-        tags="PHUM OPRC IT ITPHUM HUMAN RIGHTS",
+        tags="PHUM OPRC IT HUMAN RIGHTS",  # "ITPHUM" is IT and PHUM run together (issue 13 item 16)
         subject="AS PREDICTED, ITALY’S HUMAN RIGHTS REPORT GENERATES FODDER FOR DOMESTIC POLITICAL MILLS",
         reference_ids=("02STATE40721", "02ROME1098", "02ROME894", None, "02ROME348"),
         classified_by="POL MINCOUNS THOMAS COUNTRYMAN",
@@ -293,7 +293,7 @@ CASES = [
         declassify_on=date(2015, 11, 28),
         numbered=run(1, 7, "C"),
         starts={1: "Thank you for including Cairo in your travel"},
-        noise=("Cable dated", "This record is a partial extract", "C O N F I D E N T I A L", "Director Mueller,"),
+        noise=("Cable dated", "This record is a partial extract", "C O N F I D E N T I A L"),
         signature="RICCIARDONE",
     ),
     Case(
@@ -361,7 +361,7 @@ CASES = [
         declassify_on=date(2014, 8, 24),
         numbered=run(1, 9, "S//NF"),
         starts={1: "August 13, 2004 marked the 18-month anniversary"},
-        noise=("S E C R E T", "SECTION 01 OF 02", "SIPDIS", "THIS IS AN ACTION REQUEST"),
+        noise=("S E C R E T", "SECTION 01 OF 02", "SIPDIS"),
     ),
     Case(
         # (C/NF) and (S/NF) markings; "BUSH,S" in the wrapped subject; signature after a link.

@@ -1,0 +1,149 @@
+"""Open a whoosh index without letting its files run code.
+
+whoosh keeps Python pickles on disk: the schema and the segment list in the
+table of contents, a pickled header before each posting block, the blocks'
+values, each posting's position list, the hash tables' extras and the stored
+fields.  Unpickling can call
+any importable function, so a planted pickle would run code the moment an
+index is read.  Here every pickle whoosh reads goes through an unpickler that
+resolves only the few classes a ``cables`` index holds (found by recording
+every global its pickles name), and refuses anything else before it is
+built.  The schema is never unpickled at all: its bytes in the table of
+contents must equal those of this engine's own schema, which is what whoosh
+is then given; and the segment list is checked field by field before any
+segment is opened.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import re
+import struct
+from collections import defaultdict
+from pathlib import Path
+from typing import IO, Any
+
+from index.integrity import IndexDamage, require
+from index.schema import paragraph_schema
+
+INDEX_NAME = "MAIN"
+ALLOWED_GLOBALS = frozenset({
+    ("whoosh.codec.whoosh3", "W3Segment"),  # the segment list
+    ("whoosh.codec.whoosh3", "W3Codec"),
+    ("collections", "defaultdict"),  # a segment's field lengths
+    ("builtins", "int"),  # their default factory
+    ("_codecs", "encode"),  # how protocol 2 writes bytes (posting block values)
+})
+SEGMENT_ID = re.compile(r"[0-9a-z]{1,64}")
+SEGMENT_ATTRIBUTES = {"indexname", "segid", "_codec", "_doccount", "_deleted", "compound", "_fieldlengths"}
+
+
+class RestrictedUnpickler(pickle.Unpickler):
+    """An unpickler that resolves only :data:`ALLOWED_GLOBALS`."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in ALLOWED_GLOBALS:
+            raise pickle.UnpicklingError(f"a pickle names {module}.{name}, which no cables index holds")
+        return super().find_class(module, name)
+
+
+def restricted_loads(data: bytes) -> Any:
+    """``pickle.loads`` limited to the classes of a cables index."""
+    return RestrictedUnpickler(io.BytesIO(data)).load()
+
+
+def restricted_load(handle: IO[bytes]) -> Any:
+    """``pickle.load`` limited to the classes of a cables index."""
+    return RestrictedUnpickler(handle).load()
+
+
+def guard_whoosh() -> None:
+    """Route every pickle whoosh reads through the restricted unpickler.
+
+    whoosh binds ``load``/``loads`` into each module that reads pickles when
+    it is imported, so those bindings are the ones replaced (whoosh is pinned
+    exactly; a test checks that no whoosh module keeps the unrestricted ones).
+    """
+    from whoosh import columns, formats
+    from whoosh.codec import whoosh3
+    from whoosh.filedb import structfile
+
+    structfile.load_pickle = restricted_load  # the segment list, block headers, hash table extras
+    whoosh3.loads = restricted_loads  # posting blocks, inlined postings
+    columns.loads = restricted_loads  # stored fields
+    formats.loads = restricted_loads  # position lists
+
+
+def open_index(folder: Path):
+    """Open the whoosh index in ``folder`` with this engine's schema, after checking its segment list."""
+    from whoosh import index as whoosh_index
+
+    guard_whoosh()
+    check_schema_bytes(folder)
+    try:
+        ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME, schema=paragraph_schema())
+    except pickle.UnpicklingError as error:
+        raise IndexDamage(f"its table of contents is refused: {error}") from None
+    check_segments(ix._segments())
+    return ix
+
+
+def check_schema_bytes(folder: Path) -> None:
+    """Refuse a table of contents whose layout or pickled schema is not exactly what this engine writes.
+
+    whoosh would read the newest ``.toc``; its header is read here with
+    whoosh's number readers (no pickle), and its schema bytes compared with
+    the pickle of :func:`index.schema.paragraph_schema`, without loading them.
+    """
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.index import _CURRENT_TOC_VERSION, TOC
+    from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
+
+    generations = [int(match.group(1)) for match in map(TOC._pattern(INDEX_NAME).match, sorted(p.name for p in folder.iterdir())) if match]
+    require(bool(generations), "the whoosh folder has no table of contents")
+    name = TOC._filename(INDEX_NAME, max(generations))
+    try:
+        with open(folder / name, "rb") as handle:
+            stream = StructFile(handle)
+            sizes = [stream.read_varint() for _ in range(3)]
+            require(stream.read_int() == -12345 and stream.read_int() == _CURRENT_TOC_VERSION, f"{name} is not a table of contents this engine writes")
+            for _ in range(3):
+                stream.read_varint()
+            length = stream.read_varint()
+            found = stream.read(length)
+    except (OSError, EOFError, struct.error) as error:
+        raise IndexDamage(f"{name} cannot be read: {error}") from None
+    require(sizes == [_INT_SIZE, _LONG_SIZE, _FLOAT_SIZE] and found == schema_bytes(), f"{name} holds a schema this engine did not write")
+
+
+def schema_bytes() -> bytes:
+    """The schema pickle whoosh writes into a table of contents (protocol 2, as ``TOC.write`` does)."""
+    schema = paragraph_schema()
+    schema.clean()
+    return pickle.dumps(schema, 2)
+
+
+def check_segments(segments: Any) -> None:
+    """Refuse a segment list that is not what a build writes: whoosh 3 segments with sane counts and ids."""
+    from whoosh.codec.whoosh3 import W3Codec, W3Segment
+
+    require(type(segments) is list, "the segment list is not a list")
+    seen: set[str] = set()
+    for segment in segments:
+        require(type(segment) is W3Segment and set(vars(segment)) == SEGMENT_ATTRIBUTES, "a segment is not a whoosh 3 segment")
+        require(segment.indexname == INDEX_NAME and not segment.compound, "a segment belongs to another index layout")
+        require(isinstance(segment.segid, str) and bool(SEGMENT_ID.fullmatch(segment.segid)) and segment.segid not in seen,
+                "a segment id is malformed or repeated")
+        seen.add(segment.segid)
+        count = segment._doccount
+        require(type(count) is int and count >= 0, f"segment {segment.segid} has a malformed document count")
+        deleted = segment._deleted
+        require(deleted is None or (type(deleted) is set and all(type(d) is int and 0 <= d < count for d in deleted)),
+                f"segment {segment.segid} deletes documents it does not have")
+        lengths = segment._fieldlengths
+        require(type(lengths) is defaultdict and lengths.default_factory is int and all(type(k) is str and type(v) is int for k, v in lengths.items()),
+                f"segment {segment.segid} has malformed field lengths")
+        codec = segment._codec
+        require(type(codec) is W3Codec and all(type(v) is int for v in vars(codec).values()),
+                f"segment {segment.segid} has a malformed codec")

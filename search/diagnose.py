@@ -1,0 +1,122 @@
+"""Why a search found nothing: which filter matched no cable, and what is near.
+
+Run only when a search has no results.  Each option filter and each
+``field:value`` or ``created:`` term of the query is tried alone against the
+index; the ones that match nothing are named, with the closest values the
+index holds (origins, classifications, tags, markings) or its date range.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from search import filters
+from search.query import And, DateRange, Meta, Node, Not, Or, parse_date
+
+if TYPE_CHECKING:
+    from search.engine import Engine, SearchRequest
+
+CLOSEST = 3
+
+
+def empty_result_notes(engine: "Engine", request: "SearchRequest", tree: Node) -> list[str]:
+    """Notes naming every filter or query term that alone matches no cable, with what is near."""
+    columns = engine.columns
+    notes = []
+    for option, values, kind, mask_of in _value_filters(request):
+        for value in values:
+            if not mask_of(columns, [value]).any():
+                notes.append(f"{option} {value} matches no cable{_closest(engine, kind, value)}")
+    notes.extend(_option_dates(engine, request))
+    for node in _terms(tree):
+        if isinstance(node, Meta) and node.field in META_KINDS:
+            kind, mask_of = META_KINDS[node.field]
+            if not mask_of(columns, [node.value]).any():
+                notes.append(f"{node.field}:{node.value} matches no cable{_closest(engine, kind, node.value)}")
+        elif isinstance(node, DateRange):
+            notes.extend(_range_notes(engine, f"created:{_shown(node.start, node.end)}", node.start, node.end))
+    return notes
+
+
+META_KINDS: dict[str, tuple[str, Callable]] = {
+    "classification": ("classification", filters.classification_mask),
+    "origin": ("origin", filters.origin_mask),
+    "tag": ("tag", filters.tag_mask),
+    "marking": ("marking", filters.marking_doc_mask),
+}
+
+
+def _value_filters(request: "SearchRequest") -> Iterator[tuple[str, list[str], str, Callable]]:
+    """(option, values, vocabulary kind, mask function) of each value option the request uses."""
+    for option, values in (("--classification", request.classification), ("--origin", request.origin),
+                           ("--tag", request.tag), ("--marking", request.marking)):
+        if values:
+            kind, mask_of = META_KINDS[option[2:]]
+            yield option, values, kind, mask_of
+
+
+def _closest(engine: "Engine", kind: str, value: str) -> str:
+    """``; closest: A, B`` from the index's own values of this kind (origins also by their place), or ''."""
+    names = engine.columns.vocabulary[kind]
+    keys: dict[str, str] = {}
+    for name in names:
+        keys.setdefault(name.casefold(), name)
+        if kind == "origin":
+            keys.setdefault(name.split(" ", 1)[-1].casefold(), name)
+        if kind == "classification":
+            keys.setdefault(name.split("//")[0].casefold(), name.split("//")[0])
+    near = difflib.get_close_matches(value.strip().casefold(), list(keys), n=CLOSEST * 2, cutoff=0.5)
+    shown = list(dict.fromkeys(keys[key] for key in near))[:CLOSEST]
+    return f"; closest: {', '.join(shown)}" if shown else ""
+
+
+def _option_dates(engine: "Engine", request: "SearchRequest") -> list[str]:
+    """Notes on --from / --to: a reversed range, or one outside the index's dates."""
+    if not (request.date_from or request.date_to):
+        return []
+    start = parse_date(request.date_from)[0] if request.date_from else None
+    end = parse_date(request.date_to)[1] if request.date_to else None
+    label = " ".join(f"{option} {value}" for option, value in (("--from", request.date_from), ("--to", request.date_to)) if value)
+    return _range_notes(engine, label, start, end)
+
+
+def _range_notes(engine: "Engine", label: str, start: date | None, end: date | None) -> list[str]:
+    """A note when ``[start, end)`` is empty, or holds no cable though the index has some elsewhere."""
+    if start is not None and end is not None and start >= end:
+        return [f"{label} is an empty range: it starts after it ends"]
+    if filters.date_mask(engine.columns, start, end).any():
+        return []
+    first, last = _index_dates(engine)
+    if first is None:
+        return []
+    return [f"{label} matches no cable; the index's cables run from {first} to {last}"]
+
+
+def _index_dates(engine: "Engine") -> tuple[str | None, str | None]:
+    """The first and last creation dates of the index's cables (YYYY-MM-DD)."""
+    created = engine.columns.cable_created[engine.columns.cable_valid]
+    if not len(created):
+        return None, None
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    first, last = (epoch + timedelta(seconds=int(value)) for value in (created.min(), created.max()))
+    return first.date().isoformat(), last.date().isoformat()
+
+
+def _shown(start: date | None, end: date | None) -> str:
+    """A date range as the user may have written it: [first TO last day], inclusive."""
+    first = start.isoformat() if start else "*"
+    last = (end - timedelta(days=1)).isoformat() if end else "*"
+    return f"[{first} TO {last}]"
+
+
+def _terms(tree: Node) -> Iterator[Node]:
+    """Every leaf of a query tree (including negated ones)."""
+    if isinstance(tree, (And, Or)):
+        for child in tree.children:
+            yield from _terms(child)
+    elif isinstance(tree, Not):
+        yield from _terms(tree.child)
+    else:
+        yield tree

@@ -1,0 +1,93 @@
+"""Hostile input at the command line ends in one line and the documented exit code (issue 13 items 6, 12)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+from tests.conftest import REPO
+
+DEEP_QUERIES = {
+    "parentheses": "(" * 250 + "visa" + ")" * 250,
+    "NOT": "NOT " * 2400 + "visa",
+    "-(": "-(" * 300 + "visa" + ")" * 300,
+}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def one_error_line(output: str) -> str:
+    """The single line of an error, checked to be one line and not an unexpected exception."""
+    assert output.count("\n") == 1, output[:500]
+    assert output.startswith("cables: error: ") and "unexpected" not in output
+    return output.strip()
+
+
+@pytest.mark.parametrize("shape", DEEP_QUERIES)
+def test_deep_nesting_is_a_bad_query_in_search(seed_index, shape):
+    result = run("search", "--index", str(seed_index), "--", DEEP_QUERIES[shape])
+    assert result.exit_code == 2
+    assert "bad query" in one_error_line(result.output) and "nested more than 100" in result.output
+
+
+@pytest.mark.parametrize("shape", DEEP_QUERIES)
+def test_deep_nesting_is_a_bad_query_in_batch(seed_index, tmp_path, shape):
+    topics = tmp_path / "topics.tsv"
+    topics.write_text(f"q1\tvisa\nq2\t{DEEP_QUERIES[shape]}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(topics), "--index", str(seed_index)])
+    assert result.exit_code == 2
+    assert f"{topics}:2: bad query" in one_error_line(result.stderr)
+
+
+def test_nesting_within_the_limit_still_works(seed_index):
+    plain = run("search", "visa", "--format", "json", "--index", str(seed_index))
+    nested = run("search", "(" * 90 + "visa" + ")" * 90, "--format", "json", "--index", str(seed_index))
+    assert nested.exit_code == 0 and '"total": ' in nested.output
+    assert nested.output.split('"total": ')[1].split(",")[0] == plain.output.split('"total": ')[1].split(",")[0]
+
+
+def test_id_that_is_not_utf8_is_one_line(seed_index):
+    result = run("show", "09OTTAWA265\udcff", "--index", str(seed_index))
+    assert result.exit_code == 2
+    assert one_error_line(result.output) == "cables: error: cable id '09OTTAWA265\\xff' is not valid UTF-8"
+
+
+def test_id_that_is_not_utf8_from_a_real_shell(seed_index):
+    """The bytes as a shell passes them ($'09OTTAWA265\\xff'), through a real process."""
+    command = [os.fsencode(sys.executable), b"-m", b"search", b"show", b"09OTTAWA265\xff", b"--index", os.fsencode(seed_index)]
+    done = subprocess.run(command, capture_output=True, cwd=REPO, timeout=120)
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr == b"cables: error: cable id '09OTTAWA265\\xff' is not valid UTF-8\n"
+
+
+def test_batch_file_that_is_not_utf8_names_the_line(seed_index, tmp_path):
+    topics = tmp_path / "topics.tsv"
+    topics.write_bytes(b"q1\tvisa\nq2\tfr\xffaud\n")
+    result = CliRunner().invoke(main, ["batch", str(topics), "--index", str(seed_index)])
+    assert result.exit_code == 2
+    assert one_error_line(result.stderr) == f"cables: error: {topics}:2: not UTF-8 text (byte 0xff at column 6)"
+    assert result.stdout.startswith("q1 Q0 ")
+
+
+COMMANDS = [
+    ["tags"], ["stats"], ["search", "visa"], ["search", "visa", "--format", "json"], ["show", "09OTTAWA265"],
+    ["refs", "09QUITO177", "--depth", "3"], ["cited-by", "09QUITO100"], ["timeline", "visa"], ["similar", "09OTTAWA265"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
+def test_closed_pipe_ends_quietly(seed_index, command):
+    """`cables tags | head -1`: the reader closes the pipe at once; cables stops with exit 0 and says nothing."""
+    process = subprocess.Popen([sys.executable, "-m", "search", *command, "--index", str(seed_index)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 0
+    assert stderr == b""

@@ -1,0 +1,325 @@
+"""A tampered or damaged index runs nothing and answers nothing wrong (issue 13, items 2, 9, 12, 14).
+
+Each test works on a private copy of a small index built from seed cables,
+damages it the way a hostile or failing disk would, and drives the ``cables``
+command a user would run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from index.build import rebuild, update
+from index.integrity import file_digest
+from index.store import MARKER
+from search.cli import main
+from tests.helpers import copy_seeds
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """An index of 60 seed cables, built once for this module; tests damage copies of it."""
+    root = tmp_path_factory.mktemp("integrity")
+    location = root / "index"
+    rebuild(location, [copy_seeds(root / "cables", 0, 60)])
+    return location
+
+
+@pytest.fixture
+def index_copy(built, tmp_path) -> Path:
+    """A private copy of the module's index (its generation link stays relative, so it points into the copy)."""
+    target = tmp_path / "copy"
+    target.mkdir()
+    shutil.copytree(built.parent / f"{built.name}.generations", target / f"{built.name}.generations", symlinks=True)
+    (target / built.name).symlink_to(os.readlink(built))
+    return target / built.name
+
+
+def run_cables(*args: str) -> subprocess.CompletedProcess:
+    """``cables ARGS`` in a fresh process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "search", *args], capture_output=True, text=True, cwd=REPO, timeout=120)
+
+
+def generation(location: Path) -> Path:
+    return location.resolve()
+
+
+def table_of_contents(location: Path) -> Path:
+    (toc,) = sorted((generation(location) / "whoosh").glob("_MAIN_*.toc"))
+    return toc
+
+
+def toc_parts(toc: Path) -> tuple[int, int, int]:
+    """Where the schema pickle starts and ends, and where the segment-list pickle starts, in a table of contents."""
+    from whoosh.filedb.structfile import StructFile
+
+    with open(toc, "rb") as handle:
+        stream = StructFile(handle)
+        for _ in range(3):
+            stream.read_varint()
+        stream.read_int()
+        stream.read_int()
+        for _ in range(3):
+            stream.read_varint()
+        length = stream.read_varint()
+        schema_start = stream.tell()
+        stream.seek(schema_start + length)
+        stream.read_int()
+        stream.read_int()
+        return schema_start, schema_start + length, stream.tell()
+
+
+class Touch:
+    """A pickle payload: unpickling it creates the file ``path`` (what an attacker's code would do first)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (str(self.path), "w"))
+
+
+def plant(toc: Path, where: str, witness: Path) -> None:
+    """Replace the schema or the segment list pickle with a payload padded to the same size (so sizes still match)."""
+    schema_start, schema_end, segments_start = toc_parts(toc)
+    data = bytearray(toc.read_bytes())
+    start, end = (schema_start, schema_end) if where == "schema" else (segments_start, len(data))
+    payload = pickle.dumps(Touch(witness), 2)
+    assert len(payload) <= end - start
+    data[start:end] = payload + b"\0" * (end - start - len(payload))
+    assert len(data) == toc.stat().st_size
+    toc.write_bytes(bytes(data))
+
+
+def forge_marker(location: Path) -> None:
+    """Record the tampered files' new checksums in the marker, as an attacker who read the code would."""
+    folder = generation(location)
+    marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    marker["checksums"] = {name: file_digest(folder / name) for name in marker["checksums"]}
+    (folder / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+
+
+def assert_damaged(result, location: Path) -> None:
+    """Exit 1 with one line on stderr naming the index as damaged and saying to rebuild it."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"cables: error: index {location} is damaged (")
+    assert "rebuild it" in result.stderr and "unexpected" not in result.stderr
+
+
+# Item 2: a planted pickle runs nothing.
+
+@pytest.mark.parametrize("forged", [False, True], ids=["marker-kept", "marker-forged"])
+@pytest.mark.parametrize("where", ["schema", "segments"])
+def test_planted_pickle_in_the_table_of_contents_runs_nothing(index_copy, tmp_path, where, forged):
+    witness = tmp_path / "payload-ran"
+    plant(table_of_contents(index_copy), where, witness)
+    if forged:
+        forge_marker(index_copy)
+    for command in (["search", "security"], ["update", str(SEEDS / "09OTTAWA265.txt")]):
+        result = run_cables(*command, "--index", str(index_copy))
+        assert not witness.exists(), f"{' '.join(command)} ran the planted pickle"
+        assert_damaged(result, index_copy)
+    result = run_cables("check", "--index", str(index_copy))
+    assert not witness.exists()
+    assert result.returncode == 1
+    if not forged:
+        assert f"whoosh/{table_of_contents(index_copy).name}: content differs from its checksum" in result.stdout
+
+
+def test_planted_pickle_in_posting_blocks_runs_nothing(index_copy, tmp_path):
+    """Each posting block starts with a pickled header: payloads planted in them are refused when a phrase reads them."""
+    witness = tmp_path / "payload-ran"
+    payload = pickle.dumps(Touch(witness), 2)
+    planted = 0
+    for postings in (generation(index_copy) / "whoosh").glob("*.pst"):
+        data = bytearray(postings.read_bytes())
+        position = data.find(b"\x80\x02", 4)
+        while 0 <= position < len(data) - len(payload):
+            data[position: position + len(payload)] = payload
+            planted += 1
+            position = data.find(b"\x80\x02", position + len(payload))
+        postings.write_bytes(bytes(data))
+    assert planted > 10
+    forge_marker(index_copy)
+    result = run_cables("search", '"security council"', "--index", str(index_copy))
+    assert not witness.exists()
+    assert_damaged(result, index_copy)
+
+
+def test_every_pickle_reader_of_whoosh_is_restricted():
+    """No whoosh module keeps pickle's own load functions once an index is opened.
+
+    Exempt: ``whoosh.compat`` (which only re-exports them), the whoosh 2 and
+    plain-text codecs (reachable only through their own segment classes, which
+    the unpickler refuses), and ``whoosh.externalsort``, which reads back only
+    the sort runs the same build process just wrote.
+    """
+    import importlib
+
+    from index.unpickling import guard_whoosh
+
+    for name in ("whoosh.index", "whoosh.reading", "whoosh.formats", "whoosh.columns", "whoosh.codec.whoosh3",
+                 "whoosh.filedb.structfile", "whoosh.filedb.filetables", "whoosh.filedb.compound", "whoosh.legacy"):
+        importlib.import_module(name)
+    guard_whoosh()
+    unrestricted = {pickle.load, pickle.loads}
+    holders = [
+        f"{name}.{attribute}"
+        for name, module in list(sys.modules.items())
+        if name.startswith("whoosh") and name not in ("whoosh.compat", "whoosh.codec.whoosh2", "whoosh.codec.plaintext", "whoosh.externalsort")
+        for attribute, value in vars(module).items()
+        if any(value is function for function in unrestricted)
+    ]
+    assert holders == []
+
+
+# Item 9: deleted documents reach no query path.
+
+QUERIES = ['"bilateral security"', '"security working group"', "zebra*", "secur*", "bilateral", "canada mexico", "zebraone", '"security zebraone"']
+
+
+def cli_json(*args: str) -> dict:
+    """Run a ``cables`` command in-process with ``--format json``; it must succeed."""
+    result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def ranked(location: Path, query: str) -> tuple[list[str], int, dict]:
+    data = cli_json("search", query, "--index", str(location), "--limit", "20")
+    return [hit["id"] for hit in data["results"]], data["total"], data["facets"]
+
+
+def test_a_cable_replaced_twice_answers_like_a_fresh_rebuild(tmp_path):
+    """After ``update`` replaces the same cable twice, phrases, prefixes, facets and ``similar`` equal a rebuild's."""
+    cables = copy_seeds(tmp_path / "cables", 0, 40)
+    edited = cables / "09OTTAWA265.txt"
+    shutil.copy(SEEDS / edited.name, edited)
+    updated = tmp_path / "updated"
+    rebuild(updated, [cables])
+    for old, new in (("bilateral security", "bilateral security zebraone"), ("zebraone", "zebratwo")):
+        edited.write_text(edited.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        report = update(updated, [cables])
+        assert report.replaced == 1
+    fresh = tmp_path / "fresh"
+    rebuild(fresh, [cables])
+    for query in QUERIES:
+        assert ranked(updated, query) == ranked(fresh, query), query
+    ids, total, _ = ranked(updated, '"security zebratwo"')
+    assert ids == ["09OTTAWA265"] and total == 1
+    assert ranked(updated, "zebraone")[1] == 0  # the words of the replaced versions are gone
+    assert ranked(updated, '"bilateral security"')[0].count("09OTTAWA265") == 1
+    similar = [cli_json("similar", "09OTTAWA265", "--index", str(location)) for location in (updated, fresh)]
+    assert similar[0] == similar[1] and similar[0]["results"]
+
+
+# Item 14: same-size damage is found and named; item 12: out-of-range arrays are damage, not IndexError.
+
+def segment_file(location: Path, name: str) -> Path:
+    """A file of the index's only posting segment (the module's index is built by one worker)."""
+    (path,) = (generation(location) / "postings").glob(f"*/{name}")
+    return path
+
+
+def flip_middle_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_check_passes_a_whole_index(built):
+    data = cli_json("check", "--index", str(built))
+    marker = json.loads((generation(built) / MARKER).read_text(encoding="utf-8"))
+    assert data == {"index": str(built), "whole": True, "files": len(marker["files"]), "damaged": []}
+    assert set(marker["checksums"]) == set(marker["files"])
+
+
+@pytest.mark.parametrize("name", ["body.docs", "body.freqs", "columns/cable_year.npy", "cables.sqlite", "stems.tsv", "whoosh/*.trm"])
+def test_check_names_the_file_damaged_at_the_same_size(index_copy, name):
+    """One flipped bit, size unchanged: the search may answer wrongly, ``cables check`` names exactly that file."""
+    folder = generation(index_copy)
+    path = segment_file(index_copy, name) if name.startswith("body.") else next(folder.glob(name))
+    flip_middle_byte(path)
+    relative = str(path.relative_to(folder))
+    result = CliRunner().invoke(main, ["check", "--index", str(index_copy), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output[: result.output.rindex("}") + 1])
+    assert data["whole"] is False
+    assert data["damaged"] == [{"path": relative, "reason": "content differs from its checksum"}]
+    text = run_cables("check", "--index", str(index_copy))
+    assert text.returncode == 1
+    assert text.stdout == f"{relative}: content differs from its checksum\n"
+    assert text.stderr.startswith(f"cables: error: index {index_copy} is damaged (1 problem)")
+
+
+def test_posting_documents_changed_within_range_give_wrong_totals_until_checked(index_copy):
+    """Same-size damage that keeps every invariant: only the checksums can tell, and ``cables check`` does."""
+    before = ranked(index_copy, "security")[1]
+    docs_path = segment_file(index_copy, "body.docs")
+    docs = np.fromfile(docs_path, dtype=np.int32)
+    starts = np.fromfile(segment_file(index_copy, "body.starts"), dtype=np.int64)
+    for start, end in zip(starts[:-1], starts[1:]):
+        docs[start:end] = np.arange(end - start, dtype=np.int32)  # each list moved to the first documents, still rising
+    docs.tofile(docs_path)
+    assert ranked(index_copy, "security")[1] != before  # the silent wrong answer the checksums exist for
+    result = run_cables("check", "--index", str(index_copy))
+    assert result.returncode == 1
+    assert f"{docs_path.relative_to(generation(index_copy))}: content differs from its checksum" in result.stdout
+
+
+def test_an_added_table_of_contents_is_refused(index_copy):
+    """whoosh reads the newest ``.toc``: one the build did not write is damage, before whoosh reads it."""
+    toc = table_of_contents(index_copy)
+    shutil.copy(toc, toc.with_name("_MAIN_99.toc"))
+    assert_damaged(run_cables("search", "security", "--index", str(index_copy)), index_copy)
+    data = json.loads(run_cables("check", "--index", str(index_copy), "--format", "json").stdout)
+    assert {"path": "whoosh/_MAIN_99.toc", "reason": "not written by the build"} in data["damaged"]
+
+
+def rewrite_array(path: Path, change) -> None:
+    """Change the values of a raw array file or a ``.npy`` file in place, keeping its type, shape and size."""
+    size = path.stat().st_size
+    if path.suffix == ".npy":
+        values = np.load(path)
+        np.save(path, change(values).astype(values.dtype))
+    else:
+        dtype = {".docs": np.int32, ".starts": np.int64, ".term_starts": np.int64}[path.suffix]
+        change(np.fromfile(path, dtype=dtype)).astype(dtype).tofile(path)
+    assert path.stat().st_size == size
+
+
+OUT_OF_RANGE = {
+    "body.docs": lambda values: values + 1_000_000,
+    "body.starts": lambda values: values * 2,
+    "body.term_starts": lambda values: values[::-1],
+    "columns/doc_cable.npy": lambda values: values + 1_000,
+    "columns/cable_tags.npy": lambda values: values + 30_000,
+    "columns/cable_doc_start.npy": lambda values: values[::-1],
+    "columns/cable_docs.npy": lambda values: values - 1_000_000,
+    "columns/doc_marking.npy": lambda values: values + 3_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUT_OF_RANGE))
+def test_arrays_out_of_range_are_reported_as_damage(index_copy, name):
+    """Values or offsets out of range (size unchanged): search and facets exit 1 with one line, never IndexError."""
+    folder = generation(index_copy)
+    path = segment_file(index_copy, name) if name.startswith("body.") else folder / name
+    rewrite_array(path, OUT_OF_RANGE[name])
+    result = run_cables("search", "security", "--marking", "S", "--index", str(index_copy))
+    assert_damaged(result, index_copy)
+    assert str(path.relative_to(folder)).rsplit(".", 1)[0] in result.stderr
