@@ -14,6 +14,7 @@ for the import.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
@@ -24,13 +25,16 @@ REDACTION_RE = re.compile(r"X{4,}")
 APOSTROPHE_TAIL_RE = re.compile(r"['’](?:s|t|re|ve|ll|d|m)$")
 
 
-def _load_stop_words() -> frozenset[str]:
-    """The project's own stop list (``index/data/stopwords.txt``)."""
-    text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(word.strip() for word in text.split() if word.strip() and not word.startswith("#"))
+STOP_WORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
 
 
-STOP_WORDS = _load_stop_words()
+def load_stop_words(path: Path = STOP_WORDS_FILE) -> frozenset[str]:
+    """The words of a stop list: everything on a line before its ``#`` (a comment runs to the line's end)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(word for line in lines for word in line.partition("#")[0].split())
+
+
+STOP_WORDS = load_stop_words()
 
 
 class SnowballStem:
@@ -68,11 +72,36 @@ class SnowballStem:
         self.__init__()
 
 
+SPECIAL_LETTERS = str.maketrans({
+    "ß": "ss", "œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
+})
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """Lower-case ``text`` and fold it to plain letters: ``Chávez`` -> ``chavez``, ``Straße`` -> ``strasse``.
+
+    Unicode compatibility decomposition splits accented letters and
+    ligatures (``ﬁ`` -> ``fi``); the combining marks are then dropped, and the
+    letters that do not decompose (``ß``, ``œ``, ``æ``, ``ø``, ``ł`` ...) and
+    curly apostrophes are mapped by hand.  Cable text is upper-case ASCII, so
+    this is what lets a query typed with accents meet it.
+    """
+    if text.isascii():
+        return text.lower()
+    lowered = unicodedata.normalize("NFKD", text.lower()).translate(SPECIAL_LETTERS)
+    return "".join(ch for ch in lowered if not unicodedata.combining(ch))
+
+
 def normalise(token: str) -> str:
-    """Lower-case a token, straighten its apostrophe and drop a possessive tail."""
-    word = token.lower()
-    if "'" in word or "’" in word:
-        word = APOSTROPHE_TAIL_RE.sub("", word.replace("’", "'"))
+    """Fold a token, drop a possessive or contraction tail, then the apostrophes inside it.
+
+    ``Shi'a`` and ``Shia`` are one word, ``CANADA'S`` is ``canada``.
+    """
+    word = fold(token)
+    if "'" in word:
+        word = APOSTROPHE_TAIL_RE.sub("", word).replace("'", "")
     return word
 
 
@@ -106,9 +135,9 @@ def words(text: str, heads: set[str] | None = None) -> Iterator[tuple[str, int, 
 
 
 def _headed_elsewhere(token: str, heads: set[str]) -> bool:
-    """True when the token's word surely starts with none of ``heads``: a long ASCII-led token
-    without redactions keeps its first two letters, lower-cased, through normalising."""
-    return len(token) > 4 and token[:2].isascii() and token[:2].lower() not in heads and "XXXX" not in token
+    """True when the token's word surely starts with none of ``heads``: a long token led by two ASCII
+    letters or digits, without redactions, keeps them, lower-cased, through normalising."""
+    return len(token) > 4 and token[:2].isascii() and token[:2].isalnum() and token[:2].lower() not in heads and "XXXX" not in token
 
 
 def analyse(text: str, stem: Callable[[str], str]) -> list[str]:

@@ -17,7 +17,7 @@ import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 
@@ -29,6 +29,8 @@ from index.prepare import Prepared, Skipped, documents, find_cable_files, prepar
 from index.records import RECORDS_FILE, RecordStore
 from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
+from index.variants import write_variants
+from index.analysis import SnowballStem
 from index.segments import Indexed, ShardedWrite
 from index.unpickling import open_index
 from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
@@ -89,14 +91,9 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
             stems: dict[str, str] = {}
             placed: dict[str, list[Indexed]] = {}
             with closing(write.results()) as results:
-                for done, item in enumerate(results, start=1):
-                    if isinstance(item, Skipped):
-                        report.skipped.append(item)
-                    else:
-                        stems.update(item.words)
-                        _place(store, placed, item)
-                    if progress:
-                        progress(done, len(files))
+                for item in _cables(results, len(files), report, progress):
+                    stems.update(item.words)
+                    _place(store, placed, item)
             if not placed:
                 store.close()
                 raise NothingIndexed("no cable could be indexed" + (f" ({len(report.skipped)} files skipped)" if report.skipped else ""))
@@ -112,6 +109,20 @@ def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: 
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
+
+
+def _cables(stream: Iterable, total: int, report: BuildReport, progress: Progress | None) -> Iterator:
+    """The cables of a build's stream of files, in order; skipped files go to the report, and every file counts as progress.
+
+    Rebuild and update read their streams the same way, so both report and count alike.
+    """
+    for done, item in enumerate(stream, start=1):
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+        else:
+            yield item
+        if progress:
+            progress(done, total)
 
 
 def _start_generation(location: Path) -> Path:
@@ -165,11 +176,12 @@ def _add(writer, store: RecordStore, ordinal: int, item: Prepared) -> None:
 
 
 def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:
-    """Write the arrays, the stem table and the marker of a generation."""
+    """Write the arrays, the stem table, the variant table and the marker of a generation."""
     build_columns(folder, store, documents)
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
+    write_variants(folder, stems, SnowballStem())
     paragraphs = sum(1 for document in documents if document[0])
     sizes = file_sizes(folder)
     Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, file_digests(folder, list(sizes))).save(folder)
@@ -218,14 +230,9 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             writer = ix.writer(limitmb=256, compound=False)
             seen: set[str] = set()
             with closing(_prepared_stream(files, jobs)) as prepared:
-                for done, item in enumerate(prepared, start=1):
-                    if isinstance(item, Skipped):
-                        report.skipped.append(item)
-                    else:
-                        next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
-                        stems.update(item.words)
-                    if progress:
-                        progress(done, len(files))
+                for item in _cables(prepared, len(files), report, progress):
+                    next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
+                    stems.update(item.words)
             if prune:
                 _prune(writer, store, known, sources, seen, report)
             writer.commit(merge=True)

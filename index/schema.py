@@ -25,7 +25,7 @@ from typing import Iterator
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 _POSITIONS = formats.Positions()
 
 

@@ -210,14 +210,23 @@ class ShardedWrite:
 
 
 def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, int, object]:
-    """The next message from the workers; a worker that ended without sending its segment is a failure."""
+    """The next message from the workers; a worker that ended without sending its segment is a failure.
+
+    A worker that has ended may have sent its segment just after the last
+    wait timed out (it flushes what it sent before it exits), so the queue is
+    read once more before the worker is called failed.
+    """
     while True:
         try:
             return outcomes.get(timeout=1)
         except queue.Empty:
-            for number, worker in enumerate(workers):
-                if number not in segments and worker.exitcode is not None:
-                    raise RuntimeError(f"index writer process {number} ended without its segment (exit code {worker.exitcode})")
+            ended = [(number, worker.exitcode) for number, worker in enumerate(workers) if number not in segments and worker.exitcode is not None]
+        if ended:
+            try:
+                return outcomes.get(timeout=1)
+            except queue.Empty:
+                number, exitcode = ended[0]
+                raise RuntimeError(f"index writer process {number} ended without its segment (exit code {exitcode})") from None
 
 
 def _work(ix, folder: Path, number: int, tasks, outcomes, parent: int) -> None:

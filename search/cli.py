@@ -145,10 +145,10 @@ def open_engine(index_path: Path | None, build_if_missing: bool = False):
 
 
 def _echo_wrapped(text: str, subsequent: str = "  ", err: bool = False) -> None:
-    """Print ``text`` wrapped to the terminal's width at word boundaries."""
+    """Print a message wrapped to the terminal's width at spaces; a path in it is never split, so it can be copied."""
     from search.render import width, wrap
 
-    click.echo("\n".join(wrap(text, width(), "", subsequent)), err=err)
+    click.echo("\n".join(wrap(text, width(), "", subsequent, split_long=False)), err=err)
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

@@ -29,7 +29,8 @@ from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, cu
 from index.unpickling import open_index
 from search import filters
 from search.facets import count_facets
-from search.postings import PostingReader
+from search.expansion import Alternative, Expander
+from search.postings import PostingReader, Postings
 from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words, parse, parse_date
 from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, meaning_tags, per_cable_max
 from search.snippets import highlight_spans, window
@@ -88,17 +89,20 @@ class SearchResult:
     suggestions: dict[str, str] = field(default_factory=dict)
     partial: int = 0
     filters: list[str] = field(default_factory=list)
+    expansions: dict[str, list[str]] = field(default_factory=dict)
+    expansion_cables: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
 class Ranking:
-    """Matched cables in rank order, with the run that scored them."""
+    """Matched cables in rank order, with the run that scored them and what each expanded word also matched (and in how many cables)."""
 
     run: "_Run"
     mask: np.ndarray
     candidates: np.ndarray
     scores: np.ndarray | None
     order: np.ndarray
+    expansions: tuple[dict[str, list[str]], dict[str, int]]
 
 
 @dataclass
@@ -110,6 +114,9 @@ class _Group:
     word: str | None = None
     phrase_docs: dict[str, np.ndarray] | None = None
     postings: dict[str, "_GroupPostings"] = field(default_factory=dict)
+    typed: str = ""
+    alternatives: list[Alternative] = field(default_factory=list)
+    alternative_cables: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -139,6 +146,7 @@ class Engine:
             self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
             self.postings = PostingReader(self.reader, self.folder, self.columns.doc_cable >= 0)
+            self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed)
         except IndexUnavailable:
             raise
         except IndexDamage as error:
@@ -151,6 +159,14 @@ class Engine:
         self.body_average = float(self.columns.doc_body_length[valid].mean()) if self.documents else 0.0
         self.cable_average = float(self.columns.cable_body_length[self.columns.cable_valid].mean()) if self.cables else 0.0
         self.subject_average = float(self.columns.cable_subject_length[self.columns.cable_valid].mean()) if self.cables else 0.0
+
+    def _phrase_found(self, stems: tuple[str, ...]) -> bool:
+        """True when some paragraph holds the stems as a phrase."""
+        return bool(len(self.postings.phrase_docs("body", list(stems))))
+
+    def _indexed(self, stem: str) -> bool:
+        """True when some paragraph or subject holds the stem."""
+        return any(self.postings.document_frequency(name, stem) for name in ("body", "subject"))
 
     def close(self) -> None:
         """Release the index files."""
@@ -199,7 +215,7 @@ class Engine:
             scores = run.fold_tiers(scores)
             tier = np.zeros_like(tier)
         order = self._order(candidates, scores, tier, request, every)
-        return Ranking(run, mask, candidates, scores, order)
+        return Ranking(run, mask, candidates, scores, order, run.expansions())
 
     def search_all(self, request: SearchRequest) -> tuple[SearchResult, Iterator[Hit]]:
         """Every match of a request, whatever its limit: the result without hits, and the hits in rank order.
@@ -239,10 +255,11 @@ class Engine:
             partial=run.partial,
             filters=_described_filters(request),
         )
+        result.suggestions = run.suggestions()
+        result.expansions, result.expansion_cables = ranking.expansions
         if not ranking.candidates.size:
             from search.diagnose import empty_result_notes
 
-            result.suggestions = run.suggestions()
             result.notes.extend(empty_result_notes(self, request, parse(request.query)))
         return result
 
@@ -321,7 +338,7 @@ class _Run:
             return self.columns.cable_valid.copy()
         if isinstance(node, And):
             result = self.columns.cable_valid.copy()
-            for child in node.children:
+            for child in self._joined(node.children):
                 result &= self.mask(child, negated)
             return result
         if isinstance(node, Or):
@@ -424,6 +441,23 @@ class _Run:
             mask[self.engine.records.citing(node.value)] = True
         return mask & self.columns.cable_valid
 
+    def _joined(self, children: tuple) -> list[Node]:
+        """Adjacent plain words that are one name (``ivory coast``) or a compound the cables write joined
+        (``ahmadi nejad``), as one multi-word node; other children as they are."""
+        joined: list[Node] = []
+        index = 0
+        while index < len(children):
+            for size in range(min(self.engine.expander.table.longest, len(children) - index), 1, -1):
+                run = children[index: index + size]
+                if all(_plain(child) for child in run) and self.engine.expander.joinable(" ".join(child.text for child in run)):
+                    joined.append(Words(" ".join(child.text for child in run)))
+                    index += size
+                    break
+            else:
+                joined.append(children[index])
+                index += 1
+        return joined
+
     def _groups(self, node: Words | Prefix) -> list[_Group]:
         """The stem groups a text node asks for."""
         fields = (node.field,) if node.field else TEXT_FIELDS
@@ -440,10 +474,20 @@ class _Run:
             self.ignored.append(node.text)
             return []
         word = node.text.strip() if not node.field and len(stems) == 1 and not node.phrase else None
-        if node.phrase and len(stems) > 1:
+        alternatives = [] if node.phrase or node.exact else self.engine.expander.alternatives(node.text)
+        if alternatives:
+            return [self._expanded_group(node.text, stems, fields, word, alternatives)]
+        if (node.phrase or node.exact) and len(stems) > 1:
             phrase_docs = {name: self.engine.postings.phrase_docs(name, stems) for name in fields}
             return [_Group([stem], fields, None, phrase_docs) for stem in stems]
         return [_Group([stem], fields, word) for stem in stems]
+
+    def _expanded_group(self, text: str, stems: list[str], fields: tuple[str, ...], word: str | None, alternatives: list[Alternative]) -> _Group:
+        """One group for a query word and its alternatives; several typed words become a phrase alternative."""
+        if len(stems) > 1:
+            alternatives = [Alternative(tuple(stems), 1.0, text.strip())] + alternatives
+            stems = []
+        return _Group(stems, fields, word, typed=text.strip(), alternatives=alternatives)
 
     def _group_docs(self, group: _Group, name: str) -> _GroupPostings:
         """A group's postings in one field, after phrase and marking restrictions (read once per search)."""
@@ -457,8 +501,15 @@ class _Run:
             postings = self.engine.postings.postings(name, stem)
             docs_parts.append(postings.docs)
             freq_parts.append(postings.frequencies)
+        for alternative in group.alternatives:
+            postings = self._alternative_postings(alternative, name)
+            docs_parts.append(postings.docs)
+            freq_parts.append(postings.frequencies * np.float32(alternative.weight))
         docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
         frequencies = np.concatenate(freq_parts) if freq_parts else np.zeros(0, dtype=np.float32)
+        if group.alternatives:
+            docs, inverse = np.unique(docs, return_inverse=True)
+            frequencies = np.bincount(inverse, weights=frequencies, minlength=len(docs)).astype(np.float32)
         cables = self.columns.doc_cable[docs]
         keep = cables >= 0
         if group.phrase_docs is not None:
@@ -466,6 +517,14 @@ class _Run:
         if self.marked_docs is not None and name == "body":
             keep &= self.marked_docs[docs]
         return _GroupPostings(docs[keep], frequencies[keep], cables[keep])
+
+    def _alternative_postings(self, alternative: Alternative, name: str) -> Postings:
+        """An alternative's postings: its stem's, or a phrase's first stem's in the documents holding the phrase."""
+        postings = self.engine.postings.postings(name, alternative.stems[0])
+        if len(alternative.stems) > 1:
+            keep = np.isin(postings.docs, self.engine.postings.phrase_docs(name, list(alternative.stems)))
+            postings = Postings(postings.docs[keep], postings.frequencies[keep])
+        return postings
 
     def _group_mask(self, group: _Group) -> tuple[np.ndarray, np.ndarray]:
         """Cables in which a group occurs directly (any field, or a tag it names), and through a tag's meaning."""
@@ -640,6 +699,7 @@ class _Run:
             allowed = range(len(docs)) if self.marked_docs is None else [i for i, d in enumerate(docs) if self.marked_docs[d]]
             chosen = list(allowed)[:1]
         stems = {stem for group in self.groups for stem in group.stems}
+        stems.update(stem for group in self.groups for alternative in group.alternatives for stem in alternative.stems)
         paragraphs = []
         for index in chosen:
             if index >= len(texts):
@@ -672,6 +732,7 @@ class _Run:
             "coverage": {"words": sum("subject" in word["fields"] for word in words), "in subject": in_subject},
             "words": words,
             "paragraphs": [p["number"] for p in paragraphs],
+            "matched": self._matched_variants(cable),
         }
 
     def _tier_of(self, cable: int) -> dict:
@@ -701,13 +762,38 @@ class _Run:
             "meaning tags": meant,
         }
 
+    def _matched_variants(self, cable: int) -> dict[str, list[str]]:
+        """For each expanded query word, the alternatives this cable holds."""
+        return {
+            group.typed: [word for word, holders in group.alternative_cables.items() if holders[cable]]
+            for group in self.groups if group.alternatives
+        }
+
+    def expansions(self) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """The alternatives each expanded query word matched, and how many cables hold each."""
+        expanded: dict[str, list[str]] = {}
+        cables: dict[str, int] = {}
+        for group in self.groups:
+            for alternative in group.alternatives:
+                if alternative.word == group.typed:
+                    continue
+                holders = np.zeros(self.size, dtype=bool)
+                for name in group.fields:
+                    owners = self.columns.doc_cable[self._alternative_postings(alternative, name).docs]
+                    holders[owners[owners >= 0]] = True
+                if holders.any():
+                    group.alternative_cables[alternative.word] = holders
+                    expanded.setdefault(group.typed, []).append(alternative.word)
+                    cables[alternative.word] = int(holders.sum())
+        return expanded, cables
+
     def suggestions(self) -> dict[str, str]:
         """Corrections for query words the index has never seen."""
         from search.suggest import suggest
 
         missing = {}
         for group in self.groups:
-            if group.word and all(self.engine.postings.document_frequency(name, stem) == 0 for name in group.fields for stem in group.stems):
+            if group.word and not group.alternatives and all(self.engine.postings.document_frequency(name, stem) == 0 for name in group.fields for stem in group.stems):
                 correction = suggest(self.engine, group.word)
                 if correction:
                     missing[group.word] = correction
@@ -747,3 +833,8 @@ def plain_words(tree: Node) -> set[str]:
     if isinstance(tree, Words) and tree.field is None and not tree.phrase:
         return {tree.text.strip().lower()}
     return set()
+
+
+def _plain(node: Node) -> bool:
+    """A bare query word: no field, quotes or ``=``."""
+    return isinstance(node, Words) and node.field is None and not node.phrase and not node.exact

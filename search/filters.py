@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 
 import numpy as np
 
+from index.analysis import fold
 from index.columns import Columns
 
 
@@ -22,7 +23,8 @@ def _codes(vocabulary: list[str], wanted: list[str], match) -> np.ndarray:
 
 
 def _same(value: str, want: str) -> bool:
-    return value.casefold() == want.strip().casefold()
+    """Equal after folding case and accents (``origin:Bogotá`` is Embassy Bogota)."""
+    return fold(value) == fold(want.strip())
 
 
 def classification_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
@@ -42,8 +44,8 @@ def origin_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
     def match(value: str, want: str) -> bool:
         if _same(value, want):
             return True
-        words = re.escape(want.strip().casefold()).replace(r"\ ", r"\s+")
-        return bool(re.search(rf"(?:^|\s){words}$", value.casefold())) if words else False
+        words = re.escape(fold(want.strip())).replace(r"\ ", r"\s+")
+        return bool(re.search(rf"(?:^|\s){words}$", fold(value))) if words else False
 
     codes = _codes(columns.vocabulary["origin"], wanted, match)
     return columns.cable_valid & _any_equal(columns.cable_origin, codes)

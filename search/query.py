@@ -1,7 +1,8 @@
 """The query language: parse a query string into a small tree.
 
     words            stemmed like the index; adjacent words must all occur
-    "exact phrase"   the words in this order, in one paragraph
+    "exact phrase"   the words in this order, in one paragraph (no variants)
+    =word, "word"    the word as typed (after folding), without its variants
     a AND b, a OR b, NOT a, -a, ( ... )
     embass*          prefix (a capped number of expansions)
     field:value      subject, body, by, tag, origin, classification, id, ref, marking
@@ -47,11 +48,16 @@ class QuerySyntaxError(ValueError):
 
 @dataclass(frozen=True)
 class Words:
-    """Free text (one word or a phrase) searched in ``field`` (None: body and subject)."""
+    """Free text (one word or a phrase) searched in ``field`` (None: body and subject).
+
+    ``exact``: a quoted word or ``=word``, matched as typed (after folding),
+    without its spellings, other names or family.
+    """
 
     text: str
     field: str | None = None
     phrase: bool = False
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -256,6 +262,8 @@ def _leaf(token: _Token) -> Node:
     if token.kind == "phrase":
         return _text_node(token.text[1:-1], None, phrase=True, column=token.column)
     field, value = _split_field(token)
+    if field is None and value.startswith("=") and len(value) > 1:
+        return _text_node(value[1:], None, phrase=True, column=token.column + 1)
     if field is None:
         return _text_node(value, None, phrase=False, column=token.column)
     value_column = token.column + len(token.text) - len(value)
@@ -293,7 +301,7 @@ def _text_node(text: str, field: str | None, phrase: bool, column: int) -> Node:
         return Prefix(text.lower(), field)
     if not text.strip():
         raise QuerySyntaxError("empty phrase", column)
-    return Words(text, field, phrase and len(text.split()) > 1)
+    return Words(text, field, phrase and len(text.split()) > 1, exact=phrase)
 
 
 def _date_range(value: str, column: int) -> DateRange:

@@ -31,10 +31,14 @@ def width() -> int:
     return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 
-def wrap(text: str, columns: int, indent: str = "", subsequent: str | None = None) -> list[str]:
-    """``text`` wrapped at spaces to ``columns`` (never inside a hyphenated word; a longer word is split)."""
+def wrap(text: str, columns: int, indent: str = "", subsequent: str | None = None, split_long: bool = True) -> list[str]:
+    """``text`` wrapped at spaces to ``columns`` (never inside a hyphenated word).
+
+    A word longer than a line is split, unless ``split_long`` is false: then
+    it keeps a line of its own whole, as a path must to be copied back.
+    """
     return textwrap.wrap(text, columns, initial_indent=indent, subsequent_indent=indent if subsequent is None else subsequent,
-                         break_on_hyphens=False) or [indent.rstrip()]
+                         break_on_hyphens=False, break_long_words=split_long) or [indent.rstrip()]
 
 
 def bold_first(lines: list[str], word: str) -> list[str]:
@@ -68,6 +72,8 @@ def result_json(result: SearchResult) -> dict:
         data["notes"] = result.notes
     if result.suggestions:
         data["suggestions"] = result.suggestions
+    if result.expansions:
+        data["expansions"] = result.expansions
     return data
 
 
@@ -145,6 +151,7 @@ def result_text_parts(result: SearchResult, facet_values: int | None = TOP_FACET
     columns = width()
     headline = _partial(result)
     lines = wrap(_headline(result, headline), columns, "", "  ")
+    lines.extend(line for text in _expansion_lines(result) for line in wrap(text, columns, "", "  "))
     lines.extend(line for note in result.notes if note != headline for line in wrap(f"note: {note}", columns, "", "      "))
     yield "\n".join(lines) + "\n\n"
     first = (result.page - 1) * result.limit + 1
@@ -152,6 +159,18 @@ def result_text_parts(result: SearchResult, facet_values: int | None = TOP_FACET
         yield "\n".join(hit_lines(rank, hit, columns)) + "\n\n"
     if result.total:
         yield "\n".join(facets_text(result.facets, columns, facet_values)) + "\n"
+
+
+def _expansion_lines(result: SearchResult) -> list[str]:
+    """``also matched: qadhafi (62), qaddafi (3)``: what else the query's words were searched as, with
+    how many cables hold each; and a suggestion for words no cable holds when others matched."""
+    variants = [variant for found in result.expansions.values() for variant in found]
+    lines = []
+    if variants:
+        lines.append("also matched: " + ", ".join(f"{variant} ({result.expansion_cables.get(variant, 0):,})" for variant in variants))
+    if result.total and result.suggestions:
+        lines.append("did you mean: " + ", ".join(f"{wrong} → {click.style(right, bold=True)}" for wrong, right in result.suggestions.items()))
+    return lines
 
 
 def _partial(result: SearchResult) -> str | None:
@@ -204,6 +223,8 @@ def hit_lines(rank: int, hit: Hit, columns: int) -> list[str]:
     if hit.explanation:
         for line in _explanation_lines(hit.score, hit.explanation):
             lines.extend(wrap(line, columns, indent, indent + "  "))
+        for word, variants in hit.explanation.get("matched", {}).items():
+            lines.extend(wrap(f"{word} matched as: {', '.join(variants) if variants else word}", columns, indent))
     return lines
 
 

@@ -1,31 +1,41 @@
-"""Spelling suggestions from the index's own vocabulary, for queries with no hits."""
+"""Spelling suggestions from the index's own vocabulary, for query words no cable holds."""
 
 from __future__ import annotations
 
 import difflib
-import math
 
+from index.analysis import fold
 from index.stems import read_stem_table
+from index.variants import transliteration_key
 
 
 def suggest(engine, word: str) -> str | None:
-    """The indexed word closest to ``word`` (similar length and first letter), or None."""
-    lowered = word.lower()
+    """The indexed word most cables use among those close to ``word``, or None.
+
+    Close: similar length, spelt alike (difflib ratio at least 0.75) and with
+    the same first letter or the same transliteration key (``kadhafi`` may
+    become ``qadhafi``).  Among close words the commonest wins, then the
+    most alike: a journalist's ``Gadhafi`` is better served by the 62 cables'
+    ``qadhafi`` than by one cable's ``gaddafi``.
+    """
+    lowered = fold(word)
     if len(lowered) < 3:
         return None
+    key = transliteration_key(lowered)
     vocabulary = [
         candidate
         for candidate in read_stem_table(engine.folder)
-        if candidate[:1] == lowered[:1] and abs(len(candidate) - len(lowered)) <= 2
+        if abs(len(candidate) - len(lowered)) <= 2
+        and (candidate[:1] == lowered[:1] or (candidate[1:3] == lowered[1:3] and transliteration_key(candidate) == key))
     ]
-    close = difflib.get_close_matches(lowered, vocabulary, n=5, cutoff=0.75)
+    close = difflib.get_close_matches(lowered, vocabulary, n=10, cutoff=0.75)
     if not close:
         return None
-    return max(close, key=lambda candidate: _similarity(lowered, candidate) + 0.1 * math.log10(1 + _frequency(engine, candidate)))
+    return max(close, key=lambda candidate: (_frequency(engine, candidate), _similarity(lowered, candidate)))
 
 
 def _similarity(word: str, candidate: str) -> float:
-    """Edit similarity in [0, 1]; a small bonus for frequency then prefers real words over rare typos."""
+    """Edit similarity in [0, 1] (breaks ties between equally common words)."""
     return difflib.SequenceMatcher(None, word, candidate).ratio()
 
 

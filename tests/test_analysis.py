@@ -72,3 +72,30 @@ def test_words_with_heads_are_exactly_the_words_so_headed(seed_records):
             everything = list(words(paragraph.text))
             heads = {word[:2] for word, _, _ in everything[::5]} | {"d'", "a", "é", "xx", "i"}
             assert list(words(paragraph.text, heads)) == [item for item in everything if item[0][:2] in heads]
+
+
+def test_stop_words_are_the_listed_words_never_the_comment(tmp_path):
+    """Every stop word is a word the list means: on a data line, before any ``#``.
+
+    The loader used to read the file's own comment too, silently dropping
+    'cable', 'still', 'short', 'names' ... from the index and from queries.
+    """
+    from index.analysis import STOP_WORDS_FILE, load_stop_words
+
+    lines = STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    listed = {word for line in lines if not line.lstrip().startswith("#") for word in line.split()}
+    commented = {word for line in lines if line.lstrip().startswith("#") for word in line.split()}
+    assert STOP_WORDS == listed
+    assert not {"cable", "still", "short", "names", "words", "topic", "kept", "carry", "function", "phrases"} & STOP_WORDS
+    assert commented - listed and not (commented - listed) & STOP_WORDS
+    trial = tmp_path / "stop.txt"
+    trial.write_text("# a comment: cable words\nthe of  # trailing comment: names\n\nand\n", encoding="utf-8")
+    assert load_stop_words(trial) == {"the", "of", "and"}
+
+
+def test_words_once_taken_by_the_comment_are_searchable(engine):
+    """'cable' and 'still' are indexed and found (they were stop words by accident)."""
+    from search.engine import SearchRequest
+
+    for word in ("cable", "still", "short"):
+        assert engine.search(SearchRequest(query=word)).total > 0

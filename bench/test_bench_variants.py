@@ -1,0 +1,34 @@
+"""What expansions cost a search: the variant query set with its expansions, and the same words exact.
+
+Each round is one query of ``bench/variants/queries.tsv``, searched as typed
+(spellings, other names, families and compounds expanded) or with every
+word made exact (``=word``, quoted phrases as they are), on a fresh posting
+cache as in a new process.  Run on the shared corpus::
+
+    CABLES_BENCH_CORPUS=../shared/corpus/cables python -m pytest bench/test_bench_variants.py --benchmark-json bench/results/variants.json
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_bench_search import fresh_postings
+
+
+def _variant_queries(exact: bool) -> list[str]:
+    """The variant set's queries, as typed or with each bare word made exact."""
+    from bench.variants.evaluate import read_queries
+
+    typed = [row["query"] for row in read_queries()]
+    if not exact:
+        return typed
+    return [query if query.startswith('"') else " ".join(f"={word}" for word in query.split()) for query in typed]
+
+
+@pytest.mark.parametrize("form", ("expanded", "exact"))
+def test_search_variants(form, engine, measure, benchmark):
+    """The normal search (top 10, snippets, facets, expansions) over the variant query set."""
+    from search.engine import SearchRequest
+
+    benchmark.group = "variant query set: expanded vs exact words"
+    measure(lambda query: engine.search(SearchRequest(query=query)), _variant_queries(form == "exact"), lambda: fresh_postings(engine))

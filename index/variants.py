@@ -1,0 +1,452 @@
+"""The variant table: spellings, word families and other names that a query word also matches.
+
+Three kinds of group, written into each index generation as ``variants.json``:
+
+* ``spelling``: transliteration and spelling variants of names (Qadhafi,
+  Qaddafi, Gaddafi), learned at build time from the index's own vocabulary
+  by one general rule: a transliteration key proposes candidates, an edit
+  distance bounds them, and the contexts they are used in confirm them
+  (the words of the paragraphs that hold them, and the tags of their
+  cables); a spelling written mostly in lower case in mixed-case text is an
+  ordinary word and is never merged.
+* ``name``: other names of one place or body (Burma, Myanmar), and
+* ``family``: a country's name with its adjectives and demonyms (Iran,
+  Iranian), both from the curated table ``index/data/names.tsv`` tied to the
+  tag glossary's country codes (sources in ``index/data/TAGS_SOURCES.md``);
+  also two words the stemmer keeps apart that differ by an English
+  derivational ending of ``index/data/derivations.tsv`` (pirates, piracy),
+  when the cables confirm them: the rarer one's cables mostly hold the
+  other, far more often than chance would have it.
+
+A member is one word or a phrase (``cote d'ivoire``), kept with its stems so
+a search never stems it again.  Reading the table is reading JSON: no code.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise, words
+
+TABLE_FILE = "variants.json"
+NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
+DERIVATIONS_FILE = Path(__file__).parent / "data" / "derivations.tsv"
+FAMILY_WEIGHT = 0.5
+MIN_LENGTH = 5
+SAMPLE_PARAGRAPHS = 12
+MIN_CONTEXT = 0.16  # measured: 0.17 lost gaddafi/qadhafi (0.168) on the bundled cables; 0.16-0.17 adds ~14 right pairs to 3 wrong on seeds
+MIN_CAPITALISED = 0.6
+MAX_CAPITALS = 0.5
+MIN_SHARED_CABLES = 3
+MIN_SHARED_SHARE = 0.5
+MIN_LIFT = 5.0
+
+LONG_NAME = 8
+_STRICT_RULES = [
+    (re.compile(r"gh|kh|ck|q|g|c(?![eiy])"), "k"),
+    (re.compile(r"dh|th|dd"), "d"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ou|oo"), "u"),
+    (re.compile(r"ee|y|(?<=a)e"), "i"),
+    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"h$"), ""),
+]
+_LOOSE_RULES = [(re.compile(r"o"), "u"), (re.compile(r"e"), "i")]
+_VOWELS = re.compile(r"[aeiouw]+")
+
+
+@dataclass(frozen=True)
+class Member:
+    """One spelling, name or family word of a group: how it is written and its stems."""
+
+    word: str
+    stems: tuple[str, ...]
+    family: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """Words a query word may stand for: ``spelling`` variants, other ``name`` s, or a ``family``."""
+
+    kind: str
+    members: tuple[Member, ...]
+    key: str = ""
+
+
+def sound_spelling(word: str, loose: bool = False) -> str:
+    """A word respelt by the transliteration rules.
+
+    q/g/k/gh/kh/hard c are one letter, so are dh/th/dd/d and ph/f; ou/oo are
+    u, ee/y and the e of ae are i (``qaeda``, ``qaida``); doubled letters are single and a final ``h`` is silent:
+    ``qadhafi``, ``gaddafi`` and ``kadhafi`` all give ``kadafi``.  ``loose``
+    also makes o a u and e an i (``hezbollah`` -> ``hizbulla``).
+    """
+    for pattern, replacement in _STRICT_RULES + (_LOOSE_RULES if loose else []):
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def transliteration_key(word: str) -> str:
+    """The sound spelling with every run of vowels as one ``a``: the coarse key that proposes candidates."""
+    return _VOWELS.sub("a", sound_spelling(word))
+
+
+def distance_bound(word: str) -> int:
+    """How many edits two spellings of a name may differ by: 1 up to 6 letters, 2 up to 10, then 3."""
+    return 1 if len(word) <= 6 else 2 if len(word) <= 10 else 3
+
+
+def close_spellings(first: str, second: str) -> bool:
+    """Whether two words may spell one name, by their letters alone.
+
+    They must share the key, differ by no more edits than
+    :func:`distance_bound` allows and not only in their last two letters (a
+    word ending).  Short words (under 8 letters) must have the same sound
+    spelling; long ones the same loose sound spelling but for at most one
+    vowel in the same place (``hizbullah``, ``hizballah``).
+    """
+    from nltk.metrics.distance import edit_distance
+
+    if transliteration_key(first) != transliteration_key(second):
+        return False
+    if first[:-2] == second[:-2] or first.startswith(second) or second.startswith(first):
+        return False
+    if edit_distance(first, second) > distance_bound(min(first, second, key=len)):
+        return False
+    if min(len(first), len(second)) < LONG_NAME:
+        return sound_spelling(first) == sound_spelling(second)
+    loose_first, loose_second = sound_spelling(first, loose=True), sound_spelling(second, loose=True)
+    return len(loose_first) == len(loose_second) and sum(x != y for x, y in zip(loose_first, loose_second)) <= 1
+
+
+class Contexts:
+    """Where a stem is used: its cables' tags and the words of (a sample of) its paragraphs."""
+
+    def __init__(self, folder: Path) -> None:
+        from index.columns import load_columns
+        from index.records import RECORDS_FILE, RecordStore
+        from index.store import WHOOSH_FOLDER
+        from index.termarrays import SegmentArrays
+        from index.unpickling import open_index
+
+        self.columns = load_columns(folder)
+        self.records = RecordStore(folder / RECORDS_FILE)
+        ix = open_index(folder / WHOOSH_FOLDER)
+        with ix.reader() as reader:
+            self.segments = [
+                (SegmentArrays(folder, leaf.segment().segment_id(), "body", leaf.doc_count_all()), offset)
+                for leaf, offset in reader.leaf_readers()
+            ]
+        ix.close()
+        self._paragraphs: dict[int, list[dict]] = {}
+        self._rarity: dict[str, float] = {}
+        ids = {ordinal: cable_id for cable_id, (ordinal, _, _) in self.records.sources().items()}
+        self._rank = np.zeros(len(self.columns.cable_valid), dtype=np.int64)
+        for rank, ordinal in enumerate(sorted(ids, key=ids.__getitem__)):
+            self._rank[ordinal] = rank
+
+    def close(self) -> None:
+        """Release the record store."""
+        self.records.close()
+
+    def docs(self, stem: str) -> np.ndarray:
+        """The live paragraph documents holding a stem, ordered by cable id and paragraph.
+
+        The order does not depend on how the build laid out its segments
+        (``--jobs``), so the paragraphs sampled from it, and the table
+        learned, are the same for the same cables.
+        """
+        parts = [arrays.lookup(stem)[0].astype(np.int64) + offset for arrays, offset in self.segments]
+        docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        docs = docs[self.columns.doc_cable[docs] >= 0]
+        return docs[np.lexsort((self.columns.doc_position[docs], self._rank[self.columns.doc_cable[docs]]))]
+
+    def cables(self, stem: str) -> set[int]:
+        """The cables holding a stem."""
+        return set(self.columns.doc_cable[self.docs(stem)].tolist())
+
+    def _paragraph(self, doc: int) -> tuple[str, list[str]]:
+        """A paragraph document's text and its cable's tags (each cable read once)."""
+        cable = int(self.columns.doc_cable[doc])
+        if cable not in self._paragraphs:
+            record = self.records.record(cable)
+            self._paragraphs[cable] = [{"text": p["text"], "tags": record["tags"]} for p in record["paragraphs"]]
+        paragraphs = self._paragraphs[cable]
+        position = int(self.columns.doc_position[doc])
+        return (paragraphs[position]["text"], paragraphs[position]["tags"]) if position < len(paragraphs) else ("", [])
+
+    def profile(self, stem: str, spellings: set[str]) -> tuple[Counter[str], float | None, float]:
+        """The context of a stem (the words of its paragraphs and its cables' tags, counted), the share
+        of its occurrences in mixed-case text that are capitalised (None when it was never seen so) and
+        the share written in capitals throughout, as an acronym is (0 when never seen)."""
+        docs = self.docs(stem)
+        step = max(1, len(docs) // SAMPLE_PARAGRAPHS)
+        context: Counter[str] = Counter()
+        upper = lower = capitals = 0
+        for doc in docs[::step][:SAMPLE_PARAGRAPHS].tolist():
+            text, tags = self._paragraph(doc)
+            found = {word for word, _, _ in words(text)}
+            context.update(found - spellings)
+            context.update(f"tag:{tag}" for tag in tags)
+            if any(ch.islower() for ch in text):
+                for token in TOKEN_RE.findall(text):
+                    if token[0].isalpha() and normalise(token) in spellings:
+                        upper += token[0].isupper()
+                        lower += token[0].islower()
+                        capitals += token.isupper()
+        seen = upper + lower
+        return context, upper / seen if seen else None, capitals / seen if seen else 0.0
+
+    def count_features(self, contexts: list[Counter[str]]) -> None:
+        """Learn how common each context feature is among the profiles, so shared common words weigh little."""
+        seen: Counter[str] = Counter()
+        for context in contexts:
+            seen.update(context.keys())
+        self._rarity = {feature: math.log(1 + len(contexts) / count) for feature, count in seen.items()}
+
+    def overlap(self, first: Counter[str], second: Counter[str]) -> float:
+        """How much of the smaller context the other one shares, each feature weighted by its rarity."""
+        def weight(features) -> float:
+            return sum(self._rarity.get(feature, 0.0) for feature in features)
+
+        smaller = min(weight(first), weight(second))
+        return weight(first.keys() & second.keys()) / smaller if smaller else 0.0
+
+
+def names_by_case(first: float | None, second: float | None) -> bool:
+    """True when mixed-case text shows both spellings as names: some evidence, none of it mostly lower case."""
+    known = [share for share in (first, second) if share is not None]
+    return bool(known) and min(known) >= MIN_CAPITALISED
+
+
+def acronyms_apart(first: str, second: str, capitals: tuple[float, float]) -> bool:
+    """True when two words differ in their first letter and one is mostly written in capitals.
+
+    The transliteration key makes c, g, k and q one letter, which is right
+    for romanised names (Qadhafi, Gaddafi) but not for acronyms, where an
+    initial letter names another body (CAFTA, GAFTA).
+    """
+    return first[0] != second[0] and max(capitals) > MAX_CAPITALS
+
+
+def spelling_candidates(words_by_stem: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Pairs of indexed stems that may spell one name: same key, close, long enough, alphabetic."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for stem in words_by_stem:
+        if len(stem) >= MIN_LENGTH and stem.isalpha() and stem.isascii() and stem not in STOP_WORDS:
+            by_key[transliteration_key(stem)].append(stem)
+    pairs = []
+    for members in by_key.values():
+        members.sort()
+        pairs.extend((a, b) for i, a in enumerate(members) for b in members[i + 1:] if close_spellings(a, b))
+    return pairs
+
+
+def learn_spellings(folder: Path, words_by_stem: dict[str, set[str]]) -> list[Group]:
+    """Spelling groups confirmed by context among the candidate pairs of a built generation (words by stem)."""
+    pairs = spelling_candidates(words_by_stem)
+    if not pairs:
+        return []
+    contexts = Contexts(folder)
+    try:
+        profiles = {s: contexts.profile(s, words_by_stem[s]) for s in sorted({s for pair in pairs for s in pair})}
+    finally:
+        contexts.close()
+    contexts.count_features([context for context, _, _ in profiles.values()])
+    confirmed = [
+        (a, b) for a, b in pairs
+        if names_by_case(profiles[a][1], profiles[b][1])
+        and not acronyms_apart(a, b, (profiles[a][2], profiles[b][2]))
+        and contexts.overlap(profiles[a][0], profiles[b][0]) >= MIN_CONTEXT
+    ]
+    return [
+        Group("spelling", tuple(Member(_shown(words_by_stem[s]), (s,)) for s in members), transliteration_key(members[0]))
+        for members in _cliques(confirmed)
+    ]
+
+
+def derivation_candidates(stems: Iterable[str], path: Path = DERIVATIONS_FILE) -> list[tuple[str, str, str]]:
+    """Pairs of indexed stems that differ by a row of the derivations table: (base, derived, row)."""
+    indexed = set(stems)
+    pairs = []
+    for ending, derived in read_derivations(path):
+        for base in sorted(indexed):
+            stem = base[: -len(ending)] + derived
+            if base.endswith(ending) and len(base) >= MIN_LENGTH and stem in indexed:
+                pairs.append((base, stem, f"{ending}-{derived}"))
+    return pairs
+
+
+def read_derivations(path: Path = DERIVATIONS_FILE) -> list[tuple[str, str]]:
+    """The rows of the derivations table: (stem ending, derived stem ending); raises ValueError on a bad row."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].split("\t") != ["ending", "derived", "examples"]:
+        raise ValueError(f"{path}: the first line must be the header ending, derived, examples")
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != 3 or not fields[0].isalpha() or not fields[1].isalpha():
+            raise ValueError(f"{path}:{number}: expected two stem endings and examples separated by tabs")
+        rows.append((fields[0], fields[1]))
+    return rows
+
+
+def shared_by_cables(first: set[int], second: set[int], cables: int) -> bool:
+    """True when two words' cables show one topic: enough shared cables, most of the rarer word's, and
+    far more than chance (lift = shared * cables / (|first| * |second|))."""
+    shared = len(first & second)
+    if shared < MIN_SHARED_CABLES:
+        return False
+    return shared / min(len(first), len(second)) >= MIN_SHARED_SHARE and shared * cables / (len(first) * len(second)) >= MIN_LIFT
+
+
+def learn_derivations(folder: Path, words_by_stem: dict[str, set[str]]) -> list[Group]:
+    """Family groups of derivation pairs the cables confirm; the derived word is the family member."""
+    pairs = derivation_candidates(words_by_stem)
+    if not pairs:
+        return []
+    contexts = Contexts(folder)
+    try:
+        cables = int(contexts.columns.cable_valid.sum())
+        held = {stem: contexts.cables(stem) for stem in sorted({s for base, derived, _ in pairs for s in (base, derived)})}
+    finally:
+        contexts.close()
+    return [
+        Group("family", (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True)), row)
+        for base, derived, row in pairs
+        if shared_by_cables(held[base], held[derived], cables)
+    ]
+
+
+def _shown(words: set[str]) -> str:
+    """The word to show for a stem: its shortest spelling (ties alphabetical)."""
+    return min(words, key=lambda word: (len(word), word))
+
+
+def _cliques(pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """Groups of spellings every two of which were confirmed; a chain (a~b, b~c, not a~c) stays as its pairs.
+
+    So a word is never merged with the variant of its variant: ``khameini``
+    may pair with both ``khamenei`` and ``khomeini`` without making the two
+    men one.
+    """
+    confirmed = {frozenset(pair) for pair in pairs}
+    groups = []
+    for component in _components(pairs):
+        if all(frozenset((a, b)) in confirmed for i, a in enumerate(component) for b in component[i + 1:]):
+            groups.append(component)
+        else:
+            groups.extend(sorted(pair) for pair in sorted(pairs) if pair[0] in component)
+    return groups
+
+
+def _components(pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """Connected groups of the pairs, each sorted, in sorted order."""
+    linked: dict[str, set[str]] = defaultdict(set)
+    for a, b in pairs:
+        linked[a].add(b)
+        linked[b].add(a)
+    seen: set[str] = set()
+    components = []
+    for start in sorted(linked):
+        if start in seen:
+            continue
+        component, stack = set(), [start]
+        while stack:
+            node = stack.pop()
+            if node not in component:
+                component.add(node)
+                stack.extend(linked[node] - component)
+        seen |= component
+        components.append(sorted(component))
+    return components
+
+
+def curated_groups(stem: Callable[[str], str], path: Path = NAMES_FILE) -> list[Group]:
+    """The ``name`` and ``family`` groups of the curated table, with their members' stems.
+
+    Each row is ``code<TAB>names<TAB>family``: names (``;``-separated) are other
+    names of one place or body; family words are its adjectives and demonyms.
+    A row with family words gives a ``family`` group (names and family
+    together); a row with several names gives a ``name`` group.
+    """
+    groups = []
+    for code, names, family in read_names(path):
+        named = tuple(Member(name, tuple(analyse(name, stem))) for name in names)
+        kin = tuple(Member(word, tuple(analyse(word, stem)), family=True) for word in family)
+        members = tuple(member for member in named + kin if member.stems)
+        if len(members) > 1:
+            groups.append(Group("family" if kin else "name", members, code))
+    return groups
+
+
+def read_names(path: Path = NAMES_FILE) -> list[tuple[str, list[str], list[str]]]:
+    """The rows of the curated names table: (tag code, names, family words); raises ValueError on a bad row."""
+    rows = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].split("\t") != ["code", "names", "family"]:
+        raise ValueError(f"{path}: the first line must be the header code, names, family")
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or not fields[0] or not fields[1].strip():
+            raise ValueError(f"{path}:{number}: expected a code, names and family words separated by tabs")
+        rows.append((fields[0].strip(), _listed(fields[1]), _listed(fields[2])))
+    return rows
+
+
+def _listed(field: str) -> list[str]:
+    return [item.strip() for item in field.split(";") if item.strip()]
+
+
+def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], str]) -> None:
+    """Learn the spelling groups and derived families of a built generation and write them with the curated groups."""
+    words_by_stem: dict[str, set[str]] = defaultdict(set)
+    for word, word_stem in stems.items():
+        words_by_stem[word_stem].add(word)
+    groups = learn_spellings(folder, words_by_stem) + learn_derivations(folder, words_by_stem) + curated_groups(stem)
+    data = [
+        {"kind": group.kind, "key": group.key, "members": [[m.word, list(m.stems), m.family] for m in group.members]}
+        for group in groups
+    ]
+    (folder / TABLE_FILE).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
+
+
+class VariantTable:
+    """The variant table of an index, looked up by a query word's stems."""
+
+    def __init__(self, folder: Path) -> None:
+        path = folder / TABLE_FILE
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        self.groups = [
+            Group(item["kind"], tuple(Member(word, tuple(stems), family) for word, stems, family in item["members"]), item["key"])
+            for item in data
+        ]
+        self._by_stems: dict[tuple[str, ...], list[Group]] = defaultdict(list)
+        self._by_key: dict[str, list[Group]] = defaultdict(list)
+        for group in self.groups:
+            for member in group.members:
+                self._by_stems[member.stems].append(group)
+            if group.kind == "spelling":
+                self._by_key[group.key].append(group)
+        self.longest = max((len(stems) for stems in self._by_stems), default=1)
+
+    def groups_of(self, stems: tuple[str, ...]) -> list[Group]:
+        """The groups holding a member with exactly these stems."""
+        return self._by_stems.get(stems, [])
+
+    def spelling_of_unknown(self, word: str) -> Group | None:
+        """The spelling group an unindexed word (``kadhafi``) is a variant of: same key and close to a member."""
+        for group in self._by_key.get(transliteration_key(word), []):
+            if any(close_spellings(word, member.stems[0]) or close_spellings(word, member.word) for member in group.members):
+                return group
+        return None

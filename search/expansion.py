@@ -1,0 +1,163 @@
+"""What else a query word matches: its spellings, other names, word family and joined or split forms.
+
+A query word (or a run of words, such as ``ivory coast`` or ``ahmadi-nejad``)
+is expanded into *alternatives*: each one stem, or a phrase's stems, with a
+weight.  The engine treats a word and its alternatives as one term (a
+synonym set: one document frequency, frequencies summed), so a cable ranks
+as if the user had typed the spelling it uses; a family member (Iranian for
+Iran) counts for :data:`index.variants.FAMILY_WEIGHT` of the exact word.
+
+Sources, in the order tried:
+
+* the index's variant table (:mod:`index.variants`): learned spellings and
+  the curated names and families;
+* an unindexed word that is a spelling of a learned group (``kadhafi``), or
+  else of an indexed word with the same transliteration key and close
+  enough letters (``nasrullah`` -> ``nasrallah``): no cable holds the word
+  as typed, so the cables' spelling of that name stands for it;
+* in several words meant together (``al-qaida``), each word's learned
+  spellings, as the same phrase with that word respelt (``al qaeda``);
+* compounds, decided by what the cables hold: hyphenated or spaced words
+  also match their joined form when the index has it (``ahmadi-nejad`` ->
+  ``ahmadinejad``), and a word also matches its two halves as a phrase when
+  the cables write it so (``ahmadinejad`` -> ``ahmadi nejad``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from index.analysis import STOP_WORDS, words
+from index.stems import StemTable, read_stem_table
+from index.variants import FAMILY_WEIGHT, MIN_LENGTH, Group, VariantTable, close_spellings, transliteration_key
+
+MIN_HALF = 3
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another form a query word matches: one stem or a phrase's stems, its weight and the word shown for it."""
+
+    stems: tuple[str, ...]
+    weight: float
+    word: str
+
+
+class Expander:
+    """Expands query words from one index's variant table, stem table and phrases."""
+
+    def __init__(self, folder: Path, stem: StemTable, phrase_found: Callable[[tuple[str, ...]], bool], indexed: Callable[[str], bool]) -> None:
+        self.folder = folder
+        self.table = VariantTable(folder)
+        self.stem = stem
+        self.phrase_found = phrase_found
+        self.indexed = indexed
+        self._names_by_key: dict[str, list[str]] | None = None
+
+    def alternatives(self, text: str) -> list[Alternative]:
+        """Everything ``text`` (one word, or a few words meant together) also matches, best weight first."""
+        folded = [word for word, _, _ in words(text)]
+        if not folded:
+            return []
+        stems = tuple(self.stem(word) for word in folded)
+        found: dict[tuple[str, ...], Alternative] = {}
+        for group in self.table.groups_of(stems):
+            for alternative in _group_alternatives(group, stems):
+                _keep(found, alternative)
+        if len(folded) == 1 and not found and not self.indexed(stems[0]):
+            for alternative in self._unknown_spellings(folded[0], stems):
+                _keep(found, alternative)
+        if len(folded) > 1 and not found:
+            for alternative in self._respelt_phrases(folded, stems):
+                _keep(found, alternative)
+        for alternative in self._compounds(folded, stems):
+            _keep(found, alternative)
+        found.pop(stems, None)
+        return sorted(found.values(), key=lambda alternative: (-alternative.weight, alternative.word))
+
+    def _unknown_spellings(self, word: str, stems: tuple[str, ...]) -> list[Alternative]:
+        """Spellings the cables use for a word they never hold: a learned group's, else same-key close words."""
+        group = self.table.spelling_of_unknown(word)
+        if group is not None:
+            return _group_alternatives(group, stems)
+        if self._names_by_key is None:
+            self._names_by_key = _words_by_key(self.folder)
+        return [
+            Alternative((self.stem(candidate),), 1.0, candidate)
+            for candidate in self._names_by_key.get(transliteration_key(word), [])
+            if close_spellings(word, candidate) and self.indexed(self.stem(candidate))
+        ]
+
+    def _respelt_phrases(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
+        """The typed words as a phrase with one word replaced by one of its learned spellings."""
+        phrases = []
+        for position, word_stem in enumerate(stems):
+            for group in self.table.groups_of((word_stem,)):
+                if group.kind != "spelling":
+                    continue
+                for member in group.members:
+                    if member.stems != (word_stem,):
+                        respelt = stems[:position] + member.stems + stems[position + 1:]
+                        shown = " ".join(folded[:position] + [member.word] + folded[position + 1:])
+                        phrases.append(Alternative(respelt, 1.0, shown))
+        return phrases
+
+    def _compounds(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
+        """The joined form of several words, or the halves of one word, where the cables use them."""
+        if len(folded) > 1:
+            joined = "".join(folded)
+            found = self.stem.lookup(joined)
+            return [Alternative((found,), 1.0, joined)] if found is not None and self.indexed(found) else []
+        word = folded[0]
+        halves = []
+        for cut in range(MIN_HALF, len(word) - MIN_HALF + 1):
+            first, second = word[:cut], word[cut:]
+            if first in STOP_WORDS or second in STOP_WORDS:
+                continue
+            first_stem, second_stem = self.stem.lookup(first), self.stem.lookup(second)
+            if first_stem is not None and second_stem is not None and self.phrase_found((first_stem, second_stem)):
+                halves.append(Alternative((first_stem, second_stem), 1.0, f"{first} {second}"))
+        return halves
+
+    def joinable(self, text: str) -> bool:
+        """True when a run of words is one name of the variant table or a compound the index holds joined."""
+        folded = [word for word, _, _ in words(text)]
+        if len(folded) < 2 or len(folded) > self.table.longest:
+            return False
+        if self.table.groups_of(tuple(self.stem(word) for word in folded)):
+            return True
+        joined = self.stem.lookup("".join(folded))
+        return joined is not None and self.indexed(joined)
+
+
+def _words_by_key(folder: Path) -> dict[str, list[str]]:
+    """The index's alphabetic words long enough to be names, by transliteration key."""
+    by_key: dict[str, list[str]] = {}
+    for word in read_stem_table(folder):
+        if len(word) >= MIN_LENGTH and word.isalpha() and word.isascii():
+            by_key.setdefault(transliteration_key(word), []).append(word)
+    return by_key
+
+
+def _group_alternatives(group: Group, stems: tuple[str, ...]) -> list[Alternative]:
+    """A group's members as alternatives for a query that is the member with ``stems`` (or close to one).
+
+    In a family, a member of the other role (the adjective for a name, the
+    name for an adjective) weighs :data:`FAMILY_WEIGHT`; all else weighs 1.
+    """
+    typed = next((member for member in group.members if member.stems == stems), None)
+    typed_family = typed.family if typed is not None else False
+    return [
+        Alternative(member.stems, FAMILY_WEIGHT if group.kind == "family" and member.family != typed_family else 1.0, member.word)
+        for member in group.members
+        if member.stems != stems
+    ]
+
+
+def _keep(found: dict[tuple[str, ...], Alternative], alternative: Alternative) -> None:
+    """Add an alternative, keeping the higher weight when its stems are already there."""
+    held = found.get(alternative.stems)
+    if held is None or held.weight < alternative.weight:
+        found[alternative.stems] = alternative
