@@ -31,8 +31,8 @@ TOLERANCE = 0.02
 # seeds/, the topics or the ranking change on purpose.
 PINNED = {
     "subject mrr@10": 0.975,
-    "body mrr@10": 0.953,
-    "needs ndcg@10": 0.887,
+    "body mrr@10": 0.944,
+    "needs ndcg@10": 0.899,
     "needs mrr@10": 0.990,
 }
 
@@ -182,11 +182,11 @@ def test_broken_settings_fall_below_the_pins(seed_index, settings, part):
     """Broken weights must score below a pinned floor, proving the pins can fail.
 
     Measured with the shipped settings otherwise: ignoring the subject loses
-    subject-remembered cables (subject MRR@10 0.975 to 0.849); a subject
+    subject-remembered cables (subject MRR@10 0.975 to 0.847); a subject
     boost of 50 lets cables that merely mention a need's word in their
-    subject crowd out the cables about it (needs nDCG@10 0.887 to 0.853);
+    subject crowd out the cables about it (needs nDCG@10 0.899 to 0.872);
     BM25 without length normalisation favours long cables over the
-    body-remembered target (body MRR@10 0.953 to 0.912).  Only the topic
+    body-remembered target (body MRR@10 0.944 to 0.898).  Only the topic
     kind each setting harms is run, to keep the test fast.
     """
     broken = Engine(seed_index, settings=settings)
@@ -247,34 +247,37 @@ def explained(engine: Engine, query: str, limit: int = 10) -> dict[str, object]:
 
 
 def test_cable_about_the_need_outranks_complete_match_in_passing(engine):
-    """A cable saying one query word only through its tag must outrank a weak complete match.
+    """A cable saying one query word only through its tag must outrank weak complete matches.
 
-    For "Ecuador Colombia relations Correa", 09QUITO1033 (Ecuador's
-    commission report on Colombia's 2008 attack, judged about the need) has
+    For "Ecuador Colombia relations Correa", 09QUITO103 (the background to
+    Correa's attacks on US cooperation, judged partly about the need) has
     "relations" only as its PREL tag (external political relations), so
-    under strict tiers it sat below every cable holding all four words,
-    such as 05BRASILIA1974, a scenesetter for a Treasury visit that names
-    them in passing (judged not relevant).  With the tiers folded into the
-    score (a word held through a tag's meaning counts as held), the stronger
-    cable wins; with ``partial_power`` 0 the old order comes back.
+    under strict tiers it sat below every cable holding all four words, such
+    as 09QUITO391 (legislators visiting the Manta base) and 05BRASILIA1974 (a
+    scenesetter for a Treasury visit), which name them in passing (both
+    judged not relevant).  With the tiers folded into the score (a word held
+    through a tag's meaning counts as held), the stronger cable wins.
     """
-    query = "Ecuador Colombia relations Correa"
-    hits = explained(engine, query, limit=20)
-    about, passing = hits["09QUITO1033"], hits["05BRASILIA1974"]
-    assert about.explanation["tier"]["tier"] == 1 and passing.explanation["tier"]["tier"] == 0
-    assert about.explanation["tier"]["factor"] == 1.0
+    hits = explained(engine, "Ecuador Colombia relations Correa", limit=20)
+    about = hits["09QUITO103"]
+    found = {word["word"]: word["found in"] for word in about.explanation["words"]}
+    assert found["relations"] == ["tag meaning"]
+    assert about.explanation["tier"]["tier"] == 1 and about.explanation["tier"]["factor"] == 1.0
     order = list(hits)
-    assert order.index("09QUITO1033") < order.index("05BRASILIA1974")
+    for passing in ("09QUITO391", "05BRASILIA1974"):
+        assert passing not in hits or hits[passing].explanation["tier"]["tier"] == 0
+        assert passing not in hits or order.index("09QUITO103") < order.index(passing)
+    assert "05BRASILIA1974" not in order[:10]
 
 
 def test_strict_tiers_put_every_complete_match_first(seed_index):
     """With ``partial_power`` 0 the cables holding every word come first, whatever their scores (the measured alternative)."""
     strict = Engine(seed_index, settings=RankingSettings(partial_power=0.0))
     try:
-        order = ranked_ids(strict, "Ecuador Colombia relations Correa", limit=20)
+        order = ranked_ids(strict, "Ecuador Colombia relations Correa", limit=30)
     finally:
         strict.close()
-    assert order.index("05BRASILIA1974") < order.index("09QUITO1033")
+    assert order.index("09QUITO391") < order.index("05BRASILIA1974") < order.index("09QUITO103")
 
 
 def test_partial_matches_rank_by_how_many_words_they_hold(engine):
@@ -300,24 +303,27 @@ def test_partial_matches_rank_by_how_many_words_they_hold(engine):
 
 
 def test_a_subject_holding_one_of_scattered_words_is_weak_evidence(engine, seed_index):
-    """For three words that no subject holds two of, the cable holding them in its text must outrank a subject naming one.
+    """For three words that no subject holds two of, the cable holding them in its text must outrank subjects naming one.
 
     "atomic iran national" was remembered from the paragraphs of
-    09MOSCOW3010 (Moscow's frustration with Tehran).  09BRASILIA1188 holds
-    the three words too, and "Iran" in its subject; that single subject word
-    put it first.  When no matching cable's subject holds two of three or
-    more query words, the query was not remembered from a subject, so the
-    subject score is divided by the number of words and the target leads;
-    with ``scattered_subject`` off the subject word wins again.
+    09MOSCOW3010 (Moscow's frustration with Tehran).  08MUSCAT565 ("Oman
+    remains wary of Iranian expansionism") and 09BRASILIA1188 hold the
+    three words too, and a form of "Iran" in their subjects; that single
+    subject word put them first.  When no matching cable's subject holds two
+    of three or more query words, the query was not remembered from a
+    subject, so the subject score is divided by the number of words and the
+    target leads; with ``scattered_subject`` off the subject word wins again.
     """
     query = "atomic iran national"
     hits = explained(engine, query, limit=50)
     assert max(hit.explanation["coverage"]["in subject"] for hit in hits.values()) < 2
-    assert hits["09BRASILIA1188"].explanation["coverage"]["in subject"] == 1
     assert hits["09MOSCOW3010"].explanation["coverage"]["in subject"] == 0
+    rivals = ("08MUSCAT565", "09BRASILIA1188")
+    assert all(hits[rival].explanation["coverage"]["in subject"] == 1 for rival in rivals)
     assert list(hits)[0] == "09MOSCOW3010"
     plain = Engine(seed_index, settings=RankingSettings(scattered_subject=False))
     try:
-        assert ranked_ids(plain, query)[0] == "09BRASILIA1188"
+        order = ranked_ids(plain, query)
     finally:
         plain.close()
+    assert all(order.index(rival) < order.index("09MOSCOW3010") for rival in rivals)
