@@ -110,16 +110,6 @@ def _word_index() -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({word: tuple(tags) for word, tags in index.items()})
 
 
-def tags_meaning_words() -> dict[str, list[str]]:
-    """Map each content word of the meanings to the tags whose meaning contains it.
-
-    Used by search so that a query word naming a tag's meaning (e.g.
-    'narcotics') can also match cables carrying that tag (SNAR).  Tags are
-    listed in alphabetical order; a fresh dict of fresh lists is returned.
-    """
-    return {word: list(tags) for word, tags in _word_index().items()}
-
-
 def tags_for_word(word: str) -> list[str]:
     """Return the tags whose meaning contains ``word`` (case-insensitive)."""
     return list(_word_index().get(word.strip().lower(), ()))

@@ -135,7 +135,9 @@ def test_batch_jsonl(seed_index, tmp_path):
 def test_stats(seed_index, seed_records):
     data = json.loads(run("stats", "--format", "json", "--index", str(seed_index)).output)
     assert data["cables"] == len(seed_records)
-    assert data["schema_version"] >= 1
+    from index.schema import SCHEMA_VERSION
+
+    assert data["schema_version"] == SCHEMA_VERSION
 
 
 def test_rebuild_json_summary_counts_skips(tmp_path, seeds_dir):

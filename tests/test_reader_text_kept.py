@@ -86,17 +86,18 @@ def _record_words(cable) -> set[str]:
     return {word.lower() for word in WORD_RE.findall(text)}
 
 
-def lost_words(path: Path) -> list[str]:
-    """Words of the file's body region that its record does not keep (documented noise excepted)."""
+def lost_words(path: Path) -> tuple[list[str], int]:
+    """Words of the file's body region that its record does not keep (documented noise excepted), and the region's size."""
     cable = read_file(path)
     kept = _record_words(cable)
+    region = _region_words(path, cable.id)
     lost = []
-    for word in _region_words(path, cable.id):
+    for word in region:
         lower = word.lower()
         resent = word[0] == "Q" and (lower[1:] in kept or len(word) <= 3)
         if lower not in kept and lower not in LABEL_WORDS and not resent:
             lost.append(word)
-    return lost
+    return lost, len(region)
 
 
 def _corpus_files() -> list[Path]:
@@ -107,8 +108,8 @@ def _report(files: list[Path]) -> list[str]:
     """One line per file that loses more than the tolerance: its name, how many and the first few."""
     problems = []
     for path in files:
-        lost = lost_words(path)
-        allowed = max(MAX_LOST_WORDS, MAX_LOST_SHARE * len(_region_words(path, path.stem)))
+        lost, region = lost_words(path)
+        allowed = max(MAX_LOST_WORDS, MAX_LOST_SHARE * region)
         if len(lost) > allowed:
             problems.append(f"{path.name}: {len(lost)} words lost, e.g. {' '.join(lost[:10])}")
     return problems

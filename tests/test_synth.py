@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from index.reader import read_file
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 if str(REPO) not in sys.path:
@@ -125,17 +127,7 @@ def test_references_point_at_earlier_synthetic_cables(corpus):
             assert by_id[ref]["created"] <= f["created"]
 
 
-def _reader():
-    """index.reader.read_file, or skip while the reader is not written yet."""
-    try:
-        from index.reader import read_file
-    except ImportError:
-        pytest.skip("index.reader not available yet")
-    return read_file
-
-
 def test_reader_reads_generated_cables(corpus):
-    read_file = _reader()
     out, facts = corpus
     for f in facts:
         cable = read_file(out / f"{f['id']}.txt")
@@ -148,7 +140,6 @@ def test_reader_reads_generated_cables(corpus):
 
 
 def test_reader_gets_subject_and_reference_graph(corpus):
-    read_file = _reader()
     out, facts = corpus
     for f in facts:
         cable = read_file(out / f"{f['id']}.txt")
