@@ -258,7 +258,11 @@ def topic_counts(results: dict[str, dict[str, dict[str, float]]]) -> str:
 
 @dataclass
 class QueryParts:
-    """One query's candidates and their unweighted score parts (for one k1, b)."""
+    """One query's candidates and their unweighted score parts (for one k1, b).
+
+    ``held`` is the share of the query's words each candidate holds when the
+    engine folds the tiers into the scores (a plain bag of words), else None.
+    """
 
     candidates: np.ndarray
     created: np.ndarray
@@ -266,8 +270,11 @@ class QueryParts:
     best: np.ndarray
     whole: np.ndarray
     subject: np.ndarray
+    coverage: np.ndarray
+    header: np.ndarray
     tag: np.ndarray
     meaning: np.ndarray
+    held: np.ndarray | None
 
     def ranking(self, settings: RankingSettings, limit: int = LIMIT) -> np.ndarray:
         """Top candidates under these weights, ordered as ``Engine._order`` orders them."""
@@ -275,10 +282,16 @@ class QueryParts:
             settings.best_weight * self.best
             + (1.0 - settings.best_weight) * self.whole
             + settings.subject_weight * self.subject
+            + settings.coverage_weight * self.coverage
+            + settings.header_weight * self.header
             + settings.tag_weight * self.tag
             + settings.meaning_weight * self.meaning
         ).astype(np.float32)
-        order = np.lexsort((-self.created, -score, self.tier))[:limit]
+        tier = self.tier
+        if self.held is not None and settings.partial_power:
+            score = (score * (self.held ** np.float32(settings.partial_power)).astype(np.float32)).astype(np.float32)
+            tier = np.zeros_like(tier)
+        order = np.lexsort((-self.created, -score, tier))[:limit]
         return self.candidates[order]
 
 
@@ -294,15 +307,16 @@ def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> lis
     run, candidates = ranking.run, ranking.candidates
     created = engine.columns.cable_created[candidates]
     tier = run.tier[candidates].copy()
+    held = run.held_share()[candidates] if run.factor is not None else None
     results = []
     for base in bm25_settings:
-        engine.settings = replace(base, tag_weight=1.0, meaning_weight=0.0)
+        engine.settings = replace(base, tag_weight=1.0, meaning_weight=1.0)
         run.scores(candidates)
         parts = {name: values[candidates].copy() for name, values in run._parts.items()}
-        engine.settings = replace(base, tag_weight=0.0, meaning_weight=1.0)
-        run.scores(candidates)
-        meaning = run._parts["tags"][candidates].copy()
-        results.append(QueryParts(candidates, created, tier, parts["best paragraph"], parts["whole cable"], parts["subject"], parts["tags"], meaning))
+        results.append(QueryParts(
+            candidates, created, tier, parts["best paragraph"], parts["whole cable"], parts["subject"], parts["subject coverage"],
+            parts["header"], parts["tags"], parts["tag meanings"], held,
+        ))
     engine.settings = DEFAULT_SETTINGS
     return results
 

@@ -43,6 +43,8 @@ class Prepared:
     digest: str
     record: dict
     subject_stems: str
+    header_stems: str
+    by_stems: str
     paragraphs: list[dict]
     words: dict[str, str]
 
@@ -139,11 +141,13 @@ def _analysed(cable: Cable, path: str, digest: str) -> Prepared:
         {"number": p.number, "marking": p.marking, "text": p.text, "body": " ".join(analyse(p.text, _STEM))}
         for p in cable.paragraphs
     ]
-    return Prepared(path, digest, record_json(cable), subject_stems, paragraphs, _STEM.take_fresh())
+    header_stems = " ".join(analyse(cable.header_text(), _STEM))
+    by_stems = " ".join(analyse(cable.classified_by_name or cable.classified_by or "", _STEM))
+    return Prepared(path, digest, record_json(cable), subject_stems, header_stems, by_stems, paragraphs, _STEM.take_fresh())
 
 
 def documents(prepared: Prepared) -> Iterator[dict]:
-    """The whoosh documents of one cable: one per paragraph, the subject on the first."""
+    """The whoosh documents of one cable: one per paragraph, the subject and header fields on the first."""
     paragraphs = prepared.paragraphs or [{"number": None, "marking": None, "text": "", "body": ""}]
     for position, paragraph in enumerate(paragraphs):
         yield {
@@ -153,4 +157,6 @@ def documents(prepared: Prepared) -> Iterator[dict]:
             "marking": paragraph["marking"],
             "body": paragraph["body"],
             "subject": prepared.subject_stems if position == 0 else "",
+            "header": prepared.header_stems if position == 0 else "",
+            "by": prepared.by_stems if position == 0 else "",
         }

@@ -6,7 +6,10 @@ runs once, in the build workers, and the same function analyses queries.
 
 Paragraph text itself is stored once, in the record store, not in whoosh.
 A cable's subject is indexed once, on its first paragraph document, so that it
-counts once per cable.  The cable-level values every paragraph carries (tags,
+counts once per cable; so are its header words (``header``: the classifying
+official, REF lines, addressees, distribution lines and the subject's tail,
+see :meth:`index.record.Cable.header_text`) and the classifying official's
+name (``by``, for ``by:`` queries).  The cable-level values every paragraph carries (tags,
 origin, classification, date) reach each paragraph through the document ->
 cable array of :mod:`index.columns` rather than as whoosh postings: repeating
 them on every paragraph added a posting per paragraph per field to the build
@@ -22,7 +25,7 @@ from typing import Iterator
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 11
 _POSITIONS = formats.Positions()
 
 
@@ -58,4 +61,6 @@ def paragraph_schema() -> fields.Schema:
         marking=fields.STORED(),
         body=StemField(analyzer=stems, phrase=True),
         subject=StemField(analyzer=stems, phrase=True),
+        header=StemField(analyzer=stems, phrase=True),
+        by=StemField(analyzer=stems, phrase=True),
     )

@@ -4,7 +4,7 @@ whoosh keeps a posting list in zlib-compressed, pickled blocks of 128
 postings with their positions inside.  Scoring needs whole lists of
 (document, frequency) pairs, and decoding blocks costs about a microsecond a
 posting: a common word at Cablegate scale has hundreds of thousands.  So each
-segment's body and subject lists are also written as plain arrays, which a
+segment's text fields' lists are also written as plain arrays, which a
 query slices out of a memory map without decoding anything; whoosh still
 answers phrases, prefix expansions and document frequencies.
 
@@ -28,7 +28,7 @@ import numpy as np
 from index.integrity import IndexDamage, require
 
 FOLDER = "postings"
-FIELDS = ("body", "subject")
+FIELDS = ("body", "subject", "header", "by")
 MAX_FREQUENCY = np.iinfo(np.uint16).max
 _EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 _EMPTY_FREQS = np.zeros(0, dtype=np.uint16)

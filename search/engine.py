@@ -32,9 +32,12 @@ from search.facets import count_facets
 from search.expansion import Alternative, Expander
 from search.postings import PostingReader, Postings
 from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words, parse, parse_date
-from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, per_cable_max
+from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, meaning_tags, per_cable_max
 from search.snippets import highlight_spans, window
 
+TEXT_FIELDS = ("body", "subject", "header")
+"""Where a query word without a field is looked for: a cable matches when each word is in one of these."""
+HEADER_FIELDS = ("header", "by")
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
 MAX_SNIPPETS = 3
 RELAX_BELOW = 10
@@ -201,11 +204,17 @@ class Engine:
         run = _Run(self, request)
         filtered = run.filter_mask()
         mask = run.mask(tree) & filtered
-        if _relaxable(tree) and mask.sum() < RELAX_BELOW:
-            mask = run.relax(mask, filtered)
+        if _relaxable(tree):
+            mask = run.promote(mask, filtered)
+            if mask.sum() < RELAX_BELOW:
+                mask = run.relax(mask, filtered)
         candidates = np.flatnonzero(mask)
         scores = run.scores(candidates) if not isinstance(tree, MatchAll) else None
-        order = self._order(candidates, scores, run.tier[candidates], request, every)
+        tier = run.tier[candidates]
+        if scores is not None and _relaxable(tree) and self.settings.partial_power and len(run.group_masks) > 1:
+            scores = run.fold_tiers(scores)
+            tier = np.zeros_like(tier)
+        order = self._order(candidates, scores, tier, request, every)
         return Ranking(run, mask, candidates, scores, order, run.expansions())
 
     def search_all(self, request: SearchRequest) -> tuple[SearchResult, Iterator[Hit]]:
@@ -259,6 +268,8 @@ class Engine:
 
         Tier 0 holds cables with every word; tier 1 those that matched a word
         only through a tag's meaning; tier 2 those with only some of the words.
+        For a plain bag of words the tiers are instead folded into the scores
+        (see ``partial_power`` in :mod:`search.ranking`) and all are tier 0 here.
         """
         created = self.columns.cable_created[candidates]
         if request.sort == "oldest":
@@ -299,6 +310,9 @@ class _Run:
         self._doc_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._candidate = np.zeros(0, dtype=bool)
         self._parts: dict[str, np.ndarray] = {}
+        self.words = plain_words(parse(request.query))
+        self.promoted = np.zeros(self.size, dtype=bool)
+        self.factor: np.ndarray | None = None
 
     def filter_mask(self) -> np.ndarray:
         """Cables passing the option filters (--classification, --origin, --tag, --from, --to, --marking)."""
@@ -364,6 +378,41 @@ class _Run:
             self.notes.append(partial_note(int(strict.sum()), self.partial))
         return strict | partial
 
+    def fold_tiers(self, scores: np.ndarray) -> np.ndarray:
+        """Scores times the share of the query's words each cable holds, raised to ``partial_power``.
+
+        A word counts as held when it is in the cable's text, is one of its
+        tags or names one of its tags' meanings.  The factor (1 for complete
+        matches) replaces the tiers, so a strong cable missing one word can
+        pass a weak complete match (see :mod:`search.ranking`).
+        """
+        self.factor = (self.held_share() ** np.float32(self.engine.settings.partial_power)).astype(np.float32)
+        return (scores * self.factor).astype(np.float32)
+
+    def held_share(self) -> np.ndarray:
+        """The share of the query's words each cable holds (text, tag or tag meaning)."""
+        return np.sum(self.group_masks, axis=0, dtype=np.float32) / np.float32(len(self.group_masks))
+
+    def promote(self, strict: np.ndarray, filtered: np.ndarray) -> np.ndarray:
+        """Add to the top tier the cables missing one word whose subject holds all the others.
+
+        A cable about the need may say "conflict" where the query says
+        "war"; when its subject carries the rest of the query that is strong
+        evidence, unlike a cable that merely mentions some of the words.
+        Only for queries of at least ``promote_words`` words (0: never).
+        """
+        words = len(self.group_masks)
+        least = self.engine.settings.promote_words
+        if not least or words < max(least, 2):
+            return strict
+        held = np.sum(self.group_masks, axis=0)
+        in_subject = np.zeros(self.size, dtype=np.int32)
+        for group in self.groups:
+            if "subject" in group.fields:
+                in_subject[np.unique(self._group_docs(group, "subject").cables)] += 1
+        self.promoted = filtered & ~strict & (held == words - 1) & (in_subject >= words - 1)
+        return strict | self.promoted
+
     def ignored_note(self) -> list[str]:
         """A note on query words left out as too common to search (``the of and``), if any."""
         if not self.ignored:
@@ -411,7 +460,7 @@ class _Run:
 
     def _groups(self, node: Words | Prefix) -> list[_Group]:
         """The stem groups a text node asks for."""
-        fields = (node.field,) if node.field else ("body", "subject")
+        fields = (node.field,) if node.field else TEXT_FIELDS
         if isinstance(node, Prefix):
             stems: list[str] = []
             for name in fields:
@@ -489,11 +538,9 @@ class _Run:
         return direct & self.columns.cable_valid, meaning & self.columns.cable_valid
 
     def _meaning_mask(self, word: str) -> np.ndarray:
-        """Cables carrying a tag whose meaning names ``word`` (few tags only)."""
-        from index.glossary import tags_for_word
-
-        tags = tags_for_word(word)
-        if not tags or len(tags) > 3:
+        """Cables carrying a tag whose meaning ``word`` names (see :func:`search.ranking.meaning_tags`)."""
+        tags = meaning_tags(word, self.words, self.engine.settings.whole_names)
+        if not tags:
             return np.zeros(self.size, dtype=bool)
         return filters.tag_mask(self.columns, list(tags))
 
@@ -509,7 +556,9 @@ class _Run:
         self._candidate[candidates] = True
         body_docs, body_scores, whole = [], [], np.zeros(self.size, dtype=np.float32)
         subject = np.zeros(self.size, dtype=np.float32)
-        tags = np.zeros(self.size, dtype=np.float32)
+        in_subject = np.zeros(self.size, dtype=np.int32)
+        subject_groups = 0
+        header = np.zeros(self.size, dtype=np.float32)
         for group in self.groups:
             if "body" in group.fields:
                 docs, scores = self._body_scores(group)
@@ -517,18 +566,31 @@ class _Run:
                 body_scores.append(scores)
                 whole += self._cable_scores(group)
             if "subject" in group.fields:
-                subject += self._subject_scores(group)
-            if group.word:
-                tags += self._tag_scores(group.word)
+                group_subject = self._subject_scores(group)
+                subject += group_subject
+                in_subject += group_subject > 0
+                subject_groups += 1
+            for name in HEADER_FIELDS:
+                if name in group.fields:
+                    header += self._header_scores(group, name)
         docs = np.concatenate(body_docs) if body_docs else np.zeros(0, dtype=np.int64)
         scores = np.concatenate(body_scores) if body_scores else np.zeros(0, dtype=np.float32)
         unique_docs, inverse = np.unique(docs, return_inverse=True)
         totals = np.bincount(inverse, weights=scores, minlength=len(unique_docs)).astype(np.float32)
         self._doc_scores = (unique_docs, totals)
         best = per_cable_max(self.columns.doc_cable[unique_docs], totals, self.size)
+        covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
+        coverage = np.where(covered, subject, 0.0).astype(np.float32)
+        if settings.scattered_subject and _scattered(in_subject[candidates], subject_groups):
+            subject = subject / np.float32(subject_groups)
+        tags, meanings = self._tag_scores()
+        self._parts = {
+            "best paragraph": best, "whole cable": whole, "subject": subject, "subject coverage": coverage,
+            "header": header, "tags": tags, "tag meanings": meanings,
+        }
         body = settings.best_weight * best + (1.0 - settings.best_weight) * whole
-        self._parts = {"best paragraph": best, "whole cable": whole, "subject": subject, "tags": tags}
-        return body + settings.subject_weight * subject + tags
+        fields = settings.subject_weight * subject + settings.coverage_weight * coverage + settings.header_weight * header
+        return body + fields + tags + meanings
 
     def _body_scores(self, group: _Group) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
@@ -567,15 +629,42 @@ class _Run:
         scores = bm25(frequencies, self.columns.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
         return per_cable_max(cables, scores, self.size)
 
-    def _tag_scores(self, word: str) -> np.ndarray:
-        """Tag part of the score: the word is one of the cable's tags, or names one's meaning."""
+    def _header_scores(self, group: _Group, name: str) -> np.ndarray:
+        """BM25 of a group in each cable's header field, without length normalisation (headers are short and alike)."""
         settings = self.engine.settings
-        scores = np.zeros(self.size, dtype=np.float32)
-        for mask, weight in ((self._meaning_mask(word), settings.meaning_weight), (filters.tag_mask(self.columns, [word]), settings.tag_weight)):
-            count = int(mask.sum())
-            if count:
-                scores[mask] = weight * idf(count, self.engine.cables)
-        return scores
+        postings = self._group_docs(group, name)
+        cables, frequencies = postings.cables, postings.frequencies
+        weight = idf(len(np.unique(cables)), self.engine.cables)
+        scores = bm25(frequencies, np.ones(len(cables), dtype=np.float32), 1.0, weight, settings.k1, 0.0)
+        return per_cable_max(cables, scores, self.size)
+
+    def _tag_scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """The tag parts of the score: query words that are a cable's tags, and words that name a tag's meaning.
+
+        A tag in the glossary earns ``tag_weight`` times its inverse cable
+        frequency; a tag the glossary lacks (often a malformed TAGS line's
+        English word, CRIME or MEDIA) earns ``unknown_tag_weight`` instead.
+        A tag meaning earns ``meaning_weight``, once per set of tags however
+        many query words name it (``costa`` and ``rica`` both name CS).
+        """
+        from index.glossary import kind
+
+        settings = self.engine.settings
+        tags = np.zeros(self.size, dtype=np.float32)
+        meanings = np.zeros(self.size, dtype=np.float32)
+        named: set[tuple[str, ...]] = set()
+        for word in dict.fromkeys(group.word for group in self.groups if group.word):
+            mask = filters.tag_mask(self.columns, [word])
+            if mask.any():
+                weight = settings.tag_weight if kind(word) else settings.unknown_tag_weight
+                tags[mask] += weight * idf(int(mask.sum()), self.engine.cables)
+            meaning = meaning_tags(word, self.words, settings.whole_names)
+            if meaning and meaning not in named:
+                named.add(meaning)
+                mask = filters.tag_mask(self.columns, list(meaning))
+                if mask.any():
+                    meanings[mask] += settings.meaning_weight * idf(int(mask.sum()), self.engine.cables)
+        return tags, meanings
 
     def hit(self, cable: int, score: float) -> Hit:
         """A result: the cable's record fields and its best paragraphs as snippets."""
@@ -621,20 +710,56 @@ class _Run:
         return paragraphs
 
     def _explain(self, cable: int, paragraphs: list[dict]) -> dict:
-        """How the cable's score was made: each part, its weight, and the paragraphs that scored."""
+        """How the cable's score was made: each part and its weight, the tier, where each word was found, and the paragraphs that scored."""
         settings = self.engine.settings
         parts = {name: round(float(values[cable]), 4) for name, values in self._parts.items()}
+        words = [self._word_evidence(group, cable) for group in self.groups]
+        in_subject = sum("subject" in word["found in"] for word in words if "subject" in word["fields"])
         return {
             "parts": parts,
             "weights": {
                 "best paragraph": settings.best_weight,
                 "whole cable": round(1.0 - settings.best_weight, 4),
                 "subject": settings.subject_weight,
+                "subject coverage": settings.coverage_weight,
+                "header": settings.header_weight,
                 "tags": 1.0,
+                "tag meanings": 1.0,
             },
+            "tag weights": {"glossary tag": settings.tag_weight, "unknown tag": settings.unknown_tag_weight, "meaning": settings.meaning_weight},
             "bm25": {"k1": settings.k1, "b": settings.b, "subject_k1": settings.subject_k1, "subject_b": settings.subject_b},
+            "tier": self._tier_of(cable),
+            "coverage": {"words": sum("subject" in word["fields"] for word in words), "in subject": in_subject},
+            "words": words,
             "paragraphs": [p["number"] for p in paragraphs],
             "matched": self._matched_variants(cable),
+        }
+
+    def _tier_of(self, cable: int) -> dict:
+        """The cable's tier (0 ranks first unless the tiers were folded into the score) and why it is there."""
+        tier = int(self.tier[cable])
+        if self.promoted[cable]:
+            reason = "missing one word, its subject holds all the others"
+        else:
+            reason = ("holds every word", "matched a word only through a tag's meaning", "holds only some of the words")[tier]
+        if self.factor is None:
+            return {"tier": tier, "reason": reason}
+        factor = round(float(self.factor[cable]), 4)
+        return {"tier": tier, "reason": f"{reason}; ranked with all tiers, score x {factor}", "factor": factor, "partial power": self.engine.settings.partial_power}
+
+    def _word_evidence(self, group: _Group, cable: int) -> dict:
+        """Where one query word (a group of stems: variants or a prefix's expansions) occurs in a cable: fields, tags, tag meanings."""
+        found = [name for name in group.fields if cable in set(self._group_docs(group, name).cables.tolist())]
+        tags = [tag for tag in self.engine.records.record(cable)["tags"] if group.word and tag.casefold() == group.word.casefold()]
+        meanings = meaning_tags(group.word, self.words, self.engine.settings.whole_names) if group.word else ()
+        meant = [tag for tag in self.engine.records.record(cable)["tags"] if tag.upper() in meanings]
+        return {
+            "word": group.word or " ".join(group.stems[:1]),
+            "stems": group.stems,
+            "fields": list(group.fields),
+            "found in": found + (["tag"] if tags else []) + (["tag meaning"] if meant else []),
+            "tags": tags,
+            "meaning tags": meant,
         }
 
     def _matched_variants(self, cable: int) -> dict[str, list[str]]:
@@ -675,10 +800,15 @@ class _Run:
         return missing
 
 
+def _scattered(in_subject: np.ndarray, words: int) -> bool:
+    """True when a query of three or more words has no candidate whose subject holds two of them."""
+    return words >= 3 and int(in_subject.max(initial=0)) < 2
+
+
 def partial_note(complete: int, partial: int) -> str:
     """The note on a search whose words no cable (or too few) has all: how many have every word, how many some."""
     if complete:
-        return f"{complete} {'cable has' if complete == 1 else 'cables have'} every word; {partial} more have some of them (listed after)"
+        return f"{complete} {'cable has' if complete == 1 else 'cables have'} every word; {partial} more have some of them (ranked with them, scored down for the words they lack)"
     return f"no cable has every word; {partial} {'has' if partial == 1 else 'have'} some of them"
 
 
@@ -694,6 +824,15 @@ def _relaxable(tree: Node) -> bool:
     """True for a plain bag of words: no phrases, fields or operators."""
     children = tree.children if isinstance(tree, And) else (tree,)
     return all(isinstance(child, Words) and child.field is None and not child.phrase for child in children)
+
+
+def plain_words(tree: Node) -> set[str]:
+    """The lower-cased free words a query asks for (not phrases, fields or negated words)."""
+    if isinstance(tree, (And, Or)):
+        return set().union(*(plain_words(child) for child in tree.children))
+    if isinstance(tree, Words) and tree.field is None and not tree.phrase:
+        return {tree.text.strip().lower()}
+    return set()
 
 
 def _plain(node: Node) -> bool:

@@ -5,7 +5,7 @@
     =word, "word"    the word as typed (after folding), without its variants
     a AND b, a OR b, NOT a, -a, ( ... )
     embass*          prefix (a capped number of expansions)
-    field:value      subject, tag, origin, classification, id, ref, marking
+    field:value      subject, body, by, tag, origin, classification, id, ref, marking
     created:[2008-01 TO 2009-06], created:>2009-03-01, created:<=2010
 
 A syntax error raises :class:`QuerySyntaxError` naming the column and what is
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-TEXT_FIELDS = ("subject", "body")
+TEXT_FIELDS = ("subject", "body", "by")
 META_FIELDS = ("tag", "origin", "classification", "id", "ref", "marking")
 DATE_FIELDS = ("created",)
 FIELDS = TEXT_FIELDS + META_FIELDS + DATE_FIELDS

@@ -1,30 +1,59 @@
 """How paragraph and field scores become one score per cable.
 
-A cable is scored from three parts:
+A cable is scored from these parts (``--explain`` shows each):
 
 * body: ``best_weight`` times the BM25 score of the cable's best paragraph
   plus ``1 - best_weight`` times the BM25 score of all its paragraphs taken
-  as one text (a document score fused with its best passage).  A cable whose
-  words sit together in one paragraph gets the passage bonus; a cable whose
-  words are spread over paragraphs still matches and still scores.
+  as one text (a document score fused with its best passage).
 * subject: BM25 of the query terms in the cable's full subject, times
-  ``subject_weight``.
+  ``subject_weight``; and when the subject holds every query word, the same
+  score again times ``coverage_weight`` (subject coverage).  The bonus lifts
+  subject-remembered cables without the large plain subject weight that
+  lets a subject holding one common query word beat a body-remembered cable.
+* header: BM25 (no length normalisation) of the query terms in the header
+  words (classifying official, REF text, addressees, distribution lines,
+  subject tail), times ``header_weight``; header words also count for
+  matching, so a cable remembered by its signer is a complete match.
 * tags: for each query word that is one of the cable's tags, ``tag_weight``
-  times the tag's inverse cable frequency; a word that only names a tag's
-  meaning (``narcotics`` for SNAR) gets ``meaning_weight`` instead, so such
-  cables rank below direct text matches.
+  times the tag's inverse cable frequency (``unknown_tag_weight`` for a tag
+  the glossary lacks); a word that only names a tag's meaning (``narcotics``
+  for SNAR) gets ``meaning_weight`` instead, once per named set of tags.
 
-The weights were chosen by measurement on the topics in ``bench/topics``
-(see ``bench/RANKING.md``), not by guess: the best-paragraph share and the
-subject weight that served subject- and body-remembered known items and the
-written needs together.
+Tiers: for a plain bag of words, a cable missing some of the words (or
+matching one only through a tag's meaning) is not put below every complete
+match; its score is multiplied by the share of the query's words it holds
+(a tag's meaning counts as holding the word) raised to ``partial_power``,
+and all candidates are ranked together.  A cable about the need that uses
+another word for one query word ("conflict" for "war") can then outrank a
+complete match that only mentions the words in passing, while at the
+power 3 a cable missing one of three words keeps only 0.30 of its score.
+``partial_power`` 0 restores strict tiers (every complete match first).
+
+Scattered subjects: when a query has three or more words and no candidate's
+subject holds two of them, the query was not remembered from a subject, so
+a subject holding one of its words is weak evidence; with
+``scattered_subject`` its subject score is divided by the number of words.
+
+``whole_names`` (a country's name counts only when the query holds all of
+it) and ``promote_words`` (partial matches whose subject holds the rest of
+the query join the top tier) are measured switches left off: neither helped
+on the held-out topics (see ``bench/RANKING.md``).
+
+The weights were chosen by measurement on the tuning half of the topics in
+``bench/topics`` (seeds and corpus), and reported on the held-out half.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
+
+from index.glossary import kind, meaning, meaning_words, tags_for_word
+
+MAX_MEANING_TAGS = 3
+PARENTHESES_RE = re.compile(r"\(([^)]*)\)")
 
 
 @dataclass(frozen=True)
@@ -36,9 +65,16 @@ class RankingSettings:
     subject_k1: float = 1.2
     subject_b: float = 0.5
     best_weight: float = 0.2
-    subject_weight: float = 0.75
+    subject_weight: float = 0.5
     tag_weight: float = 1.0
     meaning_weight: float = 0.3
+    unknown_tag_weight: float = 1.0
+    coverage_weight: float = 1.0
+    header_weight: float = 0.2
+    promote_words: int = 0
+    partial_power: float = 3.0
+    scattered_subject: bool = True
+    whole_names: bool = False
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -61,3 +97,27 @@ def per_cable_max(cables: np.ndarray, scores: np.ndarray, size: int) -> np.ndarr
     best = np.zeros(size, dtype=np.float32)
     np.maximum.at(best, cables, scores)
     return best
+
+
+def meaning_tags(word: str, query_words: set[str], whole_names: bool = True) -> tuple[str, ...]:
+    """The tags whose meaning a query word names, when it names few enough to be specific.
+
+    A subject tag's meaning is a description (SNAR: "narcotics and illegal
+    drugs"), so any of its words names it.  A country's or organisation's
+    meaning is a name: with ``whole_names`` it counts only when the query
+    holds every word of the name (``costa`` alone is not Costa Rica), or of
+    the alternative name in its parentheses ("Burma (Myanmar)").
+    """
+    tags = tags_for_word(word)
+    if whole_names:
+        tags = [tag for tag in tags if kind(tag) == "subject" or any(name <= query_words for name in _names(meaning(tag) or ""))]
+    if not tags or len(tags) > MAX_MEANING_TAGS:
+        return ()
+    return tuple(tags)
+
+
+def _names(text: str) -> list[set[str]]:
+    """The content words of a name and of each alternative name in parentheses."""
+    names = [set(meaning_words(PARENTHESES_RE.sub(" ", text)))]
+    names += [set(meaning_words(inner)) for inner in PARENTHESES_RE.findall(text)]
+    return [name for name in names if name]

@@ -221,10 +221,27 @@ def hit_lines(rank: int, hit: Hit, columns: int) -> list[str]:
         label = paragraph_label(paragraph["number"], paragraph["marking"])
         lines.extend(_styled_wrap(f"{label} ", paragraph["text"], paragraph["spans"], columns, indent))
     if hit.explanation:
-        parts = ", ".join(f"{name} {value}" for name, value in hit.explanation["parts"].items())
-        lines.extend(wrap(f"score {hit.score}: {parts}", columns, indent))
+        for line in _explanation_lines(hit.score, hit.explanation):
+            lines.extend(wrap(line, columns, indent, indent + "  "))
         for word, variants in hit.explanation.get("matched", {}).items():
             lines.extend(wrap(f"{word} matched as: {', '.join(variants) if variants else word}", columns, indent))
+    return lines
+
+
+def _explanation_lines(score: float, explanation: dict) -> list[str]:
+    """``--explain`` as text: the tier, each score part times its weight, and where each query word was found."""
+    weights = explanation["weights"]
+    parts = ", ".join(f"{name} {value} x {weights.get(name, 1.0)}" for name, value in explanation["parts"].items())
+    tier = explanation["tier"]
+    lines = [f"score {score} (tier {tier['tier']}: {tier['reason']}): {parts}"]
+    words = []
+    for word in explanation["words"]:
+        where = ", ".join(word["found in"]) or "nowhere"
+        variants = f" ({'/'.join(word['stems'])})" if len(word["stems"]) > 1 else ""
+        tags = f" [{' '.join(word['tags'] + word['meaning tags'])}]" if word["tags"] or word["meaning tags"] else ""
+        words.append(f"{word['word']}{variants}: {where}{tags}")
+    coverage = explanation["coverage"]
+    lines.append(f"words: {'; '.join(words)} · {coverage['in subject']} of {coverage['words']} in the subject")
     return lines
 
 

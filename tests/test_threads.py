@@ -65,7 +65,7 @@ def test_tags_have_meanings_and_counts(engine, seed_records):
 
 
 def test_meaning_word_matches_tagged_cables_below_text_matches(engine, seed_records):
-    """'narcotics' names SNAR's meaning: SNAR cables without the word match, ranked after cables with it."""
+    """'narcotics' names SNAR's meaning: SNAR cables without the word match, ranked after cables with it (in subject, paragraphs or header words)."""
     result = engine.search(SearchRequest(query="narcotics", limit=1000))
     found = {hit.id for hit in result.hits}
     snar = {r.id for r in seed_records.values() if "SNAR" in r.tags}
@@ -75,7 +75,7 @@ def test_meaning_word_matches_tagged_cables_below_text_matches(engine, seed_reco
 
     def says_it(cable_id: str) -> bool:
         record = seed_records[cable_id]
-        return wanted in analyse(record.subject + " " + " ".join(p.text for p in record.paragraphs), stem)
+        return wanted in analyse(" ".join([record.subject, record.header_text(), *(p.text for p in record.paragraphs)]), stem)
 
     text_ids = [hit.id for hit in result.hits if says_it(hit.id)]
     tag_only = [hit.id for hit in result.hits if hit.id not in text_ids]
