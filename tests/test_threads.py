@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from index.analysis import SnowballStem, analyse, words
 from search.cli import main
 from search.engine import SearchRequest
-from search.threads import key_terms, reference_graph, similar, tag_table, timeline
+from search.threads import reference_graph, similar, tag_table, timeline
 
 
 def run(*args):
