@@ -178,7 +178,7 @@ def machine() -> dict:
         "ram_gb": round(int(memory) / 1024 / 1024, 1),
         "python": platform.python_version(),
         "loadavg": " ".join(_lines("/proc/loadavg")[0].split()[:3]) if _lines("/proc/loadavg") else "",
-        "corpus": str(corpus_folder()),
+        "corpus": corpus_folder().name,
     }
 
 
