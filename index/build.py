@@ -31,7 +31,7 @@ from index.schema import SCHEMA_VERSION, paragraph_schema
 from index.stems import read_stem_table, write_stem_table
 from index.variants import write_variants
 from index.analysis import SnowballStem
-from index.segments import Indexed, ShardedWrite
+from index.segments import WRITER_MB, Indexed, ShardedWrite
 from index.unpickling import open_index
 from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
 from index.store import (
@@ -227,7 +227,7 @@ def update(location: Path, sources: list[str | Path], prune: bool = False, jobs:
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
             ix = _open_copy(location, current, folder)
-            writer = ix.writer(limitmb=256, compound=False)
+            writer = ix.writer(limitmb=WRITER_MB, compound=False)
             seen: set[str] = set()
             with closing(_prepared_stream(files, jobs)) as prepared:
                 for item in _cables(prepared, len(files), report, progress):

@@ -32,7 +32,10 @@ from index.prepare import Skipped, documents, prepare
 from index.termarrays import write_segment_arrays
 
 BATCH = 32
+# Memory, in MB, each whoosh writer buffers before it spills a sorted run (rebuild workers and update alike).
 WRITER_MB = 128
+# What one buffered posting costs in memory besides its term and value bytes (tuple, ints, references), as the pool counts it.
+POSTING_OVERHEAD = 150
 
 
 @dataclass
@@ -77,7 +80,7 @@ class _Pool(PostingPool):
     """
 
     def add(self, item: tuple) -> None:
-        self.currentsize += 150 + len(item[1]) + len(item[4] or b"")
+        self.currentsize += POSTING_OVERHEAD + len(item[1]) + len(item[4] or b"")
         if self.currentsize > self.limit:
             self.save()
         self.current.append(item)

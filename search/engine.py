@@ -41,6 +41,8 @@ HEADER_FIELDS = ("header", "by")
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
 MAX_SNIPPETS = 3
 RELAX_BELOW = 10
+# Larger than any score, so that subtracting tier x TIER_GAP puts every cable of a lower tier below every cable of a higher one.
+TIER_GAP = np.float32(1e6)
 
 
 @dataclass
@@ -277,7 +279,7 @@ class Engine:
         if request.sort == "newest" or scores is None:
             return candidates[np.lexsort((candidates, -created))]
         needed = len(candidates) if every else min(len(candidates), request.page * request.limit)
-        candidate_scores = scores[candidates] - np.float32(1e6) * tier
+        candidate_scores = scores[candidates] - TIER_GAP * tier
         if needed < len(candidates):
             top = np.argpartition(-candidate_scores, needed - 1)[:needed]
         else:

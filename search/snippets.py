@@ -15,6 +15,10 @@ from index.analysis import words
 
 WINDOW = 320
 SCAN_LIMIT = 20_000
+# The densest stretch of highlights is sought in a window this much narrower than the snippet,
+# and the snippet starts this far before it, so the highlights sit inside with context before them.
+DENSE_MARGIN = 40
+LEAD_IN = 60
 
 
 def highlight_spans(text: str, stems: set[str], stem: Callable[[str], str], limit: int = SCAN_LIMIT) -> list[tuple[int, int]]:
@@ -40,7 +44,7 @@ def window(text: str, spans: list[tuple[int, int]], size: int = WINDOW) -> tuple
         return text, spans
     start = 0
     if spans:
-        start = max(0, spans[_densest(spans, size - 40)][0] - 60)
+        start = max(0, spans[_densest(spans, size - DENSE_MARGIN)][0] - LEAD_IN)
         if start:
             space = text.rfind(" ", 0, start)
             start = space + 1 if space >= 0 else start
