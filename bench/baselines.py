@@ -2,7 +2,7 @@
 
 * :class:`PlainBM25`: the textbook baseline.  Each cable is one document (its
   subject, header words and paragraphs concatenated, no field boosts), analysed exactly as
-  the engine analyses text (:func:`index.analysis.analyse` with Snowball
+  the engine analyses text (:func:`cables.index.analysis.analyse` with Snowball
   stems), scored with BM25 over whole cables.  It is OR-style: a cable with
   any query word scores.  If the engine cannot beat this, its extra machinery
   (paragraph scoring, subject and tag weights) is not earning its keep.
@@ -31,7 +31,7 @@ from typing import Iterable
 import numpy as np
 
 from bench.documents import SEEDS, Document, load_documents
-from index.analysis import SnowballStem, analyse, words
+from cables.index.analysis import SnowballStem, analyse, words
 
 
 def cable_text(document: Document) -> str:

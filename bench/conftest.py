@@ -76,7 +76,7 @@ def engine_location(tmp_path_factory, corpus_files, build_info) -> Path:
     """The engine index of the corpus: $CABLES_BENCH_INDEX when it opens, else built (2 jobs)."""
     import subprocess
 
-    from index.store import IndexUnavailable, current_generation
+    from cables.index.store import IndexUnavailable, current_generation
 
     wanted = os.environ.get("CABLES_BENCH_INDEX")
     location = Path(wanted) if wanted else tmp_path_factory.mktemp("engine") / "index"
@@ -84,8 +84,8 @@ def engine_location(tmp_path_factory, corpus_files, build_info) -> Path:
         current_generation(location)
         build_info["engine"] = "reused " + str(location)
     except IndexUnavailable:
-        # `cables rebuild` in its own process: a build inside this process would leave stems memoised in index.build.
-        command = [sys.executable, "-m", "search", "rebuild", str(corpus_folder()), "--index", str(location), "--jobs", "2", "--format", "json"]
+        # `cables rebuild` in its own process: a build inside this process would leave stems memoised in cables.index.build.
+        command = [sys.executable, "-m", "cables.search", "rebuild", str(corpus_folder()), "--index", str(location), "--jobs", "2", "--format", "json"]
         done = subprocess.run(command, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True)
         if done.returncode != 0:
             pytest.exit(f"cannot build the engine index: {done.stderr}", returncode=4)
@@ -98,7 +98,7 @@ def engine_location(tmp_path_factory, corpus_files, build_info) -> Path:
 @pytest.fixture(scope="session")
 def engine(engine_location):
     """The open engine (the hot path: a process that has already opened the index)."""
-    from search.engine import Engine, SearchRequest
+    from cables.search.engine import Engine, SearchRequest
 
     opened = Engine(engine_location)
     for query in ("embassy", "visa fraud", '"human rights"'):  # lazy imports and first-touch page faults

@@ -4,8 +4,8 @@ One run evaluates every system on every topic of two collections (see
 :mod:`bench.documents`): the 1,400 seed cables and the 5,000 shared-corpus
 cables (``$CABLES_CORPUS``), each with its own index and topics:
 
-* systems: the engine as shipped (the library's :class:`search.engine.Engine`
-  with default :class:`search.ranking.RankingSettings`, exactly what ``cables
+* systems: the engine as shipped (the library's :class:`cables.search.engine.Engine`
+  with default :class:`cables.search.ranking.RankingSettings`, exactly what ``cables
   batch`` runs), the plain whole-cable BM25 baseline and SQLite FTS5 (see
   :mod:`bench.baselines`), and four configurations each of stock whoosh and
   tantivy (:mod:`bench.peers`);
@@ -23,7 +23,7 @@ collections together and per collection.
 tuning half.  Running every query once per setting would take hours, so each
 query is run once per (k1, b) pair and its score parts (best paragraph, whole
 cable, subject, tag, tag meaning) are kept; the weights then combine those
-parts exactly as :meth:`search.engine._Run.scores` does, and the ranking is
+parts exactly as :meth:`cables.search.engine._Run.scores` does, and the ranking is
 redone with the engine's tie-break (score, then newest).  A check that the
 recombined shipped settings reproduce ``Engine.search``'s top 10 is printed.
 
@@ -53,7 +53,7 @@ from bench.baselines import make, read_topics
 from bench.documents import SEEDS, corpus_folder, load_documents
 from bench.metrics import Qrels, Run, ndcg, read_qrels, reciprocal_rank, success
 from bench.peers import TantivyPeer, WhooshPeer
-from search.ranking import DEFAULT_SETTINGS, RankingSettings
+from cables.search.ranking import DEFAULT_SETTINGS, RankingSettings
 
 TOPICS = Path(__file__).resolve().parent / "topics"
 TOPIC_SETS = {
@@ -101,7 +101,7 @@ def ensure_index(location: Path | None, cables: Path = SEEDS) -> Path:
     """An index of ``cables``: the one given, or a fresh one built in a temporary folder."""
     if location is not None and location.exists():
         return location
-    from index.build import rebuild
+    from cables.index.build import rebuild
 
     target = location or Path(tempfile.mkdtemp(prefix="cables-eval-")) / "index"
     rebuild(target, [cables], jobs=2)
@@ -110,7 +110,7 @@ def ensure_index(location: Path | None, cables: Path = SEEDS) -> Path:
 
 def engine_run(engine, topics: list[tuple[str, str]], limit: int = LIMIT) -> Run:
     """The engine's ranked cable ids for each topic (library call, as ``cables batch`` does)."""
-    from search.engine import SearchRequest
+    from cables.search.engine import SearchRequest
 
     return {qid: [hit.id for hit in engine.search(SearchRequest(query=query, limit=limit)).hits] for qid, query in topics}
 
@@ -184,7 +184,7 @@ def evaluate_collection(index: Path, collection: Collection, settings: RankingSe
 
     Returns ``({system: {set: {qid: measures}}}, {system: label})``.
     """
-    from search.engine import Engine
+    from cables.search.engine import Engine
 
     engine = Engine(index, settings=settings)
     sets = load_topic_sets(collection.topics)
@@ -301,7 +301,7 @@ def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> lis
     Uses the engine's own matching and part scoring (``_Run``), so the grid
     measures the real engine; only the final weighted sum is redone here.
     """
-    from search.engine import SearchRequest
+    from cables.search.engine import SearchRequest
 
     ranking = engine.rank(SearchRequest(query=query, limit=LIMIT))
     run, candidates = ranking.run, ranking.candidates
@@ -336,7 +336,7 @@ def grid_settings() -> tuple[list[RankingSettings], dict[str, list[float]]]:
 
 def run_grid(index: Path, sets: dict, top: int = 15) -> dict:
     """Try every weight combination on every BM25 parameter set; return rows sorted by balance."""
-    from search.engine import Engine
+    from cables.search.engine import Engine
 
     engine = Engine(index)
     bm25_sets, weights = grid_settings()
@@ -373,7 +373,7 @@ def _ids(engine, ordinals: np.ndarray) -> list[str]:
 
 def _check_agreement(engine, sets: dict, parts: dict) -> float:
     """Share of topics whose recombined shipped-settings top 10 equals ``Engine.search``'s."""
-    from search.engine import SearchRequest
+    from cables.search.engine import SearchRequest
 
     same = total = 0
     for name, (topics, _) in sets.items():

@@ -29,7 +29,7 @@ Two collections have topics (see :mod:`bench.documents`):
   ``COLLECTIVE``...) left out.
 
 Terms are found with the project's own reader and analysis
-(:func:`index.reader.read_file`, :func:`index.analysis.words`), so stop words
+(:func:`cables.index.reader.read_file`, :func:`cables.index.analysis.words`), so stop words
 and redaction runs never appear; a query holds surface words (the target's
 most frequent spelling of the chosen stem), not stems, as a user would type.
 Numbers, one- and two-letter words and cable boilerplate (SIPDIS, REFTEL,
@@ -58,8 +58,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.documents import SEEDS, Document, corpus_folder, load_cables, load_documents
-from index.analysis import SnowballStem, words
-from index.record import Cable
+from cables.index.analysis import SnowballStem, words
+from cables.index.record import Cable
 
 TOPICS = Path(__file__).resolve().parent / "topics"
 SEED = 20070723
@@ -214,7 +214,7 @@ def judging_pool(index: Path, recipe: Recipe, depth: int = POOL_DEPTH, grep_cap:
     """Each need's pool: the top ``depth`` of every evaluated system, then up to ``grep_cap`` grep hits."""
     from bench.baselines import read_topics
     from bench.evaluate import build_systems
-    from search.engine import Engine
+    from cables.search.engine import Engine
 
     cables = load_cables(recipe.folder)
     needs = read_topics(recipe.out / "needs.tsv")

@@ -73,7 +73,7 @@ class QuerySet:
 
 def _stop_words() -> frozenset[str]:
     """The engine's stop list, so no query is only common words."""
-    from index.analysis import STOP_WORDS
+    from cables.index.analysis import STOP_WORDS
 
     return STOP_WORDS
 
@@ -182,7 +182,7 @@ def seed_queries() -> QuerySet:
 
 def engine_request(query: str, option: Filter | None = None, limit: int = 10):
     """The engine's SearchRequest for a query and optional filter."""
-    from search.engine import SearchRequest
+    from cables.search.engine import SearchRequest
 
     option = option or Filter()
     return SearchRequest(query=query, tag=list(option.tag), classification=list(option.classification),

@@ -3,7 +3,7 @@
 Rebuilds index a fixed subset (the first $CABLES_BENCH_REBUILD files by
 name, 200 by default) into a fresh folder, once per configuration (one round:
 the figure of interest is cables/s, and a round takes seconds), each as its
-own process (`python -m search rebuild` / `python bench/fts5.py build`).
+own process (`python -m cables.search rebuild` / `python bench/fts5.py build`).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _throughput(benchmark, cables: int, text_bytes: int, index_bytes: int | None
 def build_command(system: str, jobs: int, files: list[Path], target: Path) -> list[str]:
     """The command line that indexes ``files`` into ``target`` (a fresh folder)."""
     if system == "engine":
-        return [sys.executable, "-m", "search", "rebuild", *map(str, files), "--index", str(target / "index"), "--jobs", str(jobs), "--format", "json"]
+        return [sys.executable, "-m", "cables.search", "rebuild", *map(str, files), "--index", str(target / "index"), "--jobs", str(jobs), "--format", "json"]
     return [sys.executable, str(BENCH / "fts5.py"), "build", str(target / "cables.fts5"), *map(str, files), "--jobs", str(jobs)]
 
 
@@ -63,7 +63,7 @@ def build_command(system: str, jobs: int, files: list[Path], target: Path) -> li
 def test_rebuild(system, jobs, subset, tmp_path, benchmark):
     """Index the subset from scratch with ``jobs`` reader processes, as a fresh process.
 
-    A subprocess rather than a call: index.build memoises stems at module
+    A subprocess rather than a call: cables.index.build memoises stems at module
     level, so a second in-process build (and its forked workers) would skip
     stemming work and write a partial stem table.  The times therefore include
     interpreter start and imports (see the cold import row).
@@ -103,7 +103,7 @@ READER_FOLDERS = {folder.name: folder for folder in reader_folders()}
 @pytest.mark.parametrize("name", list(READER_FOLDERS))
 def test_reader(name, benchmark):
     """read_file over every file of a folder (the parsing part of every rebuild)."""
-    from index.reader import CableError, read_file
+    from cables.index.reader import CableError, read_file
 
     folder = READER_FOLDERS[name]
     files = sorted(folder.rglob("*.txt"))

@@ -1,6 +1,6 @@
 """Cold-call benchmarks: a whole search process, engine CLI against the FTS5 script.
 
-Each round starts ``python -m search search QUERY --index DIR --format json``
+Each round starts ``python -m cables.search search QUERY --index DIR --format json``
 (import, open the index, search with facets, print JSON), or the same through
 ``python bench/fts5.py search DB QUERY``, and waits for it.
 
@@ -81,7 +81,7 @@ def test_cold_search(system, cache, engine_location, fts5_db, query_set, measure
     """One search as a fresh process (import + open + search with facets + print JSON)."""
     benchmark.group = f"cold search process, {cache} ({COLD_ROUNDS} runs)"
     if system == "engine":
-        command = lambda q: [sys.executable, "-m", "search", "search", q, "--index", str(engine_location), "--format", "json"]  # noqa: E731
+        command = lambda q: [sys.executable, "-m", "cables.search", "search", q, "--index", str(engine_location), "--format", "json"]  # noqa: E731
     else:
         command = lambda q: [sys.executable, str(BENCH / "fts5.py"), "search", str(fts5_db), q]  # noqa: E731
     env = process_env(cache)
@@ -95,7 +95,7 @@ def test_cold_search(system, cache, engine_location, fts5_db, query_set, measure
 def test_cold_start(system, cache, measure, benchmark):
     """The floor under a cold call: start Python and import the search modules, nothing else."""
     benchmark.group = f"cold import only, {cache} ({IMPORT_ROUNDS} runs)"
-    module = "import search.cli, search.engine, search.render" if system == "engine" else "import fts5"
+    module = "import cables.search.cli, cables.search.engine, cables.search.render" if system == "engine" else "import fts5"
     command = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(BENCH)!r}); {module}"]
     env = process_env(cache)
     run_process(command, env)  # warm-up: fills the bytecode cache, if any

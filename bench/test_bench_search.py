@@ -19,9 +19,9 @@ SYSTEMS = ("engine", "fts5")
 
 def fresh_postings(engine) -> None:
     """Forget the postings and stems read by earlier queries, as a new process would not have them."""
-    from index.analysis import SnowballStem
-    from index.stems import StemTable
-    from search.postings import PostingReader
+    from cables.index.analysis import SnowballStem
+    from cables.index.stems import StemTable
+    from cables.search.postings import PostingReader
 
     engine.postings = PostingReader(engine.reader, engine.folder, engine.columns.doc_cable >= 0)
     engine.stem = StemTable(engine.folder, SnowballStem())

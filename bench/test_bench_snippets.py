@@ -27,8 +27,8 @@ def huge_paragraph() -> str:
 
 def test_snippet_of_10mb_paragraph(huge_paragraph, benchmark):
     """Highlight spans and the snippet window of one 10 MB paragraph (query: security mexico canada)."""
-    from index.analysis import SnowballStem
-    from search.snippets import highlight_spans, window
+    from cables.index.analysis import SnowballStem
+    from cables.search.snippets import highlight_spans, window
 
     stem = SnowballStem().load()
     stems = {stem(word) for word in ("security", "mexico", "canada")}

@@ -28,7 +28,7 @@ def _variant_queries(exact: bool) -> list[str]:
 @pytest.mark.parametrize("form", ("expanded", "exact"))
 def test_search_variants(form, engine, measure, benchmark):
     """The normal search (top 10, snippets, facets, expansions) over the variant query set."""
-    from search.engine import SearchRequest
+    from cables.search.engine import SearchRequest
 
     benchmark.group = "variant query set: expanded vs exact words"
     measure(lambda query: engine.search(SearchRequest(query=query)), _variant_queries(form == "exact"), lambda: fresh_postings(engine))

@@ -1,10 +1,10 @@
 """Rebuild and update an index from cable files.
 
 A rebuild reads, analyses and indexes cables in worker processes, one whoosh
-segment each (:mod:`index.segments`); an update prepares them in workers and
+segment each (:mod:`cables.index.segments`); an update prepares them in workers and
 writes one new segment here.  The main process keeps the record store, then
 writes the arrays and the stem table into a new generation that
-:func:`index.store.publish` swaps in.  Nothing is published unless all of it
+:func:`cables.index.store.publish` swaps in.  Nothing is published unless all of it
 was written, so a failed or killed build leaves the previous index as it was.
 """
 
@@ -21,20 +21,20 @@ from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 
-from index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
-from index.columns import DELETED_DOCUMENT, Document, build_columns
-from index.interrupts import default_signals, ending_like_ctrl_c
-from index.paths import printable, real_path
-from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
-from index.records import RECORDS_FILE, RecordStore
-from index.schema import SCHEMA_VERSION, paragraph_schema
-from index.stems import read_stem_table, write_stem_table
-from index.variants import write_variants
-from index.analysis import SnowballStem
-from index.segments import WRITER_MB, Indexed, ShardedWrite
-from index.unpickling import open_index
-from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
-from index.store import (
+from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
+from cables.index.columns import DELETED_DOCUMENT, Document, build_columns
+from cables.index.interrupts import default_signals, ending_like_ctrl_c
+from cables.index.paths import printable, real_path
+from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
+from cables.index.records import RECORDS_FILE, RecordStore
+from cables.index.schema import SCHEMA_VERSION, paragraph_schema
+from cables.index.stems import read_stem_table, write_stem_table
+from cables.index.variants import write_variants
+from cables.index.analysis import SnowballStem
+from cables.index.segments import WRITER_MB, Indexed, ShardedWrite
+from cables.index.unpickling import open_index
+from cables.index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
+from cables.index.store import (
     WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, file_sizes, index_location, new_generation, publish, read_marker,
     remove_stale_generations, writer_lock,
 )

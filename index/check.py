@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.columns import check_columns, load_columns
-from index.integrity import IndexDamage, damaged_files, unlisted_files
-from index.paths import printable
-from index.store import MARKER, WHOOSH_FOLDER, current_generation, read_marker
-from index.termarrays import FIELDS, SegmentArrays
-from index.unpickling import open_index
+from cables.index.columns import check_columns, load_columns
+from cables.index.integrity import IndexDamage, damaged_files, unlisted_files
+from cables.index.paths import printable
+from cables.index.store import MARKER, WHOOSH_FOLDER, current_generation, read_marker
+from cables.index.termarrays import FIELDS, SegmentArrays
+from cables.index.unpickling import open_index
 
 
 @dataclass
@@ -44,7 +44,7 @@ class CheckReport:
 def check_index(location: Path) -> CheckReport:
     """Verify the current generation of the index at ``location``.
 
-    Raises :class:`index.store.IndexUnavailable` when there is no index there
+    Raises :class:`cables.index.store.IndexUnavailable` when there is no index there
     to check (no index, not ours, another schema version).
     """
     folder = current_generation(location)

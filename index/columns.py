@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.integrity import require
-from index.records import RecordStore, created_of
+from cables.index.integrity import require
+from cables.index.records import RecordStore, created_of
 
 COLUMNS_FOLDER = "columns"
 VOCABULARY_FILE = "vocabulary.json"

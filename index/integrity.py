@@ -1,13 +1,13 @@
 """Checksums of an index's files, and the damage they and cheap invariants reveal.
 
 A build records a SHA-256 digest of every file of a generation in its marker
-(:class:`index.store.Marker`); ``cables check`` recomputes them all and names
+(:class:`cables.index.store.Marker`); ``cables check`` recomputes them all and names
 each file that differs.  Opening an index for a search cannot afford to read
 every file, so it checks the table of contents (small, and the file whoosh
 starts from) and leaves the rest to cheap invariants on the arrays it maps.
 Checksums catch accidents, not attackers: a marker can be rewritten along with
 the files, which is why reading an index never runs code either
-(:mod:`index.unpickling`).
+(:mod:`cables.index.unpickling`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from index.store import IndexUnavailable
+from cables.index.store import IndexUnavailable
 
 CHUNK = 1 << 20
 TOC_PATTERN = re.compile(r"_MAIN_[0-9]+\.toc")

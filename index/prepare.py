@@ -14,11 +14,11 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from index.analysis import SnowballStem, analyse
-from index.paths import printable
-from index.reader import CableError, decode, read_bytes, read_cable
-from index.record import Cable
-from index.records import record_json
+from cables.index.analysis import SnowballStem, analyse
+from cables.index.paths import printable
+from cables.index.reader import CableError, decode, read_bytes, read_cable
+from cables.index.record import Cable
+from cables.index.records import record_json
 
 
 CABLE_SUFFIX = ".txt"
@@ -36,7 +36,7 @@ class Skipped:
 class Prepared:
     """One cable read and analysed, ready for a whoosh writer and the record store.
 
-    ``path`` is the file name as :func:`printable` writes it (:func:`index.paths.real_path` undoes it).
+    ``path`` is the file name as :func:`printable` writes it (:func:`cables.index.paths.real_path` undoes it).
     """
 
     path: str

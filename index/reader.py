@@ -17,11 +17,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from index.header import addressees, classifier, distribution, is_distribution_start
-from index.paths import printable
-from index.record import Cable, Paragraph
-from index.references import parse_references
-from index.tagsplit import split_tags
+from cables.index.header import addressees, classifier, distribution, is_distribution_start
+from cables.index.paths import printable
+from cables.index.record import Cable, Paragraph
+from cables.index.references import parse_references
+from cables.index.tagsplit import split_tags
 
 HEADER_LABELS = ("Identifier", "Created", "Classification", "Origin")
 NBSP = "\u00a0"

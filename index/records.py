@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
-from index.record import Cable
+from cables.index.record import Cable
 
 RECORDS_FILE = "cables.sqlite"
 

@@ -7,7 +7,7 @@ went) travels back.  The parent then publishes every segment in one table of
 contents.  whoosh's own multiprocess writer instead pickles every document to
 a file for a second process to read back, which cost a third of the build.
 
-Each worker also writes its segment's posting arrays (:mod:`index.termarrays`).
+Each worker also writes its segment's posting arrays (:mod:`cables.index.termarrays`).
 The segments stay unmerged: documents find their cable and paragraph position
 through stored fields, so the order in which segments number them is free.
 """
@@ -26,10 +26,10 @@ from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
-from index.columns import DELETED_DOCUMENT, Document
-from index.interrupts import default_signals
-from index.prepare import Skipped, documents, prepare
-from index.termarrays import write_segment_arrays
+from cables.index.columns import DELETED_DOCUMENT, Document
+from cables.index.interrupts import default_signals
+from cables.index.prepare import Skipped, documents, prepare
+from cables.index.termarrays import write_segment_arrays
 
 BATCH = 32
 # Memory, in MB, each whoosh writer buffers before it spills a sorted run (rebuild workers and update alike).
@@ -75,7 +75,7 @@ class _Lengths:
 class _Pool(PostingPool):
     """whoosh's posting pool without its per-posting type checks and field bookkeeping.
 
-    The postings come from :class:`index.schema.StemField` and whoosh's ID
+    The postings come from :class:`cables.index.schema.StemField` and whoosh's ID
     field, so their types are known; memory stays bounded by ``limitmb``.
     """
 
@@ -152,7 +152,7 @@ class ShardedWrite:
 
     @property
     def documents(self) -> list[Document]:
-        """Every document, in the docnum order of the published segments (for :mod:`index.columns`)."""
+        """Every document, in the docnum order of the published segments (for :mod:`cables.index.columns`)."""
         return [document for shard in self._shard_documents for document in shard]
 
     def results(self) -> Iterator[Indexed | Skipped]:

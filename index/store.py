@@ -12,8 +12,8 @@ before a swap finish.
 
 Each generation holds a marker file with the schema version, each file's size
 and checksum: the engine opens only folders it made itself, and refuses one
-whose files changed (:mod:`index.integrity`; reading one runs no code in any
-case, :mod:`index.unpickling`).
+whose files changed (:mod:`cables.index.integrity`; reading one runs no code in any
+case, :mod:`cables.index.unpickling`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from index.schema import SCHEMA_VERSION
+from cables.index.schema import SCHEMA_VERSION
 
 MARKER = "cables-index.json"
 STAMP = "cables-generation"

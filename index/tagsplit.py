@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from index.glossary import glossary
+from cables.index.glossary import glossary
 
 MIN_KNOWN = 2  # a split names at least two glossary tags ...
 MAX_UNKNOWN = 1  # ... holds at most one code the glossary lacks (KOCI, WTO) ...

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.integrity import IndexDamage, require
+from cables.index.integrity import IndexDamage, require
 
 FOLDER = "postings"
 FIELDS = ("body", "subject", "header", "by")
@@ -107,7 +107,7 @@ class SegmentArrays:
     """The memory-mapped lists of one segment's field; opening maps files and checks their shapes, reads nothing else.
 
     A damaged file (wrong shape, offsets or document numbers out of range)
-    raises :class:`index.integrity.IndexDamage` naming it, at open or when the
+    raises :class:`cables.index.integrity.IndexDamage` naming it, at open or when the
     damaged list is read, instead of an IndexError or a silently wrong answer.
     """
 

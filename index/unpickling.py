@@ -24,8 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import IO, Any
 
-from index.integrity import IndexDamage, require
-from index.schema import paragraph_schema
+from cables.index.integrity import IndexDamage, require
+from cables.index.schema import paragraph_schema
 
 INDEX_NAME = "MAIN"
 ALLOWED_GLOBALS = frozenset({
@@ -94,7 +94,7 @@ def check_schema_bytes(folder: Path) -> None:
 
     whoosh would read the newest ``.toc``; its header is read here with
     whoosh's number readers (no pickle), and its schema bytes compared with
-    the pickle of :func:`index.schema.paragraph_schema`, without loading them.
+    the pickle of :func:`cables.index.schema.paragraph_schema`, without loading them.
     """
     from whoosh.filedb.structfile import StructFile
     from whoosh.index import _CURRENT_TOC_VERSION, TOC

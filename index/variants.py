@@ -34,7 +34,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise, words
+from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise, words
 
 TABLE_FILE = "variants.json"
 NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
@@ -131,11 +131,11 @@ class Contexts:
     """Where a stem is used: its cables' tags and the words of (a sample of) its paragraphs."""
 
     def __init__(self, folder: Path) -> None:
-        from index.columns import load_columns
-        from index.records import RECORDS_FILE, RecordStore
-        from index.store import WHOOSH_FOLDER
-        from index.termarrays import SegmentArrays
-        from index.unpickling import open_index
+        from cables.index.columns import load_columns
+        from cables.index.records import RECORDS_FILE, RecordStore
+        from cables.index.store import WHOOSH_FOLDER
+        from cables.index.termarrays import SegmentArrays
+        from cables.index.unpickling import open_index
 
         self.columns = load_columns(folder)
         self.records = RecordStore(folder / RECORDS_FILE)

@@ -1,5 +1,5 @@
-"""``python -m search`` runs the ``cables`` command."""
+"""``python -m cables.search`` runs the ``cables`` command."""
 
-from search.cli import main
+from cables.search.cli import main
 
 main(prog_name="cables")

@@ -1,4 +1,4 @@
-"""The ``cables`` command: a thin click layer over :mod:`index.build` and :mod:`search.engine`.
+"""The ``cables`` command: a thin click layer over :mod:`cables.index.build` and :mod:`cables.search.engine`.
 
 Exit codes for every command: 0 success (zero hits included), 1 runtime
 failure (no index, unreadable index, unknown id), 2 usage error (bad option,
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import click
 
-from index.paths import printable
-from index.store import BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
+from cables.index.paths import printable
+from cables.index.store import BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -26,7 +26,11 @@ FORMATS = click.Choice(["text", "json"])
 
 
 def bundled_seeds() -> Path:
-    """``./seeds`` when run from a folder that has one, else the repository's bundled corpus."""
+    """``./seeds`` when run from a folder that has one, else the bundled corpus.
+
+    The bundled cables sit beside this package: ``seeds/`` of the source
+    checkout, or ``cables/seeds`` where the wheel installs them.
+    """
     local = Path("seeds")
     if local.is_dir():
         return local.resolve()
@@ -53,7 +57,7 @@ def friendly(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from search.query import QuerySyntaxError
+        from cables.search.query import QuerySyntaxError
 
         _refuse_undecodable(kwargs)
         try:
@@ -135,18 +139,21 @@ def _location(index_path: Path | None) -> Path:
 
 def open_engine(index_path: Path | None, build_if_missing: bool = False):
     """Open the index; on first use of the default location, build it from the bundled seeds."""
-    from search.engine import Engine
+    from cables.search.engine import Engine
 
     location = _location(index_path)
     if build_if_missing and not location.exists() and index_path is None and not os.environ.get("CABLES_INDEX"):
-        _echo_wrapped(f"No index yet at {location}: building it from the bundled cables in {bundled_seeds()} (once).", err=True)
-        _run_rebuild(location, [bundled_seeds()], jobs=os.cpu_count() or 1, output_format="text", quiet_summary=True)
+        seeds = bundled_seeds()
+        if not seeds.is_dir():
+            raise Failure(f"no index at {location} and no bundled cables to build one from; index a folder with 'cables rebuild FOLDER'")
+        _echo_wrapped(f"No index yet at {location}: building it from the bundled cables in {seeds} (once).", err=True)
+        _run_rebuild(location, [seeds], jobs=os.cpu_count() or 1, output_format="text", quiet_summary=True)
     return Engine(location)
 
 
 def _echo_wrapped(text: str, subsequent: str = "  ", err: bool = False) -> None:
     """Print a message wrapped to the terminal's width at spaces; a path in it is never split, so it can be copied."""
-    from search.render import width, wrap
+    from cables.search.render import width, wrap
 
     click.echo("\n".join(wrap(text, width(), "", subsequent, split_long=False)), err=err)
 
@@ -268,8 +275,8 @@ def search(query, classification, origin, tag, marking, date_from, date_to, sort
       cables search --classification SECRET --tag IC      (browse)
       cables search Icesave --all --format ids
     """
-    from search.engine import SearchRequest
-    from search.query import QuerySyntaxError, parse_date
+    from cables.search.engine import SearchRequest
+    from cables.search.query import QuerySyntaxError, parse_date
 
     for option, value in (("--from", date_from), ("--to", date_to)):
         if value:
@@ -301,7 +308,7 @@ def search(query, classification, origin, tag, marking, date_from, date_to, sort
 
 def _print_result(result, hits, output_format: str, facet_values: int | None) -> None:
     """Write a search result in the chosen format, hit by hit (``hits`` may be a stream)."""
-    from search import render
+    from cables.search import render
 
     pieces = {
         "json": lambda: render.result_json_stream(result, hits) if result.limit == 0 else [render.result_json_text(result)],
@@ -327,7 +334,7 @@ def show(cable_id, raw, output_format, index_path):
       cables show 09OTTAWA265
       cables show 09OTTAWA265 --raw > 09OTTAWA265.txt
     """
-    from search.render import record_text
+    from cables.search.render import record_text
 
     engine = open_engine(index_path)
     record = engine.cable(cable_id.strip())
@@ -372,7 +379,7 @@ class Progress:
 
 
 def _run_rebuild(location: Path, sources, jobs: int, output_format: str, quiet_summary: bool = False):
-    from index.build import rebuild
+    from cables.index.build import rebuild
 
     report = rebuild(location, list(sources), jobs=jobs, progress=Progress(sys.stderr.isatty()))
     _print_report(report, output_format, quiet_summary)
@@ -436,7 +443,7 @@ def update(sources, prune, jobs, output_format, index_path):
     Example:
       cables update ~/new-cables --prune
     """
-    from index.build import update as run_update
+    from cables.index.build import update as run_update
 
     report = run_update(_location(index_path), list(sources), prune=prune, jobs=jobs, progress=Progress(sys.stderr.isatty()))
     if output_format == "json":
@@ -466,9 +473,9 @@ def batch(queries, limit, output_format, run_name, index_path):
     Example:
       cables batch bench/topics/needs.tsv > run.trec
     """
-    from search.engine import SearchRequest
-    from search.query import QuerySyntaxError
-    from search.render import result_json
+    from cables.search.engine import SearchRequest
+    from cables.search.query import QuerySyntaxError
+    from cables.search.render import result_json
 
     engine = open_engine(index_path)
     for number, raw in enumerate(queries, start=1):
@@ -505,10 +512,10 @@ def stats(facet_values, output_format, index_path):
     Example:
       cables stats --format json
     """
-    from index.build import folder_size
-    from index.schema import SCHEMA_VERSION
-    from search.engine import SearchRequest
-    from search.render import facets_text, width, wrap
+    from cables.index.build import folder_size
+    from cables.index.schema import SCHEMA_VERSION
+    from cables.search.engine import SearchRequest
+    from cables.search.render import facets_text, width, wrap
 
     engine = open_engine(index_path)
     result = engine.search(SearchRequest(limit=1, sort="oldest"))
@@ -541,7 +548,7 @@ def stats(facet_values, output_format, index_path):
 
 def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Path | None, cited_by: bool) -> None:
     """Shared body of ``refs`` and ``cited-by``: the graph as an indented tree or JSON."""
-    from search.threads import reference_graph
+    from cables.search.threads import reference_graph
 
     engine = open_engine(index_path)
     try:
@@ -551,7 +558,7 @@ def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Pa
     if output_format == "json":
         click.echo(json.dumps([node.to_json() for node in nodes], ensure_ascii=False, indent=1))
         return
-    from search.render import cable_line, width
+    from cables.search.render import cable_line, width
 
     for node in nodes:
         indent = "  " * node.depth
@@ -607,7 +614,7 @@ def tags(prefix, output_format, index_path):
     Example:
       cables tags K
     """
-    from search.threads import tag_table
+    from cables.search.threads import tag_table
 
     rows = tag_table(open_engine(index_path), prefix)
     if output_format == "json":
@@ -633,8 +640,8 @@ def timeline(query, by, tag, origin, classification, output_format, index_path):
     Example:
       cables timeline Icesave --by month
     """
-    from search.engine import SearchRequest
-    from search.threads import timeline as count_timeline
+    from cables.search.engine import SearchRequest
+    from cables.search.threads import timeline as count_timeline
 
     request = SearchRequest(query=query, tag=list(tag), origin=list(origin), classification=list(classification))
     counts = count_timeline(open_engine(index_path), request, by)
@@ -663,8 +670,8 @@ def similar(cable_id, limit, output_format, index_path):
     Example:
       cables similar 09OTTAWA265
     """
-    from search.render import cable_line, hit_json, width
-    from search.threads import similar as find_similar
+    from cables.search.render import cable_line, hit_json, width
+    from cables.search.threads import similar as find_similar
 
     engine = open_engine(index_path)
     try:
@@ -694,7 +701,7 @@ def check(output_format, index_path):
     Example:
       cables check --format json
     """
-    from index.check import check_index
+    from cables.index.check import check_index
 
     report = check_index(_location(index_path))
     if output_format == "json":

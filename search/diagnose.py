@@ -12,11 +12,11 @@ import difflib
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from search import filters
-from search.query import And, DateRange, Meta, Node, Not, Or, parse_date
+from cables.search import filters
+from cables.search.query import And, DateRange, Meta, Node, Not, Or, parse_date
 
 if TYPE_CHECKING:
-    from search.engine import Engine, SearchRequest
+    from cables.search.engine import Engine, SearchRequest
 
 CLOSEST = 3
 

@@ -3,8 +3,8 @@
 Matching is decided per cable, scoring per paragraph: every query word must
 occur somewhere in a cable (in any paragraph, its subject or its tags), while
 the score favours cables whose words sit together in one paragraph (see
-:mod:`search.ranking`).  Filters and facets work on the cable arrays of
-:mod:`index.columns`, so facet counts are counts of cables over all matches.
+:mod:`cables.search.ranking`).  Filters and facets work on the cable arrays of
+:mod:`cables.index.columns`, so facet counts are counts of cables over all matches.
 """
 
 from __future__ import annotations
@@ -20,20 +20,20 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import SnowballStem, analyse
-from index.columns import Columns, check_columns, load_columns
-from index.integrity import IndexDamage, check_table_of_contents, damaged
-from index.records import RECORDS_FILE, RecordStore
-from index.stems import StemTable
-from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
-from index.unpickling import open_index
-from search import filters
-from search.facets import count_facets
-from search.expansion import Alternative, Expander
-from search.postings import PostingReader, Postings
-from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words, parse, parse_date
-from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, meaning_tags, per_cable_max
-from search.snippets import highlight_spans, window
+from cables.index.analysis import SnowballStem, analyse
+from cables.index.columns import Columns, check_columns, load_columns
+from cables.index.integrity import IndexDamage, check_table_of_contents, damaged
+from cables.index.records import RECORDS_FILE, RecordStore
+from cables.index.stems import StemTable
+from cables.index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
+from cables.index.unpickling import open_index
+from cables.search import filters
+from cables.search.facets import count_facets
+from cables.search.expansion import Alternative, Expander
+from cables.search.postings import PostingReader, Postings
+from cables.search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words, parse, parse_date
+from cables.search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, meaning_tags, per_cable_max
+from cables.search.snippets import highlight_spans, window
 
 TEXT_FIELDS = ("body", "subject", "header")
 """Where a query word without a field is looked for: a cable matches when each word is in one of these."""
@@ -192,7 +192,7 @@ class Engine:
             return run.mask(parse(request.query)) & run.filter_mask()
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """Run a search; raise :class:`search.query.QuerySyntaxError` for a malformed query."""
+        """Run a search; raise :class:`cables.search.query.QuerySyntaxError` for a malformed query."""
         with self._reading():
             return self._search(request)
 
@@ -260,7 +260,7 @@ class Engine:
         result.suggestions = run.suggestions()
         result.expansions, result.expansion_cables = ranking.expansions
         if not ranking.candidates.size:
-            from search.diagnose import empty_result_notes
+            from cables.search.diagnose import empty_result_notes
 
             result.notes.extend(empty_result_notes(self, request, parse(request.query)))
         return result
@@ -271,7 +271,7 @@ class Engine:
         Tier 0 holds cables with every word; tier 1 those that matched a word
         only through a tag's meaning; tier 2 those with only some of the words.
         For a plain bag of words the tiers are instead folded into the scores
-        (see ``partial_power`` in :mod:`search.ranking`) and all are tier 0 here.
+        (see ``partial_power`` in :mod:`cables.search.ranking`) and all are tier 0 here.
         """
         created = self.columns.cable_created[candidates]
         if request.sort == "oldest":
@@ -386,7 +386,7 @@ class _Run:
         A word counts as held when it is in the cable's text, is one of its
         tags or names one of its tags' meanings.  The factor (1 for complete
         matches) replaces the tiers, so a strong cable missing one word can
-        pass a weak complete match (see :mod:`search.ranking`).
+        pass a weak complete match (see :mod:`cables.search.ranking`).
         """
         self.factor = (self.held_share() ** np.float32(self.engine.settings.partial_power)).astype(np.float32)
         return (scores * self.factor).astype(np.float32)
@@ -540,14 +540,14 @@ class _Run:
         return direct & self.columns.cable_valid, meaning & self.columns.cable_valid
 
     def _meaning_mask(self, word: str) -> np.ndarray:
-        """Cables carrying a tag whose meaning ``word`` names (see :func:`search.ranking.meaning_tags`)."""
+        """Cables carrying a tag whose meaning ``word`` names (see :func:`cables.search.ranking.meaning_tags`)."""
         tags = meaning_tags(word, self.words, self.engine.settings.whole_names)
         if not tags:
             return np.zeros(self.size, dtype=bool)
         return filters.tag_mask(self.columns, list(tags))
 
     def scores(self, candidates: np.ndarray) -> np.ndarray:
-        """Scores of all cables (only candidates' are meaningful); see :mod:`search.ranking`.
+        """Scores of all cables (only candidates' are meaningful); see :mod:`cables.search.ranking`.
 
         Postings outside the candidates are dropped before scoring (after
         their document frequencies are counted), so a filter or a rare second
@@ -649,7 +649,7 @@ class _Run:
         A tag meaning earns ``meaning_weight``, once per set of tags however
         many query words name it (``costa`` and ``rica`` both name CS).
         """
-        from index.glossary import kind
+        from cables.index.glossary import kind
 
         settings = self.engine.settings
         tags = np.zeros(self.size, dtype=np.float32)
@@ -791,7 +791,7 @@ class _Run:
 
     def suggestions(self) -> dict[str, str]:
         """Corrections for query words the index has never seen."""
-        from search.suggest import suggest
+        from cables.search.suggest import suggest
 
         missing = {}
         for group in self.groups:

@@ -5,11 +5,11 @@ is expanded into *alternatives*: each one stem, or a phrase's stems, with a
 weight.  The engine treats a word and its alternatives as one term (a
 synonym set: one document frequency, frequencies summed), so a cable ranks
 as if the user had typed the spelling it uses; a family member (Iranian for
-Iran) counts for :data:`index.variants.FAMILY_WEIGHT` of the exact word.
+Iran) counts for :data:`cables.index.variants.FAMILY_WEIGHT` of the exact word.
 
 Sources, in the order tried:
 
-* the index's variant table (:mod:`index.variants`): learned spellings and
+* the index's variant table (:mod:`cables.index.variants`): learned spellings and
   the curated names and families;
 * an unindexed word that is a spelling of a learned group (``kadhafi``), or
   else of an indexed word with the same transliteration key and close
@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from index.analysis import STOP_WORDS, words
-from index.stems import StemTable, read_stem_table
-from index.variants import FAMILY_WEIGHT, MIN_LENGTH, Group, VariantTable, close_spellings, transliteration_key
+from cables.index.analysis import STOP_WORDS, words
+from cables.index.stems import StemTable, read_stem_table
+from cables.index.variants import FAMILY_WEIGHT, MIN_LENGTH, Group, VariantTable, close_spellings, transliteration_key
 
 MIN_HALF = 3
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.columns import Columns
+from cables.index.columns import Columns
 
 def _named_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
     """Counts of each code as {name: count}, largest first, zeros left out."""

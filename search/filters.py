@@ -1,7 +1,7 @@
 """Cable-level filters: which cables have a classification, origin, tag, date or marking.
 
 Each filter is a boolean mask over cable ordinals computed from the
-memory-mapped arrays of :mod:`index.columns`; the CLI options and the query
+memory-mapped arrays of :mod:`cables.index.columns`; the CLI options and the query
 language's ``field:value`` terms both use these functions, so ``--tag PREL``
 and ``tag:PREL`` always agree.
 """
@@ -13,8 +13,8 @@ from datetime import date, datetime, timezone
 
 import numpy as np
 
-from index.analysis import fold
-from index.columns import Columns
+from cables.index.analysis import fold
+from cables.index.columns import Columns
 
 
 def _codes(vocabulary: list[str], wanted: list[str], match) -> np.ndarray:

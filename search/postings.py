@@ -1,7 +1,7 @@
 """Posting lists as numpy arrays, and whoosh's term-level answers.
 
 Scoring and cable-level matching work on whole posting lists at once, so they
-are sliced out of each segment's memory-mapped arrays (:mod:`index.termarrays`)
+are sliced out of each segment's memory-mapped arrays (:mod:`cables.index.termarrays`)
 rather than walked one posting at a time through whoosh's matchers.  Prefix
 expansion, document frequencies and phrase matching come from whoosh.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.integrity import IndexDamage, require
-from index.termarrays import SegmentArrays
+from cables.index.integrity import IndexDamage, require
+from cables.index.termarrays import SegmentArrays
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)

@@ -17,9 +17,9 @@ from typing import Iterable, Iterator
 
 import click
 
-from index.glossary import meaning
-from search.engine import Hit, SearchResult, partial_note
-from search.snippets import mark
+from cables.index.glossary import meaning
+from cables.search.engine import Hit, SearchResult, partial_note
+from cables.search.snippets import mark
 
 TOP_FACET_VALUES = 5
 BAR_WIDTH = 20

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from index.analysis import words
+from cables.index.analysis import words
 
 WINDOW = 320
 SCAN_LIMIT = 20_000

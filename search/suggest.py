@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from index.analysis import fold
-from index.stems import read_stem_table
-from index.variants import transliteration_key
+from cables.index.analysis import fold
+from cables.index.stems import read_stem_table
+from cables.index.variants import transliteration_key
 
 
 def suggest(engine, word: str) -> str | None:

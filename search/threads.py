@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.analysis import words
-from index.glossary import glossary, meaning
-from search.engine import Engine, SearchRequest
-from search.ranking import idf
+from cables.index.analysis import words
+from cables.index.glossary import glossary, meaning
+from cables.search.engine import Engine, SearchRequest
+from cables.search.ranking import idf
 
 KEY_TERMS = 12
 

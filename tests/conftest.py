@@ -17,7 +17,7 @@ CORPUS = Path(os.environ.get("CABLES_CORPUS") or REPO.parent / "shared" / "corpu
 @lru_cache(maxsize=None)
 def read_seed(cable_id: str):
     """Read ``seeds/<cable_id>.txt`` once per session (records are frozen, so sharing is safe)."""
-    from index.reader import read_file
+    from cables.index.reader import read_file
 
     return read_file(SEEDS / f"{cable_id}.txt")
 
@@ -37,7 +37,7 @@ def seed_cable_path() -> Path:
 @pytest.fixture(scope="session")
 def seed_records() -> dict:
     """Every seed cable read by the reader, by id: the independent truth for counts."""
-    from index.reader import read_file
+    from cables.index.reader import read_file
 
     return {record.id: record for record in (read_file(path) for path in sorted(SEEDS.glob("*.txt")))}
 
@@ -45,7 +45,7 @@ def seed_records() -> dict:
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """An index of seeds/, built once per test session (two worker processes)."""
-    from index.build import rebuild
+    from cables.index.build import rebuild
 
     location = tmp_path_factory.mktemp("index") / "index"
     rebuild(location, [SEEDS], jobs=2)
@@ -55,7 +55,7 @@ def seed_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def engine(seed_index):
     """The search engine opened on the seed index."""
-    from search.engine import Engine
+    from cables.search.engine import Engine
 
     opened = Engine(seed_index)
     yield opened

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from search.engine import Engine, SearchRequest
+from cables.search.engine import Engine, SearchRequest
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -91,7 +91,7 @@ def run_example(command: str, index: Path) -> str:
     words = shlex.split(head["command"] if head else command)
     if words[:1] != ["cables"]:
         raise ValueError(f"README example {command!r} does not start with 'cables'")
-    from search.cli import main
+    from cables.search.cli import main
 
     runner = CliRunner(env={"COLUMNS": str(COLUMNS), "CABLES_INDEX": str(index)})
     output = runner.invoke(main, words[1:], catch_exceptions=False).output.replace(str(SEEDS), "seeds")
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.index:
         return _check_or_write(arguments.index.resolve(), arguments.write)
-    from index.build import rebuild
+    from cables.index.build import rebuild
 
     with tempfile.TemporaryDirectory(prefix="cables-readme-") as folder:
         location = Path(folder) / "index"

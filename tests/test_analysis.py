@@ -7,8 +7,8 @@ import pickle
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 
-from index.analysis import STOP_WORDS, TOKEN_PATTERN, SnowballStem, TOKEN_RE, analyse, words
-from index.stems import StemTable, read_stem_table, write_stem_table
+from cables.index.analysis import STOP_WORDS, TOKEN_PATTERN, SnowballStem, TOKEN_RE, analyse, words
+from cables.index.stems import StemTable, read_stem_table, write_stem_table
 
 
 def test_tokens_equal_nltk_regexp_tokenizer(seed_records):
@@ -81,7 +81,7 @@ def test_stop_words_are_the_listed_words_never_the_comment(tmp_path):
     The loader used to read the file's own comment too, silently dropping
     'cable', 'still', 'short', 'names' ... from the index and from queries.
     """
-    from index.analysis import STOP_WORDS_FILE, load_stop_words
+    from cables.index.analysis import STOP_WORDS_FILE, load_stop_words
 
     lines = STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines()
     listed = {word for line in lines if not line.lstrip().startswith("#") for word in line.split()}
@@ -96,7 +96,7 @@ def test_stop_words_are_the_listed_words_never_the_comment(tmp_path):
 
 def test_words_once_taken_by_the_comment_are_searchable(engine):
     """'cable' and 'still' are indexed and found (they were stop words by accident)."""
-    from search.engine import SearchRequest
+    from cables.search.engine import SearchRequest
 
     for word in ("cable", "still", "short"):
         assert engine.search(SearchRequest(query=word)).total > 0

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from index.build import rebuild, update
-from index.reader import read_file
-from index.store import IndexUnavailable, generations_folder, writer_lock
-from search.engine import Engine, SearchRequest
+from cables.index.build import rebuild, update
+from cables.index.reader import read_file
+from cables.index.store import IndexUnavailable, generations_folder, writer_lock
+from cables.search.engine import Engine, SearchRequest
 from tests.helpers import answers, copy_seeds
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,7 +54,7 @@ def test_killed_rebuild_leaves_previous_index_answering_identically(tmp_path, de
     before = probe(location)
     bigger = copy_seeds(tmp_path / "b", 40, 150)
     process = subprocess.Popen(
-        [sys.executable, "-m", "search", "rebuild", str(bigger), "--index", str(location)],
+        [sys.executable, "-m", "cables.search", "rebuild", str(bigger), "--index", str(location)],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     time.sleep(delay)
@@ -189,7 +189,7 @@ def test_rebuild_of_unwritable_target_fails_without_traceback(tmp_path):
         locked.chmod(0o500)
         target = locked / "ix"
     result = subprocess.run(
-        [sys.executable, "-m", "search", "rebuild", str(SEEDS / "09OTTAWA265.txt"), "--index", str(target)],
+        [sys.executable, "-m", "cables.search", "rebuild", str(SEEDS / "09OTTAWA265.txt"), "--index", str(target)],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 1
@@ -200,9 +200,9 @@ def test_an_empty_worker_shard_leaves_the_others_able_to_finish(tmp_path):
     """A worker that got no files must not delete the run folder the other workers share."""
     from whoosh import index as whoosh_index
 
-    from index.prepare import reset_stemmer
-    from index.schema import paragraph_schema
-    from index.segments import _Shard
+    from cables.index.prepare import reset_stemmer
+    from cables.index.schema import paragraph_schema
+    from cables.index.segments import _Shard
 
     (tmp_path / "whoosh").mkdir()
     ix = whoosh_index.create_in(str(tmp_path / "whoosh"), paragraph_schema())
@@ -237,7 +237,7 @@ class _Ended:
 
 def test_a_worker_that_sent_its_segment_then_ended_is_not_called_failed():
     """The segment sent just before the worker exited is read, not reported as missing (seen once under load)."""
-    from index.segments import _next_outcome
+    from cables.index.segments import _next_outcome
 
     late = _LateQueue([("segment", 0, "its segment")])
     assert _next_outcome(late, [_Ended()], {}) == ("segment", 0, "its segment")

@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
+from cables.search.cli import main
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -135,7 +135,7 @@ def test_batch_jsonl(seed_index, tmp_path):
 def test_stats(seed_index, seed_records):
     data = json.loads(run("stats", "--format", "json", "--index", str(seed_index)).output)
     assert data["cables"] == len(seed_records)
-    from index.schema import SCHEMA_VERSION
+    from cables.index.schema import SCHEMA_VERSION
 
     assert data["schema_version"] == SCHEMA_VERSION
 
@@ -165,13 +165,13 @@ def test_rebuild_with_nothing_readable_exits_1(tmp_path):
 
 def test_subprocess_search_and_module_entry(seed_index):
     completed = subprocess.run(
-        [sys.executable, "-m", "search", "search", "canada mexico", "--format", "json", "--index", str(seed_index)],
+        [sys.executable, "-m", "cables.search", "search", "canada mexico", "--format", "json", "--index", str(seed_index)],
         capture_output=True, text=True, cwd=REPO, timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
     check_result_shape(json.loads(completed.stdout))
     failed = subprocess.run(
-        [sys.executable, "-m", "search", "search", "(", "--index", str(seed_index)],
+        [sys.executable, "-m", "cables.search", "search", "(", "--index", str(seed_index)],
         capture_output=True, text=True, cwd=REPO, timeout=120,
     )
     assert failed.returncode == 2 and "Traceback" not in failed.stderr

@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
+from cables.search.cli import main
 from tests.conftest import REPO
 
 DEEP_QUERIES = {
@@ -85,7 +85,7 @@ COMMANDS = [
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
 def test_closed_pipe_ends_quietly(seed_index, command):
     """`cables tags | head -1`: the reader closes the pipe at once; cables stops with exit 0 and says nothing."""
-    process = subprocess.Popen([sys.executable, "-m", "search", *command, "--index", str(seed_index)],
+    process = subprocess.Popen([sys.executable, "-m", "cables.search", *command, "--index", str(seed_index)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
     process.stdout.close()
     stderr = process.stderr.read()

@@ -20,12 +20,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import index.build as build
-from index.build import rebuild, update
-from index.store import IndexUnavailable, generations_folder
-from search.cli import main
-from search.engine import Engine, SearchRequest
-from search.query import QuerySyntaxError
+import cables.index.build as build
+from cables.index.build import rebuild, update
+from cables.index.store import IndexUnavailable, generations_folder
+from cables.search.cli import main
+from cables.search.engine import Engine, SearchRequest
+from cables.search.query import QuerySyntaxError
 from tests.helpers import answers, copy_seeds
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,9 +61,9 @@ def test_hostile_queries_exit_0_or_2_with_one_line(seed_index, query):
 
 
 def test_wildcard_expansion_cap_is_reported(engine, monkeypatch):
-    import search.postings
+    import cables.search.postings
 
-    monkeypatch.setattr(search.postings, "MAX_EXPANSIONS", 5)
+    monkeypatch.setattr(cables.search.postings, "MAX_EXPANSIONS", 5)
     result = engine.search(SearchRequest(query="co*"))
     assert any("used the first 5" in note for note in result.notes)
     assert result.total > 0
@@ -91,7 +91,7 @@ def test_disk_full_during_rebuild_keeps_the_previous_index(tmp_path, monkeypatch
 
 def test_disk_full_in_a_worker_fails_the_rebuild_and_keeps_the_previous_index(tmp_path, monkeypatch):
     """A worker process that cannot write its segment's arrays fails the whole rebuild, with its error."""
-    import index.segments
+    import cables.index.segments
 
     location = tmp_path / "ix"
     rebuild(location, [copy_seeds(tmp_path / "a", 0, 30)], jobs=2)
@@ -100,7 +100,7 @@ def test_disk_full_in_a_worker_fails_the_rebuild_and_keeps_the_previous_index(tm
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(index.segments, "write_segment_arrays", full)  # the forked workers inherit it
+    monkeypatch.setattr(cables.index.segments, "write_segment_arrays", full)  # the forked workers inherit it
     with pytest.raises(OSError, match="No space left"):
         rebuild(location, [copy_seeds(tmp_path / "b", 30, 40)], jobs=2)
     assert probe(location) == before
@@ -121,7 +121,7 @@ def test_read_only_target(tmp_path):
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the index folder's parent should be")
     result = subprocess.run(
-        [sys.executable, "-m", "search", "rebuild", str(SEEDS / "09QUITO177.txt"), "--index", str(blocked / "ix")],
+        [sys.executable, "-m", "cables.search", "rebuild", str(SEEDS / "09QUITO177.txt"), "--index", str(blocked / "ix")],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -166,13 +166,13 @@ def test_searches_during_rebuild_see_old_or_new(tmp_path):
 def test_two_rebuilds_at_once_one_fails_clearly(tmp_path):
     location = tmp_path / "ix"
     source = copy_seeds(tmp_path / "a", 0, 150)
-    first = subprocess.Popen([sys.executable, "-m", "search", "rebuild", str(source), "--index", str(location)], cwd=REPO,
+    first = subprocess.Popen([sys.executable, "-m", "cables.search", "rebuild", str(source), "--index", str(location)], cwd=REPO,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     lock = location.with_name(f".{location.name}.lock")
     while time.monotonic() < deadline and not (lock.exists() and lock.read_text().strip()):
         time.sleep(0.05)
-    second = subprocess.run([sys.executable, "-m", "search", "rebuild", str(source), "--index", str(location)], cwd=REPO,
+    second = subprocess.run([sys.executable, "-m", "cables.search", "rebuild", str(source), "--index", str(location)], cwd=REPO,
                             capture_output=True, text=True, timeout=120)
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
@@ -209,7 +209,7 @@ def test_killed_update_leaves_previous_index_answering_identically(tmp_path, del
     before = probe(location)
     for path in sorted(SEEDS.glob("*.txt"))[30:150]:
         shutil.copy(path, source / path.name)
-    process = subprocess.Popen([sys.executable, "-m", "search", "update", str(source), "--index", str(location)], cwd=REPO,
+    process = subprocess.Popen([sys.executable, "-m", "cables.search", "update", str(source), "--index", str(location)], cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)

@@ -1,4 +1,4 @@
-"""Tests for index.glossary: the TAGS glossary shipped as index/data/tags.tsv."""
+"""Tests for cables.index.glossary: the TAGS glossary shipped as index/data/tags.tsv."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index import glossary
+from cables.index import glossary
 
 REPO = Path(__file__).resolve().parent.parent
 TSV = REPO / "index" / "data" / "tags.tsv"
@@ -156,7 +156,7 @@ def test_meaning_words_splits_and_filters() -> None:
 def test_import_does_not_read_the_data_file() -> None:
     """The CLI imports this module; loading must wait for the first lookup."""
     code = (
-        "import index.glossary as g; "
+        "import cables.index.glossary as g; "
         "print(g._load.cache_info().currsize); "
         "g.meaning('PREL'); "
         "print(g._load.cache_info().currsize)"

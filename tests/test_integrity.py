@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from index.build import rebuild, update
-from index.integrity import file_digest
-from index.store import MARKER
-from search.cli import main
+from cables.index.build import rebuild, update
+from cables.index.integrity import file_digest
+from cables.index.store import MARKER
+from cables.search.cli import main
 from tests.helpers import copy_seeds
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ def index_copy(built, tmp_path) -> Path:
 
 def run_cables(*args: str) -> subprocess.CompletedProcess:
     """``cables ARGS`` in a fresh process, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "search", *args], capture_output=True, text=True, cwd=REPO, timeout=120)
+    return subprocess.run([sys.executable, "-m", "cables.search", *args], capture_output=True, text=True, cwd=REPO, timeout=120)
 
 
 def generation(location: Path) -> Path:
@@ -170,7 +170,7 @@ def test_every_pickle_reader_of_whoosh_is_restricted():
     """
     import importlib
 
-    from index.unpickling import guard_whoosh
+    from cables.index.unpickling import guard_whoosh
 
     for name in ("whoosh.index", "whoosh.reading", "whoosh.formats", "whoosh.columns", "whoosh.codec.whoosh3",
                  "whoosh.filedb.structfile", "whoosh.filedb.filetables", "whoosh.filedb.compound", "whoosh.legacy"):

@@ -17,9 +17,9 @@ import pytest
 
 from bench.baselines import read_topics
 from bench.metrics import read_qrels, summarise
-from index.analysis import SnowballStem, analyse
-from search.engine import Engine, SearchRequest
-from search.ranking import RankingSettings
+from cables.index.analysis import SnowballStem, analyse
+from cables.search.engine import Engine, SearchRequest
+from cables.search.ranking import RankingSettings
 
 TOPICS = Path(__file__).resolve().parent.parent / "bench" / "topics"
 KNOWN_ITEMS = 60  # the first 60 topics of each known-item kind keep the test fast

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, SEEDS
-from index.reader import CableError, read_file
+from cables.index.reader import CableError, read_file
 
 # Seed cables whose own text repeats or misnumbers paragraphs (checked by reading them):
 # 02ROME1196 holds the cable twice, 07MOSCOW2981 repeats a truncated paragraph 1,

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SEEDS
-from index.reader import CableError, decode, read_cable, read_file
+from cables.index.reader import CableError, decode, read_cable, read_file
 
 SEED_PATH = SEEDS / "09OTTAWA265.txt"
 SEED_TEXT = SEED_PATH.read_text(encoding="utf-8")

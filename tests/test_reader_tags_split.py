@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.glossary import glossary
-from index.reader import read_file
-from index.tagsplit import split_tag
-from search.cli import main
+from cables.index.glossary import glossary
+from cables.index.reader import read_file
+from cables.index.tagsplit import split_tag
+from cables.search.cli import main
 from tests.conftest import CORPUS, read_seed
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from index import reader
-from index.reader import read_file
+from cables.index import reader
+from cables.index.reader import read_file
 from tests.conftest import CORPUS, SEEDS, read_seed
 
 WORD_RE = re.compile(r"[A-Za-z]{3,}")

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from index.analysis import SnowballStem, analyse, words
-from search.engine import SearchRequest
-from search.query import QuerySyntaxError
+from cables.index.analysis import SnowballStem, analyse, words
+from cables.search.engine import SearchRequest
+from cables.search.query import QuerySyntaxError
 
 STEM = SnowballStem()
 

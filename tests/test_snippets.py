@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from index.analysis import SnowballStem
-from search.snippets import SCAN_LIMIT, _densest, highlight_spans, window
+from cables.index.analysis import SnowballStem
+from cables.search.snippets import SCAN_LIMIT, _densest, highlight_spans, window
 from tests.conftest import SEEDS
 
 STEM = SnowballStem().load()

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from index.paths import printable, real_path
-from index.reader import MAX_BYTES, read_bytes
+from cables.index.paths import printable, real_path
+from cables.index.reader import MAX_BYTES, read_bytes
 from tests.helpers import SEEDS, copy_seeds
 
 REPO = SEEDS.parent
@@ -38,7 +38,7 @@ def cables(*args: str | Path | bytes, before: Callable[[], None] | None = None) 
     ``before`` runs in the child before the command starts (a resource limit).
     """
     return subprocess.run(
-        [sys.executable, "-m", "search", *map(os.fsencode, args)], capture_output=True, cwd=REPO, timeout=120, preexec_fn=before,
+        [sys.executable, "-m", "cables.search", *map(os.fsencode, args)], capture_output=True, cwd=REPO, timeout=120, preexec_fn=before,
     )
 
 

@@ -23,9 +23,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.store import MARKER, generations_folder, lock_path
-from search.cli import main
-from search.engine import Engine
+from cables.index.store import MARKER, generations_folder, lock_path
+from cables.search.cli import main
+from cables.search.engine import Engine
 from tests.helpers import answers, copy_seeds
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,12 +40,12 @@ def cli(*args: object, cwd: Path = REPO, env: dict | None = None):
 
 def run(*args: object) -> subprocess.CompletedProcess:
     """Run ``cables`` in a fresh process."""
-    return subprocess.run([sys.executable, "-m", "search", *map(str, args)], cwd=REPO, capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "cables.search", *map(str, args)], cwd=REPO, capture_output=True, text=True, timeout=300)
 
 
 def start(*args: object) -> subprocess.Popen:
     """Start ``cables`` in a fresh process without waiting for it."""
-    return subprocess.Popen([sys.executable, "-m", "search", *map(str, args)], cwd=REPO,
+    return subprocess.Popen([sys.executable, "-m", "cables.search", *map(str, args)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from index.reader import read_file
+from cables.index.reader import read_file
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # for index.reader under plain `pytest` too
+    sys.path.insert(0, str(REPO))  # for cables.index.reader under plain `pytest` too
 
 import synth  # noqa: E402
 

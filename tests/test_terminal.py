@@ -12,8 +12,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from index.glossary import meaning
-from search.cli import Progress, main
+from cables.index.glossary import meaning
+from cables.search.cli import Progress, main
 from tests.conftest import REPO, SEEDS
 
 
@@ -186,7 +186,7 @@ def test_every_command_fits_80_columns(seed_index, tmp_path):
     env = dict(os.environ, COLUMNS="80")
     for command in COMMANDS_AT_80 + [[*c, "--help"] for c in HELP_AT_80] + [["rebuild", str(SEEDS / "09OTTAWA265.txt"), "--index", str(tmp_path / "one")]]:
         extra = [] if command[-1] == "--help" or command[0] == "rebuild" else ["--index", str(seed_index)]
-        done = subprocess.run([sys.executable, "-m", "search", *command, *extra], capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
+        done = subprocess.run([sys.executable, "-m", "cables.search", *command, *extra], capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
         assert done.returncode == 0, (command, done.stderr)
         for line in (done.stdout + done.stderr).splitlines():
             assert len(line) <= 80, (command, line)
@@ -270,7 +270,7 @@ def test_all_streams_every_match(seed_index, how):
 
 def test_all_makes_hits_one_at_a_time(engine):
     """--all reads the engine's hits lazily, so memory holds one hit, not every match."""
-    from search.engine import SearchRequest
+    from cables.search.engine import SearchRequest
 
     result, hits = engine.search_all(SearchRequest(query="embassy", limit=0))
     assert result.hits == [] and result.total > 100

@@ -12,10 +12,10 @@ import json
 
 from click.testing import CliRunner
 
-from index.analysis import SnowballStem, analyse, words
-from search.cli import main
-from search.engine import SearchRequest
-from search.threads import reference_graph, similar, tag_table, timeline
+from cables.index.analysis import SnowballStem, analyse, words
+from cables.search.cli import main
+from cables.search.engine import SearchRequest
+from cables.search.threads import reference_graph, similar, tag_table, timeline
 
 
 def run(*args):

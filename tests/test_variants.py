@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from index.analysis import fold, normalise
-from search.engine import SearchRequest
+from cables.index.analysis import fold, normalise
+from cables.search.engine import SearchRequest
 
 
 def _ids(engine, query: str, **options) -> set[str]:
@@ -81,7 +81,7 @@ def test_learned_spellings_match_as_one_word(engine, seed_records):
 
 def test_general_words_and_different_names_are_never_merged(engine):
     """The rule keeps police/policy and Ghana/Ghani apart: different words are not one name."""
-    from index.variants import close_spellings
+    from cables.index.variants import close_spellings
 
     merged = {member.stems for group in engine.expander.table.groups if group.kind == "spelling" for member in group.members}
     assert not {("polic",), ("polici",), ("ghani",), ("nation",), ("notion",)} & merged
@@ -108,7 +108,7 @@ def test_words_meant_together_match_with_one_word_respelt(engine, seed_records):
 
 def test_acronyms_one_letter_apart_are_not_one_name(engine):
     """CAFTA and GAFTA share a key (c and g are one letter) but are written in capitals: two agreements, never paired."""
-    from index.variants import Contexts, acronyms_apart
+    from cables.index.variants import Contexts, acronyms_apart
 
     contexts = Contexts(engine.folder)
     try:
@@ -139,7 +139,7 @@ def test_derived_words_the_cables_confirm_are_one_family(engine, seed_records):
 
 def test_learning_reads_paragraphs_in_cable_order_whatever_the_segments(engine):
     """The paragraphs sampled to confirm a spelling come in cable-id order, so a --jobs build learns the same table."""
-    from index.variants import Contexts
+    from cables.index.variants import Contexts
 
     contexts = Contexts(engine.folder)
     try:
@@ -186,7 +186,7 @@ def test_suggestions_when_some_words_match_prefer_the_common_spelling(engine):
 
 def test_results_say_what_else_was_searched(engine):
     """Text shows `also matched: qadhafi (N), ...`; JSON has `expansions`; --explain names the variant matched."""
-    from search.render import result_json, result_text_parts
+    from cables.search.render import result_json, result_text_parts
 
     result = engine.search(SearchRequest(query="Gaddafi", explain=True))
     holders = result.expansion_cables["qadhafi"]
@@ -198,8 +198,8 @@ def test_results_say_what_else_was_searched(engine):
 
 def test_curated_names_are_tied_to_glossary_country_codes():
     """Every row of names.tsv names a country code of the tag glossary, and no word is in two families."""
-    from index.glossary import kind
-    from index.variants import read_names
+    from cables.index.glossary import kind
+    from cables.index.variants import read_names
 
     rows = read_names()
     assert len(rows) > 100

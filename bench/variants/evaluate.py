@@ -37,7 +37,7 @@ def read_queries(path: Path = QUERIES) -> list[dict]:
 
 def cable_texts(corpus: Path) -> dict[str, str]:
     """Each cable's subject and paragraphs as one text, by id (files that do not parse are left out)."""
-    from index.reader import CableError, decode, read_cable
+    from cables.index.reader import CableError, decode, read_cable
 
     texts = {}
     for path in sorted(corpus.rglob("*.txt")):
@@ -57,7 +57,7 @@ def meant(pattern: str, texts: dict[str, str]) -> set[str]:
 
 def measure(index: Path, corpus: Path) -> dict:
     """Per query: meant, found, recall and precision@10 (speed is measured in bench/test_bench_variants.py)."""
-    from search.engine import Engine, SearchRequest
+    from cables.search.engine import Engine, SearchRequest
 
     texts = cable_texts(corpus)
     engine = Engine(index)

@@ -15,8 +15,8 @@ import json
 import random
 from pathlib import Path
 
-from index.store import current_generation
-from index.variants import TABLE_FILE
+from cables.index.store import current_generation
+from cables.index.variants import TABLE_FILE
 
 SAMPLE = 100
 
