@@ -27,8 +27,8 @@ import json
 import os
 import platform
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pytest
 
@@ -49,7 +49,7 @@ def corpus_folder() -> Path:
 def percentile(values: Sequence[float], fraction: float) -> float:
     """The nearest-rank percentile of ``values`` (fraction in 0..1)."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), int(round(fraction * len(ordered) + 0.5))))
+    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
     return ordered[rank - 1]
 
 
@@ -213,8 +213,8 @@ def summary_table(benchmarks: list[dict]) -> str:
     for group, members in groups.items():
         engine, base = members.get("engine") or members.get("-"), members.get("fts5")
         cells = [group]
-        for bench in (engine, base):
-            cells += [_ms(bench["stats"]["median"]) if bench else "", _p95(bench)]
+        for measured in (engine, base):
+            cells += [_ms(measured["stats"]["median"]) if measured else "", _p95(measured)]
         ratio = engine["stats"]["median"] / base["stats"]["median"] if engine and base and base["stats"]["median"] else None
         cells.append(f"{ratio:.2f}" if ratio is not None else "")
         cells.append("; ".join(filter(None, (_notes(engine, "engine" if base else ""), _notes(base, "FTS5")))))

@@ -43,9 +43,10 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import numpy as np
 
@@ -342,10 +343,11 @@ def run_grid(index: Path, sets: dict, top: int = 15) -> dict:
     bm25_sets, weights = grid_settings()
     parts = {name: {qid: query_parts(engine, query, bm25_sets) for qid, query in topics} for name, (topics, _) in sets.items()}
     agreement = _check_agreement(engine, sets, parts)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for index_set, base in enumerate(bm25_sets):
         for values in itertools.product(*weights.values()):
-            settings = replace(base, **dict(zip(weights, values)))
+            overrides: dict[str, Any] = dict(zip(weights, values, strict=True))
+            settings = replace(base, **overrides)
             scores = {}
             for name, (topics, qrels) in sets.items():
                 run = {qid: _ids(engine, parts[name][qid][index_set].ranking(settings)) for qid, _ in topics}
@@ -443,7 +445,8 @@ def main(argv: list[str] | None = None) -> int:
         payload = {key: result[key] for key in ("agreement", "shipped", "top")}
     else:
         indexes = {"seeds": args.index, "corpus": args.corpus_index}
-        per_collection, labels = {}, {}
+        per_collection: dict[str, dict] = {}
+        labels: dict[str, str] = {}
         for name in chosen:
             collection = known[name]
             per_collection[name], labels = evaluate_collection(ensure_index(indexes[name], collection.cables), collection)

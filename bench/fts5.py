@@ -27,9 +27,9 @@ import json
 import sqlite3
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 SCHEMA = """
 CREATE VIRTUAL TABLE fts USING fts5(subject, body, tags, tokenize = 'porter unicode61 remove_diacritics 2');
@@ -131,7 +131,8 @@ def build(db: Path, files: list[Path], jobs: int = 1) -> dict:
 
 def match_expression(query: str) -> str:
     """The FTS5 MATCH text of a benchmark query: quoted words (implicit AND) and quoted phrases."""
-    parts, rest = [], query
+    parts: list[str] = []
+    rest = query
     while '"' in rest:
         before, _, after = rest.partition('"')
         phrase, _, rest = after.partition('"')

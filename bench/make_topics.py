@@ -154,7 +154,7 @@ def make_kind(documents: list[Document], kind: str, idf: dict[str, float], stem:
     subjects = Counter(document.cable.subject.upper() for document in documents)
     order = list(range(len(documents)))
     rng.shuffle(order)
-    topics = []
+    topics: list[tuple[str, str, str]] = []
     for ordinal in order:
         if len(topics) == recipe.count:
             break
@@ -187,7 +187,7 @@ def make_topics(recipe: Recipe, seed: int = SEED) -> dict[str, list[tuple[str, s
 def write_topics(topics: dict[str, list[tuple[str, str, str]]], folder: Path = TOPICS) -> None:
     """Write ``known_subject.tsv``, ``known_body.tsv`` and ``known.qrels``."""
     folder.mkdir(parents=True, exist_ok=True)
-    qrels = []
+    qrels: list[str] = []
     for kind, rows in topics.items():
         lines = [f"{qid}\t{query}" for qid, query, _ in rows]
         (folder / f"known_{kind}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from functools import partial
 
 from bench.documents import Document
 
@@ -122,6 +123,11 @@ class TantivyPeer:
         return configurations("tantivy", "tantivy", self.search, every_word_first=False)
 
 
+def _configured(search: Callable, every_word: bool, boosts: dict[str, float], query: str, limit: int) -> list[tuple[str, float]]:
+    """``search`` with one configuration's grouping and boosts fixed (a Peer's search function)."""
+    return search(query, limit, every_word, boosts)
+
+
 def configurations(name: str, label: str, search, every_word_first: bool) -> list[Peer]:
     """A peer's four configurations: every word or any word, each without and with boosts.
 
@@ -135,6 +141,6 @@ def configurations(name: str, label: str, search, every_word_first: bool) -> lis
             peers.append(Peer(
                 f"{name}-{grouping.lower()}{suffix}",
                 f"{label}, {grouping}, {boost_label}",
-                lambda query, limit, e=every_word, b=boosts: search(query, limit, e, b),
+                partial(_configured, search, every_word, boosts),
             ))
     return peers

@@ -23,14 +23,15 @@ Run ``python bench/queries.py`` to print the sets.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -140,10 +141,10 @@ def _phrases(rng: random.Random, cables: list, stratum: dict) -> list[str]:
     """Quoted pairs of (non-stop) words that stand next to each other in the text of at least 3 cables."""
     pairs: Counter = Counter()
     for cable in cables:
-        found = set()
+        found: set[tuple[str, str]] = set()
         for text in [cable.subject] + [p.text for p in cable.paragraphs]:
             tokens = TOKEN_RE.findall(text.lower())
-            found.update((a, b) for a, b in zip(tokens, tokens[1:]) if a != b and stratum.get(a) and stratum.get(b))
+            found.update((a, b) for a, b in itertools.pairwise(tokens) if a != b and stratum.get(a) and stratum.get(b))
         pairs.update(found)
     frequent = sorted(pair for pair, n in pairs.items() if n >= MIN_LOW)
     return [f'"{a} {b}"' for a, b in rng.sample(frequent, min(PHRASES, len(frequent)))]
@@ -172,7 +173,7 @@ def _ids(rng: random.Random, cables: list, count: int = 200) -> list[str]:
     return rng.sample(ids, min(count, len(ids)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed_queries() -> QuerySet:
     """The query sets of the bundled seeds (read once per process)."""
     from bench.documents import load_cables

@@ -28,15 +28,16 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus_location import shared_corpus  # bench/ is on sys.path when run as a script or from bench/conftest.py
-from typing import Callable, Iterable
 
 RANDOM_SEED = 20090402
 DEFAULT_CORPUS = shared_corpus() / "cables"
@@ -85,7 +86,7 @@ def header_line(lines: list[str], index: int) -> str:
 
 def header_tags(lines: list[str]) -> list[str]:
     """Split the header ``Tags:`` line (tags end in a no-break space)."""
-    line = lines[LINE_TAGS] if LINE_TAGS < len(lines) else ""
+    line = lines[LINE_TAGS] if len(lines) > LINE_TAGS else ""
     if not line.startswith("Tags:"):
         return []
     return [t.strip() for t in line[len("Tags:"):].split(NBSP) if t.strip()]
@@ -262,7 +263,7 @@ def has_no_numbered_paragraphs(text: str, lines: list[str]) -> bool:
 
 def has_q_duplicates(text: str, lines: list[str]) -> bool:
     """A line repeated with a leading 'Q' right after the original."""
-    for prev, line in zip(lines, lines[1:]):
+    for prev, line in itertools.pairwise(lines):
         if line.startswith("Q") and len(line.strip()) > 6:
             copy, orig = line[1:].strip(), prev.strip()
             if orig and (copy == orig or orig.endswith(copy) or copy.startswith(orig)):
@@ -474,22 +475,31 @@ def top_up(selection: Selection, pool: list[Info], want: int,
             have += 1
 
 
+def _has_oddity(key: str) -> Callable[[Info], bool]:
+    """A predicate: the cable shows oddity ``key``."""
+    return lambda info: key in info.oddities
+
+
+def _where(field_name: str, value: object) -> Callable[[Info], bool]:
+    """A predicate: the cable's ``field_name`` equals ``value``."""
+    return lambda info: getattr(info, field_name) == value
+
+
 def cover_oddities(selection: Selection, pool: list[Info], rng: random.Random) -> None:
     """Step 2: up to PER_ODDITY cables for each oddity."""
     for key, _, _ in ODDITIES:
-        top_up(selection, pool, PER_ODDITY, lambda i, k=key: k in i.oddities, rng)
+        top_up(selection, pool, PER_ODDITY, _has_oddity(key), rng)
 
 
 def cover_values(selection: Selection, pool: list[Info], rng: random.Random) -> None:
     """Step 3: every classification, year and origin at least a little."""
-    for value in sorted({i.classification for i in pool}):
-        top_up(selection, pool, PER_CLASSIFICATION,
-               lambda i, v=value: i.classification == v, rng)
-    for value in sorted({i.year for i in pool}):
-        top_up(selection, pool, PER_YEAR, lambda i, v=value: i.year == v, rng)
+    for classification in sorted({i.classification for i in pool}):
+        top_up(selection, pool, PER_CLASSIFICATION, _where("classification", classification), rng)
+    for year in sorted({i.year for i in pool}):
+        top_up(selection, pool, PER_YEAR, _where("year", year), rng)
     origins = Counter(i.origin for i in pool)
-    for value in sorted(o for o, n in origins.items() if n >= MIN_ORIGIN_SIZE):
-        top_up(selection, pool, 1, lambda i, v=value: i.origin == v, rng)
+    for origin in sorted(o for o, n in origins.items() if n >= MIN_ORIGIN_SIZE):
+        top_up(selection, pool, 1, _where("origin", origin), rng)
 
 
 def fill_stratified(selection: Selection, pool: list[Info], rng: random.Random) -> None:
@@ -568,10 +578,11 @@ def report(infos: list[Info], corpus: list[Info] | None = None, top: int = 25) -
     With ``corpus`` given, each table gets a second column with the counts
     in the whole corpus for comparison.
     """
-    def count(items: list[Info] | None, key: Callable[[Info], Iterable]) -> Counter | None:
-        if items is None:
-            return None
+    def count(items: list[Info], key: Callable[[Info], Iterable]) -> Counter:
         return Counter(k for info in items for k in key(info))
+
+    def in_corpus(key: Callable[[Info], Iterable]) -> Counter | None:
+        return None if corpus is None else count(corpus, key)
 
     size = sum(i.size for i in infos)
     classes = count(infos, lambda i: [i.classification])
@@ -585,13 +596,13 @@ def report(infos: list[Info], corpus: list[Info] | None = None, top: int = 25) -
     parts = [
         summary,
         table("By classification", "Classification", [k for k, _ in classes.most_common()],
-              classes, count(corpus, lambda i: [i.classification])),
+              classes, in_corpus(lambda i: [i.classification])),
         table(f"Top {top} origins", "Origin", [k for k, _ in origins.most_common(top)],
-              origins, count(corpus, lambda i: [i.origin])),
-        table("By year", "Year", sorted(years), years, count(corpus, lambda i: [i.year])),
+              origins, in_corpus(lambda i: [i.origin])),
+        table("By year", "Year", sorted(years), years, in_corpus(lambda i: [i.year])),
         table("Oddities (a cable may show several)", "Oddity",
               [(desc, key) for key, desc, _ in ODDITIES], odd,
-              count(corpus, lambda i: i.oddities)),
+              in_corpus(lambda i: i.oddities)),
     ]
     return "\n\n".join(parts) + "\n"
 

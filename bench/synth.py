@@ -37,9 +37,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from corpus_location import shared_corpus  # bench/ is on sys.path when run as a script or from bench/conftest.py
-
 import numpy as np
+from corpus_location import shared_corpus  # bench/ is on sys.path when run as a script or from bench/conftest.py
 
 NBSP = "\u00a0"
 HEADER_KEYS = "Identifier\nCreated\nClassification\nOrigin\n"
@@ -153,7 +152,10 @@ def extract_paragraphs(raw: list) -> tuple[list, list, bool]:
     Header-like noise lines are dropped.  Approximate by design.
     """
     start = next((i for i, line in enumerate(raw) if SUBJECT_RE.match(line)), 0)
-    paras, marks, cur, pilcrow = [], [], None, False
+    paras: list[list[str]] = []
+    marks: list[str | None] = []
+    cur: list[str] | None = None
+    pilcrow = False
     prev = ""
     for line in raw[start + 1:]:
         if line.startswith("Q") and line[1:].strip() and line[1:].strip() == prev.strip():
@@ -197,7 +199,7 @@ def extract_subject(raw: list) -> str:
 def extract_ref_count(raw: list) -> int:
     """Number of REF items (A., B., ...) in the first REF block; 0 if none."""
     for i, line in enumerate(raw):
-        if line.startswith("REF:") or line.startswith("REFS:"):
+        if line.startswith(("REF:", "REFS:")):
             block = [line]
             for nxt in raw[i + 1:i + 8]:
                 if nxt.lstrip().startswith(("Classified", "CLASSIFIED", "1.", "¶1")):
@@ -212,11 +214,11 @@ def extract_routing(raw: list) -> list | None:
     """Routing lines from FM to the banner (None for a partial extract)."""
     if not raw or not raw[0].startswith("VZCZC"):
         return None
-    out = []
+    out: list[str] = []
     for line in raw[1:40]:
         if BANNER_RE.match(line) or not line.strip():
             break
-        if line.startswith(("FM ", "TO ", "INFO ")) or out and "/" in line:
+        if line.startswith(("FM ", "TO ", "INFO ")) or (out and "/" in line):
             out.append(line.rstrip())
     return out or None
 
@@ -246,7 +248,7 @@ def clean_tokens(text: str) -> list:
     return [t for t in text.split() if not BAD_TOKEN_RE.match(t)]
 
 
-def fit_heaps(stream: "np.ndarray") -> tuple[float, float]:
+def fit_heaps(stream: np.ndarray) -> tuple[float, float]:
     """Fit V = K * n^beta to the vocabulary growth of a stream of token ids."""
     if len(stream) < 2000:
         return 10.0, 0.6
@@ -361,10 +363,17 @@ def train(folder: Path, limit: int | None = None) -> Model:
     files = sorted(Path(folder).glob("*.txt"))[:limit]
     if not files:
         raise SystemExit(f"no cable files in {folder}")
-    templates, tag_counts, vocab = [], Counter(), _Vocab()
+    templates: list[Template] = []
+    tag_counts: Counter[str] = Counter()
+    vocab = _Vocab()
     paragraphs = []
-    subj_ids, subj_words, subj_succ, subj_starts, subj_lengths = {}, [], {}, [], []
-    classifiers, signatures, banner_cities = [], [], {}
+    subj_ids: dict[str, int] = {}
+    subj_succ: dict[int, list[int]] = {}
+    subj_starts: list[int] = []
+    subj_lengths: list[int] = []
+    classifiers: list[str] = []
+    signatures: list[str] = []
+    banner_cities: dict[str, Counter[str]] = {}
     for path in files:
         try:
             head, raw = split_file(path.read_text(encoding="utf-8", errors="replace"))
@@ -406,7 +415,7 @@ def train(folder: Path, limit: int | None = None) -> Model:
             ids = [subj_ids.setdefault(t, len(subj_ids)) for t in stoks]
             subj_lengths.append(len(ids))
             subj_starts.append(ids[0])
-            for a, b in zip(ids, ids[1:]):
+            for a, b in itertools.pairwise(ids):
                 subj_succ.setdefault(a, []).append(b)
     if not paragraphs:
         raise SystemExit(f"no paragraph text found in {folder}")
@@ -430,7 +439,7 @@ def train(folder: Path, limit: int | None = None) -> Model:
         templates=templates, tags=tags, tag_cum=tag_cum, chain=chain, para_lengths=[len(p) for p in paragraphs], subj_words=subj_words,
         subj_succ=subj_succ, subj_starts=subj_starts, subj_lengths=subj_lengths,
         classifiers=classifiers or ["Ambassador"], signatures=signatures or ["SMITH"],
-        syllables=syllables_from(Counter(dict(zip(words, counts.tolist())))),
+        syllables=syllables_from(Counter(dict(zip(words, counts.tolist(), strict=True)))),
         banner_city={o: c.most_common(1)[0][0] for o, c in banner_cities.items()},
         heaps_k=k, heaps_beta=beta, source_tokens=len(stream),
         tokens_per_cable=len(stream) / len(templates),
@@ -736,7 +745,7 @@ def write_corpus(model: Model, out_dir: Path, count: int, seed: int, jobs: int =
     try:
         if jobs > 1 and len(ranges) > 1:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for (_, done), n in zip(ranges, pool.imap(_write_range, ranges)):
+                for (_, done), n in zip(ranges, pool.imap(_write_range, ranges), strict=True):
                     written += n
                     _progress(progress, done, count, since)
         else:

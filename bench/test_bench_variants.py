@@ -11,7 +11,6 @@ cache as in a new process.  Run on the shared corpus::
 from __future__ import annotations
 
 import pytest
-
 from test_bench_search import fresh_postings
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
 
 TOKEN_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
@@ -45,7 +45,7 @@ class SnowballStem:
         self.fresh: dict[str, str] = {}
         self._stem: Callable[[str], str] | None = None
 
-    def load(self) -> "SnowballStem":
+    def load(self) -> SnowballStem:
         """Import nltk's stemmer now (before forking workers, so they share it)."""
         if self._stem is None:
             from nltk.stem.snowball import SnowballStemmer
@@ -53,11 +53,17 @@ class SnowballStem:
             self._stem = SnowballStemmer("english", ignore_stopwords=False).stem
         return self
 
+    def _stemmer(self) -> Callable[[str], str]:
+        """nltk's stem function, imported on first use."""
+        self.load()
+        assert self._stem is not None  # load() has set it
+        return self._stem
+
     def __call__(self, word: str) -> str:
         """The stem of ``word`` (already lower-cased)."""
         stem = self.memo.get(word)
         if stem is None:
-            stem = self.memo[word] = self.fresh[word] = self.load()._stem(word)
+            stem = self.memo[word] = self.fresh[word] = self._stemmer()(word)
         return stem
 
     def take_fresh(self) -> dict[str, str]:
@@ -69,7 +75,8 @@ class SnowballStem:
         return {}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__()
+        """Unpickled (in a worker) empty, as a new stemmer: the memo is not sent across."""
+        self.memo, self.fresh, self._stem = {}, {}, None
 
 
 SPECIAL_LETTERS = str.maketrans({

@@ -14,30 +14,40 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 
-from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
+from cables.index.analysis import SnowballStem
 from cables.index.columns import DELETED_DOCUMENT, Document, build_columns
+from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
 from cables.index.paths import printable, real_path
 from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
 from cables.index.records import RECORDS_FILE, RecordStore
 from cables.index.schema import SCHEMA_VERSION, paragraph_schema
-from cables.index.stems import read_stem_table, write_stem_table
-from cables.index.variants import write_variants
-from cables.index.analysis import SnowballStem
 from cables.index.segments import WRITER_MB, Indexed, ShardedWrite
-from cables.index.unpickling import open_index
-from cables.index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
+from cables.index.stems import read_stem_table, write_stem_table
 from cables.index.store import (
-    WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, file_sizes, index_location, new_generation, publish, read_marker,
-    remove_stale_generations, writer_lock,
+    WHOOSH_FOLDER,
+    Marker,
+    NothingIndexed,
+    current_generation,
+    file_sizes,
+    index_location,
+    new_generation,
+    publish,
+    read_marker,
+    remove_stale_generations,
+    writer_lock,
 )
+from cables.index.termarrays import FOLDER as ARRAYS_FOLDER
+from cables.index.termarrays import complete as complete_arrays
+from cables.index.unpickling import open_index
+from cables.index.variants import write_variants
 
 Progress = Callable[[int, int], None]
 UPDATE_BATCH = 2000
@@ -59,7 +69,7 @@ class BuildReport:
     unchanged: int = 0
 
 
-def _prepared_stream(files: list[Path], jobs: int) -> Iterator[Prepared | Skipped]:
+def _prepared_stream(files: list[Path], jobs: int) -> Generator[Prepared | Skipped, None, None]:
     """Prepare files in order, in ``jobs`` worker processes when more than one."""
     reset_stemmer()
     if jobs <= 1 or len(files) < 2:

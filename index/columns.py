@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +63,7 @@ class Columns:
 
 
 def _epoch(moment: datetime) -> int:
-    return int(moment.replace(tzinfo=timezone.utc).timestamp())
+    return int(moment.replace(tzinfo=UTC).timestamp())
 
 
 def build_columns(folder: Path, store: RecordStore, documents: list[Document]) -> Columns:
@@ -107,7 +107,7 @@ def build_columns(folder: Path, store: RecordStore, documents: list[Document]) -
     body_length = np.bincount(doc_cable[live], weights=doc_length[live], minlength=size).astype(np.int64)
     doc_start = np.zeros(size + 1, dtype=np.int64)
     doc_start[1:] = np.cumsum(np.bincount(doc_cable[live], minlength=size))
-    vocabulary = {kind: sorted(values, key=values.get) for kind, values in codes.items()}
+    vocabulary = {kind: sorted(values, key=values.__getitem__) for kind, values in codes.items()}
     columns = Columns(
         doc_cable, doc_length, doc_position, doc_marking, cable_valid, created, year, classification, origin,
         subject_length, body_length, tag_start, tags, tag_owner, doc_start, cable_docs, vocabulary,

@@ -11,10 +11,10 @@ Sources for the meanings are listed in ``index/data/TAGS_SOURCES.md``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 KINDS: frozenset[str] = frozenset({"subject", "country", "org"})
 

@@ -12,7 +12,7 @@ dropping them as header noise.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 ROUTING_START_RE = re.compile(r"^\s*(?P<kind>TO|INFO)\s+(?P<rest>\S.*)$")
 # An addressee continuation line: capitals, digits and the punctuation of office names only.

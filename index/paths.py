@@ -18,7 +18,7 @@ import re
 _ESCAPE_RE = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
 
 
-def printable(path: str | os.PathLike) -> str:
+def printable(path: str | bytes | os.PathLike) -> str:
     """The path as one line of valid UTF-8, with backslash escapes for what is neither."""
     text = os.fsdecode(path)
     if text.isprintable() and "\\" not in text:

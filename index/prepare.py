@@ -9,17 +9,16 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from cables.index.analysis import SnowballStem, analyse
 from cables.index.paths import printable
 from cables.index.reader import CableError, decode, read_bytes, read_cable
 from cables.index.record import Cable
 from cables.index.records import record_json
-
 
 CABLE_SUFFIX = ".txt"
 

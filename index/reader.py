@@ -13,9 +13,9 @@ import codecs
 import os
 import re
 import stat
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 from cables.index.header import addressees, classifier, distribution, is_distribution_start
 from cables.index.paths import printable
@@ -408,7 +408,9 @@ def _glued_body_start(line: str) -> int | None:
         return marked.start()
     section = SECTION_RE.search(line, classified.start("rest")) if classified else None
     if section:
-        end = REASONS_END_RE.match(line, section.end()).end()
+        reasons = REASONS_END_RE.match(line, section.end())
+        assert reasons is not None  # the pattern matches the empty string too
+        end = reasons.end()
         if len(WORD_RE.findall(line[end:])) >= 3:
             return end
     return None
@@ -639,10 +641,11 @@ def _paragraphs(body: list[str], cable_id: str) -> list[Paragraph]:
     while index < len(lines):
         match = PARA_START_RE.match(lines[index])
         opens = bool(match and _starts_paragraph(match, last_number, lines, index))
-        if _split_glued_start(lines, index, int(match.group("number")) + 1 if opens else last_number + 1):
+        if _split_glued_start(lines, index, int(match.group("number")) + 1 if match and opens else last_number + 1):
             tail = _last_lines(lines)
             match = PARA_START_RE.match(lines[index])
         if opens:
+            assert match is not None  # opens is only true for a line PARA_START_RE matched
             _flush(paragraphs, number, marking, buffer)
             number = int(match.group("number"))
             last_number = number
@@ -895,6 +898,7 @@ def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
     found = [index for index, line in enumerate(raw) if CLASSIFIED_BY_RE.search(line)]
     for index in _complete_first(found, raw.__getitem__):
         match = CLASSIFIED_BY_RE.search(raw[index])
+        assert match is not None  # found holds only lines it matched
         repeated = CLASSIFIED_BY_RE.match(match.group("rest"))
         text = _clean(" ".join(_classified_by_lines(raw, index, (repeated or match).group("rest"))))
         split = REASONS_SPLIT_RE.split(text, maxsplit=1)

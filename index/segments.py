@@ -18,9 +18,10 @@ import multiprocessing
 import os
 import queue
 import shutil
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -155,7 +156,7 @@ class ShardedWrite:
         """Every document, in the docnum order of the published segments (for :mod:`cables.index.columns`)."""
         return [document for shard in self._shard_documents for document in shard]
 
-    def results(self) -> Iterator[Indexed | Skipped]:
+    def results(self) -> Generator[Indexed | Skipped, None, None]:
         """Each file's outcome, in the order the workers finish them."""
         outcomes = self._serial() if self.jobs == 1 else self._parallel()
         for outcome in outcomes:
@@ -212,8 +213,11 @@ class ShardedWrite:
         shutil.rmtree(Path(self.ix.storage.folder) / f"{self.ix.indexname}.tmp", ignore_errors=True)  # the workers' emptied run folder
 
 
-def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, int, object]:
+def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, int, Any]:
     """The next message from the workers; a worker that ended without sending its segment is a failure.
+
+    A message is (kind, worker number, payload); the payload's type depends on
+    the kind: the exception for "failed", the segment, else a batch of outcomes.
 
     A worker that has ended may have sent its segment just after the last
     wait timed out (it flushes what it sent before it exits), so the queue is

@@ -9,8 +9,8 @@ costs nothing whatever its size.
 from __future__ import annotations
 
 import mmap
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -24,7 +24,7 @@ def write_stem_table(folder: Path, stems: dict[str, str]) -> None:
     position = 0
     with open(folder / TABLE_FILE, "wb") as handle:
         for word in sorted(stems):
-            line = f"{word}\t{stems[word]}\n".encode("utf-8")
+            line = f"{word}\t{stems[word]}\n".encode()
             offsets.append(position)
             handle.write(line)
             position += len(line)

@@ -26,10 +26,10 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from cables.index.schema import SCHEMA_VERSION
 
@@ -351,7 +351,7 @@ def _acquire(path: Path, location: Path):
     file unlinked by a finishing writer is noticed (another inode) and retried.
     """
     while True:
-        handle = open(path, "a+")
+        handle = open(path, "a+")  # noqa: SIM115 (the open file is the held lock, returned to the caller)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -64,9 +64,11 @@ def _best_split(tag: str, known: frozenset[str]) -> tuple[str, ...] | None:
             if before is None or not (piece in known or _is_code_shape(piece)):
                 continue
             candidate = (before[0] + (piece not in known), before[1] + 1, before[2] + (piece,))
-            if best[end] is None or candidate[:2] < best[end][:2]:
+            current = best[end]
+            if current is None or candidate[:2] < current[:2]:
                 best[end] = candidate
-    return best[-1][2] if best[-1] else None
+    last = best[-1]
+    return last[2] if last else None
 
 
 def split_tags(tags: tuple[str, ...]) -> tuple[str, ...]:

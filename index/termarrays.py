@@ -138,7 +138,7 @@ class SegmentArrays:
         require(bool(np.all(np.diff(self._term_starts) >= 0)), f"{self.name}.term_starts does not rise")
         require(bool(np.all(np.diff(self._starts) >= 0)), f"{self.name}.starts does not rise")
         if len(self._docs):
-            require(0 <= int(self._docs.min()) and int(self._docs.max()) < self.doc_count, f"{self.name}.docs holds a document the segment lacks")
+            require(int(self._docs.min()) >= 0 and int(self._docs.max()) < self.doc_count, f"{self.name}.docs holds a document the segment lacks")
             rising = np.diff(self._docs) > 0
             boundaries = self._starts[1:-1]
             rising[boundaries[(boundaries > 0) & (boundaries < len(self._docs))] - 1] = True  # each term's list starts afresh
@@ -156,7 +156,7 @@ class SegmentArrays:
         require(0 <= start <= end <= len(self._docs), f"{self.name}.starts holds an offset out of range")
         docs = self._docs[start:end]
         if len(docs):
-            require(0 <= docs.item(0) and docs.item(-1) < self.doc_count and bool(np.all(docs[1:] > docs[:-1])),
+            require(docs.item(0) >= 0 and docs.item(-1) < self.doc_count and bool(np.all(docs[1:] > docs[:-1])),
                     f"{self.name}.docs holds a document the segment lacks")
         return docs, self._freqs[start:end]
 

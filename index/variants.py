@@ -28,9 +28,9 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 
@@ -124,7 +124,7 @@ def close_spellings(first: str, second: str) -> bool:
     if min(len(first), len(second)) < LONG_NAME:
         return sound_spelling(first) == sound_spelling(second)
     loose_first, loose_second = sound_spelling(first, loose=True), sound_spelling(second, loose=True)
-    return len(loose_first) == len(loose_second) and sum(x != y for x, y in zip(loose_first, loose_second)) <= 1
+    return len(loose_first) == len(loose_second) and sum(x != y for x, y in zip(loose_first, loose_second, strict=True)) <= 1
 
 
 class Contexts:
@@ -243,7 +243,7 @@ def spelling_candidates(words_by_stem: dict[str, set[str]]) -> list[tuple[str, s
     for stem in words_by_stem:
         if len(stem) >= MIN_LENGTH and stem.isalpha() and stem.isascii() and stem not in STOP_WORDS:
             by_key[transliteration_key(stem)].append(stem)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for members in by_key.values():
         members.sort()
         pairs.extend((a, b) for i, a in enumerate(members) for b in members[i + 1:] if close_spellings(a, b))

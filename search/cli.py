@@ -562,10 +562,10 @@ def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Pa
 
     for node in nodes:
         indent = "  " * node.depth
-        if node.in_index:
-            click.echo("\n".join(cable_line(indent, node.id, node.created, node.origin, node.subject, width(), indent + "    ")))
-        else:
+        if node.created is None:
             click.echo(f"{indent}{node.id} (not in index)")
+        else:
+            click.echo("\n".join(cable_line(indent, node.id, node.created, node.origin or "", node.subject or "", width(), indent + "    ")))
     if len(nodes) == 1:
         click.echo("  (no cables)" if cited_by else "  (no references to cables)")
 

@@ -9,8 +9,9 @@ index holds (origins, classifications, tags, markings) or its date range.
 from __future__ import annotations
 
 import difflib
-from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Callable, Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cables.search import filters
 from cables.search.query import And, DateRange, Meta, Node, Not, Or, parse_date
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 CLOSEST = 3
 
 
-def empty_result_notes(engine: "Engine", request: "SearchRequest", tree: Node) -> list[str]:
+def empty_result_notes(engine: Engine, request: SearchRequest, tree: Node) -> list[str]:
     """Notes naming every filter or query term that alone matches no cable, with what is near."""
     columns = engine.columns
     notes = []
@@ -48,7 +49,7 @@ META_KINDS: dict[str, tuple[str, Callable]] = {
 }
 
 
-def _value_filters(request: "SearchRequest") -> Iterator[tuple[str, list[str], str, Callable]]:
+def _value_filters(request: SearchRequest) -> Iterator[tuple[str, list[str], str, Callable]]:
     """(option, values, vocabulary kind, mask function) of each value option the request uses."""
     for option, values in (("--classification", request.classification), ("--origin", request.origin),
                            ("--tag", request.tag), ("--marking", request.marking)):
@@ -57,7 +58,7 @@ def _value_filters(request: "SearchRequest") -> Iterator[tuple[str, list[str], s
             yield option, values, kind, mask_of
 
 
-def _closest(engine: "Engine", kind: str, value: str) -> str:
+def _closest(engine: Engine, kind: str, value: str) -> str:
     """``; closest: A, B`` from the index's own values of this kind (origins also by their place), or ''."""
     names = engine.columns.vocabulary[kind]
     keys: dict[str, str] = {}
@@ -72,7 +73,7 @@ def _closest(engine: "Engine", kind: str, value: str) -> str:
     return f"; closest: {', '.join(shown)}" if shown else ""
 
 
-def _option_dates(engine: "Engine", request: "SearchRequest") -> list[str]:
+def _option_dates(engine: Engine, request: SearchRequest) -> list[str]:
     """Notes on --from / --to: a reversed range, or one outside the index's dates."""
     if not (request.date_from or request.date_to):
         return []
@@ -82,7 +83,7 @@ def _option_dates(engine: "Engine", request: "SearchRequest") -> list[str]:
     return _range_notes(engine, label, start, end)
 
 
-def _range_notes(engine: "Engine", label: str, start: date | None, end: date | None) -> list[str]:
+def _range_notes(engine: Engine, label: str, start: date | None, end: date | None) -> list[str]:
     """A note when ``[start, end)`` is empty, or holds no cable though the index has some elsewhere."""
     if start is not None and end is not None and start >= end:
         return [f"{label} is an empty range: it starts after it ends"]
@@ -94,12 +95,12 @@ def _range_notes(engine: "Engine", label: str, start: date | None, end: date | N
     return [f"{label} matches no cable; the index's cables run from {first} to {last}"]
 
 
-def _index_dates(engine: "Engine") -> tuple[str | None, str | None]:
+def _index_dates(engine: Engine) -> tuple[str | None, str | None]:
     """The first and last creation dates of the index's cables (YYYY-MM-DD)."""
     created = engine.columns.cable_created[engine.columns.cable_valid]
     if not len(created):
         return None, None
-    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
     first, last = (epoch + timedelta(seconds=int(value)) for value in (created.min(), created.max()))
     return first.date().isoformat(), last.date().isoformat()
 

@@ -13,9 +13,9 @@ import pickle
 import sqlite3
 import struct
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +28,8 @@ from cables.index.stems import StemTable
 from cables.index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
 from cables.index.unpickling import open_index
 from cables.search import filters
-from cables.search.facets import count_facets
 from cables.search.expansion import Alternative, Expander
+from cables.search.facets import count_facets
 from cables.search.postings import PostingReader, Postings
 from cables.search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words, parse, parse_date
 from cables.search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, meaning_tags, per_cable_max
@@ -99,7 +99,7 @@ class SearchResult:
 class Ranking:
     """Matched cables in rank order, with the run that scored them and what each expanded word also matched (and in how many cables)."""
 
-    run: "_Run"
+    run: _Run
     mask: np.ndarray
     candidates: np.ndarray
     scores: np.ndarray | None
@@ -115,7 +115,7 @@ class _Group:
     fields: tuple[str, ...]
     word: str | None = None
     phrase_docs: dict[str, np.ndarray] | None = None
-    postings: dict[str, "_GroupPostings"] = field(default_factory=dict)
+    postings: dict[str, _GroupPostings] = field(default_factory=dict)
     typed: str = ""
     alternatives: list[Alternative] = field(default_factory=list)
     alternative_cables: dict[str, np.ndarray] = field(default_factory=dict)
@@ -280,10 +280,7 @@ class Engine:
             return candidates[np.lexsort((candidates, -created))]
         needed = len(candidates) if every else min(len(candidates), request.page * request.limit)
         candidate_scores = scores[candidates] - TIER_GAP * tier
-        if needed < len(candidates):
-            top = np.argpartition(-candidate_scores, needed - 1)[:needed]
-        else:
-            top = np.arange(len(candidates))
+        top = np.argpartition(-candidate_scores, needed - 1)[:needed] if needed < len(candidates) else np.arange(len(candidates))
         ranked = top[np.lexsort((-created[top], -candidate_scores[top]))]
         return candidates[ranked]
 
@@ -393,7 +390,7 @@ class _Run:
 
     def held_share(self) -> np.ndarray:
         """The share of the query's words each cable holds (text, tag or tag meaning)."""
-        return np.sum(self.group_masks, axis=0, dtype=np.float32) / np.float32(len(self.group_masks))
+        return np.asarray(np.sum(self.group_masks, axis=0, dtype=np.float32) / np.float32(len(self.group_masks)))
 
     def promote(self, strict: np.ndarray, filtered: np.ndarray) -> np.ndarray:
         """Add to the top tier the cables missing one word whose subject holds all the others.
@@ -695,7 +692,7 @@ class _Run:
             where = np.searchsorted(unique_docs, docs)
             where = np.minimum(where, len(unique_docs) - 1)
             found = unique_docs[where] == docs
-            scored = sorted(((float(totals[w]), i) for i, (w, f) in enumerate(zip(where, found)) if f), reverse=True)
+            scored = sorted(((float(totals[w]), i) for i, (w, f) in enumerate(zip(where, found, strict=True)) if f), reverse=True)
         chosen = [i for _, i in scored[:MAX_SNIPPETS]]
         if not chosen:
             allowed = range(len(docs)) if self.marked_docs is None else [i for i, d in enumerate(docs) if self.marked_docs[d]]

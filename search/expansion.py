@@ -25,9 +25,9 @@ Sources, in the order tried:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from cables.index.analysis import STOP_WORDS, words
 from cables.index.stems import StemTable, read_stem_table

@@ -10,6 +10,7 @@ import numpy as np
 
 from cables.index.columns import Columns
 
+
 def _named_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
     """Counts of each code as {name: count}, largest first, zeros left out."""
     counts = np.bincount(codes, minlength=len(names)) if len(codes) else np.zeros(len(names), dtype=np.int64)

@@ -9,7 +9,7 @@ and ``tag:PREL`` always agree.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import numpy as np
 
@@ -99,4 +99,4 @@ def cables_of_docs(columns: Columns, docs: np.ndarray) -> np.ndarray:
 
 
 def _epoch(day: date) -> int:
-    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())

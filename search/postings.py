@@ -9,10 +9,9 @@ expansion, document frequencies and phrase matching come from whoosh.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
-
 from pathlib import Path
 
 import numpy as np
@@ -140,7 +139,7 @@ class PostingReader:
         if not len(candidates):
             return EMPTY_IDS
         places = [self._positions(field, term, candidates) for term in dict.fromkeys(terms)]
-        at = dict(zip(dict.fromkeys(terms), places))
+        at = dict(zip(dict.fromkeys(terms), places, strict=True))
         require(all(len(positions) == len(candidates) for positions in places),
                 f"the {field} positions in whoosh's postings disagree with the posting arrays")
         found = [
@@ -208,7 +207,7 @@ def _values_of(matcher, docs: np.ndarray) -> Iterator[tuple[int, bytes]]:
         if last > first:
             matcher._read_ids()
             matcher._read_values()
-            for doc, value in zip(matcher._ids, matcher._values):
+            for doc, value in zip(matcher._ids, matcher._values, strict=True):
                 if doc in wanted:
                     yield doc, value
             first = last

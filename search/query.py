@@ -15,9 +15,9 @@ wrong; the CLI prints it on one line and exits 2.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 TEXT_FIELDS = ("subject", "body", "by")
 META_FIELDS = ("tag", "origin", "classification", "id", "ref", "marking")
@@ -86,17 +86,17 @@ class DateRange:
 
 @dataclass(frozen=True)
 class And:
-    children: tuple
+    children: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
-    children: tuple
+    children: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
-    child: object
+    child: Node
 
 
 @dataclass(frozen=True)
@@ -126,8 +126,8 @@ def parse(text: str) -> Node:
         return MatchAll()
     parser = _Parser(tokens)
     node = parser.expression()
-    if parser.peek() is not None:
-        token = parser.peek()
+    token = parser.peek()
+    if token is not None:
         message = "unbalanced ')': no '(' opens it" if token.kind == "rparen" else f"unexpected {token.text!r}"
         raise QuerySyntaxError(message, token.column)
     return node
@@ -137,7 +137,7 @@ def _tokens(text: str) -> list[_Token]:
     """Split the query into parentheses, phrases and words (with their columns)."""
     tokens = []
     for match in TOKEN_RE.finditer(text):
-        kind = match.lastgroup
+        kind = match.lastgroup or ""
         if kind == "space":
             continue
         value = match.group()
@@ -193,6 +193,11 @@ class _Parser:
     def peek(self) -> _Token | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
 
+    def _ends_group(self) -> bool:
+        """No token is left, or the next one is ')': the end of a group."""
+        token = self.peek()
+        return token is None or token.kind == "rparen"
+
     def take(self) -> _Token:
         token = self.tokens[self.position]
         self.position += 1
@@ -206,7 +211,7 @@ class _Parser:
         children = [self.conjunction()]
         while self._is_operator("OR"):
             operator = self.take()
-            if self.peek() is None or self.peek().kind == "rparen":
+            if self._ends_group():
                 raise QuerySyntaxError("OR needs something on its right", operator.column)
             children.append(self.conjunction())
         return children[0] if len(children) == 1 else Or(tuple(children))
@@ -219,7 +224,7 @@ class _Parser:
                 break
             if self._is_operator("AND"):
                 operator = self.take()
-                if self.peek() is None or self.peek().kind == "rparen" or self._is_operator("OR"):
+                if self._ends_group() or self._is_operator("OR"):
                     raise QuerySyntaxError("AND needs something on its right", operator.column)
             children.append(self.unary())
         return children[0] if len(children) == 1 else And(tuple(children))
@@ -232,7 +237,7 @@ class _Parser:
             raise QuerySyntaxError(f"{token.text} needs something on its left", token.column)
         if self._is_operator("NOT"):
             self.take()
-            if self.peek() is None or self.peek().kind == "rparen":
+            if self._ends_group():
                 raise QuerySyntaxError("NOT needs something on its right", token.column)
             return Not(self._nested(token, self.unary))
         if token.kind == "word" and token.text.startswith("-") and len(token.text) > 1:
@@ -245,10 +250,10 @@ class _Parser:
         if token.kind == "lparen":
             if self.peek() is None:
                 raise QuerySyntaxError("unbalanced '(': it is never closed", token.column)
-            if self.peek().kind == "rparen":
+            if self._ends_group():
                 raise QuerySyntaxError("empty parentheses", token.column)
             node = self._nested(token, self.expression)
-            if self.peek() is None or self.peek().kind != "rparen":
+            if self.peek() is None or not self._ends_group():
                 raise QuerySyntaxError("unbalanced '(': it is never closed", token.column)
             self.take()
             return node
@@ -325,14 +330,15 @@ def parse_date(text: str, column: int = 1) -> tuple[date, date]:
     match = DATE_RE.match(text.strip())
     if not match:
         raise QuerySyntaxError(f"{text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", column)
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text)
     try:
-        if day is not None:
-            first = date(year, month, day)
+        if day_text:
+            first = date(year, int(month_text), int(day_text))
             return first, date.fromordinal(first.toordinal() + 1)
-        if month is not None:
-            first = date(year, month, 1)
-            return first, date(year + (month == 12), month % 12 + 1, 1)
+        if month_text:
+            month = int(month_text)
+            return date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
         return date(year, 1, 1), date(year + 1, 1, 1)
     except ValueError as error:
         raise QuerySyntaxError(f"{text!r} is not a valid date ({error})", column) from None

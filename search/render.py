@@ -13,7 +13,7 @@ import json
 import re
 import shutil
 import textwrap
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import click
 
@@ -276,7 +276,7 @@ def facets_text(facets: dict[str, dict[str, int]], columns: int, values: int | N
         labels = [tag_label(value) if name == "tag" else value for value, _ in items]
         label_width = min(room, max(len(label) for label in labels))
         lines.append(click.style(name.capitalize(), bold=True))
-        for label, (_, count) in zip(labels, items):
+        for label, (_, count) in zip(labels, items, strict=True):
             bar = "█" * max(1, round(BAR_WIDTH * count / top))
             lines.append(f"  {cut(label, label_width):<{label_width}} {bar} {count:,}")
         more = len(counts) - len(items)

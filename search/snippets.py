@@ -9,7 +9,7 @@ terminal).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from cables.index.analysis import words
 

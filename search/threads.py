@@ -9,7 +9,7 @@ import numpy as np
 
 from cables.index.analysis import words
 from cables.index.glossary import glossary, meaning
-from cables.search.engine import Engine, SearchRequest
+from cables.search.engine import Engine, Hit, SearchRequest
 from cables.search.ranking import idf
 
 KEY_TERMS = 12
@@ -120,10 +120,12 @@ def key_terms(engine: Engine, cable_id: str, count: int = KEY_TERMS) -> list[str
     return [surface[stem].most_common(1)[0][0] for stem in best]
 
 
-def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], list[tuple[dict, list[str]]]]:
-    """Cables sharing most of a cable's key terms: (key terms, [(hit as JSON-able dict, shared terms)])."""
+def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], list[tuple[Hit, list[str]]]]:
+    """Cables sharing most of a cable's key terms: (key terms, [(hit, shared terms)]); KeyError for an unknown id."""
     terms = key_terms(engine, cable_id)
     record = engine.cable(cable_id)
+    if record is None:
+        raise KeyError(cable_id)
     query = " OR ".join(terms)
     result = engine.search(SearchRequest(query=query, limit=limit + 1))
     found = []
@@ -131,6 +133,8 @@ def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], 
         if hit.id == record["id"]:
             continue
         other = engine.cable(hit.id)
+        if other is None:
+            continue
         text = " ".join([other["subject"], *(p["text"] for p in other["paragraphs"])])
         present = {engine.stem(word) for word, _, _ in words(text)}
         shared = [term for term in terms if engine.stem(term.lower()) in present]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ SEEDS = REPO / "seeds"
 CORPUS = Path(os.environ.get("CABLES_CORPUS") or REPO.parent / "shared" / "corpus")
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_seed(cable_id: str):
     """Read ``seeds/<cable_id>.txt`` once per session (records are frozen, so sharing is safe)."""
     from cables.index.reader import read_file

@@ -108,7 +108,7 @@ def run_example(command: str, index: Path) -> str:
 
 def _json_format(words: list[str]) -> str | None:
     """``json`` or ``jsonl`` when the command's ``--format`` asks for it, else None."""
-    for word, following in zip(words, words[1:] + [""]):
+    for word, following in zip(words, words[1:] + [""], strict=True):
         value = word.split("=", 1)[1] if word.startswith("--format=") else following if word == "--format" else None
         if value in ("json", "jsonl"):
             return value
@@ -127,7 +127,7 @@ def _check_json(command: str, output: str, per_line: bool) -> None:
 def rewrite(text: str, examples: list[Example], outputs: list[str]) -> str:
     """``text`` with each example's shown output replaced by the matching entry of ``outputs``."""
     lines = text.split("\n")
-    for example, output in sorted(zip(examples, outputs), key=lambda pair: pair[0].start, reverse=True):
+    for example, output in sorted(zip(examples, outputs, strict=True), key=lambda pair: pair[0].start, reverse=True):
         lines[example.start: example.end] = output.split("\n")
     return "\n".join(lines)
 

@@ -7,7 +7,7 @@ import pickle
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 
-from cables.index.analysis import STOP_WORDS, TOKEN_PATTERN, SnowballStem, TOKEN_RE, analyse, words
+from cables.index.analysis import STOP_WORDS, TOKEN_PATTERN, TOKEN_RE, SnowballStem, analyse, words
 from cables.index.stems import StemTable, read_stem_table, write_stem_table
 
 
@@ -46,7 +46,12 @@ def test_stem_table_round_trip_and_fallback(tmp_path):
     write_stem_table(tmp_path, table)
     assert read_stem_table(tmp_path) == table
     fallback_calls = []
-    lookup = StemTable(tmp_path, lambda word: fallback_calls.append(word) or word.upper())
+
+    def fallback(word: str) -> str:
+        fallback_calls.append(word)
+        return word.upper()
+
+    lookup = StemTable(tmp_path, fallback)
     assert [lookup(w) for w in ["embassies", "élan", "zeta", "fraud"]] == ["embassi", "élan", "zeta", "fraud"]
     assert lookup("unseen") == "UNSEEN" and fallback_calls == ["unseen"]
     assert lookup.lookup("aaa") is None and lookup.lookup("zzz") is None
@@ -86,7 +91,7 @@ def test_stop_words_are_the_listed_words_never_the_comment(tmp_path):
     lines = STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines()
     listed = {word for line in lines if not line.lstrip().startswith("#") for word in line.split()}
     commented = {word for line in lines if line.lstrip().startswith("#") for word in line.split()}
-    assert STOP_WORDS == listed
+    assert listed == STOP_WORDS
     assert not {"cable", "still", "short", "names", "words", "topic", "kept", "carry", "function", "phrases"} & STOP_WORDS
     assert commented - listed and not (commented - listed) & STOP_WORDS
     trial = tmp_path / "stop.txt"

@@ -94,7 +94,7 @@ def test_update_changes_only_the_changed_cable(tmp_path):
     assert [h.id for h in found.hits] == [record.id]
     assert engine.cables == 60
     after = probe(location)
-    for (old_hits, old_total), (new_hits, new_total) in zip(before, after):
+    for (old_hits, old_total), (new_hits, new_total) in zip(before, after, strict=True):
         old_others = [cable for cable, _ in old_hits if cable != record.id]
         new_others = [cable for cable, _ in new_hits if cable != record.id]
         # Other cables keep their order (scores move in the 4th decimal as collection statistics shift).
@@ -155,9 +155,8 @@ def test_a_duplicate_id_is_indexed_once_from_the_first_file(tmp_path, copy_name,
 
 def test_second_writer_fails_clearly(tmp_path):
     location = tmp_path / "ix"
-    with writer_lock(location):
-        with pytest.raises(IndexUnavailable, match="being written"):
-            rebuild(location, [SEEDS / "09OTTAWA265.txt"])
+    with writer_lock(location), pytest.raises(IndexUnavailable, match="being written"):
+        rebuild(location, [SEEDS / "09OTTAWA265.txt"])
 
 
 def test_version_mismatch_asks_for_a_rebuild(tmp_path):

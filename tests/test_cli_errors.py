@@ -87,6 +87,7 @@ def test_closed_pipe_ends_quietly(seed_index, command):
     """`cables tags | head -1`: the reader closes the pipe at once; cables stops with exit 0 and says nothing."""
     process = subprocess.Popen([sys.executable, "-m", "cables.search", *command, "--index", str(seed_index)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    assert process.stdout is not None and process.stderr is not None  # both are pipes
     process.stdout.close()
     stderr = process.stderr.read()
     assert process.wait(timeout=120) == 0

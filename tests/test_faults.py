@@ -174,7 +174,7 @@ def test_two_rebuilds_at_once_one_fails_clearly(tmp_path):
         time.sleep(0.05)
     second = subprocess.run([sys.executable, "-m", "cables.search", "rebuild", str(source), "--index", str(location)], cwd=REPO,
                             capture_output=True, text=True, timeout=120)
-    out, err = first.communicate(timeout=300)
+    _out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     assert second.returncode == 1 and "being written by process" in second.stderr
     assert Engine(location).cables == 150

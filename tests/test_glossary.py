@@ -40,7 +40,7 @@ def test_tags_are_unique() -> None:
 def test_glossary_matches_file() -> None:
     table = glossary.glossary()
     assert len(table) == len(_raw_rows())
-    for tag, (kind, meaning) in table.items():
+    for _tag, (kind, meaning) in table.items():
         assert kind in glossary.KINDS
         assert meaning
 

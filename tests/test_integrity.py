@@ -7,6 +7,7 @@ command a user would run.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pickle
@@ -272,7 +273,7 @@ def test_posting_documents_changed_within_range_give_wrong_totals_until_checked(
     docs_path = segment_file(index_copy, "body.docs")
     docs = np.fromfile(docs_path, dtype=np.int32)
     starts = np.fromfile(segment_file(index_copy, "body.starts"), dtype=np.int64)
-    for start, end in zip(starts[:-1], starts[1:]):
+    for start, end in itertools.pairwise(starts):
         docs[start:end] = np.arange(end - start, dtype=np.int32)  # each list moved to the first documents, still rising
     docs.tofile(docs_path)
     assert ranked(index_copy, "security")[1] != before  # the silent wrong answer the checksums exist for

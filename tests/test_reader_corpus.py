@@ -7,13 +7,14 @@ those tests skip saying so.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, SEEDS
 from cables.index.reader import CableError, read_file
+from tests.conftest import CORPUS, SEEDS
 
 # Seed cables whose own text repeats or misnumbers paragraphs (checked by reading them):
 # 02ROME1196 holds the cable twice, 07MOSCOW2981 repeats a truncated paragraph 1,
@@ -71,7 +72,7 @@ def _invariant_problems(cable) -> list[str]:
 def _numbers_increase(cable) -> bool:
     """True when the numbered paragraphs come in strictly increasing order."""
     numbers = [p.number for p in cable.paragraphs if p.number is not None]
-    return all(later > earlier for earlier, later in zip(numbers, numbers[1:]))
+    return all(later > earlier for earlier, later in itertools.pairwise(numbers))
 
 
 def _is_normalised(marking: str) -> bool:

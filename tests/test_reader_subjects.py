@@ -37,7 +37,7 @@ def test_subject_label_missing_its_first_letter() -> None:
     """08MANAMA117 line 37: 'UBJECT: BAHRAIN WILL ... AL SUBAIE REF: A. A) MANAMA 20', then '¶B. B) 2/22/08 GRAY-ERELI E-MAIL'."""
     cable = read_seed("08MANAMA117")
     assert cable.subject == "BAHRAIN WILL FORMALLY REQUEST QATAR TO EXECUTE LEGAL JUDGMENT AGAINST KHALIFA AL SUBAIE"
-    assert [reference.id for reference in cable.references][0] == "08MANAMA20"
+    assert next(reference.id for reference in cable.references) == "08MANAMA20"
 
 
 def test_subject_label_missing_its_first_letter_with_ref_and_page_marker() -> None:

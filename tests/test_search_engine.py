@@ -104,8 +104,8 @@ def test_words_in_different_paragraphs_still_find_the_cable(engine, seed_records
         if len(paragraphs) < 3:
             continue
         first, last = set(paragraphs[0]), set(paragraphs[-1])
-        only_first = sorted(first - last - set(s for p in paragraphs[1:] for s in p))
-        only_last = sorted(last - first - set(s for p in paragraphs[:-1] for s in p))
+        only_first = sorted(first - last - {s for p in paragraphs[1:] for s in p})
+        only_last = sorted(last - first - {s for p in paragraphs[:-1] for s in p})
         subject = set(analyse(record.subject, STEM))
         only_first = [s for s in only_first if s.isalpha() and len(s) > 5 and s not in subject]
         only_last = [s for s in only_last if s.isalpha() and len(s) > 5 and s not in subject]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cables.index.analysis import SnowballStem
 from cables.search.snippets import SCAN_LIMIT, _densest, highlight_spans, window

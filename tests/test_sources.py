@@ -15,10 +15,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -271,7 +270,7 @@ def test_any_source_folder_gives_a_counted_one_line_report_in_utf8(shape: list[t
         source = os.path.join(os.fsencode(work), b"src")
         os.mkdir(source)
         expected_cables, expected_paths = 0, set()
-        for seed, (name, kind) in zip(SEED_FILES, shape):
+        for seed, (name, kind) in zip(SEED_FILES, shape, strict=False):
             make(source, name, kind, seed)
             cables_added, problems = OUTCOMES[kind][0 if name.lower().endswith(b".txt") else 1]
             expected_cables += cables_added
@@ -292,7 +291,7 @@ def test_any_source_folder_gives_a_counted_one_line_report_in_utf8(shape: list[t
         assert {entry["path"] for entry in data["skipped"]} == expected_paths and len(data["skipped"]) == len(expected_paths)
     else:
         assert completed.returncode == 0 and err == ""
-        *problems, last = report_lines(completed.stdout)
-        assert len(problems) == len(expected_paths)
-        assert all(any(line.startswith(spaced(f"skipped {path}: ")) for line in problems) for path in expected_paths)
+        *skipped_lines, last = report_lines(completed.stdout)
+        assert len(skipped_lines) == len(expected_paths)
+        assert all(any(line.startswith(spaced(f"skipped {path}: ")) for line in skipped_lines) for path in expected_paths)
         assert f"Indexed {expected_cables} cables" in last and f"skipped {len(expected_paths)} files" in last

@@ -237,7 +237,7 @@ def test_csv_has_one_row_per_cable(seed_index):
     rows = list(csv.reader(io.StringIO(run("search", "visa fraud", "--limit", "5", "--format", "csv", "--index", str(seed_index)).stdout)))
     assert rows[0] == ["id", "date", "classification", "origin", "subject", "tags", "score", "paragraphs"]
     assert [row[0] for row in rows[1:]] == [hit["id"] for hit in data["results"]]
-    for row, hit in zip(rows[1:], data["results"]):
+    for row, hit in zip(rows[1:], data["results"], strict=True):
         assert row[1] == hit["created"][:10] and row[3] == hit["origin"] and row[4] == hit["subject"]
         assert row[5].split() == hit["tags"] and float(row[6]) == pytest.approx(hit["score"], abs=1e-4)
         assert row[7].split() == [str(p["number"]) for p in hit["paragraphs"] if p["number"] is not None]

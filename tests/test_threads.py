@@ -85,7 +85,7 @@ def test_meaning_word_matches_tagged_cables_below_text_matches(engine, seed_reco
 
 
 def test_timeline_by_year_and_month(engine, seed_records):
-    expected = {}
+    expected: dict[str, int] = {}
     for record in seed_records.values():
         text = (record.subject + " " + " ".join(p.text for p in record.paragraphs)).lower()
         if "icesave" in text:

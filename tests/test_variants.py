@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from cables.index.analysis import fold, normalise
 from cables.search.engine import SearchRequest
 
@@ -112,7 +110,7 @@ def test_acronyms_one_letter_apart_are_not_one_name(engine):
 
     contexts = Contexts(engine.folder)
     try:
-        capitals = tuple(contexts.profile(stem, {stem})[2] for stem in ("cafta", "gafta"))
+        capitals = (contexts.profile("cafta", {"cafta"})[2], contexts.profile("gafta", {"gafta"})[2])
     finally:
         contexts.close()
     assert min(capitals) > 0.5

@@ -28,7 +28,7 @@ KINDS = ("folding", "apostrophe", "compound", "spelling", "family", "name")
 def read_queries(path: Path = QUERIES) -> list[dict]:
     """The query set: qid, kind, query and the meant pattern of each row."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    rows = [dict(zip(lines[0].split("\t"), line.split("\t"))) for line in lines[1:] if line.strip()]
+    rows = [dict(zip(lines[0].split("\t"), line.split("\t"), strict=True)) for line in lines[1:] if line.strip()]
     for row in rows:
         if row["kind"] not in KINDS:
             raise ValueError(f"{path}: {row['qid']}: unknown kind {row['kind']!r}")
@@ -101,7 +101,7 @@ def table(before: dict, after: dict) -> str:
         lines.append(f"| {kind} | {count} | {first[kind][0]:.3f} | {second[kind][0]:.3f} | {first[kind][1]:.3f} | {second[kind][1]:.3f} |")
     lines += [""]
     lines += ["| qid | kind | query | meant | found before | found after | recall before | recall after | P@10 before | P@10 after |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for old, new in zip(before["queries"], after["queries"]):
+    for old, new in zip(before["queries"], after["queries"], strict=True):
         lines.append(
             f"| {new['qid']} | {new['kind']} | `{new['query']}` | {new['meant']} | {old['found']} | {new['found']} | "
             f"{old['recall']:.2f} | {new['recall']:.2f} | {old['precision_at_10']:.1f} | {new['precision_at_10']:.1f} |"
