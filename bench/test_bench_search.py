@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 
 import pytest
-
 import queries
 
 SYSTEMS = ("engine", "fts5")
@@ -27,6 +26,14 @@ def fresh_postings(engine) -> None:
     engine.stem = StemTable(engine.folder, SnowballStem())
 
 
+def measure_system(system: str, measure, engine, items: list, on_engine, on_fts) -> None:
+    """Measure one system over ``items``: ``on_engine`` with fresh postings before every round, or ``on_fts``."""
+    if system == "engine":
+        measure(on_engine, items, lambda: fresh_postings(engine))
+    else:
+        measure(on_fts, items)
+
+
 def engine_plain(engine, request) -> list[int]:
     """Match, score and take the top ``limit`` cable ordinals: Engine.search without records, snippets or facets."""
     return engine.rank(request).order[: request.limit].tolist()
@@ -36,50 +43,45 @@ def engine_plain(engine, request) -> list[int]:
 def test_search_facets(system, engine, fts, query_set, measure, benchmark):
     """The normal search: top 10 with snippets, total and four facets, 200 queries of 1-3 words."""
     benchmark.group = "search + 4 facets (200 queries, 1-3 words)"
-    if system == "engine":
-        measure(lambda q: engine.search(queries.engine_request(q)), query_set.words, lambda: fresh_postings(engine))
-    else:
-        measure(lambda q: fts.search(q), query_set.words)
+    measure_system(system, measure, engine, query_set.words,
+                   lambda q: engine.search(queries.engine_request(q)),
+                   fts.search)
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_search_plain(system, engine, fts, query_set, measure, benchmark):
     """Match + rank + top 10 only (no snippets, records, facets or total)."""
     benchmark.group = "plain: match + rank top 10 (200 queries)"
-    if system == "engine":
-        measure(lambda q: engine_plain(engine, queries.engine_request(q)), query_set.words, lambda: fresh_postings(engine))
-    else:
-        measure(lambda q: fts.plain(q), query_set.words)
+    measure_system(system, measure, engine, query_set.words,
+                   lambda q: engine_plain(engine, queries.engine_request(q)),
+                   fts.plain)
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_search_filtered(system, engine, fts, query_set, measure, benchmark):
     """The normal search with --tag / --classification / --from filters (200 queries)."""
     benchmark.group = "filtered search + 4 facets (200 queries)"
-    if system == "engine":
-        measure(lambda item: engine.search(queries.engine_request(*item)), query_set.filtered, lambda: fresh_postings(engine))
-    else:
-        measure(lambda item: fts.search(item[0], queries.fts5_options(item[1])), query_set.filtered)
+    measure_system(system, measure, engine, query_set.filtered,
+                   lambda item: engine.search(queries.engine_request(*item)),
+                   lambda item: fts.search(item[0], queries.fts5_options(item[1])))
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_search_plain_filtered(system, engine, fts, query_set, measure, benchmark):
     """Match + filter + rank top 10 only, with the same filters (the issue's "filtered" target)."""
     benchmark.group = "plain filtered: match + filter + rank top 10 (200 queries)"
-    if system == "engine":
-        measure(lambda item: engine_plain(engine, queries.engine_request(*item)), query_set.filtered, lambda: fresh_postings(engine))
-    else:
-        measure(lambda item: fts.plain(item[0], queries.fts5_options(item[1])), query_set.filtered)
+    measure_system(system, measure, engine, query_set.filtered,
+                   lambda item: engine_plain(engine, queries.engine_request(*item)),
+                   lambda item: fts.plain(item[0], queries.fts5_options(item[1])))
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_search_phrase(system, engine, fts, query_set, measure, benchmark):
     """Quoted two-word phrases, normal search with facets."""
     benchmark.group = f"phrase search + 4 facets ({len(query_set.phrases)} phrases)"
-    if system == "engine":
-        measure(lambda q: engine.search(queries.engine_request(q)), query_set.phrases, lambda: fresh_postings(engine))
-    else:
-        measure(lambda q: fts.search(q), query_set.phrases)
+    measure_system(system, measure, engine, query_set.phrases,
+                   lambda q: engine.search(queries.engine_request(q)),
+                   fts.search)
 
 
 @pytest.fixture(scope="module")
