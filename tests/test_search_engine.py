@@ -124,8 +124,8 @@ def test_snippets_highlight_only_query_terms(engine):
     highlighted = 0
     for hit in result.hits:
         for paragraph in hit.paragraphs:
-            for start, end in paragraph["spans"]:
-                word = paragraph["text"][start:end]
+            for start, end in paragraph.spans:
+                word = paragraph.text[start:end]
                 assert set(analyse(word, STEM)) <= wanted, word
                 highlighted += 1
     assert highlighted > 0
@@ -136,7 +136,7 @@ def test_seed_cable_found_by_its_subject(engine):
     assert result.hits[0].id == "09OTTAWA265"
     first = result.hits[0]
     assert first.classification == "CONFIDENTIAL" and first.origin == "Embassy Ottawa"
-    assert all(p["marking"] == "C" for p in first.paragraphs)
+    assert all(p.marking == "C" for p in first.paragraphs)
 
 
 def test_not_excludes_cables_with_the_word(engine, seed_records):
@@ -169,13 +169,13 @@ def test_marking_filter_finds_marked_paragraphs(engine, seed_records):
     result = search(engine, marking=["S"], limit=5000)
     assert ids(result) == expected
     for hit in result.hits[:20]:
-        assert all(p["marking"].startswith("S") for p in hit.paragraphs)
+        assert all(p.marking.startswith("S") for p in hit.paragraphs)
 
 
 def test_prefix_query_expands(engine):
     result = search(engine, "embass*", limit=5)
     assert result.total > 0
-    assert any(re.search(r"(?i)embass", p["text"]) for hit in result.hits for p in hit.paragraphs)
+    assert any(re.search(r"(?i)embass", p.text) for hit in result.hits for p in hit.paragraphs)
 
 
 @pytest.mark.parametrize("typo, word", [("secuirty", "security"), ("parliment", "parliament")])
