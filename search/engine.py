@@ -33,17 +33,14 @@ from index.records import RECORDS_FILE, RecordStore
 from index.stems import StemTable
 from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
 from index.unpickling import open_index
-from search import filters
 from search.facets import count_facets
 from search.expansion import Expander
-from search.hits import Hit, HitMaker
-from search.matching import QueryMatch, relaxable
+from search.hits import Hit
+from search.pipeline import Ranking, matched, rank
 from search.postings import PostingReader
-from search.query import MatchAll, parse
+from search.query import parse
 from search.ranking import DEFAULT_SETTINGS, RankingSettings
 from search.request import SearchRequest
-from search.scoring import Scorer
-from search.tiers import RELAX_BELOW, Tiers, rank_order
 
 __all__ = ["Engine", "Hit", "Ranking", "SearchRequest", "SearchResult"]
 
@@ -66,22 +63,6 @@ class SearchResult:
     filters: list[str] = field(default_factory=list)
     expansions: dict[str, list[str]] = field(default_factory=dict)
     expansion_cables: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class Ranking:
-    """Matched cables in rank order, with the stages that matched, tiered and scored them, the maker of their hits,
-    and what each expanded word also matched (and in how many cables)."""
-
-    match: QueryMatch
-    tiers: Tiers
-    scorer: Scorer
-    hits: HitMaker
-    mask: np.ndarray
-    candidates: np.ndarray
-    scores: np.ndarray | None
-    order: np.ndarray
-    expansions: tuple[dict[str, list[str]], dict[str, int]]
 
 
 class Engine:
@@ -141,10 +122,8 @@ class Engine:
 
     def matching(self, request: SearchRequest) -> np.ndarray:
         """The cables a request matches (its query and filters), as a mask over ordinals."""
-        tree = parse(request.query)
-        match = QueryMatch(self, request, tree)
         with self._reading():
-            return match.mask(tree) & filters.option_mask(self.columns, request, match.marked_docs)
+            return matched(self, request)
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run a search; raise :class:`search.query.QuerySyntaxError` for a malformed query."""
@@ -154,29 +133,7 @@ class Engine:
     def rank(self, request: SearchRequest) -> Ranking:
         """Match and order the cables of a request, without records, snippets or facets."""
         with self._reading():
-            return self._rank(request)
-
-    def _rank(self, request: SearchRequest, every: bool = False) -> Ranking:
-        """The search pipeline: match the query and filters, settle tiers (promote, relax), score, order."""
-        tree = parse(request.query)
-        match = QueryMatch(self, request, tree)
-        filtered = filters.option_mask(self.columns, request, match.marked_docs)
-        mask = match.mask(tree) & filtered
-        tiers = Tiers(match, self.settings)
-        if relaxable(tree):
-            mask = tiers.promote(mask, filtered)
-            if mask.sum() < RELAX_BELOW:
-                mask = tiers.relax(mask, filtered)
-        candidates = np.flatnonzero(mask)
-        scorer = Scorer(self, match)
-        scores = scorer.scores(candidates) if not isinstance(tree, MatchAll) else None
-        tier = tiers.tier[candidates]
-        if scores is not None and relaxable(tree) and self.settings.partial_power and len(match.group_masks) > 1:
-            scores = tiers.fold(scores)
-            tier = np.zeros_like(tier)
-        order = rank_order(self.columns, candidates, scores, tier, request, every)
-        hits = HitMaker(self, request, match, tiers, scorer)
-        return Ranking(match, tiers, scorer, hits, mask, candidates, scores, order, match.expansions())
+            return rank(self, request)
 
     def search_all(self, request: SearchRequest) -> tuple[SearchResult, Iterator[Hit]]:
         """Every match of a request, whatever its limit: the result without hits, and the hits in rank order.
@@ -185,7 +142,7 @@ class Engine:
         all of them costs the memory of one, plus the ranked ordinals.
         """
         with self._reading():
-            ranking = self._rank(request, every=True)
+            ranking = rank(self, request, every=True)
             return self._result(request, ranking, []), self._each_hit(ranking)
 
     def _each_hit(self, ranking: Ranking) -> Iterator[Hit]:
@@ -195,7 +152,7 @@ class Engine:
             yield hit
 
     def _search(self, request: SearchRequest) -> SearchResult:
-        ranking = self._rank(request)
+        ranking = rank(self, request)
         scores = ranking.scores
         start = (request.page - 1) * request.limit
         page = ranking.order[start: start + request.limit]

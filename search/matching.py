@@ -18,7 +18,7 @@ import numpy as np
 
 from index.analysis import analyse
 from search import filters
-from search.expansion import Alternative
+from search.expansion import Alternative, Expander
 from search.postings import Postings
 from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words
 from search.ranking import meaning_tags
@@ -161,7 +161,7 @@ class QueryMatch:
             return self.columns.cable_valid.copy()
         if isinstance(node, And):
             result = self.columns.cable_valid.copy()
-            for child in self._joined(node.children):
+            for child in _joined(self.engine.expander, node.children):
                 result &= self.mask(child, negated)
             return result
         if isinstance(node, Or):
@@ -186,23 +186,6 @@ class QueryMatch:
                 self.group_masks.append(direct | meaning)
             result &= direct | meaning
         return result
-
-    def _joined(self, children: tuple) -> list[Node]:
-        """Adjacent plain words that are one name (``ivory coast``) or a compound the cables write joined
-        (``ahmadi nejad``), as one multi-word node; other children as they are."""
-        joined: list[Node] = []
-        index = 0
-        while index < len(children):
-            for size in range(min(self.engine.expander.table.longest, len(children) - index), 1, -1):
-                run = children[index: index + size]
-                if all(_plain(child) for child in run) and self.engine.expander.joinable(" ".join(child.text for child in run)):
-                    joined.append(Words(" ".join(child.text for child in run)))
-                    index += size
-                    break
-            else:
-                joined.append(children[index])
-                index += 1
-        return joined
 
     def _groups(self, node: Words | Prefix) -> list[WordGroup]:
         """The stem groups a text node asks for."""
@@ -286,6 +269,24 @@ def _expanded_group(text: str, stems: list[str], fields: tuple[str, ...], word: 
         alternatives = [Alternative(tuple(stems), 1.0, text.strip())] + alternatives
         stems = []
     return WordGroup(stems, fields, word, typed=text.strip(), alternatives=alternatives)
+
+
+def _joined(expander: Expander, children: tuple) -> list[Node]:
+    """Adjacent plain words that are one name (``ivory coast``) or a compound the cables write joined
+    (``ahmadi nejad``), as one multi-word node; other children as they are."""
+    joined: list[Node] = []
+    index = 0
+    while index < len(children):
+        for size in range(min(expander.table.longest, len(children) - index), 1, -1):
+            run = children[index: index + size]
+            if all(_plain(child) for child in run) and expander.joinable(" ".join(child.text for child in run)):
+                joined.append(Words(" ".join(child.text for child in run)))
+                index += size
+                break
+        else:
+            joined.append(children[index])
+            index += 1
+    return joined
 
 
 def relaxable(tree: Node) -> bool:

@@ -85,7 +85,7 @@ class Scorer:
         coverage = np.where(covered, subject, 0.0).astype(np.float32)
         if settings.scattered_subject and _scattered(in_subject[candidates], subject_groups):
             subject = subject / np.float32(subject_groups)
-        tags, meanings = self._tag_scores()
+        tags, meanings = tag_scores(self.engine, self.match)
         self.parts = {
             "best paragraph": best, "whole cable": whole, "subject": subject, "subject coverage": coverage,
             "header": header, "tags": tags, "tag meanings": meanings,
@@ -140,37 +140,37 @@ class Scorer:
         scores = bm25(frequencies, np.ones(len(cables), dtype=np.float32), 1.0, weight, settings.k1, 0.0)
         return per_cable_max(cables, scores, self.size)
 
-    def _tag_scores(self) -> tuple[np.ndarray, np.ndarray]:
-        """The tag parts of the score: query words that are a cable's tags, and words that name a tag's meaning.
-
-        A tag in the glossary earns ``tag_weight`` times its inverse cable
-        frequency; a tag the glossary lacks (often a malformed TAGS line's
-        English word, CRIME or MEDIA) earns ``unknown_tag_weight`` instead.
-        A tag meaning earns ``meaning_weight``, once per set of tags however
-        many query words name it (``costa`` and ``rica`` both name CS).
-        """
-        from index.glossary import kind
-
-        settings = self.engine.settings
-        occurrences = self.match.occurrences
-        tags = np.zeros(self.size, dtype=np.float32)
-        meanings = np.zeros(self.size, dtype=np.float32)
-        named: set[tuple[str, ...]] = set()
-        for word in dict.fromkeys(group.word for group in self.match.groups if group.word):
-            mask = occurrences.tagged(word)
-            if mask.any():
-                weight = settings.tag_weight if kind(word) else settings.unknown_tag_weight
-                tags[mask] += weight * idf(int(mask.sum()), self.engine.cables)
-            meaning = occurrences.meaning(word)
-            if meaning and meaning not in named:
-                named.add(meaning)
-                mask = occurrences.meant(word)
-                if mask.any():
-                    meanings[mask] += settings.meaning_weight * idf(int(mask.sum()), self.engine.cables)
-        return tags, meanings
-
 
 def _scattered(in_subject: np.ndarray, words: int) -> bool:
     """True when a query of three or more words has no candidate whose subject holds two of them."""
     return words >= 3 and int(in_subject.max(initial=0)) < 2
 
+
+def tag_scores(engine: Engine, match: QueryMatch) -> tuple[np.ndarray, np.ndarray]:
+    """The tag parts of the score: query words that are a cable's tags, and words that name a tag's meaning.
+
+    A tag in the glossary earns ``tag_weight`` times its inverse cable
+    frequency; a tag the glossary lacks (often a malformed TAGS line's
+    English word, CRIME or MEDIA) earns ``unknown_tag_weight`` instead.
+    A tag meaning earns ``meaning_weight``, once per set of tags however
+    many query words name it (``costa`` and ``rica`` both name CS).
+    """
+    from index.glossary import kind
+
+    settings = engine.settings
+    occurrences = match.occurrences
+    tags = np.zeros(match.size, dtype=np.float32)
+    meanings = np.zeros(match.size, dtype=np.float32)
+    named: set[tuple[str, ...]] = set()
+    for word in dict.fromkeys(group.word for group in match.groups if group.word):
+        mask = occurrences.tagged(word)
+        if mask.any():
+            weight = settings.tag_weight if kind(word) else settings.unknown_tag_weight
+            tags[mask] += weight * idf(int(mask.sum()), engine.cables)
+        meaning = occurrences.meaning(word)
+        if meaning and meaning not in named:
+            named.add(meaning)
+            mask = occurrences.meant(word)
+            if mask.any():
+                meanings[mask] += settings.meaning_weight * idf(int(mask.sum()), engine.cables)
+    return tags, meanings
