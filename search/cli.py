@@ -26,11 +26,7 @@ FORMATS = click.Choice(["text", "json"])
 
 
 def bundled_seeds() -> Path:
-    """``./seeds`` when run from a folder that has one, else the bundled corpus.
-
-    The bundled cables sit beside this package: ``seeds/`` of the source
-    checkout, or ``cables/seeds`` where the wheel installs them.
-    """
+    """``./seeds`` when run from a folder that has one, else the repository's bundled corpus."""
     local = Path("seeds")
     if local.is_dir():
         return local.resolve()
@@ -143,11 +139,8 @@ def open_engine(index_path: Path | None, build_if_missing: bool = False):
 
     location = _location(index_path)
     if build_if_missing and not location.exists() and index_path is None and not os.environ.get("CABLES_INDEX"):
-        seeds = bundled_seeds()
-        if not seeds.is_dir():
-            raise Failure(f"no index at {location} and no bundled cables to build one from; index a folder with 'cables rebuild FOLDER'")
-        _echo_wrapped(f"No index yet at {location}: building it from the bundled cables in {seeds} (once).", err=True)
-        _run_rebuild(location, [seeds], jobs=os.cpu_count() or 1, output_format="text", quiet_summary=True)
+        _echo_wrapped(f"No index yet at {location}: building it from the bundled cables in {bundled_seeds()} (once).", err=True)
+        _run_rebuild(location, [bundled_seeds()], jobs=os.cpu_count() or 1, output_format="text", quiet_summary=True)
     return Engine(location)
 
 
@@ -276,28 +269,25 @@ def search(query, classification, origin, tag, marking, date_from, date_to, sort
       cables search Icesave --all --format ids
     """
     from cables.search.engine import SearchRequest
-    from cables.search.query import QuerySyntaxError, parse_date
+    from cables.search.request import BadDate
 
-    for option, value in (("--from", date_from), ("--to", date_to)):
-        if value:
-            try:
-                parse_date(value)
-            except QuerySyntaxError:
-                raise click.BadParameter(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=option) from None
+    try:
+        request = SearchRequest(
+            query=query,
+            classification=list(classification),
+            origin=list(origin),
+            tag=list(tag),
+            marking=list(marking),
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,
+            limit=0 if every else limit,
+            page=1 if every or not limit else page,
+            explain=explain,
+        )
+    except BadDate as error:
+        raise click.BadParameter(error.reason, param_hint=error.option) from None
     engine = open_engine(index_path, build_if_missing=True)
-    request = SearchRequest(
-        query=query,
-        classification=list(classification),
-        origin=list(origin),
-        tag=list(tag),
-        marking=list(marking),
-        date_from=date_from,
-        date_to=date_to,
-        sort=sort,
-        limit=0 if every else limit,
-        page=1 if every or not limit else page,
-        explain=explain,
-    )
     if request.limit:
         result = engine.search(request)
         hits = result.hits
