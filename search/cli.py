@@ -26,7 +26,11 @@ FORMATS = click.Choice(["text", "json"])
 
 
 def bundled_seeds() -> Path:
-    """``./seeds`` when run from a folder that has one, else the repository's bundled corpus."""
+    """``./seeds`` when run from a folder that has one, else the bundled corpus.
+
+    The bundled cables sit beside this package: ``seeds/`` of the source
+    checkout, or ``cables/seeds`` where the wheel installs them.
+    """
     local = Path("seeds")
     if local.is_dir():
         return local.resolve()
@@ -139,8 +143,11 @@ def open_engine(index_path: Path | None, build_if_missing: bool = False):
 
     location = _location(index_path)
     if build_if_missing and not location.exists() and index_path is None and not os.environ.get("CABLES_INDEX"):
-        _echo_wrapped(f"No index yet at {location}: building it from the bundled cables in {bundled_seeds()} (once).", err=True)
-        _run_rebuild(location, [bundled_seeds()], jobs=os.cpu_count() or 1, output_format="text", quiet_summary=True)
+        seeds = bundled_seeds()
+        if not seeds.is_dir():
+            raise Failure(f"no index at {location} and no bundled cables to build one from; index a folder with 'cables rebuild FOLDER'")
+        _echo_wrapped(f"No index yet at {location}: building it from the bundled cables in {seeds} (once).", err=True)
+        _run_rebuild(location, [seeds], jobs=os.cpu_count() or 1, output_format="text", quiet_summary=True)
     return Engine(location)
 
 
