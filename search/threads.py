@@ -64,7 +64,7 @@ def reference_graph(engine: Engine, cable_id: str, depth: int, cited_by: bool = 
 def _neighbours(engine: Engine, cable_id: str, cited_by: bool) -> list[str]:
     """The ids a cable cites, or the ids of cables citing it."""
     if cited_by:
-        return [engine.records.record(ordinal)["id"] for ordinal in engine.records.citing(cable_id)]
+        return engine.citing(cable_id)
     record = engine.cable(cable_id)
     if record is None:
         return []
@@ -91,9 +91,7 @@ def timeline(engine: Engine, request: SearchRequest, by: str = "year") -> dict[s
             return {}
         numbers = [int(year) for year in years]
         return {str(year): years.get(str(year), 0) for year in range(min(numbers), max(numbers) + 1)}
-    mask = engine.matching(request)
-    created = engine.columns.cable_created[np.flatnonzero(mask)]
-    months = created.astype("datetime64[s]").astype("datetime64[M]")
+    months = engine.created(request).astype("datetime64[M]")
     if not len(months):
         return {}
     span = np.arange(months.min(), months.max() + 1)
@@ -112,10 +110,10 @@ def key_terms(engine: Engine, cable_id: str, count: int = KEY_TERMS) -> list[str
         for word, _, _ in words(paragraph["text"]):
             if len(word) < 3 or not word.isalpha():
                 continue
-            stem = engine.stem(word)
+            stem = engine.stem_of(word)
             frequency[stem] += 1
             surface.setdefault(stem, Counter())[word] += 1
-    weight = {stem: tf * idf(engine.postings.document_frequency("body", stem), engine.documents) for stem, tf in frequency.items()}
+    weight = {stem: tf * idf(engine.paragraph_frequency(stem), engine.documents) for stem, tf in frequency.items()}
     best = sorted(weight, key=lambda stem: (-weight[stem], stem))[:count]
     return [surface[stem].most_common(1)[0][0] for stem in best]
 
@@ -132,8 +130,8 @@ def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], 
             continue
         other = engine.cable(hit.id)
         text = " ".join([other["subject"], *(p["text"] for p in other["paragraphs"])])
-        present = {engine.stem(word) for word, _, _ in words(text)}
-        shared = [term for term in terms if engine.stem(term.lower()) in present]
+        present = {engine.stem_of(word) for word, _, _ in words(text)}
+        shared = [term for term in terms if engine.stem_of(term.lower()) in present]
         found.append((hit, shared))
     return terms, found[:limit]
 
