@@ -329,6 +329,13 @@ class Engine:
             facets=oldest.facets,
         )
 
+    def results(self, request: SearchRequest) -> tuple[SearchResult, Iterable[Hit]]:
+        """A page of results and its hits; with ``limit`` 0, every match, the hits made as they are read."""
+        if request.limit:
+            result = self.search(request)
+            return result, result.hits
+        return self.search_all(request)
+
     def source(self, cable_id: str) -> str | None:
         """The path of the file a cable was indexed from, or None when the index lacks the cable."""
         with self._reading():

@@ -10,6 +10,7 @@ import numpy as np
 from index.analysis import words
 from index.glossary import glossary, meaning
 from search.engine import Engine, SearchRequest
+from search.errors import UnknownCable
 from search.ranking import idf
 
 KEY_TERMS = 12
@@ -41,11 +42,17 @@ def _node(engine: Engine, cable_id: str, depth: int, via: str | None) -> Node:
     return Node(record["id"], depth, via, record["created"], record["origin"], record["subject"])
 
 
+def _record(engine: Engine, cable_id: str) -> dict:
+    """The record of the cable ``cable_id`` names (spaces around it ignored); :class:`UnknownCable` if there is none."""
+    record = engine.cable(cable_id.strip())
+    if record is None:
+        raise UnknownCable(cable_id)
+    return record
+
+
 def reference_graph(engine: Engine, cable_id: str, depth: int, cited_by: bool = False) -> list[Node]:
     """Cables reachable from ``cable_id`` through REF lines (or, with ``cited_by``, citing it), breadth first."""
-    root = engine.cable(cable_id)
-    if root is None:
-        raise KeyError(cable_id)
+    root = _record(engine, cable_id)
     nodes = [_node(engine, root["id"], 0, None)]
     seen = {root["id"]}
     frontier = [root["id"]]
@@ -101,9 +108,7 @@ def timeline(engine: Engine, request: SearchRequest, by: str = "year") -> dict[s
 
 def key_terms(engine: Engine, cable_id: str, count: int = KEY_TERMS) -> list[str]:
     """A cable's most distinctive words (tf-idf over its paragraphs), as they are written."""
-    record = engine.cable(cable_id)
-    if record is None:
-        raise KeyError(cable_id)
+    record = _record(engine, cable_id)
     frequency: Counter = Counter()
     surface: dict[str, Counter] = {}
     for paragraph in [{"text": record["subject"]}, *record["paragraphs"]]:
@@ -120,8 +125,8 @@ def key_terms(engine: Engine, cable_id: str, count: int = KEY_TERMS) -> list[str
 
 def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], list[tuple[dict, list[str]]]]:
     """Cables sharing most of a cable's key terms: (key terms, [(hit as JSON-able dict, shared terms)])."""
+    record = _record(engine, cable_id)
     terms = key_terms(engine, cable_id)
-    record = engine.cable(cable_id)
     query = " OR ".join(terms)
     result = engine.search(SearchRequest(query=query, limit=limit + 1))
     found = []
