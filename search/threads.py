@@ -9,7 +9,7 @@ import numpy as np
 
 from index.analysis import words
 from index.glossary import glossary, meaning
-from search.engine import Engine, SearchRequest
+from search.engine import Engine, Hit, SearchRequest
 from search.errors import UnknownCable
 from search.ranking import idf
 
@@ -123,8 +123,8 @@ def key_terms(engine: Engine, cable_id: str, count: int = KEY_TERMS) -> list[str
     return [surface[stem].most_common(1)[0][0] for stem in best]
 
 
-def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], list[tuple[dict, list[str]]]]:
-    """Cables sharing most of a cable's key terms: (key terms, [(hit as JSON-able dict, shared terms)])."""
+def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], list[tuple[Hit, list[str]]]]:
+    """Cables sharing most of a cable's key terms: (key terms, [(hit, shared terms)])."""
     record = _record(engine, cable_id)
     terms = key_terms(engine, cable_id)
     query = " OR ".join(terms)
