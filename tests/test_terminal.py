@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from index.glossary import meaning
-from search.cli import Progress, main
+from search.cli import main
+from search.console import Progress
 from tests.conftest import REPO, SEEDS
 
 
