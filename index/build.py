@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,7 +81,7 @@ def _prepared_stream(files: list[Path], jobs: int) -> Generator[Prepared | Skipp
             yield from pool.imap(prepare, files[start: start + UPDATE_BATCH], chunksize=16)
 
 
-def rebuild(location: Path, sources: list[str | Path], jobs: int = 1, progress: Progress | None = None) -> BuildReport:
+def rebuild(location: Path, sources: Sequence[str | Path], jobs: int = 1, progress: Progress | None = None) -> BuildReport:
     """Index every cable under ``sources`` into a new generation and publish it.
 
     A cable id found in several files is indexed from the first file in path
@@ -218,7 +218,7 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def update(location: Path, sources: list[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None) -> BuildReport:
+def update(location: Path, sources: Sequence[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None) -> BuildReport:
     """Add new cables and replace changed ones (by id) in a copy of the index, then publish it."""
     started = time.monotonic()
     location = index_location(location)
@@ -285,7 +285,7 @@ def _apply(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], i
     return next_ordinal
 
 
-def _prune(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], sources: list[str | Path], seen: set[str], report: BuildReport) -> None:
+def _prune(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], sources: Sequence[str | Path], seen: set[str], report: BuildReport) -> None:
     """Remove cables whose source file, under the given sources, no longer exists."""
     roots = [Path(source).resolve() for source in sources]
     for cable_id, (ordinal, path, _) in known.items():

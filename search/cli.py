@@ -1,213 +1,36 @@
-"""The ``cables`` command: a thin click layer over :mod:`cables.index.build` and :mod:`cables.search.engine`.
-
-Exit codes for every command: 0 success (zero hits included), 1 runtime
-failure (no index, unreadable index, unknown id), 2 usage error (bad option,
-bad query).  Errors are one line on stderr, never a traceback.
-"""
+"""The ``cables`` command: each command reads its options, asks the library one question and prints
+the answer through :mod:`cables.search.render` or :mod:`cables.search.reports`.  Errors, exit codes, shared options
+and opening the index live in :mod:`cables.search.console`."""
 
 from __future__ import annotations
 
-import functools
-import json
-import os
-import re
 import sys
-import time
 from pathlib import Path
 
 import click
 
-from cables.index.paths import printable
-from cables.index.store import BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
-
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-FORMATS = click.Choice(["text", "json"])
-
-
-def bundled_seeds() -> Path:
-    """``./seeds`` when run from a folder that has one, else the bundled corpus.
-
-    The bundled cables sit beside this package: ``seeds/`` of the source
-    checkout, or ``cables/seeds`` where the wheel installs them.
-    """
-    local = Path("seeds")
-    if local.is_dir():
-        return local.resolve()
-    return Path(__file__).resolve().parent.parent / "seeds"
-
-
-class Failure(click.ClickException):
-    """A runtime failure: one line, exit 1."""
-
-    exit_code = EXIT_FAILURE
-
-    def show(self, file=None) -> None:
-        click.echo(f"cables: error: {self.format_message()}", err=True)
-
-
-class Usage(Failure):
-    """A usage error found after option parsing (a bad query): exit 2."""
-
-    exit_code = EXIT_USAGE
-
-
-def friendly(command):
-    """Turn the library's exceptions into one-line errors with the right exit code."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from cables.search.query import QuerySyntaxError
-
-        _refuse_undecodable(kwargs)
-        try:
-            return command(*args, **kwargs)
-        except click.ClickException:
-            raise
-        except BrokenPipeError:
-            _end_on_closed_pipe()
-        except QuerySyntaxError as error:
-            raise Usage(f"bad query: {error}") from None
-        except BadLocation as error:
-            raise Usage(str(error)) from None
-        except (IndexUnavailable, NothingIndexed) as error:
-            raise Failure(str(error)) from None
-        except KeyboardInterrupt as error:
-            raise Failure(str(error) or "interrupted") from None
-        except OSError as error:
-            where = printable(error.filename) if error.filename else ""
-            raise Failure(f"{where}: {error.strerror or type(error).__name__}".lstrip(": ")) from None
-        except Exception as error:
-            raise Failure(f"unexpected {type(error).__name__}: {error}") from None
-
-    return wrapper
-
-
-def _refuse_undecodable(arguments: dict) -> None:
-    """Refuse a text argument holding bytes that are not UTF-8 (an id, a query), naming it with the bytes escaped.
-
-    Paths are left alone: a file name need not be UTF-8.
-    """
-    for name, value in arguments.items():
-        for text in value if isinstance(value, tuple) else (value,):
-            if isinstance(text, str) and not text.isascii():
-                try:
-                    text.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise Usage(f"{name.replace('_', ' ')} '{printable(text)}' is not valid UTF-8") from None
-
-
-def _end_on_closed_pipe() -> None:
-    """The reader of our output went away (``cables tags | head -1``): stop quietly with exit 0, as Unix tools do.
-
-    Standard output is pointed at /dev/null first, so the interpreter's last
-    flush of what is still buffered cannot complain either.
-    """
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-    sys.exit(0)
-
-
-def index_option(command):
-    """``--index DIR`` (else $CABLES_INDEX, else the default location), made absolute as it is read."""
-    return click.option(
-        "--index",
-        "index_path",
-        type=click.Path(),
-        default=None,
-        callback=_absolute_index,
-        help="Index folder (default: $CABLES_INDEX, else ~/.local/share/cables/index).",
-    )(command)
-
-
-def _absolute_index(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
-    """The ``--index`` value resolved once against the current folder; a path that names no folder is a usage error."""
-    if value is None:
-        return None
-    try:
-        return index_location(value)
-    except BadLocation as error:
-        raise Usage(str(error)) from None
-
-
-def _location(index_path: Path | None) -> Path:
-    return index_path if index_path is not None else default_location()
-
-
-def open_engine(index_path: Path | None, build_if_missing: bool = False):
-    """Open the index; on first use of the default location, build it from the bundled seeds."""
-    from cables.search.engine import Engine
-
-    location = _location(index_path)
-    if build_if_missing and not location.exists() and index_path is None and not os.environ.get("CABLES_INDEX"):
-        seeds = bundled_seeds()
-        if not seeds.is_dir():
-            raise Failure(f"no index at {location} and no bundled cables to build one from; index a folder with 'cables rebuild FOLDER'")
-        _echo_wrapped(f"No index yet at {location}: building it from the bundled cables in {seeds} (once).", err=True)
-        _run_rebuild(location, [seeds], jobs=os.cpu_count() or 1, output_format="text", quiet_summary=True)
-    return Engine(location)
-
-
-def _echo_wrapped(text: str, subsequent: str = "  ", err: bool = False) -> None:
-    """Print a message wrapped to the terminal's width at spaces; a path in it is never split, so it can be copied."""
-    from cables.search.render import width, wrap
-
-    click.echo("\n".join(wrap(text, width(), "", subsequent, split_long=False)), err=err)
-
-
-def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    """``--version``: read from the installed package's metadata only when asked (it is slow to import)."""
-    if not value or ctx.resilient_parsing:
-        return
-    from importlib import metadata
-
-    try:
-        version = metadata.version("cables")
-    except metadata.PackageNotFoundError:
-        version = "(not installed; running from source)"
-    click.echo(f"cables {version}")
-    ctx.exit()
-
-
-NO_BREAK_HYPHEN = "\u2011"
-
-
-def _hold_hyphens(text: str) -> str:
-    """Hyphens inside words made unbreakable, so wrapping never splits YYYY-MM-DD or cited-by."""
-    return re.sub(r"(?<=\w)-(?=\w)", NO_BREAK_HYPHEN, text)
-
-
-class HelpFormatter(click.HelpFormatter):
-    """click's help layout, wrapped only at spaces (plain hyphens are restored on output)."""
-
-    def write_text(self, text: str) -> None:
-        super().write_text(_hold_hyphens(text))
-
-    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(first, _hold_hyphens(second)) for first, second in rows], col_max, col_spacing)
-
-    def getvalue(self) -> str:
-        return super().getvalue().replace(NO_BREAK_HYPHEN, "-")
-
-
-class Context(click.Context):
-    formatter_class = HelpFormatter
-
-
-class Command(click.Command):
-    context_class = Context
-
-
-class Group(click.Group):
-    context_class = Context
-    command_class = Command
+from cables.search.console import (
+    EXIT_FAILURE,
+    Failure,
+    Group,
+    QueryCommand,
+    build_bundled_index_on_first_search,
+    bundled_seeds,
+    emit,
+    facet_values,
+    friendly,
+    index_option,
+    location,
+    open_engine,
+    print_version,
+    rebuild_with_progress,
+    report_options,
+    update_with_progress,
+)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_version, help="Show the version and exit.")
 def main() -> None:
     """Search US diplomatic cables: rebuild an index from cable files, then search it.
 
@@ -216,28 +39,6 @@ def main() -> None:
       cables rebuild seeds/
       cables search "visa fraud" --origin Cairo --from 2008
     """
-
-
-def _facet_values(_ctx: click.Context, _param: click.Parameter, value: str) -> int | None:
-    """``--facets N|all``: how many values of each facet to show (None: all)."""
-    if value.strip().lower() == "all":
-        return None
-    if value.strip().isdigit() and int(value) > 0:
-        return int(value)
-    raise click.BadParameter(f"{value!r} is neither a positive number nor 'all'")
-
-
-class QueryCommand(Command):
-    """A command whose argument is a query: a query that looks like an option gets a hint about ``--``."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        given = list(args)
-        try:
-            return super().parse_args(ctx, args)
-        except click.NoSuchOption as error:
-            word = next((arg for arg in given if arg.startswith(error.option_name)), error.option_name)
-            raise click.UsageError(f"no such option {word!r}; to search for a word starting with '-', "
-                                   f"put -- before the query: cables {self.name} -- {word}", ctx) from None
 
 
 @main.command(cls=QueryCommand)
@@ -252,7 +53,7 @@ class QueryCommand(Command):
 @click.option("--limit", type=click.IntRange(0, 1000), default=10, show_default=True, help="Results per page; 0 means all of them (as --all).")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--all", "every", is_flag=True, help="Every match, printed as it is found, without pages.")
-@click.option("--facets", "facet_values", default="5", show_default=True, metavar="N|all", callback=_facet_values,
+@click.option("--facets", "facet_values", default="5", show_default=True, metavar="N|all", callback=facet_values,
               help="Values shown per facet (text); years are always all shown.")
 @click.option("--explain", is_flag=True, help="Show how each score was made.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "ids"]), default="text", show_default=True,
@@ -276,53 +77,24 @@ def search(query, classification, origin, tag, marking, date_from, date_to, sort
       cables search Icesave --all --format ids
     """
     from cables.search.engine import SearchRequest
+    from cables.search.render import result_pieces
     from cables.search.request import BadDate
 
     try:
-        request = SearchRequest(
-            query=query,
-            classification=list(classification),
-            origin=list(origin),
-            tag=list(tag),
-            marking=list(marking),
-            date_from=date_from,
-            date_to=date_to,
-            sort=sort,
-            limit=0 if every else limit,
-            page=1 if every or not limit else page,
-            explain=explain,
-        )
+        request = SearchRequest(query=query, classification=list(classification), origin=list(origin), tag=list(tag), marking=list(marking),
+                                date_from=date_from, date_to=date_to, sort=sort, limit=0 if every else limit,
+                                page=1 if every or not limit else page, explain=explain)
     except BadDate as error:
         raise click.BadParameter(error.reason, param_hint=error.option) from None
-    engine = open_engine(index_path, build_if_missing=True)
-    if request.limit:
-        result = engine.search(request)
-        hits = result.hits
-    else:
-        result, hits = engine.search_all(request)
-    _print_result(result, hits, output_format, facet_values)
-
-
-def _print_result(result, hits, output_format: str, facet_values: int | None) -> None:
-    """Write a search result in the chosen format, hit by hit (``hits`` may be a stream)."""
-    from cables.search import render
-
-    pieces = {
-        "json": lambda: render.result_json_stream(result, hits) if result.limit == 0 else [render.result_json_text(result)],
-        "csv": lambda: render.result_csv(hits),
-        "ids": lambda: (f"{hit.id}\n" for hit in hits),
-        "text": lambda: render.result_text_parts(result, facet_values, hits),
-    }[output_format]()
-    for piece in pieces:
-        click.echo(piece, nl=False)
+    build_bundled_index_on_first_search(index_path)
+    result, hits = open_engine(index_path).results(request)
+    emit(result_pieces(result, hits, output_format, facet_values), nl=False)
 
 
 @main.command()
 @click.argument("cable_id")
 @click.option("--raw", is_flag=True, help="Print the cable's file as published, byte for byte.")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def show(cable_id, raw, output_format, index_path):
     """Show one cable: header fields, references, the file it came from, paragraphs.
 
@@ -331,86 +103,33 @@ def show(cable_id, raw, output_format, index_path):
       cables show 09OTTAWA265
       cables show 09OTTAWA265 --raw > 09OTTAWA265.txt
     """
-    from cables.search.render import record_text
+    from cables.search.errors import UnknownCable
+    from cables.search.render import json_text, record_text
 
     engine = open_engine(index_path)
     record = engine.cable(cable_id.strip())
     if record is None:
-        raise Failure(f"no cable {cable_id!r} in the index")
-    source = engine.records.path(engine.records.ordinal(record["id"]))
+        raise UnknownCable(cable_id)
+    source = engine.source(record["id"])
+    if source is None:
+        raise UnknownCable(cable_id)
     if raw:
         try:
             content = Path(source).read_bytes()
         except OSError as error:
             raise Failure(f"cannot read {source}, the file {record['id']} was indexed from: {error.strerror}") from None
         click.echo(content, nl=False)
-        return
-    if output_format == "json":
-        click.echo(json.dumps({**record, "file": source}, ensure_ascii=False, indent=1))
-        return
-    in_index = {ref["id"] for ref in record["references"] if ref["id"] and engine.records.ordinal(ref["id"]) is not None}
-    click.echo(record_text(record, in_index, source), nl=False)
-
-
-class Progress:
-    """Rebuild progress on stderr: cables done, rate and time left; silent when not a terminal."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.monotonic()
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if not self.enabled or (now - self.last < 0.2 and done < total):
-            return
-        self.last = now
-        elapsed = max(now - self.started, 1e-6)
-        rate = done / elapsed
-        left = (total - done) / rate if rate else 0
-        if done < total:
-            line = f"\r  {done:,}/{total:,} files  {rate:,.0f} cables/s  ETA {int(left // 60)}:{int(left % 60):02d} "
-        else:
-            line = f"\r  {done:,}/{total:,} files read in {elapsed:.0f} s; writing the index...     "
-        click.echo(line, nl=done >= total, err=True)
-
-
-def _run_rebuild(location: Path, sources, jobs: int, output_format: str, quiet_summary: bool = False):
-    from cables.index.build import rebuild
-
-    report = rebuild(location, list(sources), jobs=jobs, progress=Progress(sys.stderr.isatty()))
-    _print_report(report, output_format, quiet_summary)
-    return report
-
-
-def _print_report(report, output_format: str, quiet_summary: bool = False) -> None:
-    """The rebuild/update summary, as text or the JSON shape."""
-    data = {
-        "cables": report.cables,
-        "paragraphs": report.paragraphs,
-        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
-        "seconds": report.seconds,
-        "index": report.index,
-    }
-    if output_format == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-        return
-    out = functools.partial(_echo_wrapped, err=quiet_summary)
-    for skipped in report.skipped:
-        out(f"skipped {skipped.path}: {skipped.reason}")
-    out(
-        f"Indexed {report.cables:,} cables ({report.paragraphs:,} paragraphs) in {report.seconds:.1f} s; "
-        f"skipped {len(report.skipped)} files; index {report.index} ({report.size_bytes / 1e6:.1f} MB)"
-    )
+    elif output_format == "json":
+        click.echo(json_text({**record, "file": source}))
+    else:
+        click.echo(record_text(record, engine.held(ref["id"] for ref in record["references"]), source), nl=False)
 
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes that read and index cables, each into its own index segment.")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def rebuild(sources, jobs, output_format, index_path):
     """Build the index from cable files or folders (default: the bundled seeds/).
 
@@ -421,7 +140,10 @@ def rebuild(sources, jobs, output_format, index_path):
     Example:
       cables rebuild ~/cablegate/cables --jobs 2
     """
-    report = _run_rebuild(_location(index_path), sources or [bundled_seeds()], jobs, output_format)
+    from cables.search.reports import build_summary
+
+    report = rebuild_with_progress(location(index_path), list(sources) or [bundled_seeds()], jobs)
+    emit(build_summary(report, output_format))
     if report.cables == 0:
         sys.exit(EXIT_FAILURE)
 
@@ -430,9 +152,7 @@ def rebuild(sources, jobs, output_format, index_path):
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Also remove cables whose files under SOURCES are gone.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes that read cables.")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def update(sources, prune, jobs, output_format, index_path):
     """Add new cables and replace changed ones (by id) without a full rebuild.
 
@@ -440,20 +160,10 @@ def update(sources, prune, jobs, output_format, index_path):
     Example:
       cables update ~/new-cables --prune
     """
-    from cables.index.build import update as run_update
+    from cables.search.reports import build_summary
 
-    report = run_update(_location(index_path), list(sources), prune=prune, jobs=jobs, progress=Progress(sys.stderr.isatty()))
-    if output_format == "json":
-        data = {key: getattr(report, key) for key in ("cables", "added", "replaced", "removed", "unchanged", "seconds", "index")}
-        data["skipped"] = [{"path": s.path, "reason": s.reason} for s in report.skipped]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-        return
-    for skipped in report.skipped:
-        _echo_wrapped(f"skipped {skipped.path}: {skipped.reason}")
-    _echo_wrapped(
-        f"Updated {report.index}: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
-        f"{report.unchanged} unchanged; {report.cables:,} cables in {report.seconds:.1f} s"
-    )
+    report = update_with_progress(location(index_path), list(sources), prune, jobs)
+    emit(build_summary(report, output_format, update=True))
 
 
 @main.command()
@@ -470,38 +180,17 @@ def batch(queries, limit, output_format, run_name, index_path):
     Example:
       cables batch bench/topics/needs.tsv > run.trec
     """
-    from cables.search.engine import SearchRequest
-    from cables.search.query import QuerySyntaxError
-    from cables.search.render import result_json
+    from cables.search.batch import run_topics
+    from cables.search.reports import batch_lines
 
-    engine = open_engine(index_path)
-    for number, raw in enumerate(queries, start=1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise Usage(f"{queries.name}:{number}: not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})") from None
-        if not line.strip():
-            continue
-        qid, tab, query = line.rstrip("\n").partition("\t")
-        if not tab:
-            raise Usage(f"{queries.name}:{number}: expected 'qid<TAB>query'")
-        try:
-            result = engine.search(SearchRequest(query=query, limit=limit))
-        except QuerySyntaxError as error:
-            raise Usage(f"{queries.name}:{number}: bad query: {error}") from None
-        if output_format == "jsonl":
-            click.echo(json.dumps({"qid": qid, **result_json(result)}, ensure_ascii=False))
-            continue
-        for rank, hit in enumerate(result.hits, start=1):
-            click.echo(f"{qid} Q0 {hit.id} {rank} {hit.score:.4f} {run_name}")
+    for qid, result in run_topics(open_engine(index_path), queries, queries.name, limit):
+        emit(batch_lines(qid, result, output_format, run_name))
 
 
 @main.command()
-@click.option("--facets", "facet_values", default="10", show_default=True, metavar="N|all", callback=_facet_values,
+@click.option("--facets", "facet_values", default="10", show_default=True, metavar="N|all", callback=facet_values,
               help="Values shown per facet; years are always all shown.")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def stats(facet_values, output_format, index_path):
     """Index statistics: cables, paragraphs, dates, largest facet values, size.
 
@@ -509,70 +198,23 @@ def stats(facet_values, output_format, index_path):
     Example:
       cables stats --format json
     """
-    from cables.index.build import folder_size
-    from cables.index.schema import SCHEMA_VERSION
-    from cables.search.engine import SearchRequest
-    from cables.search.render import facets_text, width, wrap
+    from cables.search.reports import stats_report
 
-    engine = open_engine(index_path)
-    result = engine.search(SearchRequest(limit=1, sort="oldest"))
-    newest = engine.search(SearchRequest(limit=1, sort="newest"))
-    shown = {name: counts if name == "year" else dict(list(counts.items())[:facet_values]) for name, counts in result.facets.items()}
-    data = {
-        "index": str(engine.location),
-        "cables": engine.cables,
-        "paragraphs": engine.documents,
-        "first": result.hits[0].created if result.hits else None,
-        "last": newest.hits[0].created if newest.hits else None,
-        "size_bytes": folder_size(engine.folder),
-        "schema_version": SCHEMA_VERSION,
-        "built": engine.marker.built,
-        "facets": shown,
-        "facets_left_out": {name: len(result.facets[name]) - len(counts) for name, counts in shown.items()},
-    }
-    if output_format == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-        return
-    columns = width()
-    summary = (
-        f"{data['index']}: {data['cables']:,} cables, {data['paragraphs']:,} paragraphs, "
-        f"{(data['first'] or '')[:10]} to {(data['last'] or '')[:10]}, {data['size_bytes'] / 1e6:.1f} MB, "
-        f"schema version {data['schema_version']}, built {data['built']}"
-    )
-    click.echo("\n".join(wrap(summary, columns, "", "  ")))
-    click.echo("\n".join(facets_text(result.facets, columns, facet_values)))
+    emit(stats_report(open_engine(index_path).stats(), facet_values, output_format))
 
 
 def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Path | None, cited_by: bool) -> None:
     """Shared body of ``refs`` and ``cited-by``: the graph as an indented tree or JSON."""
-    from cables.search.threads import reference_graph
+    from cables.search import reports, threads
 
-    engine = open_engine(index_path)
-    try:
-        nodes = reference_graph(engine, cable_id.strip(), depth, cited_by=cited_by)
-    except KeyError:
-        raise Failure(f"no cable {cable_id!r} in the index") from None
-    if output_format == "json":
-        click.echo(json.dumps([node.to_json() for node in nodes], ensure_ascii=False, indent=1))
-        return
-    from cables.search.render import cable_line, width
-
-    for node in nodes:
-        indent = "  " * node.depth
-        if node.created is None:
-            click.echo(f"{indent}{node.id} (not in index)")
-        else:
-            click.echo("\n".join(cable_line(indent, node.id, node.created, node.origin or "", node.subject or "", width(), indent + "    ")))
-    if len(nodes) == 1:
-        click.echo("  (no cables)" if cited_by else "  (no references to cables)")
+    nodes = threads.reference_graph(open_engine(index_path), cable_id, depth, cited_by=cited_by)
+    emit(reports.graph_report(nodes, cited_by, output_format))
 
 
 @main.command()
 @click.argument("cable_id")
 @click.option("--depth", type=click.IntRange(1, 10), default=1, show_default=True, help="Follow references this many steps.")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def refs(cable_id, depth, output_format, index_path):
     """The cables a cable's REF block cites, and theirs, to --depth.
 
@@ -586,9 +228,7 @@ def refs(cable_id, depth, output_format, index_path):
 @main.command("cited-by")
 @click.argument("cable_id")
 @click.option("--depth", type=click.IntRange(1, 10), default=1, show_default=True, help="Follow citations this many steps.")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def cited_by(cable_id, depth, output_format, index_path):
     """The cables whose REF block cites a cable (and those citing them, to --depth).
 
@@ -601,9 +241,7 @@ def cited_by(cable_id, depth, output_format, index_path):
 
 @main.command()
 @click.argument("prefix", required=False, default="")
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def tags(prefix, output_format, index_path):
     """TAGS in the index with their meanings and how many cables carry them.
 
@@ -611,14 +249,9 @@ def tags(prefix, output_format, index_path):
     Example:
       cables tags K
     """
-    from cables.search.threads import tag_table
+    from cables.search import reports, threads
 
-    rows = tag_table(open_engine(index_path), prefix)
-    if output_format == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    for row in rows:
-        _echo_wrapped(f"{row['tag']:<8} {row['cables']:>6,}  {row['meaning'] or '(meaning not known)'}", " " * 18)
+    emit(reports.tags_report(threads.tag_table(open_engine(index_path), prefix), output_format))
 
 
 @main.command()
@@ -627,9 +260,7 @@ def tags(prefix, output_format, index_path):
 @click.option("--tag", multiple=True)
 @click.option("--origin", multiple=True)
 @click.option("--classification", multiple=True)
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def timeline(query, by, tag, origin, classification, output_format, index_path):
     """How many matching cables per year (or month), as a histogram.
 
@@ -637,29 +268,17 @@ def timeline(query, by, tag, origin, classification, output_format, index_path):
     Example:
       cables timeline Icesave --by month
     """
+    from cables.search import reports, threads
     from cables.search.engine import SearchRequest
-    from cables.search.threads import timeline as count_timeline
 
     request = SearchRequest(query=query, tag=list(tag), origin=list(origin), classification=list(classification))
-    counts = count_timeline(open_engine(index_path), request, by)
-    if output_format == "json":
-        click.echo(json.dumps({"query": query, "by": by, "counts": counts}, ensure_ascii=False, indent=1))
-        return
-    if not counts:
-        click.echo(f'No cables match "{query}".')
-        return
-    top = max(counts.values())
-    for period, count in counts.items():
-        bar = "█" * round(40 * count / top) if count else ""
-        click.echo(f"{period:<8} {bar} {count:,}")
+    emit(reports.timeline_report(query, by, threads.timeline(open_engine(index_path), request, by), output_format))
 
 
 @main.command()
 @click.argument("cable_id")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def similar(cable_id, limit, output_format, index_path):
     """Cables most like a given one, sharing its most distinctive words.
 
@@ -667,28 +286,14 @@ def similar(cable_id, limit, output_format, index_path):
     Example:
       cables similar 09OTTAWA265
     """
-    from cables.search.render import cable_line, hit_json, width
-    from cables.search.threads import similar as find_similar
+    from cables.search import reports, threads
 
-    engine = open_engine(index_path)
-    try:
-        terms, found = find_similar(engine, cable_id.strip(), limit)
-    except KeyError:
-        raise Failure(f"no cable {cable_id!r} in the index") from None
-    if output_format == "json":
-        data = {"id": cable_id, "key_terms": terms, "results": [{**hit_json(hit), "shared_terms": shared} for hit, shared in found]}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-        return
-    _echo_wrapped(f"Key terms of {cable_id}: {', '.join(terms)}")
-    for rank, (hit, shared) in enumerate(found, start=1):
-        click.echo("\n".join(cable_line(f"{rank:>2}. ", hit.id, hit.created, hit.origin, hit.subject, width(), "    ")))
-        _echo_wrapped(f"    shared: {', '.join(shared)}", "            ")
+    terms, found = threads.similar(open_engine(index_path), cable_id, limit)
+    emit(reports.similar_report(cable_id, terms, found, output_format))
 
 
 @main.command()
-@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)
-@index_option
-@friendly
+@report_options
 def check(output_format, index_path):
     """Verify every index file against the checksum its build recorded, then every invariant.
 
@@ -699,20 +304,10 @@ def check(output_format, index_path):
       cables check --format json
     """
     from cables.index.check import check_index
+    from cables.search.reports import check_report
 
-    report = check_index(_location(index_path))
-    if output_format == "json":
-        data = {
-            "index": report.index,
-            "whole": report.whole,
-            "files": report.files,
-            "damaged": [{"path": finding.path, "reason": finding.reason} for finding in report.damaged],
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-    elif report.whole:
-        click.echo(f"index {report.index} is whole: {report.files:,} files match their checksums")
-    else:
-        for finding in report.damaged:
-            click.echo(f"{finding.path or 'structure'}: {finding.reason}")
+    report = check_index(location(index_path))
+    emit(check_report(report, output_format))
     if not report.whole:
-        raise Failure(f"index {report.index} is damaged ({len(report.damaged)} {'problem' if len(report.damaged) == 1 else 'problems'}); rebuild it with 'cables rebuild'")
+        count = len(report.damaged)
+        raise Failure(f"index {report.index} is damaged ({count} {'problem' if count == 1 else 'problems'}); rebuild it with 'cables rebuild'")

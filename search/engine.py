@@ -19,7 +19,7 @@ import pickle
 import sqlite3
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,8 @@ from cables.index.analysis import SnowballStem
 from cables.index.columns import Columns, check_columns, load_columns
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged
 from cables.index.records import RECORDS_FILE, RecordStore
-from cables.index.stems import StemTable
+from cables.index.schema import SCHEMA_VERSION
+from cables.index.stems import StemTable, read_stem_table
 from cables.index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
 from cables.index.unpickling import open_index
 from cables.search.expansion import Expander
@@ -63,6 +64,21 @@ class SearchResult:
     filters: list[str] = field(default_factory=list)
     expansions: dict[str, list[str]] = field(default_factory=dict)
     expansion_cables: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class IndexStats:
+    """What an index holds (``cables stats``): every facet's counts, in full."""
+
+    index: str
+    cables: int
+    paragraphs: int
+    first: str | None
+    last: str | None
+    size_bytes: int
+    schema_version: int
+    built: str
+    facets: dict[str, dict[str, int]]
 
 
 class Engine:
@@ -186,3 +202,64 @@ class Engine:
         with self._reading():
             ordinal = self.records.ordinal(cable_id)
             return None if ordinal is None else self.records.record(ordinal)
+
+    # What the index answers besides searches, for the command line, cables.search.threads and cables.search.suggest.
+
+    def stats(self) -> IndexStats:
+        """What the index holds: counts, first and last dates, size on disk, schema, build time, every facet."""
+        from cables.index.build import folder_size
+
+        oldest = self.search(SearchRequest(limit=1, sort="oldest"))
+        newest = self.search(SearchRequest(limit=1, sort="newest"))
+        return IndexStats(
+            index=str(self.location),
+            cables=self.cables,
+            paragraphs=self.documents,
+            first=oldest.hits[0].created if oldest.hits else None,
+            last=newest.hits[0].created if newest.hits else None,
+            size_bytes=folder_size(self.folder),
+            schema_version=SCHEMA_VERSION,
+            built=self.marker.built,
+            facets=oldest.facets,
+        )
+
+    def results(self, request: SearchRequest) -> tuple[SearchResult, Iterable[Hit]]:
+        """A page of results and its hits; with ``limit`` 0, every match, the hits made as they are read."""
+        if request.limit:
+            result = self.search(request)
+            return result, result.hits
+        return self.search_all(request)
+
+    def source(self, cable_id: str) -> str | None:
+        """The path of the file a cable was indexed from, or None when the index lacks the cable."""
+        with self._reading():
+            ordinal = self.records.ordinal(cable_id)
+            return None if ordinal is None else self.records.path(ordinal)
+
+    def held(self, cable_ids: Iterable[str | None]) -> set[str]:
+        """Those of ``cable_ids`` that the index holds (an empty id is none)."""
+        with self._reading():
+            return {cable_id for cable_id in cable_ids if cable_id and self.records.ordinal(cable_id) is not None}
+
+    def citing(self, cable_id: str) -> list[str]:
+        """The ids of the cables whose REF block cites ``cable_id``."""
+        with self._reading():
+            return [self.records.record(ordinal)["id"] for ordinal in self.records.citing(cable_id)]
+
+    def created(self, request: SearchRequest) -> np.ndarray:
+        """When each cable a request matches was created (``datetime64[s]``, in ordinal order)."""
+        return self.columns.cable_created[np.flatnonzero(self.matching(request))].astype("datetime64[s]")
+
+    def vocabulary(self) -> list[str]:
+        """Every distinct word of the indexed text, folded as the index keeps it, for spelling suggestions."""
+        with self._reading():
+            return list(read_stem_table(self.folder))
+
+    def stem_of(self, word: str) -> str:
+        """The stem the index files a word under."""
+        return self.stem(word)
+
+    def paragraph_frequency(self, stem: str) -> int:
+        """How many paragraphs hold a stem in their text."""
+        with self._reading():
+            return self.postings.document_frequency("body", stem)

@@ -49,6 +49,17 @@ def bold_first(lines: list[str], word: str) -> list[str]:
     return lines
 
 
+def bar(count: int, top: int) -> str:
+    """A histogram bar for ``count`` beside the largest count ``top``: ``top`` fills BAR_WIDTH blocks,
+    any other count its share of them, rounded, but at least one block; a count of 0 has no bar."""
+    return "█" * max(1, round(BAR_WIDTH * count / top)) if count else ""
+
+
+def json_text(data: object) -> str:
+    """The JSON every command writes: indented by one space, non-ASCII kept as it is."""
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
 def cut(text: str, size: int) -> str:
     """``text`` in at most ``size`` characters, ending in ``…`` when something was cut off."""
     return text if len(text) <= size else text[: max(0, size - 1)].rstrip() + "…"
@@ -80,7 +91,7 @@ def result_json(result: SearchResult) -> dict:
 
 def result_json_text(result: SearchResult) -> str:
     """``cables search --format json`` for one page, indented."""
-    return json.dumps(result_json(result), ensure_ascii=False, indent=1) + "\n"
+    return json_text(result_json(result)) + "\n"
 
 
 def result_json_stream(result: SearchResult, hits: Iterable[Hit]) -> Iterator[str]:
@@ -92,6 +103,17 @@ def result_json_stream(result: SearchResult, hits: Iterable[Hit]) -> Iterator[st
     for number, hit in enumerate(hits):
         yield ("," if number else "") + "\n " + json.dumps(hit_json(hit), ensure_ascii=False)
     yield "\n], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n"
+
+
+def result_pieces(result: SearchResult, hits: Iterable[Hit], output_format: str, facet_values: int | None) -> Iterable[str]:
+    """``cables search`` in a format (text, json, csv or ids), piece by piece: ``hits`` may be a stream (``--all``)."""
+    if output_format == "json":
+        return result_json_stream(result, hits) if result.limit == 0 else [result_json_text(result)]
+    if output_format == "csv":
+        return result_csv(hits)
+    if output_format == "ids":
+        return (f"{hit.id}\n" for hit in hits)
+    return result_text_parts(result, facet_values, hits)
 
 
 CSV_COLUMNS = ("id", "date", "classification", "origin", "subject", "tags", "score", "paragraphs")
@@ -278,8 +300,7 @@ def facets_text(facets: dict[str, dict[str, int]], columns: int, values: int | N
         label_width = min(room, max(len(label) for label in labels))
         lines.append(click.style(name.capitalize(), bold=True))
         for label, (_, count) in zip(labels, items, strict=True):
-            bar = "█" * max(1, round(BAR_WIDTH * count / top))
-            lines.append(f"  {cut(label, label_width):<{label_width}} {bar} {count:,}")
+            lines.append(f"  {cut(label, label_width):<{label_width}} {bar(count, top)} {count:,}")
         more = len(counts) - len(items)
         if more > 0:
             lines.append(f"  … {more:,} more (--facets all shows every value)")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 
 from cables.index.analysis import fold
-from cables.index.stems import read_stem_table
 from cables.index.variants import transliteration_key
 
 
@@ -24,7 +23,7 @@ def suggest(engine, word: str) -> str | None:
     key = transliteration_key(lowered)
     vocabulary = [
         candidate
-        for candidate in read_stem_table(engine.folder)
+        for candidate in engine.vocabulary()
         if abs(len(candidate) - len(lowered)) <= 2
         and (candidate[:1] == lowered[:1] or (candidate[1:3] == lowered[1:3] and transliteration_key(candidate) == key))
     ]
@@ -41,4 +40,4 @@ def _similarity(word: str, candidate: str) -> float:
 
 def _frequency(engine, candidate: str) -> int:
     """How many paragraphs hold the word's stem (ties go to the commoner word)."""
-    return engine.postings.document_frequency("body", engine.stem(candidate))
+    return engine.paragraph_frequency(engine.stem_of(candidate))

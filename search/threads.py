@@ -10,6 +10,7 @@ import numpy as np
 from cables.index.analysis import words
 from cables.index.glossary import glossary, meaning
 from cables.search.engine import Engine, Hit, SearchRequest
+from cables.search.errors import UnknownCable
 from cables.search.ranking import idf
 
 KEY_TERMS = 12
@@ -41,11 +42,17 @@ def _node(engine: Engine, cable_id: str, depth: int, via: str | None) -> Node:
     return Node(record["id"], depth, via, record["created"], record["origin"], record["subject"])
 
 
+def _record(engine: Engine, cable_id: str) -> dict:
+    """The record of the cable ``cable_id`` names (spaces around it ignored); :class:`UnknownCable` if there is none."""
+    record = engine.cable(cable_id.strip())
+    if record is None:
+        raise UnknownCable(cable_id)
+    return record
+
+
 def reference_graph(engine: Engine, cable_id: str, depth: int, cited_by: bool = False) -> list[Node]:
     """Cables reachable from ``cable_id`` through REF lines (or, with ``cited_by``, citing it), breadth first."""
-    root = engine.cable(cable_id)
-    if root is None:
-        raise KeyError(cable_id)
+    root = _record(engine, cable_id)
     nodes = [_node(engine, root["id"], 0, None)]
     seen = {root["id"]}
     frontier = [root["id"]]
@@ -64,7 +71,7 @@ def reference_graph(engine: Engine, cable_id: str, depth: int, cited_by: bool = 
 def _neighbours(engine: Engine, cable_id: str, cited_by: bool) -> list[str]:
     """The ids a cable cites, or the ids of cables citing it."""
     if cited_by:
-        return [engine.records.record(ordinal)["id"] for ordinal in engine.records.citing(cable_id)]
+        return engine.citing(cable_id)
     record = engine.cable(cable_id)
     if record is None:
         return []
@@ -91,9 +98,7 @@ def timeline(engine: Engine, request: SearchRequest, by: str = "year") -> dict[s
             return {}
         numbers = [int(year) for year in years]
         return {str(year): years.get(str(year), 0) for year in range(min(numbers), max(numbers) + 1)}
-    mask = engine.matching(request)
-    created = engine.columns.cable_created[np.flatnonzero(mask)]
-    months = created.astype("datetime64[s]").astype("datetime64[M]")
+    months = engine.created(request).astype("datetime64[M]")
     if not len(months):
         return {}
     span = np.arange(months.min(), months.max() + 1)
@@ -103,29 +108,25 @@ def timeline(engine: Engine, request: SearchRequest, by: str = "year") -> dict[s
 
 def key_terms(engine: Engine, cable_id: str, count: int = KEY_TERMS) -> list[str]:
     """A cable's most distinctive words (tf-idf over its paragraphs), as they are written."""
-    record = engine.cable(cable_id)
-    if record is None:
-        raise KeyError(cable_id)
+    record = _record(engine, cable_id)
     frequency: Counter = Counter()
     surface: dict[str, Counter] = {}
     for paragraph in [{"text": record["subject"]}, *record["paragraphs"]]:
         for word, _, _ in words(paragraph["text"]):
             if len(word) < 3 or not word.isalpha():
                 continue
-            stem = engine.stem(word)
+            stem = engine.stem_of(word)
             frequency[stem] += 1
             surface.setdefault(stem, Counter())[word] += 1
-    weight = {stem: tf * idf(engine.postings.document_frequency("body", stem), engine.documents) for stem, tf in frequency.items()}
+    weight = {stem: tf * idf(engine.paragraph_frequency(stem), engine.documents) for stem, tf in frequency.items()}
     best = sorted(weight, key=lambda stem: (-weight[stem], stem))[:count]
     return [surface[stem].most_common(1)[0][0] for stem in best]
 
 
 def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], list[tuple[Hit, list[str]]]]:
-    """Cables sharing most of a cable's key terms: (key terms, [(hit, shared terms)]); KeyError for an unknown id."""
+    """Cables sharing most of a cable's key terms: (key terms, [(hit, shared terms)])."""
+    record = _record(engine, cable_id)
     terms = key_terms(engine, cable_id)
-    record = engine.cable(cable_id)
-    if record is None:
-        raise KeyError(cable_id)
     query = " OR ".join(terms)
     result = engine.search(SearchRequest(query=query, limit=limit + 1))
     found = []
@@ -136,8 +137,8 @@ def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], 
         if other is None:
             continue
         text = " ".join([other["subject"], *(p["text"] for p in other["paragraphs"])])
-        present = {engine.stem(word) for word, _, _ in words(text)}
-        shared = [term for term in terms if engine.stem(term.lower()) in present]
+        present = {engine.stem_of(word) for word, _, _ in words(text)}
+        shared = [term for term in terms if engine.stem_of(term.lower()) in present]
         found.append((hit, shared))
     return terms, found[:limit]
 

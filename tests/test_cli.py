@@ -183,3 +183,29 @@ def test_help_and_version():
     for command in ("search", "show", "rebuild", "update", "batch", "stats", "refs", "cited-by", "tags", "timeline", "similar"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_first_search_builds_the_bundled_cables_once(tmp_path, seeds_dir, monkeypatch):
+    """With no --index and no $CABLES_INDEX, the first search indexes ./seeds at the default location, saying so
+    on stderr; the next search uses that index; a named index that is missing is never built."""
+    work = tmp_path / "work"
+    (work / "seeds").mkdir(parents=True)
+    for cable_id in ("09OTTAWA265", "09QUITO177", "09QUITO103"):
+        (work / "seeds" / f"{cable_id}.txt").write_bytes((seeds_dir / f"{cable_id}.txt").read_bytes())
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("CABLES_INDEX", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    default = tmp_path / "data" / "cables" / "index"
+    first = run("search", "quito", "--format", "ids")
+    assert first.exit_code == 0
+    assert " ".join(first.stderr.split()).startswith(f"No index yet at {default}: building it from the bundled cables in {work / 'seeds'} (once).")
+    assert "Indexed 3 cables" in first.stderr
+    assert set(first.stdout.split()) == {"09QUITO177", "09QUITO103"}
+    again = run("search", "quito", "--format", "ids")
+    assert (again.stdout, again.stderr) == (first.stdout, "")
+    named = tmp_path / "named"
+    monkeypatch.setenv("CABLES_INDEX", str(named))
+    missing = run("search", "quito")
+    assert missing.exit_code == 1 and not named.exists()
+    monkeypatch.delenv("CABLES_INDEX")
+    assert run("search", "quito", "--index", str(named)).exit_code == 1 and not named.exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cables.search import cli
+from cables.search import cli, console
 from tests.helpers import SEEDS
 
 CABLES = ("09OTTAWA265", "00HARARE5461", "00HARARE6677")
@@ -44,7 +44,7 @@ def test_first_search_builds_the_index_from_the_bundled_cables(fresh_home: Path)
 
 def test_first_search_without_bundled_cables_says_how_to_index_a_folder(fresh_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An install without the bundled folder: exit 1 (as for a missing index), one line naming the command to run."""
-    monkeypatch.setattr(cli, "bundled_seeds", lambda: fresh_home / "no-seeds-here")
+    monkeypatch.setattr(console, "bundled_seeds", lambda: fresh_home / "no-seeds-here")
 
     result = CliRunner().invoke(cli.main, ["search", "mexico"])
     assert result.exit_code == 1

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from cables.index.glossary import meaning
-from cables.search.cli import Progress, main
+from cables.search.cli import main
+from cables.search.console import Progress
 from tests.conftest import REPO, SEEDS
 
 

@@ -1,0 +1,32 @@
+"""Many queries at once (``cables batch``): a topics file of ``qid<TAB>query`` lines run one by one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from cables.search.engine import Engine, SearchRequest, SearchResult
+from cables.search.errors import BadTopicLine
+from cables.search.query import QuerySyntaxError
+
+
+def run_topics(engine: Engine, lines: Iterable[bytes], name: str, limit: int) -> Iterator[tuple[str, SearchResult]]:
+    """Each topic's qid and first ``limit`` results, in file order, as each line is read; blank lines are skipped.
+
+    A line that is not UTF-8, has no tab or holds a bad query raises
+    :class:`BadTopicLine` when it is reached, after the lines before it ran.
+    """
+    for number, raw in enumerate(lines, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadTopicLine(f"{name}:{number}: not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})") from None
+        if not line.strip():
+            continue
+        qid, tab, query = line.rstrip("\n").partition("\t")
+        if not tab:
+            raise BadTopicLine(f"{name}:{number}: expected 'qid<TAB>query'")
+        try:
+            result = engine.search(SearchRequest(query=query, limit=limit))
+        except QuerySyntaxError as error:
+            raise BadTopicLine(f"{name}:{number}: bad query: {error}") from None
+        yield qid, result

@@ -1,0 +1,296 @@
+"""The machinery under the ``cables`` commands: one-line errors with exit codes, help wrapped at spaces,
+the options several commands share, finding and opening the index (building the bundled one on a
+first search), printing lines, and rebuild progress on the terminal.
+
+Exit codes for every command: 0 success (zero hits included), 1 runtime
+failure (no index, unreadable index, unknown id), 2 usage error (bad option,
+bad query).  Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from cables.index.paths import printable
+from cables.index.store import ENV_VARIABLE, BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
+from cables.search.errors import BadTopicLine, UnknownCable
+
+if TYPE_CHECKING:
+    from cables.index.build import BuildReport
+    from cables.search.engine import Engine
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+FORMATS = click.Choice(["text", "json"])
+NO_BREAK_HYPHEN = "\u2011"
+
+
+class Failure(click.ClickException):
+    """A runtime failure: one line, exit 1."""
+
+    exit_code = EXIT_FAILURE
+
+    def show(self, file=None) -> None:
+        click.echo(f"cables: error: {self.format_message()}", err=True)
+
+
+class Usage(Failure):
+    """A usage error found after option parsing (a bad query): exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def friendly(command):
+    """Turn the library's exceptions into one-line errors with the right exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from cables.search.query import QuerySyntaxError
+
+        _refuse_undecodable(kwargs)
+        try:
+            return command(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except BrokenPipeError:
+            _end_on_closed_pipe()
+        except QuerySyntaxError as error:
+            raise Usage(f"bad query: {error}") from None
+        except (BadLocation, BadTopicLine) as error:
+            raise Usage(str(error)) from None
+        except (IndexUnavailable, NothingIndexed, UnknownCable) as error:
+            raise Failure(str(error)) from None
+        except KeyboardInterrupt as error:
+            raise Failure(str(error) or "interrupted") from None
+        except OSError as error:
+            where = printable(error.filename) if error.filename else ""
+            raise Failure(f"{where}: {error.strerror or type(error).__name__}".lstrip(": ")) from None
+        except Exception as error:
+            raise Failure(f"unexpected {type(error).__name__}: {error}") from None
+
+    return wrapper
+
+
+def _refuse_undecodable(arguments: dict) -> None:
+    """Refuse a text argument holding bytes that are not UTF-8 (an id, a query), naming it with the bytes escaped.
+
+    Paths are left alone: a file name need not be UTF-8.
+    """
+    for name, value in arguments.items():
+        for text in value if isinstance(value, tuple) else (value,):
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise Usage(f"{name.replace('_', ' ')} '{printable(text)}' is not valid UTF-8") from None
+
+
+def _end_on_closed_pipe() -> None:
+    """The reader of our output went away (``cables tags | head -1``): stop quietly with exit 0, as Unix tools do.
+
+    Standard output is pointed at /dev/null first, so the interpreter's last
+    flush of what is still buffered cannot complain either.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(0)
+
+
+def report_options(command):
+    """What most commands take: ``--format text|json`` and ``--index``, with the library's errors made one line."""
+    return click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)(index_option(friendly(command)))
+
+
+def index_option(command):
+    """``--index DIR`` (else $CABLES_INDEX, else the default location), made absolute as it is read."""
+    return click.option(
+        "--index",
+        "index_path",
+        type=click.Path(),
+        default=None,
+        callback=_absolute_index,
+        help="Index folder (default: $CABLES_INDEX, else ~/.local/share/cables/index).",
+    )(command)
+
+
+def _absolute_index(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
+    """The ``--index`` value resolved once against the current folder; a path that names no folder is a usage error."""
+    if value is None:
+        return None
+    try:
+        return index_location(value)
+    except BadLocation as error:
+        raise Usage(str(error)) from None
+
+
+def location(index_path: Path | None) -> Path:
+    """The index to use: ``--index`` when given, else $CABLES_INDEX, else the default location."""
+    return index_path if index_path is not None else default_location()
+
+
+def emit(lines: Iterable[str], err: bool = False, nl: bool = True) -> None:
+    """Print lines (on stderr with ``err``); without ``nl``, pieces that end their own lines."""
+    for line in lines:
+        click.echo(line, err=err, nl=nl)
+
+
+def bundled_seeds() -> Path:
+    """``./seeds`` when run from a folder that has one, else the bundled corpus.
+
+    The bundled cables sit beside this package: ``seeds/`` of the source
+    checkout, or ``cables/seeds`` where the wheel installs them.
+    """
+    local = Path("seeds")
+    if local.is_dir():
+        return local.resolve()
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def open_engine(index_path: Path | None) -> Engine:
+    """The engine on the index named by ``--index``, $CABLES_INDEX or the default location."""
+    from cables.search.engine import Engine
+
+    return Engine(location(index_path))
+
+
+def build_bundled_index_on_first_search(index_path: Path | None) -> None:
+    """Make the README's first search work in a fresh checkout: when no index is named (no ``--index``,
+    no $CABLES_INDEX) and the default location holds none yet, build it there from the bundled
+    cables, saying so on stderr, with the rebuild's progress and summary on stderr too.  Without
+    bundled cables (an install that lacks them) it fails with one line saying how to index a folder."""
+    if index_path is not None or os.environ.get(ENV_VARIABLE):
+        return
+    target = default_location()
+    if target.exists():
+        return
+    from cables.search.reports import build_summary, wrapped
+
+    seeds = bundled_seeds()
+    if not seeds.is_dir():
+        raise Failure(f"no index at {target} and no bundled cables to build one from; index a folder with 'cables rebuild FOLDER'")
+    emit(wrapped(f"No index yet at {target}: building it from the bundled cables in {seeds} (once)."), err=True)
+    emit(build_summary(rebuild_with_progress(target, [seeds], os.cpu_count() or 1), "text"), err=True)
+
+
+def rebuild_with_progress(target: Path, sources: list[Path], jobs: int) -> BuildReport:
+    """Rebuild the index at ``target`` from ``sources``, showing progress when stderr is a terminal."""
+    from cables.index.build import rebuild
+
+    return rebuild(target, sources, jobs=jobs, progress=Progress(sys.stderr.isatty()))
+
+
+def update_with_progress(target: Path, sources: list[Path], prune: bool, jobs: int) -> BuildReport:
+    """Update the index at ``target`` from ``sources``, showing progress when stderr is a terminal."""
+    from cables.index.build import update
+
+    return update(target, sources, prune=prune, jobs=jobs, progress=Progress(sys.stderr.isatty()))
+
+
+def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: read from the installed package's metadata only when asked (it is slow to import)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib import metadata
+
+    try:
+        version = metadata.version("cables")
+    except metadata.PackageNotFoundError:
+        version = "(not installed; running from source)"
+    click.echo(f"cables {version}")
+    ctx.exit()
+
+
+def _hold_hyphens(text: str) -> str:
+    """Hyphens inside words made unbreakable, so wrapping never splits YYYY-MM-DD or cited-by."""
+    return re.sub(r"(?<=\w)-(?=\w)", NO_BREAK_HYPHEN, text)
+
+
+class HelpFormatter(click.HelpFormatter):
+    """click's help layout, wrapped only at spaces (plain hyphens are restored on output)."""
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_hold_hyphens(text))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(first, _hold_hyphens(second)) for first, second in rows], col_max, col_spacing)
+
+    def getvalue(self) -> str:
+        return super().getvalue().replace(NO_BREAK_HYPHEN, "-")
+
+
+class Context(click.Context):
+    """A click context whose help uses :class:`HelpFormatter`."""
+
+    formatter_class = HelpFormatter
+
+
+class Command(click.Command):
+    """A command whose help is wrapped at spaces only."""
+
+    context_class = Context
+
+
+class Group(click.Group):
+    """A group of :class:`Command`, its own help wrapped at spaces only."""
+
+    context_class = Context
+    command_class = Command
+
+
+def facet_values(_ctx: click.Context, _param: click.Parameter, value: str) -> int | None:
+    """``--facets N|all``: how many values of each facet to show (None: all)."""
+    if value.strip().lower() == "all":
+        return None
+    if value.strip().isdigit() and int(value) > 0:
+        return int(value)
+    raise click.BadParameter(f"{value!r} is neither a positive number nor 'all'")
+
+
+class QueryCommand(Command):
+    """A command whose argument is a query: a query that looks like an option gets a hint about ``--``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            word = next((arg for arg in given if arg.startswith(error.option_name)), error.option_name)
+            raise click.UsageError(f"no such option {word!r}; to search for a word starting with '-', "
+                                   f"put -- before the query: cables {self.name} -- {word}", ctx) from None
+
+
+
+class Progress:
+    """Rebuild progress on stderr: cables done, rate and time left; silent when not a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.2 and done < total):
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0
+        if done < total:
+            line = f"\r  {done:,}/{total:,} files  {rate:,.0f} cables/s  ETA {int(left // 60)}:{int(left % 60):02d} "
+        else:
+            line = f"\r  {done:,}/{total:,} files read in {elapsed:.0f} s; writing the index...     "
+        click.echo(line, nl=done >= total, err=True)
+
