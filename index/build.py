@@ -200,7 +200,8 @@ def _stored_documents(ix) -> list[Document]:
 
 
 def _document(fields: dict, body_length: int) -> Document:
-    return fields["cable"], fields["position"], fields.get("marking") or None, body_length
+    """A document of the arrays from whoosh's stored fields of one paragraph."""
+    return Document(fields["cable"], fields["position"], fields.get("marking") or None, body_length)
 
 
 def folder_size(folder: Path) -> int:

@@ -15,19 +15,29 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from index.integrity import require
-from index.records import RecordStore, created_of
+from index.record import created_of
+from index.records import RecordStore
 
 COLUMNS_FOLDER = "columns"
 VOCABULARY_FILE = "vocabulary.json"
 FACETED = ("classification", "origin", "tag", "marking")
 
-Document = tuple[str, int, "str | None", int]
-"""A paragraph document: its cable id, paragraph position, marking and body length in stems."""
-DELETED_DOCUMENT: Document = ("", 0, None, 0)
+class Document(NamedTuple):
+    """A paragraph document as the arrays need it: its cable id, paragraph position, marking and body length in stems."""
+
+    cable: str
+    position: int
+    marking: str | None
+    body_length: int
+
+
+DELETED_DOCUMENT = Document("", 0, None, 0)
+"""The place of a deleted document in docnum order (its cable id matches no cable)."""
 
 
 @dataclass
@@ -95,12 +105,12 @@ def build_columns(folder: Path, store: RecordStore, documents: list[Document]) -
     tag_start = np.zeros(size + 1, dtype=np.int64)
     tag_start[1:] = np.cumsum([len(tags) for tags in tag_lists])
     tags = np.fromiter((tag for tags in tag_lists for tag in tags), dtype=np.int32, count=int(tag_start[-1]))
-    doc_cable = np.fromiter((ordinal_of.get(cid, -1) for cid, _, _, _ in documents), dtype=np.int32, count=len(documents))
-    doc_position = np.fromiter((position for _, position, _, _ in documents), dtype=np.int32, count=len(documents))
+    doc_cable = np.fromiter((ordinal_of.get(doc.cable, -1) for doc in documents), dtype=np.int32, count=len(documents))
+    doc_position = np.fromiter((doc.position for doc in documents), dtype=np.int32, count=len(documents))
     doc_marking = np.fromiter(
-        (code("marking", marking) if marking else -1 for _, _, marking, _ in documents), dtype=np.int16, count=len(documents)
+        (code("marking", doc.marking) if doc.marking else -1 for doc in documents), dtype=np.int16, count=len(documents)
     )
-    doc_length = np.fromiter((length for _, _, _, length in documents), dtype=np.int32, count=len(documents))
+    doc_length = np.fromiter((doc.body_length for doc in documents), dtype=np.int32, count=len(documents))
     tag_owner = np.repeat(np.arange(size, dtype=np.int32), np.diff(tag_start))
     live = np.flatnonzero(doc_cable >= 0)
     cable_docs = live[np.lexsort((doc_position[live], doc_cable[live]))].astype(np.int64)

@@ -10,12 +10,13 @@ paragraphs.  The only exception it lets escape is :class:`CableError`.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import re
 import stat
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from index.header import addressees, classifier, distribution, is_distribution_start
 from index.paths import printable
@@ -154,10 +155,19 @@ class CableError(ValueError):
         self.reason = reason
 
 
-def read_file(path: str | Path) -> Cable:
-    """Read and parse the cable file at ``path``."""
+class CableFile(NamedTuple):
+    """A cable file as read: its cable, its name as :func:`printable` writes it, and the SHA-1 of its bytes (an update's test for a changed file)."""
+
+    cable: Cable
+    source: str
+    digest: str
+
+
+def read_file(path: str | Path) -> CableFile:
+    """Read and parse the cable file at ``path`` (at most :data:`MAX_BYTES`); the one read path of builds, tests and benchmarks."""
     source = printable(path)
-    return read_cable(decode(read_bytes(path), source), source)
+    data = read_bytes(path)
+    return CableFile(read_cable(decode(data, source), source), source, hashlib.sha1(data).hexdigest())
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -331,8 +341,6 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     preamble = raw[:body_start]
     body = _lead_lines(raw, body_start) + raw[body_start:]
     paragraphs = _paragraphs(body, header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0:], header["id"])
-    level, _, caveat_text = header["classification"].partition("//")
-    caveats = tuple(part.strip() for part in caveat_text.split("//") if part.strip())
     subject, subject_tail = _subject(preamble) or _subject(raw) or (header["title"], "")
     tags = header["tags"] or _raw_tags(raw)
     classified_by, reasons = _classified_by(raw)
@@ -343,8 +351,6 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
         id=header["id"],
         created=header["created"],
         classification=header["classification"],
-        level=level.strip(),
-        caveats=caveats,
         origin=header["origin"],
         title=header["title"],
         tags=tags,

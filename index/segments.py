@@ -119,7 +119,7 @@ class _Shard:
         for document in documents(item):
             self.writer.add_document(**document)
             length = byte_to_length(length_to_byte(len(document["body"].split())))
-            placed.append((document["cable"], document["position"], document["marking"] or None, length))
+            placed.append(Document(document["cable"], document["position"], document["marking"] or None, length))
         return Indexed(
             order, item.path, item.digest, item.record, len(item.subject_stems.split()), len(item.paragraphs),
             item.words, self.number, first, placed,

@@ -15,6 +15,7 @@ import numpy as np
 
 from index.analysis import fold
 from index.columns import Columns
+from index.record import classification_level
 
 
 def _codes(vocabulary: list[str], wanted: list[str], match) -> np.ndarray:
@@ -33,7 +34,7 @@ def classification_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
     ``SECRET`` matches SECRET and SECRET//NOFORN; ``SECRET//NOFORN`` only itself.
     """
     def match(value: str, want: str) -> bool:
-        return _same(value, want) or ("//" not in want and _same(value.split("//")[0], want))
+        return _same(value, want) or ("//" not in want and _same(classification_level(value), want))
 
     codes = _codes(columns.vocabulary["classification"], wanted, match)
     return columns.cable_valid & _any_equal(columns.cable_classification, codes)
