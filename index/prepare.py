@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 from index.analysis import SnowballStem, analyse
 from index.paths import printable
 from index.reader import CableError, read_file
-from index.record import Cable, record_json
+from index.cable import Cable, record_json
 
 
 CABLE_SUFFIX = ".txt"

@@ -20,7 +20,7 @@ from typing import Callable, NamedTuple
 
 from index.header import addressees, classifier, distribution, is_distribution_start
 from index.paths import printable
-from index.record import Cable, Paragraph
+from index.cable import Cable, Paragraph
 from index.references import parse_references
 from index.tagsplit import split_tags
 

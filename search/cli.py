@@ -506,7 +506,7 @@ def stats(facet_values, output_format, index_path):
       cables stats --format json
     """
     from index.build import folder_size
-    from index.schema import SCHEMA_VERSION
+    from index.store import SCHEMA_VERSION
     from search.engine import SearchRequest
     from search.render import facets_text, width, wrap
 
@@ -541,7 +541,7 @@ def stats(facet_values, output_format, index_path):
 
 def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Path | None, cited_by: bool) -> None:
     """Shared body of ``refs`` and ``cited-by``: the graph as an indented tree or JSON."""
-    from search.threads import reference_graph
+    from search.relations import reference_graph
 
     engine = open_engine(index_path)
     try:
@@ -607,7 +607,7 @@ def tags(prefix, output_format, index_path):
     Example:
       cables tags K
     """
-    from search.threads import tag_table
+    from search.relations import tag_table
 
     rows = tag_table(open_engine(index_path), prefix)
     if output_format == "json":
@@ -634,7 +634,7 @@ def timeline(query, by, tag, origin, classification, output_format, index_path):
       cables timeline Icesave --by month
     """
     from search.engine import SearchRequest
-    from search.threads import timeline as count_timeline
+    from search.relations import timeline as count_timeline
 
     request = SearchRequest(query=query, tag=list(tag), origin=list(origin), classification=list(classification))
     counts = count_timeline(open_engine(index_path), request, by)
@@ -664,7 +664,7 @@ def similar(cable_id, limit, output_format, index_path):
       cables similar 09OTTAWA265
     """
     from search.render import cable_line, hit_json, width
-    from search.threads import similar as find_similar
+    from search.relations import similar as find_similar
 
     engine = open_engine(index_path)
     try:

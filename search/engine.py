@@ -4,7 +4,7 @@ Matching is decided per cable, scoring per paragraph: every query word must
 occur somewhere in a cable (in any paragraph, its subject or its tags), while
 the score favours cables whose words sit together in one paragraph (see
 :mod:`search.ranking`).  Filters and facets work on the cable arrays of
-:mod:`index.columns`, so facet counts are counts of cables over all matches.
+:mod:`index.cablearrays`, so facet counts are counts of cables over all matches.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from index.analysis import SnowballStem, analyse
-from index.columns import Columns, check_columns, load_columns
+from index.cablearrays import CableArrays, check_arrays, load_arrays
 from index.integrity import IndexDamage, check_table_of_contents, damaged
-from index.records import RECORDS_FILE, RecordStore
+from index.recordstore import RECORDS_FILE, RecordStore
 from index.stems import StemTable
 from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
 from index.unpickling import open_index
@@ -143,11 +143,11 @@ class Engine:
             check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
             self.ix = open_index(self.folder / WHOOSH_FOLDER)
             self.reader = self.ix.reader()
-            self.columns: Columns = load_columns(self.folder)
-            check_columns(self.columns, self.reader.doc_count_all())
+            self.arrays: CableArrays = load_arrays(self.folder)
+            check_arrays(self.arrays, self.reader.doc_count_all())
             self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
-            self.postings = PostingReader(self.reader, self.folder, self.columns.doc_cable >= 0)
+            self.postings = PostingReader(self.reader, self.folder, self.arrays.doc_cable >= 0)
             self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed)
         except IndexUnavailable:
             raise
@@ -155,12 +155,12 @@ class Engine:
             raise damaged(location, error) from None
         except Exception as error:
             raise damaged(location, f"{type(error).__name__}: {error}") from None
-        valid = self.columns.doc_cable >= 0
+        valid = self.arrays.doc_cable >= 0
         self.documents = int(valid.sum())
-        self.cables = int(self.columns.cable_valid.sum())
-        self.body_average = float(self.columns.doc_body_length[valid].mean()) if self.documents else 0.0
-        self.cable_average = float(self.columns.cable_body_length[self.columns.cable_valid].mean()) if self.cables else 0.0
-        self.subject_average = float(self.columns.cable_subject_length[self.columns.cable_valid].mean()) if self.cables else 0.0
+        self.cables = int(self.arrays.cable_valid.sum())
+        self.body_average = float(self.arrays.doc_body_length[valid].mean()) if self.documents else 0.0
+        self.cable_average = float(self.arrays.cable_body_length[self.arrays.cable_valid].mean()) if self.cables else 0.0
+        self.subject_average = float(self.arrays.cable_subject_length[self.arrays.cable_valid].mean()) if self.cables else 0.0
 
     def _phrase_found(self, stems: tuple[str, ...]) -> bool:
         """True when some paragraph holds the stems as a phrase."""
@@ -252,7 +252,7 @@ class Engine:
             page=request.page,
             limit=request.limit,
             hits=hits,
-            facets=count_facets(self.columns, ranking.mask),
+            facets=count_facets(self.arrays, ranking.mask),
             notes=run.notes + run.ignored_note(),
             partial=run.partial,
             filters=_described_filters(request),
@@ -273,7 +273,7 @@ class Engine:
         For a plain bag of words the tiers are instead folded into the scores
         (see ``partial_power`` in :mod:`search.ranking`) and all are tier 0 here.
         """
-        created = self.columns.cable_created[candidates]
+        created = self.arrays.cable_created[candidates]
         if request.sort == "oldest":
             return candidates[np.lexsort((candidates, created))]
         if request.sort == "newest" or scores is None:
@@ -299,16 +299,16 @@ class _Run:
 
     def __init__(self, engine: Engine, request: SearchRequest) -> None:
         self.engine = engine
-        self.columns = engine.columns
+        self.arrays = engine.arrays
         self.request = request
-        self.size = len(engine.columns.cable_valid)
+        self.size = len(engine.arrays.cable_valid)
         self.groups: list[_Group] = []
         self.notes: list[str] = []
         self.ignored: list[str] = []
         self.partial = 0
         self.tier = np.zeros(self.size, dtype=np.int8)
         self.group_masks: list[np.ndarray] = []
-        self.marked_docs = filters.marking_doc_mask(self.columns, request.marking) if request.marking else None
+        self.marked_docs = filters.marking_doc_mask(self.arrays, request.marking) if request.marking else None
         self._doc_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._candidate = np.zeros(0, dtype=bool)
         self._parts: dict[str, np.ndarray] = {}
@@ -319,27 +319,27 @@ class _Run:
     def filter_mask(self) -> np.ndarray:
         """Cables passing the option filters (--classification, --origin, --tag, --from, --to, --marking)."""
         request = self.request
-        mask = self.columns.cable_valid.copy()
+        mask = self.arrays.cable_valid.copy()
         if request.classification:
-            mask &= filters.classification_mask(self.columns, request.classification)
+            mask &= filters.classification_mask(self.arrays, request.classification)
         if request.origin:
-            mask &= filters.origin_mask(self.columns, request.origin)
+            mask &= filters.origin_mask(self.arrays, request.origin)
         if request.tag:
-            mask &= filters.tag_mask(self.columns, request.tag)
+            mask &= filters.tag_mask(self.arrays, request.tag)
         if request.date_from or request.date_to:
             start = parse_date(request.date_from)[0] if request.date_from else None
             end = parse_date(request.date_to)[1] if request.date_to else None
-            mask &= filters.date_mask(self.columns, start, end)
+            mask &= filters.date_mask(self.arrays, start, end)
         if self.marked_docs is not None:
-            mask &= filters.cables_of_docs(self.columns, np.flatnonzero(self.marked_docs))
+            mask &= filters.cables_of_docs(self.arrays, np.flatnonzero(self.marked_docs))
         return mask
 
     def mask(self, node: Node, negated: bool = False) -> np.ndarray:
         """The cables matching a query node."""
         if isinstance(node, MatchAll):
-            return self.columns.cable_valid.copy()
+            return self.arrays.cable_valid.copy()
         if isinstance(node, And):
-            result = self.columns.cable_valid.copy()
+            result = self.arrays.cable_valid.copy()
             for child in self._joined(node.children):
                 result &= self.mask(child, negated)
             return result
@@ -349,15 +349,15 @@ class _Run:
                 result |= self.mask(child, negated)
             return result
         if isinstance(node, Not):
-            return self.columns.cable_valid & ~self.mask(node.child, not negated)
+            return self.arrays.cable_valid & ~self.mask(node.child, not negated)
         if isinstance(node, Meta):
             return self._meta_mask(node)
         if isinstance(node, DateRange):
-            return filters.date_mask(self.columns, node.start, node.end)
+            return filters.date_mask(self.arrays, node.start, node.end)
         groups = self._groups(node)
         if not negated:
             self.groups.extend(groups)
-        result = self.columns.cable_valid.copy()
+        result = self.arrays.cable_valid.copy()
         for group in groups:
             direct, meaning = self._group_mask(group)
             if not negated:
@@ -427,13 +427,13 @@ class _Run:
     def _meta_mask(self, node: Meta) -> np.ndarray:
         """Cables matching a ``field:value`` term."""
         if node.field == "tag":
-            return filters.tag_mask(self.columns, [node.value])
+            return filters.tag_mask(self.arrays, [node.value])
         if node.field == "origin":
-            return filters.origin_mask(self.columns, [node.value])
+            return filters.origin_mask(self.arrays, [node.value])
         if node.field == "classification":
-            return filters.classification_mask(self.columns, [node.value])
+            return filters.classification_mask(self.arrays, [node.value])
         if node.field == "marking":
-            return filters.cables_of_docs(self.columns, np.flatnonzero(filters.marking_doc_mask(self.columns, [node.value])))
+            return filters.cables_of_docs(self.arrays, np.flatnonzero(filters.marking_doc_mask(self.arrays, [node.value])))
         mask = np.zeros(self.size, dtype=bool)
         if node.field == "id":
             ordinal = self.engine.records.ordinal(node.value)
@@ -441,7 +441,7 @@ class _Run:
                 mask[ordinal] = True
         elif node.field == "ref":
             mask[self.engine.records.citing(node.value)] = True
-        return mask & self.columns.cable_valid
+        return mask & self.arrays.cable_valid
 
     def _joined(self, children: tuple) -> list[Node]:
         """Adjacent plain words that are one name (``ivory coast``) or a compound the cables write joined
@@ -512,7 +512,7 @@ class _Run:
         if group.alternatives:
             docs, inverse = np.unique(docs, return_inverse=True)
             frequencies = np.bincount(inverse, weights=frequencies, minlength=len(docs)).astype(np.float32)
-        cables = self.columns.doc_cable[docs]
+        cables = self.arrays.doc_cable[docs]
         keep = cables >= 0
         if group.phrase_docs is not None:
             keep &= np.isin(docs, group.phrase_docs[name])
@@ -535,16 +535,16 @@ class _Run:
             direct[self._group_docs(group, name).cables] = True
         meaning = np.zeros(self.size, dtype=bool)
         if group.word:
-            direct |= filters.tag_mask(self.columns, [group.word])
+            direct |= filters.tag_mask(self.arrays, [group.word])
             meaning = self._meaning_mask(group.word)
-        return direct & self.columns.cable_valid, meaning & self.columns.cable_valid
+        return direct & self.arrays.cable_valid, meaning & self.arrays.cable_valid
 
     def _meaning_mask(self, word: str) -> np.ndarray:
         """Cables carrying a tag whose meaning ``word`` names (see :func:`search.ranking.meaning_tags`)."""
         tags = meaning_tags(word, self.words, self.engine.settings.whole_names)
         if not tags:
             return np.zeros(self.size, dtype=bool)
-        return filters.tag_mask(self.columns, list(tags))
+        return filters.tag_mask(self.arrays, list(tags))
 
     def scores(self, candidates: np.ndarray) -> np.ndarray:
         """Scores of all cables (only candidates' are meaningful); see :mod:`search.ranking`.
@@ -580,7 +580,7 @@ class _Run:
         unique_docs, inverse = np.unique(docs, return_inverse=True)
         totals = np.bincount(inverse, weights=scores, minlength=len(unique_docs)).astype(np.float32)
         self._doc_scores = (unique_docs, totals)
-        best = per_cable_max(self.columns.doc_cable[unique_docs], totals, self.size)
+        best = per_cable_max(self.arrays.doc_cable[unique_docs], totals, self.size)
         covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
         coverage = np.where(covered, subject, 0.0).astype(np.float32)
         if settings.scattered_subject and _scattered(in_subject[candidates], subject_groups):
@@ -602,7 +602,7 @@ class _Run:
         weight = idf(holders, self.engine.documents)
         keep = self._candidate[postings.cables]
         docs, frequencies = postings.docs[keep], postings.frequencies[keep]
-        scores = bm25(frequencies, self.columns.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
+        scores = bm25(frequencies, self.arrays.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
         if len(group.stems) > 1 and len(docs):
             order = np.lexsort((-scores, docs))
             docs, scores = docs[order], scores[order]
@@ -619,7 +619,7 @@ class _Run:
         scores = np.zeros(self.size, dtype=np.float32)
         weight = idf(len(holders), self.engine.cables)
         holders = holders[self._candidate[holders]]
-        scores[holders] = bm25(per_cable[holders], self.columns.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
+        scores[holders] = bm25(per_cable[holders], self.arrays.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
         return scores
 
     def _subject_scores(self, group: _Group) -> np.ndarray:
@@ -628,7 +628,7 @@ class _Run:
         postings = self._group_docs(group, "subject")
         cables, frequencies = postings.cables, postings.frequencies
         weight = idf(len(np.unique(cables)), self.engine.cables)
-        scores = bm25(frequencies, self.columns.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
+        scores = bm25(frequencies, self.arrays.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
         return per_cable_max(cables, scores, self.size)
 
     def _header_scores(self, group: _Group, name: str) -> np.ndarray:
@@ -649,21 +649,21 @@ class _Run:
         A tag meaning earns ``meaning_weight``, once per set of tags however
         many query words name it (``costa`` and ``rica`` both name CS).
         """
-        from index.glossary import kind
+        from search.tagmeanings import kind
 
         settings = self.engine.settings
         tags = np.zeros(self.size, dtype=np.float32)
         meanings = np.zeros(self.size, dtype=np.float32)
         named: set[tuple[str, ...]] = set()
         for word in dict.fromkeys(group.word for group in self.groups if group.word):
-            mask = filters.tag_mask(self.columns, [word])
+            mask = filters.tag_mask(self.arrays, [word])
             if mask.any():
                 weight = settings.tag_weight if kind(word) else settings.unknown_tag_weight
                 tags[mask] += weight * idf(int(mask.sum()), self.engine.cables)
             meaning = meaning_tags(word, self.words, settings.whole_names)
             if meaning and meaning not in named:
                 named.add(meaning)
-                mask = filters.tag_mask(self.columns, list(meaning))
+                mask = filters.tag_mask(self.arrays, list(meaning))
                 if mask.any():
                     meanings[mask] += settings.meaning_weight * idf(int(mask.sum()), self.engine.cables)
         return tags, meanings
@@ -687,7 +687,7 @@ class _Run:
 
     def _best_paragraphs(self, cable: int, record: dict) -> list[dict]:
         """Up to three best-scoring paragraphs (the first one when none scored), with highlight spans."""
-        docs = self.engine.columns.docs_of(cable)
+        docs = self.engine.arrays.docs_of(cable)
         texts = record["paragraphs"]
         scored: list[tuple[float, int]] = []
         if self._doc_scores is not None and len(self._doc_scores[0]):
@@ -781,7 +781,7 @@ class _Run:
                     continue
                 holders = np.zeros(self.size, dtype=bool)
                 for name in group.fields:
-                    owners = self.columns.doc_cable[self._alternative_postings(alternative, name).docs]
+                    owners = self.arrays.doc_cable[self._alternative_postings(alternative, name).docs]
                     holders[owners[owners >= 0]] = True
                 if holders.any():
                     group.alternative_cables[alternative.word] = holders

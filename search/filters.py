@@ -1,7 +1,7 @@
 """Cable-level filters: which cables have a classification, origin, tag, date or marking.
 
 Each filter is a boolean mask over cable ordinals computed from the
-memory-mapped arrays of :mod:`index.columns`; the CLI options and the query
+memory-mapped arrays of :mod:`index.cablearrays`; the CLI options and the query
 language's ``field:value`` terms both use these functions, so ``--tag PREL``
 and ``tag:PREL`` always agree.
 """
@@ -14,8 +14,8 @@ from datetime import date, datetime, timezone
 import numpy as np
 
 from index.analysis import fold
-from index.columns import Columns
-from index.record import classification_level
+from index.cablearrays import CableArrays
+from index.cable import classification_level
 
 
 def _codes(vocabulary: list[str], wanted: list[str], match) -> np.ndarray:
@@ -28,7 +28,7 @@ def _same(value: str, want: str) -> bool:
     return fold(value) == fold(want.strip())
 
 
-def classification_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+def classification_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Cables whose published classification or level is one of ``wanted``.
 
     ``SECRET`` matches SECRET and SECRET//NOFORN; ``SECRET//NOFORN`` only itself.
@@ -36,11 +36,11 @@ def classification_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
     def match(value: str, want: str) -> bool:
         return _same(value, want) or ("//" not in want and _same(classification_level(value), want))
 
-    codes = _codes(columns.vocabulary["classification"], wanted, match)
-    return columns.cable_valid & _any_equal(columns.cable_classification, codes)
+    codes = _codes(arrays.vocabulary["classification"], wanted, match)
+    return arrays.cable_valid & _any_equal(arrays.cable_classification, codes)
 
 
-def origin_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+def origin_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Cables from an origin named exactly, or by its place (``Ottawa`` for Embassy Ottawa)."""
     def match(value: str, want: str) -> bool:
         if _same(value, want):
@@ -48,17 +48,17 @@ def origin_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
         words = re.escape(fold(want.strip())).replace(r"\ ", r"\s+")
         return bool(re.search(rf"(?:^|\s){words}$", fold(value))) if words else False
 
-    codes = _codes(columns.vocabulary["origin"], wanted, match)
-    return columns.cable_valid & _any_equal(columns.cable_origin, codes)
+    codes = _codes(arrays.vocabulary["origin"], wanted, match)
+    return arrays.cable_valid & _any_equal(arrays.cable_origin, codes)
 
 
-def tag_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+def tag_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Cables carrying any of the tags (case-insensitive)."""
-    codes = np.asarray([columns.tag_codes[w.strip().casefold()] for w in wanted if w.strip().casefold() in columns.tag_codes], dtype=np.int64)
-    mask = np.zeros(len(columns.cable_valid), dtype=bool)
+    codes = np.asarray([arrays.tag_codes[w.strip().casefold()] for w in wanted if w.strip().casefold() in arrays.tag_codes], dtype=np.int64)
+    mask = np.zeros(len(arrays.cable_valid), dtype=bool)
     if len(codes):
-        mask[columns.cable_tag_owner[_any_equal(columns.cable_tags, codes)]] = True
-    return mask & columns.cable_valid
+        mask[arrays.cable_tag_owner[_any_equal(arrays.cable_tags, codes)]] = True
+    return mask & arrays.cable_valid
 
 
 def _any_equal(values: np.ndarray, codes) -> np.ndarray:
@@ -71,30 +71,30 @@ def _any_equal(values: np.ndarray, codes) -> np.ndarray:
     return found
 
 
-def date_mask(columns: Columns, start: date | None, end: date | None) -> np.ndarray:
+def date_mask(arrays: CableArrays, start: date | None, end: date | None) -> np.ndarray:
     """Cables created on or after ``start`` and before ``end``."""
-    mask = columns.cable_valid.copy()
+    mask = arrays.cable_valid.copy()
     if start is not None:
-        mask &= columns.cable_created >= _epoch(start)
+        mask &= arrays.cable_created >= _epoch(start)
     if end is not None:
-        mask &= columns.cable_created < _epoch(end)
+        mask &= arrays.cable_created < _epoch(end)
     return mask
 
 
-def marking_doc_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+def marking_doc_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Paragraph documents whose own marking is one of ``wanted`` (``S`` also matches ``S//NF``)."""
     def match(value: str, want: str) -> bool:
         want = want.strip().strip("()").upper().replace("/NF", "//NF").replace("////", "//")
         return value == want or ("//" not in want and value.split("//")[0] == want)
 
-    codes = _codes(columns.vocabulary["marking"], wanted, match)
-    return _any_equal(columns.doc_marking, codes) & (columns.doc_cable >= 0)
+    codes = _codes(arrays.vocabulary["marking"], wanted, match)
+    return _any_equal(arrays.doc_marking, codes) & (arrays.doc_cable >= 0)
 
 
-def cables_of_docs(columns: Columns, docs: np.ndarray) -> np.ndarray:
+def cables_of_docs(arrays: CableArrays, docs: np.ndarray) -> np.ndarray:
     """Boolean mask of the cables that own any of ``docs``."""
-    mask = np.zeros(len(columns.cable_valid), dtype=bool)
-    owners = columns.doc_cable[docs]
+    mask = np.zeros(len(arrays.cable_valid), dtype=bool)
+    owners = arrays.doc_cable[docs]
     mask[owners[owners >= 0]] = True
     return mask
 

@@ -135,7 +135,7 @@ def test_batch_jsonl(seed_index, tmp_path):
 def test_stats(seed_index, seed_records):
     data = json.loads(run("stats", "--format", "json", "--index", str(seed_index)).output)
     assert data["cables"] == len(seed_records)
-    from index.schema import SCHEMA_VERSION
+    from index.store import SCHEMA_VERSION
 
     assert data["schema_version"] == SCHEMA_VERSION
 
@@ -183,3 +183,10 @@ def test_help_and_version():
     for command in ("search", "show", "rebuild", "update", "batch", "stats", "refs", "cited-by", "tags", "timeline", "similar"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_importing_the_cli_does_not_load_whoosh() -> None:
+    """``cables --help`` and argument errors stay fast: whoosh is imported only by a command that opens or builds an index."""
+    code = "import sys, search.cli; print(sorted(name for name in sys.modules if name.split('.')[0] == 'whoosh'))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,4 +1,4 @@
-"""Following the threads between cables: REF chains, tags, timelines, similar cables."""
+"""How cables relate: REF chains (citing and cited), tags in use, timelines of matches, similar cables."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.analysis import words
-from index.glossary import glossary, meaning
+from index.glossary import glossary
 from search.engine import Engine, SearchRequest
 from search.ranking import idf
+from search.tagmeanings import meaning
 
 KEY_TERMS = 12
 
@@ -92,7 +93,7 @@ def timeline(engine: Engine, request: SearchRequest, by: str = "year") -> dict[s
         numbers = [int(year) for year in years]
         return {str(year): years.get(str(year), 0) for year in range(min(numbers), max(numbers) + 1)}
     mask = engine.matching(request)
-    created = engine.columns.cable_created[np.flatnonzero(mask)]
+    created = engine.arrays.cable_created[np.flatnonzero(mask)]
     months = created.astype("datetime64[s]").astype("datetime64[M]")
     if not len(months):
         return {}
