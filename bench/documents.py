@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.corpus_location import shared_corpus
 from index.reader import CableError, decode, read_cable
-from index.record import Cable
+from index.cable import Cable
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -69,10 +69,10 @@ class Options:
 def _row(path: Path) -> tuple | None:
     """Read one cable file into the values of a row (None when the reader rejects it)."""
     from index.reader import CableError, read_file
-    from index.records import record_json
+    from index.cable import record_json
 
     try:
-        cable = read_file(path)
+        cable = read_file(path).cable
     except CableError:
         return None
     record = record_json(cable)

@@ -59,7 +59,7 @@ from pathlib import Path
 
 from bench.documents import SEEDS, Document, corpus_folder, load_cables, load_documents
 from index.analysis import SnowballStem, words
-from index.record import Cable
+from index.cable import Cable
 
 TOPICS = Path(__file__).resolve().parent / "topics"
 SEED = 20070723

@@ -22,12 +22,12 @@ from typing import Callable, Iterable, Iterator
 from whoosh import index as whoosh_index
 
 from index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
-from index.columns import DELETED_DOCUMENT, Document, build_columns
+from index.cablearrays import DELETED_DOCUMENT, Document, build_arrays
 from index.interrupts import default_signals, ending_like_ctrl_c
 from index.paths import printable, real_path
 from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
-from index.records import RECORDS_FILE, RecordStore
-from index.schema import SCHEMA_VERSION, paragraph_schema
+from index.recordstore import RECORDS_FILE, RecordStore
+from index.schema import paragraph_schema
 from index.stems import read_stem_table, write_stem_table
 from index.variants import write_variants
 from index.analysis import SnowballStem
@@ -35,7 +35,7 @@ from index.segments import WRITER_MB, Indexed, ShardedWrite
 from index.unpickling import open_index
 from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
 from index.store import (
-    WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, file_sizes, index_location, new_generation, publish, read_marker,
+    SCHEMA_VERSION, WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, file_sizes, index_location, new_generation, publish, read_marker,
     remove_stale_generations, writer_lock,
 )
 
@@ -177,7 +177,7 @@ def _add(writer, store: RecordStore, ordinal: int, item: Prepared) -> None:
 
 def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:
     """Write the arrays, the stem table, the variant table and the marker of a generation."""
-    build_columns(folder, store, documents)
+    build_arrays(folder, store, documents)
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
@@ -200,7 +200,8 @@ def _stored_documents(ix) -> list[Document]:
 
 
 def _document(fields: dict, body_length: int) -> Document:
-    return fields["cable"], fields["position"], fields.get("marking") or None, body_length
+    """A document of the arrays from whoosh's stored fields of one paragraph."""
+    return Document(fields["cable"], fields["position"], fields.get("marking") or None, body_length)
 
 
 def folder_size(folder: Path) -> int:

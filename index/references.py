@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from index.record import Reference
+from index.cable import Reference
 
 PAGE_MARKER_RE = re.compile(r"\b[A-Z][A-Z ]*\s\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\b")
 ITEM_MARKER_RE = re.compile(

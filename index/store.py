@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from index.schema import SCHEMA_VERSION
-
 MARKER = "cables-index.json"
 STAMP = "cables-generation"
 GENERATION_NAME = re.compile(r"\d{8}T\d{6}-\d+-\d+")
 WHOOSH_FOLDER = "whoosh"
 ENV_VARIABLE = "CABLES_INDEX"
+SCHEMA_VERSION = 11
+"""The layout of an index generation (whoosh schema, record store, arrays); a marker of another version is refused."""
 
 
 class IndexUnavailable(Exception):

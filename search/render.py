@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 import click
 
-from index.glossary import meaning
+from search.tagmeanings import meaning
 from search.engine import Hit, SearchResult
 from search.tiers import partial_note
 from search.snippets import mark
@@ -28,7 +28,7 @@ MIN_LABEL = 12
 
 
 def width() -> int:
-    """Columns to wrap text at: the terminal's ($COLUMNS first), at most 100."""
+    """CableArrays to wrap text at: the terminal's ($COLUMNS first), at most 100."""
     return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 

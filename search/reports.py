@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from search.engine import Hit, IndexStats, SearchResult
 from search.render import bar, cable_line, facets_text, hit_json, json_text, result_json, width, wrap
-from search.threads import Node
+from search.relations import Node
 
 if TYPE_CHECKING:
     from index.build import BuildReport

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.records import record_json
+from index.cable import record_json
 from tests.conftest import read_seed
 
 

@@ -16,7 +16,7 @@ from search.engine import SearchRequest
 from search.errors import BadTopicLine, UnknownCable
 from search.render import BAR_WIDTH, bar, facets_text
 from search.reports import build_summary, timeline_report
-from search.threads import reference_graph, similar, timeline
+from search.relations import reference_graph, similar, timeline
 
 
 def test_one_bar_rule():

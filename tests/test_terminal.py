@@ -12,7 +12,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from index.glossary import meaning
+from search.tagmeanings import meaning
 from search.cli import main
 from search.console import Progress
 from tests.conftest import REPO, SEEDS

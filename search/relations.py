@@ -1,4 +1,4 @@
-"""Following the threads between cables: REF chains, tags, timelines, similar cables."""
+"""How cables relate: REF chains (citing and cited), tags in use, timelines of matches, similar cables."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.analysis import words
-from index.glossary import glossary, meaning
+from index.glossary import glossary
 from search.engine import Engine, Hit, SearchRequest
 from search.errors import UnknownCable
 from search.ranking import idf
+from search.tagmeanings import meaning
 
 KEY_TERMS = 12
 
