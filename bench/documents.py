@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus_location import shared_corpus
+from cables.index.cable import Cable
 from cables.index.reader import CableError, decode, read_cable
-from cables.index.record import Cable
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -233,7 +233,7 @@ COLUMNS = [
 
 
 def markdown_table(results: dict[str, dict[str, dict[str, float]]], labels: dict[str, str] | None = None) -> str:
-    """One report as a markdown table: a row per system, the headline measures as columns (best in bold)."""
+    """One report as a markdown table: a row per system, the headline measures as arrays (best in bold)."""
     labels = labels or {}
     best = {(name, key): max((sets[name][key] for sets in results.values() if key in sets.get(name, {})), default=None)
             for name, key, _ in COLUMNS if key != "judged@10"}
@@ -306,7 +306,7 @@ def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> lis
 
     ranking = engine.rank(SearchRequest(query=query, limit=LIMIT))
     tiers, scorer, candidates = ranking.tiers, ranking.scorer, ranking.candidates
-    created = engine.columns.cable_created[candidates]
+    created = engine.arrays.cable_created[candidates]
     tier = tiers.tier[candidates].copy()
     held = tiers.held_share()[candidates] if tiers.factor is not None else None
     results = []

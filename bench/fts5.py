@@ -68,11 +68,11 @@ class Options:
 
 def _row(path: Path) -> tuple | None:
     """Read one cable file into the values of a row (None when the reader rejects it)."""
+    from cables.index.cable import record_json
     from cables.index.reader import CableError, read_file
-    from cables.index.records import record_json
 
     try:
-        cable = read_file(path)
+        cable = read_file(path).cable
     except CableError:
         return None
     record = record_json(cable)

@@ -59,7 +59,7 @@ from pathlib import Path
 
 from bench.documents import SEEDS, Document, corpus_folder, load_cables, load_documents
 from cables.index.analysis import SnowballStem, words
-from cables.index.record import Cable
+from cables.index.cable import Cable
 
 TOPICS = Path(__file__).resolve().parent / "topics"
 SEED = 20070723

@@ -22,16 +22,17 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from cables.index.analysis import SnowballStem
-from cables.index.columns import DELETED_DOCUMENT, Document, build_columns
+from cables.index.cablearrays import DELETED_DOCUMENT, Document, build_arrays
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
 from cables.index.paths import printable, real_path
 from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
-from cables.index.records import RECORDS_FILE, RecordStore
-from cables.index.schema import SCHEMA_VERSION, paragraph_schema
+from cables.index.recordstore import RECORDS_FILE, RecordStore
+from cables.index.schema import paragraph_schema
 from cables.index.segments import WRITER_MB, Indexed, ShardedWrite
 from cables.index.stems import read_stem_table, write_stem_table
 from cables.index.store import (
+    SCHEMA_VERSION,
     WHOOSH_FOLDER,
     Marker,
     NothingIndexed,
@@ -187,7 +188,7 @@ def _add(writer, store: RecordStore, ordinal: int, item: Prepared) -> None:
 
 def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:
     """Write the arrays, the stem table, the variant table and the marker of a generation."""
-    build_columns(folder, store, documents)
+    build_arrays(folder, store, documents)
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
@@ -210,7 +211,8 @@ def _stored_documents(ix) -> list[Document]:
 
 
 def _document(fields: dict, body_length: int) -> Document:
-    return fields["cable"], fields["position"], fields.get("marking") or None, body_length
+    """A document of the arrays from whoosh's stored fields of one paragraph."""
+    return Document(fields["cable"], fields["position"], fields.get("marking") or None, body_length)
 
 
 def folder_size(folder: Path) -> int:

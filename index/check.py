@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cables.index.columns import check_columns, load_columns
+from cables.index.cablearrays import check_arrays, load_arrays
 from cables.index.integrity import IndexDamage, damaged_files, unlisted_files
 from cables.index.paths import printable
 from cables.index.store import MARKER, WHOOSH_FOLDER, current_generation, read_marker
@@ -74,7 +74,7 @@ def check_structure(folder: Path) -> None:
         segments = ix._segments()
     finally:
         ix.close()
-    check_columns(load_columns(folder), sum(segment.doc_count_all() for segment in segments))
+    check_arrays(load_arrays(folder), sum(segment.doc_count_all() for segment in segments))
     for segment in segments:
         for name in FIELDS:
             SegmentArrays(folder, segment.segment_id(), name, segment.doc_count_all()).check()

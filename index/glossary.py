@@ -1,8 +1,10 @@
-"""Glossary of cable TAGS: what PREL, SNAR, MX, IC ... mean.
+"""Glossary of cable TAGS: what PREL, SNAR, MX, IC ... are (kind) and mean.
 
 The data lives in ``index/data/tags.tsv`` (columns ``tag``, ``kind``,
-``meaning``; kind is ``subject``, ``country`` or ``org``).  This module is
-imported by the CLI, so importing it must stay cheap: the file is read only
+``meaning``; kind is ``subject``, ``country`` or ``org``).  The reader uses
+the table to split run-together tags (:mod:`cables.index.tagsplit`); the lookups a
+search makes (a tag's meaning, the tags a word names) are in
+:mod:`cables.search.tagmeanings`.  Importing it stays cheap: the file is read only
 on the first call that needs it, and the parsed result is cached.
 
 Sources for the meanings are listed in ``index/data/TAGS_SOURCES.md``.
@@ -10,7 +12,6 @@ Sources for the meanings are listed in ``index/data/TAGS_SOURCES.md``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -19,19 +20,6 @@ from types import MappingProxyType
 KINDS: frozenset[str] = frozenset({"subject", "country", "org"})
 
 _DATA_FILE = Path(__file__).resolve().parent / "data" / "tags.tsv"
-
-# Words that carry no subject meaning of their own: a query word like "and"
-# or "affairs" must not pull in every tag whose meaning happens to use it.
-_TRIVIAL_WORDS: frozenset[str] = frozenset(
-    """
-    a an and or of the to in on for with by at from as its their other
-    affairs matters issues including incl especially such like etc also
-    formerly
-    """.split()
-)
-
-_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-
 
 @lru_cache(maxsize=1)
 def _load() -> Mapping[str, tuple[str, str]]:
@@ -69,47 +57,3 @@ def glossary() -> dict[str, tuple[str, str]]:
     cached table.
     """
     return dict(_load())
-
-
-def meaning(tag: str) -> str | None:
-    """Return the meaning of ``tag`` (case-insensitive), or None if unknown."""
-    entry = _load().get(tag.strip().upper())
-    return entry[1] if entry else None
-
-
-def kind(tag: str) -> str | None:
-    """Return the kind of ``tag`` ('subject', 'country' or 'org'), or None."""
-    entry = _load().get(tag.strip().upper())
-    return entry[0] if entry else None
-
-
-def meaning_words(text: str) -> list[str]:
-    """Split a meaning into its lower-case content words, in order, without repeats.
-
-    Trivial words (see ``_TRIVIAL_WORDS``) and one-letter tokens are dropped;
-    an apostrophe-s ending is removed so "women's" gives "women".
-    """
-    words: list[str] = []
-    for token in _WORD_RE.findall(text.lower()):
-        if token.endswith("'s"):
-            token = token[:-2]
-        token = token.replace("'", "")
-        if len(token) < 2 or token in _TRIVIAL_WORDS or token in words:
-            continue
-        words.append(token)
-    return words
-
-
-@lru_cache(maxsize=1)
-def _word_index() -> Mapping[str, tuple[str, ...]]:
-    """Build the word -> tags index once from the cached glossary."""
-    index: dict[str, list[str]] = {}
-    for tag, (_kind, text) in sorted(_load().items()):
-        for word in meaning_words(text):
-            index.setdefault(word, []).append(tag)
-    return MappingProxyType({word: tuple(tags) for word, tags in index.items()})
-
-
-def tags_for_word(word: str) -> list[str]:
-    """Return the tags whose meaning contains ``word`` (case-insensitive)."""
-    return list(_word_index().get(word.strip().lower(), ()))

@@ -6,7 +6,6 @@ holds the one stemmer each process memoises into.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -15,10 +14,9 @@ from operator import attrgetter
 from pathlib import Path
 
 from cables.index.analysis import SnowballStem, analyse
+from cables.index.cable import Cable, record_json
 from cables.index.paths import printable
-from cables.index.reader import CableError, decode, read_bytes, read_cable
-from cables.index.record import Cable
-from cables.index.records import record_json
+from cables.index.reader import CableError, read_file
 
 CABLE_SUFFIX = ".txt"
 
@@ -124,13 +122,11 @@ def _is_folder(entry: os.DirEntry) -> bool:
 
 def prepare(path: Path) -> Prepared | Skipped:
     """Read, parse and analyse one file; anything that is not a cable is skipped, with why."""
-    source = printable(path)
     try:
-        data = read_bytes(path)
-        cable = read_cable(decode(data, source), source)
+        read = read_file(path)
     except CableError as error:
-        return Skipped(source, error.reason if error.line is None else f"line {error.line}: {error.reason}")
-    return _analysed(cable, source, hashlib.sha1(data).hexdigest())
+        return Skipped(error.source, error.reason if error.line is None else f"line {error.line}: {error.reason}")
+    return _analysed(read.cable, read.source, read.digest)
 
 
 def _analysed(cable: Cable, path: str, digest: str) -> Prepared:

@@ -10,16 +10,18 @@ paragraphs.  The only exception it lets escape is :class:`CableError`.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import re
 import stat
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
+from cables.index.cable import Cable, Paragraph
 from cables.index.header import addressees, classifier, distribution, is_distribution_start
 from cables.index.paths import printable
-from cables.index.record import Cable, Paragraph
 from cables.index.references import parse_references
 from cables.index.tagsplit import split_tags
 
@@ -67,6 +69,8 @@ BANNER_RE = re.compile(
     r"(?:\s+(?:SECTION\s+\d+\s+OF\s+\d+|E F T O|EFTO|PTQ\d+|[A-Z ]+\d{6}))*\s*$"
 )
 SIPDIS_RE = re.compile(r"^\s*SIPDIS\s*$")
+# Every whole-line noise pattern in one, so a line is tested in one call (the reader tests every line).
+NOISE_LINE_RE = re.compile("|".join(f"(?:{noise.pattern})" for noise in (PAGE_MARKER_RE, OLD_ROUTING_RE, SPACED_BANNER_RE, BANNER_RE, SIPDIS_RE)))
 REDACTED_DIVIDER_RE = re.compile(r"^[\s\-=_*.]*$")
 MAX_FIELD_LINE = 100  # a wrapped header field line is at most about 70 characters
 DIVIDER_RUN_RE = re.compile(r"[\-=_*]{3,}")
@@ -152,10 +156,19 @@ class CableError(ValueError):
         self.reason = reason
 
 
-def read_file(path: str | Path) -> Cable:
-    """Read and parse the cable file at ``path``."""
+class CableFile(NamedTuple):
+    """A cable file as read: its cable, its name as :func:`printable` writes it, and the SHA-1 of its bytes (an update's test for a changed file)."""
+
+    cable: Cable
+    source: str
+    digest: str
+
+
+def read_file(path: str | Path) -> CableFile:
+    """Read and parse the cable file at ``path`` (at most :data:`MAX_BYTES`); the one read path of builds, tests and benchmarks."""
     source = printable(path)
-    return read_cable(decode(read_bytes(path), source), source)
+    data = read_bytes(path)
+    return CableFile(read_cable(decode(data, source), source), source, hashlib.sha1(data).hexdigest())
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -274,7 +287,8 @@ def _raw_lines(lines: list[str], source: str) -> list[str]:
     """The raw telegram text: after the header, before the share footer."""
     for index in range(len(lines) - 1, 13, -1):
         if lines[index].strip() == FOOTER:
-            return [line.replace("\u2028", " ").replace("\u2029", " ").replace("\t", " ") for line in lines[14:index]]
+            text = "\n".join(lines[14:index]).replace("\u2028", " ").replace("\u2029", " ").replace("\t", " ")
+            return text.split("\n") if index > 14 else []
     raise CableError(source, len(lines), f"no {FOOTER!r} footer; the file looks truncated")
 
 
@@ -328,8 +342,6 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     preamble = raw[:body_start]
     body = _lead_lines(raw, body_start) + raw[body_start:]
     paragraphs = _paragraphs(body, header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0:], header["id"])
-    level, _, caveat_text = header["classification"].partition("//")
-    caveats = tuple(part.strip() for part in caveat_text.split("//") if part.strip())
     subject, subject_tail = _subject(preamble) or _subject(raw) or (header["title"], "")
     tags = header["tags"] or _raw_tags(raw)
     classified_by, reasons = _classified_by(raw)
@@ -340,8 +352,6 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
         id=header["id"],
         created=header["created"],
         classification=header["classification"],
-        level=level.strip(),
-        caveats=caveats,
         origin=header["origin"],
         title=header["title"],
         tags=tags,
@@ -367,6 +377,24 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _classified_by_search(line: str) -> re.Match | None:
+    """:data:`CLASSIFIED_BY_RE` searched in ``line``, skipping the search where it cannot match.
+
+    The reader asks this of nearly every line, and few hold the words; an
+    ASCII line without ``classified`` in any case cannot match (a non-ASCII
+    line is always searched: the case-blind pattern also matches letters
+    such as the long s).
+    """
+    if line.isascii() and "classified" not in line.lower():
+        return None
+    return CLASSIFIED_BY_RE.search(line)
+
+
+def _inline_ref_search(line: str) -> re.Match | None:
+    """:data:`INLINE_REF_RE` searched in ``line``; a line without ``REF`` (the pattern is case-sensitive) cannot match."""
+    return INLINE_REF_RE.search(line) if "REF" in line else None
+
+
 def _split_glued_first_paragraph(raw: list[str]) -> list[str]:
     """Break the first header line that body text runs on after, so no header field swallows it.
 
@@ -390,11 +418,15 @@ def _glued_body_start(line: str) -> int | None:
     mixed-case word (``REF: SECSTATE 72078 (U) Embassy London has ...``) when
     field text comes before it; after a Classified By line's complete reasons
     (``... per 1.4 (b) and (d). -- (C) During a November 3 meeting ...``),
-    three or more further words are body text too.
+    three or more further words are body text too.  Each of these starts
+    holds a ``1`` or a ``(``, so a line with neither is passed over at once
+    (this runs on every line of every cable).
     """
+    if "1" not in line and "(" not in line:
+        return None
     host = HEADER_FIELD_RE.match(line) or LEADING_DIVIDER_RE.match(line)
-    classified = CLASSIFIED_BY_RE.search(line)
-    inline_ref = INLINE_REF_RE.search(line)
+    classified = _classified_by_search(line)
+    inline_ref = _inline_ref_search(line)
     starts = [found for found in (host and host.end(), classified and classified.start("rest"), inline_ref and inline_ref.start("rest")) if found is not None]
     if not starts:
         return None
@@ -441,7 +473,7 @@ def _lead_lines(raw: list[str], body_start: int) -> list[str]:
     index = _header_end(raw)
     while index < body_start:
         line = raw[index]
-        if HEADER_FIELD_RE.match(line) or CLASSIFIED_BY_RE.search(line) or is_distribution_start(line):
+        if HEADER_FIELD_RE.match(line) or _classified_by_search(line) or is_distribution_start(line):
             index = _fields_end(raw, index)
             continue
         if not REASONS_FRAGMENT_RE.match(line):
@@ -477,7 +509,7 @@ def _fields_end(raw: list[str], field: int) -> int:
 
 def _holds_field(line: str) -> bool:
     """True for a line with an E.O., TAGS, REF or Classified By field inside it."""
-    return bool(ONE_LINE_FIELD_RE.search(line) or INLINE_REF_RE.search(line) or CLASSIFIED_BY_RE.search(line))
+    return bool(ONE_LINE_FIELD_RE.search(line) or _inline_ref_search(line) or _classified_by_search(line))
 
 
 def _is_ref_item(line: str, field: str) -> bool:
@@ -533,14 +565,7 @@ def _field_end(raw: list[str], index: int) -> int:
 
 def _is_noise(line: str) -> bool:
     """True for transmission lines that are never content."""
-    return bool(
-        PAGE_MARKER_RE.match(line)
-        or (OLD_PAGE_RE.match(line) and not OLD_PAGE_HEADER_RE.sub("", line).strip())
-        or OLD_ROUTING_RE.match(line)
-        or SPACED_BANNER_RE.match(line)
-        or BANNER_RE.match(line)
-        or SIPDIS_RE.match(line)
-    )
+    return bool(NOISE_LINE_RE.match(line) or (OLD_PAGE_RE.match(line) and not OLD_PAGE_HEADER_RE.sub("", line).strip()))
 
 
 def _is_q_duplicate(line: str, previous: str) -> bool:
@@ -582,7 +607,9 @@ def _strip_old_page_header(line: str) -> str:
 
 def _strip_inline_noise(line: str, city: str) -> str:
     """Remove page markers, old page headers and end banners embedded in a line."""
-    line = CABLE_ENDS_RE.sub(" ", _strip_old_page_header(line))
+    line = _strip_old_page_header(line)
+    if "CABLE ENDS" in line:
+        line = CABLE_ENDS_RE.sub(" ", line)
     if MARKER_NUMBERS_RE.search(line):
         line = _strip_markers(line, city)
     return line
@@ -779,7 +806,7 @@ def _subject_tail(cut: str) -> str:
     are noise.  What remains is typically a handling notice (``SENSITIVE BUT
     UNCLASSIFIED``).
     """
-    ref = INLINE_REF_RE.search(cut) or REF_START_RE.match(cut)
+    ref = _inline_ref_search(cut) or REF_START_RE.match(cut)
     if ref:
         run_on = REF_RUN_ON_RE.search(ref.group("rest"))
         cut = cut[: ref.start()] + (run_on.group() if run_on else "")
@@ -789,7 +816,7 @@ def _subject_tail(cut: str) -> str:
 
 def _subject_starts(lines: list[str]) -> list[int]:
     """Indexes of the SUBJECT lines, or of the unlabelled subject line when no line is labelled."""
-    starts = [index for index, line in enumerate(lines) if SUBJECT_RE.match(line)]
+    starts = [index for index, line in enumerate(lines) if ":" in line and SUBJECT_RE.match(line)]
     unlabelled = None if starts else _unlabelled_subject(lines)
     return starts if unlabelled is None else [unlabelled]
 
@@ -813,7 +840,7 @@ def _unlabelled_subject(lines: list[str]) -> int | None:
     words = SUBJECT_CUT_RE.sub("", line).split()
     if len(words) < 3 or len(" ".join(words)) > MAX_UNLABELLED_SUBJECT or not all(word.upper() == word or word[0].isdigit() for word in words):
         return None
-    if HEADER_FIELD_RE.match(line) or PARA_START_RE.match(line) or CLASSIFIED_BY_RE.search(line) or _is_noise(line):
+    if HEADER_FIELD_RE.match(line) or PARA_START_RE.match(line) or _classified_by_search(line) or _is_noise(line):
         return None
     return None if is_distribution_start(line) else following
 
@@ -842,7 +869,7 @@ def _is_other_field(line: str) -> bool:
     """True for a header line that belongs to a field other than distribution (or is noise)."""
     if DISTRIBUTION_FIELD_RE.match(line):
         return False
-    return bool(HEADER_FIELD_RE.match(line) or CLASSIFIED_BY_RE.search(line) or PARA_START_RE.match(line) or _is_noise(line))
+    return bool(HEADER_FIELD_RE.match(line) or _classified_by_search(line) or PARA_START_RE.match(line) or _is_noise(line))
 
 
 def _raw_tags(raw: list[str]) -> tuple[str, ...]:
@@ -865,7 +892,7 @@ def _ref_text(preamble: list[str]) -> str:
         follow = _strip_old_page_header(follow)
         if not follow.strip() or _is_noise(follow):
             continue
-        classified = CLASSIFIED_BY_RE.search(follow)
+        classified = _classified_by_search(follow)
         if classified and REF_ITEM_LINE_RE.match(follow):
             parts.append(follow[: classified.start()])
         if classified or PARA_START_RE.match(follow) or (HEADER_FIELD_RE.match(follow) and not REF_START_RE.match(follow)):
@@ -884,7 +911,7 @@ def _ref_start(preamble: list[str]) -> tuple[int | None, str]:
     for index, line in enumerate(preamble):
         if index in subjects:
             for offset, part in enumerate(_subject_lines(preamble, index)):
-                inline = INLINE_REF_RE.search(part)
+                inline = _inline_ref_search(part)
                 if inline:
                     return index + offset, inline.group("rest")
         match = REF_START_RE.match(line)
@@ -895,9 +922,9 @@ def _ref_start(preamble: list[str]) -> tuple[int | None, str]:
 
 def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
     """Who classified the cable and under which E.O. reasons (``1.4(b)``...)."""
-    found = [index for index, line in enumerate(raw) if CLASSIFIED_BY_RE.search(line)]
+    found = [index for index, line in enumerate(raw) if _classified_by_search(line)]
     for index in _complete_first(found, raw.__getitem__):
-        match = CLASSIFIED_BY_RE.search(raw[index])
+        match = _classified_by_search(raw[index])
         assert match is not None  # found holds only lines it matched
         repeated = CLASSIFIED_BY_RE.match(match.group("rest"))
         text = _clean(" ".join(_classified_by_lines(raw, index, (repeated or match).group("rest"))))
@@ -936,7 +963,7 @@ def _classified_by_lines(raw: list[str], index: int, first: str) -> list[str]:
 
 def _reasons_complete(line: str) -> bool:
     """True for a Classified By line that gives its reasons and does not run on (no trailing ``,``, ``and``, ``(``)."""
-    return bool(CLASSIFIED_BY_RE.search(line) and _reasons(line) and not REASONS_RUN_ON_RE.search(line))
+    return bool(_classified_by_search(line) and _reasons(line) and not REASONS_RUN_ON_RE.search(line))
 
 
 def _reasons(text: str) -> tuple[str, ...]:

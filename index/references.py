@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cables.index.record import Reference
+from cables.index.cable import Reference
 
 PAGE_MARKER_RE = re.compile(r"\b[A-Z][A-Z ]*\s\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\b")
 ITEM_MARKER_RE = re.compile(

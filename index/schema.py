@@ -8,10 +8,10 @@ Paragraph text itself is stored once, in the record store, not in whoosh.
 A cable's subject is indexed once, on its first paragraph document, so that it
 counts once per cable; so are its header words (``header``: the classifying
 official, REF lines, addressees, distribution lines and the subject's tail,
-see :meth:`cables.index.record.Cable.header_text`) and the classifying official's
+see :meth:`cables.index.cable.Cable.header_text`) and the classifying official's
 name (``by``, for ``by:`` queries).  The cable-level values every paragraph carries (tags,
 origin, classification, date) reach each paragraph through the document ->
-cable array of :mod:`cables.index.columns` rather than as whoosh postings: repeating
+cable array of :mod:`cables.index.cablearrays` rather than as whoosh postings: repeating
 them on every paragraph added a posting per paragraph per field to the build
 and is exactly the path whoosh's slow faceting would have used.
 """
@@ -25,9 +25,6 @@ from functools import lru_cache
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-# 12: the schema pickle names cables.index.schema.StemField (the package was
-# installed as a top-level `index` before), so older indexes need a rebuild.
-SCHEMA_VERSION = 12
 _POSITIONS = formats.Positions()
 
 

@@ -27,7 +27,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
-from cables.index.columns import DELETED_DOCUMENT, Document
+from cables.index.cablearrays import DELETED_DOCUMENT, Document
 from cables.index.interrupts import default_signals
 from cables.index.prepare import Skipped, documents, prepare
 from cables.index.termarrays import write_segment_arrays
@@ -120,7 +120,7 @@ class _Shard:
         for document in documents(item):
             self.writer.add_document(**document)
             length = byte_to_length(length_to_byte(len(document["body"].split())))
-            placed.append((document["cable"], document["position"], document["marking"] or None, length))
+            placed.append(Document(document["cable"], document["position"], document["marking"] or None, length))
         return Indexed(
             order, item.path, item.digest, item.record, len(item.subject_stems.split()), len(item.paragraphs),
             item.words, self.number, first, placed,
@@ -153,7 +153,7 @@ class ShardedWrite:
 
     @property
     def documents(self) -> list[Document]:
-        """Every document, in the docnum order of the published segments (for :mod:`cables.index.columns`)."""
+        """Every document, in the docnum order of the published segments (for :mod:`cables.index.cablearrays`)."""
         return [document for shard in self._shard_documents for document in shard]
 
     def results(self) -> Generator[Indexed | Skipped, None, None]:

@@ -31,13 +31,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cables.index.schema import SCHEMA_VERSION
-
 MARKER = "cables-index.json"
 STAMP = "cables-generation"
 GENERATION_NAME = re.compile(r"\d{8}T\d{6}-\d+-\d+")
 WHOOSH_FOLDER = "whoosh"
 ENV_VARIABLE = "CABLES_INDEX"
+# 12: the schema pickle names cables.index.schema.StemField (the package was
+# installed as a top-level `index` before), so older indexes need a rebuild.
+SCHEMA_VERSION = 12
+"""The layout of an index generation (whoosh schema, record store, arrays); a marker of another version is refused."""
 
 
 class IndexUnavailable(Exception):

@@ -21,6 +21,12 @@ MIN_LONG_KNOWN = 3  # ... and at least one known tag of three or more letters (a
 
 
 @lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    """The glossary's tags, made once: the reader asks for every tag of every cable."""
+    return frozenset(glossary())
+
+
+@lru_cache(maxsize=1)
 def _subject_initials() -> frozenset[str]:
     """First letters of the glossary's four-letter subject tags (A for AMGT, K for KFRD ...)."""
     return frozenset(tag[0] for tag, (kind, _) in glossary().items() if kind == "subject" and len(tag) == 4)
@@ -39,10 +45,10 @@ def split_tag(tag: str) -> tuple[str, ...]:
     kept only with at least ``MIN_KNOWN`` known tags, at most ``MAX_UNKNOWN``
     unknown pieces and one known tag of ``MIN_LONG_KNOWN`` letters or more.
     """
-    known = glossary()
+    known = _known()
     if tag in known or len(tag) < 5 or not tag.isalpha() or not tag.isupper():
         return (tag,)
-    best = _best_split(tag, frozenset(known))
+    best = _best_split(tag, known)
     if best is None:
         return (tag,)
     found = [piece for piece in best if piece in known]

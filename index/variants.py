@@ -131,13 +131,13 @@ class Contexts:
     """Where a stem is used: its cables' tags and the words of (a sample of) its paragraphs."""
 
     def __init__(self, folder: Path) -> None:
-        from cables.index.columns import load_columns
-        from cables.index.records import RECORDS_FILE, RecordStore
+        from cables.index.cablearrays import load_arrays
+        from cables.index.recordstore import RECORDS_FILE, RecordStore
         from cables.index.store import WHOOSH_FOLDER
         from cables.index.termarrays import SegmentArrays
         from cables.index.unpickling import open_index
 
-        self.columns = load_columns(folder)
+        self.arrays = load_arrays(folder)
         self.records = RecordStore(folder / RECORDS_FILE)
         ix = open_index(folder / WHOOSH_FOLDER)
         with ix.reader() as reader:
@@ -149,7 +149,7 @@ class Contexts:
         self._paragraphs: dict[int, list[dict]] = {}
         self._rarity: dict[str, float] = {}
         ids = {ordinal: cable_id for cable_id, (ordinal, _, _) in self.records.sources().items()}
-        self._rank = np.zeros(len(self.columns.cable_valid), dtype=np.int64)
+        self._rank = np.zeros(len(self.arrays.cable_valid), dtype=np.int64)
         for rank, ordinal in enumerate(sorted(ids, key=ids.__getitem__)):
             self._rank[ordinal] = rank
 
@@ -166,21 +166,21 @@ class Contexts:
         """
         parts = [arrays.lookup(stem)[0].astype(np.int64) + offset for arrays, offset in self.segments]
         docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        docs = docs[self.columns.doc_cable[docs] >= 0]
-        return docs[np.lexsort((self.columns.doc_position[docs], self._rank[self.columns.doc_cable[docs]]))]
+        docs = docs[self.arrays.doc_cable[docs] >= 0]
+        return docs[np.lexsort((self.arrays.doc_position[docs], self._rank[self.arrays.doc_cable[docs]]))]
 
     def cables(self, stem: str) -> set[int]:
         """The cables holding a stem."""
-        return set(self.columns.doc_cable[self.docs(stem)].tolist())
+        return set(self.arrays.doc_cable[self.docs(stem)].tolist())
 
     def _paragraph(self, doc: int) -> tuple[str, list[str]]:
         """A paragraph document's text and its cable's tags (each cable read once)."""
-        cable = int(self.columns.doc_cable[doc])
+        cable = int(self.arrays.doc_cable[doc])
         if cable not in self._paragraphs:
             record = self.records.record(cable)
             self._paragraphs[cable] = [{"text": p["text"], "tags": record["tags"]} for p in record["paragraphs"]]
         paragraphs = self._paragraphs[cable]
-        position = int(self.columns.doc_position[doc])
+        position = int(self.arrays.doc_position[doc])
         return (paragraphs[position]["text"], paragraphs[position]["tags"]) if position < len(paragraphs) else ("", [])
 
     def profile(self, stem: str, spellings: set[str]) -> tuple[Counter[str], float | None, float]:
@@ -315,7 +315,7 @@ def learn_derivations(folder: Path, words_by_stem: dict[str, set[str]]) -> list[
         return []
     contexts = Contexts(folder)
     try:
-        cables = int(contexts.columns.cable_valid.sum())
+        cables = int(contexts.arrays.cable_valid.sum())
         held = {stem: contexts.cables(stem) for stem in sorted({s for base, derived, _ in pairs for s in (base, derived)})}
     finally:
         contexts.close()

@@ -205,9 +205,9 @@ def stats(facet_values, output_format, index_path):
 
 def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Path | None, cited_by: bool) -> None:
     """Shared body of ``refs`` and ``cited-by``: the graph as an indented tree or JSON."""
-    from cables.search import reports, threads
+    from cables.search import relations, reports
 
-    nodes = threads.reference_graph(open_engine(index_path), cable_id, depth, cited_by=cited_by)
+    nodes = relations.reference_graph(open_engine(index_path), cable_id, depth, cited_by=cited_by)
     emit(reports.graph_report(nodes, cited_by, output_format))
 
 
@@ -249,9 +249,9 @@ def tags(prefix, output_format, index_path):
     Example:
       cables tags K
     """
-    from cables.search import reports, threads
+    from cables.search import relations, reports
 
-    emit(reports.tags_report(threads.tag_table(open_engine(index_path), prefix), output_format))
+    emit(reports.tags_report(relations.tag_table(open_engine(index_path), prefix), output_format))
 
 
 @main.command()
@@ -268,11 +268,11 @@ def timeline(query, by, tag, origin, classification, output_format, index_path):
     Example:
       cables timeline Icesave --by month
     """
-    from cables.search import reports, threads
+    from cables.search import relations, reports
     from cables.search.engine import SearchRequest
 
     request = SearchRequest(query=query, tag=list(tag), origin=list(origin), classification=list(classification))
-    emit(reports.timeline_report(query, by, threads.timeline(open_engine(index_path), request, by), output_format))
+    emit(reports.timeline_report(query, by, relations.timeline(open_engine(index_path), request, by), output_format))
 
 
 @main.command()
@@ -286,9 +286,9 @@ def similar(cable_id, limit, output_format, index_path):
     Example:
       cables similar 09OTTAWA265
     """
-    from cables.search import reports, threads
+    from cables.search import relations, reports
 
-    terms, found = threads.similar(open_engine(index_path), cable_id, limit)
+    terms, found = relations.similar(open_engine(index_path), cable_id, limit)
     emit(reports.similar_report(cable_id, terms, found, output_format))
 
 

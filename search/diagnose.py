@@ -24,17 +24,17 @@ CLOSEST = 3
 
 def empty_result_notes(engine: Engine, request: SearchRequest, tree: Node) -> list[str]:
     """Notes naming every filter or query term that alone matches no cable, with what is near."""
-    columns = engine.columns
+    arrays = engine.arrays
     notes = []
     for option, values, kind, mask_of in _value_filters(request):
         for value in values:
-            if not mask_of(columns, [value]).any():
+            if not mask_of(arrays, [value]).any():
                 notes.append(f"{option} {value} matches no cable{_closest(engine, kind, value)}")
     notes.extend(_option_dates(engine, request))
     for node in _terms(tree):
         if isinstance(node, Meta) and node.field in META_KINDS:
             kind, mask_of = META_KINDS[node.field]
-            if not mask_of(columns, [node.value]).any():
+            if not mask_of(arrays, [node.value]).any():
                 notes.append(f"{node.field}:{node.value} matches no cable{_closest(engine, kind, node.value)}")
         elif isinstance(node, DateRange):
             notes.extend(_range_notes(engine, f"created:{_shown(node.start, node.end)}", node.start, node.end))
@@ -60,7 +60,7 @@ def _value_filters(request: SearchRequest) -> Iterator[tuple[str, list[str], str
 
 def _closest(engine: Engine, kind: str, value: str) -> str:
     """``; closest: A, B`` from the index's own values of this kind (origins also by their place), or ''."""
-    names = engine.columns.vocabulary[kind]
+    names = engine.arrays.vocabulary[kind]
     keys: dict[str, str] = {}
     for name in names:
         keys.setdefault(name.casefold(), name)
@@ -85,7 +85,7 @@ def _range_notes(engine: Engine, label: str, start: date | None, end: date | Non
     """A note when ``[start, end)`` is empty, or holds no cable though the index has some elsewhere."""
     if start is not None and end is not None and start >= end:
         return [f"{label} is an empty range: it starts after it ends"]
-    if filters.date_mask(engine.columns, start, end).any():
+    if filters.date_mask(engine.arrays, start, end).any():
         return []
     first, last = _index_dates(engine)
     if first is None:
@@ -95,7 +95,7 @@ def _range_notes(engine: Engine, label: str, start: date | None, end: date | Non
 
 def _index_dates(engine: Engine) -> tuple[str | None, str | None]:
     """The first and last creation dates of the index's cables (YYYY-MM-DD)."""
-    created = engine.columns.cable_created[engine.columns.cable_valid]
+    created = engine.arrays.cable_created[engine.arrays.cable_valid]
     if not len(created):
         return None, None
     epoch = datetime(1970, 1, 1, tzinfo=UTC)

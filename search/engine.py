@@ -4,7 +4,7 @@ Matching is decided per cable, scoring per paragraph: every query word must
 occur somewhere in a cable (in any paragraph, its subject or its tags), while
 the score favours cables whose words sit together in one paragraph (see
 :mod:`cables.search.ranking`).  Filters and facets work on the cable arrays of
-:mod:`cables.index.columns`, so facet counts are counts of cables over all matches.
+:mod:`cables.index.cablearrays`, so facet counts are counts of cables over all matches.
 
 One search runs in stages, each in its own module: the request and its
 parsed dates (:mod:`cables.search.request`), option filters (:mod:`cables.search.filters`),
@@ -27,12 +27,11 @@ from pathlib import Path
 import numpy as np
 
 from cables.index.analysis import SnowballStem
-from cables.index.columns import Columns, check_columns, load_columns
+from cables.index.cablearrays import CableArrays, check_arrays, load_arrays
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged
-from cables.index.records import RECORDS_FILE, RecordStore
-from cables.index.schema import SCHEMA_VERSION
+from cables.index.recordstore import RECORDS_FILE, RecordStore
 from cables.index.stems import StemTable, read_stem_table
-from cables.index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
+from cables.index.store import SCHEMA_VERSION, WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
 from cables.index.unpickling import open_index
 from cables.search.expansion import Expander
 from cables.search.facets import count_facets
@@ -94,11 +93,11 @@ class Engine:
             check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
             self.ix = open_index(self.folder / WHOOSH_FOLDER)
             self.reader = self.ix.reader()
-            self.columns: Columns = load_columns(self.folder)
-            check_columns(self.columns, self.reader.doc_count_all())
+            self.arrays: CableArrays = load_arrays(self.folder)
+            check_arrays(self.arrays, self.reader.doc_count_all())
             self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
-            self.postings = PostingReader(self.reader, self.folder, self.columns.doc_cable >= 0)
+            self.postings = PostingReader(self.reader, self.folder, self.arrays.doc_cable >= 0)
             self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed)
         except IndexUnavailable:
             raise
@@ -106,12 +105,12 @@ class Engine:
             raise damaged(location, error) from None
         except Exception as error:
             raise damaged(location, f"{type(error).__name__}: {error}") from None
-        valid = self.columns.doc_cable >= 0
+        valid = self.arrays.doc_cable >= 0
         self.documents = int(valid.sum())
-        self.cables = int(self.columns.cable_valid.sum())
-        self.body_average = float(self.columns.doc_body_length[valid].mean()) if self.documents else 0.0
-        self.cable_average = float(self.columns.cable_body_length[self.columns.cable_valid].mean()) if self.cables else 0.0
-        self.subject_average = float(self.columns.cable_subject_length[self.columns.cable_valid].mean()) if self.cables else 0.0
+        self.cables = int(self.arrays.cable_valid.sum())
+        self.body_average = float(self.arrays.doc_body_length[valid].mean()) if self.documents else 0.0
+        self.cable_average = float(self.arrays.cable_body_length[self.arrays.cable_valid].mean()) if self.cables else 0.0
+        self.subject_average = float(self.arrays.cable_subject_length[self.arrays.cable_valid].mean()) if self.cables else 0.0
 
     def _phrase_found(self, stems: tuple[str, ...]) -> bool:
         """True when some paragraph holds the stems as a phrase."""
@@ -184,7 +183,7 @@ class Engine:
             page=request.page,
             limit=request.limit,
             hits=hits,
-            facets=count_facets(self.columns, ranking.mask),
+            facets=count_facets(self.arrays, ranking.mask),
             notes=match.notes + ranking.tiers.notes + match.ignored_note(),
             partial=ranking.tiers.partial,
             filters=request.described_filters(),
@@ -203,7 +202,7 @@ class Engine:
             ordinal = self.records.ordinal(cable_id)
             return None if ordinal is None else self.records.record(ordinal)
 
-    # What the index answers besides searches, for the command line, cables.search.threads and cables.search.suggest.
+    # What the index answers besides searches, for the command line, cables.search.relations and cables.search.suggest.
 
     def stats(self) -> IndexStats:
         """What the index holds: counts, first and last dates, size on disk, schema, build time, every facet."""
@@ -248,7 +247,7 @@ class Engine:
 
     def created(self, request: SearchRequest) -> np.ndarray:
         """When each cable a request matches was created (``datetime64[s]``, in ordinal order)."""
-        return self.columns.cable_created[np.flatnonzero(self.matching(request))].astype("datetime64[s]")
+        return self.arrays.cable_created[np.flatnonzero(self.matching(request))].astype("datetime64[s]")
 
     def vocabulary(self) -> list[str]:
         """Every distinct word of the indexed text, folded as the index keeps it, for spelling suggestions."""

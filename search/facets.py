@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cables.index.columns import Columns
+from cables.index.cablearrays import CableArrays
 
 
 def _named_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
@@ -18,20 +18,20 @@ def _named_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
     return {names[i]: int(counts[i]) for i in order if counts[i] > 0}
 
 
-def count_facets(columns: Columns, mask: np.ndarray) -> dict[str, dict[str, int]]:
+def count_facets(arrays: CableArrays, mask: np.ndarray) -> dict[str, dict[str, int]]:
     """Cable counts per facet value over the cables in ``mask``."""
     matched = np.flatnonzero(mask)
-    vocabulary = columns.vocabulary
-    years = columns.cable_year[matched]
+    vocabulary = arrays.vocabulary
+    years = arrays.cable_year[matched]
     year_counts = {}
     if len(years):
         low = int(years.min())
         counts = np.bincount(years.astype(np.int64) - low)
         year_counts = {str(low + i): int(n) for i, n in enumerate(counts) if n > 0}
-    tagged = mask[columns.cable_tag_owner]
+    tagged = mask[arrays.cable_tag_owner]
     return {
-        "classification": _named_counts(columns.cable_classification[matched], vocabulary["classification"]),
-        "origin": _named_counts(columns.cable_origin[matched], vocabulary["origin"]),
-        "tag": _named_counts(columns.cable_tags[tagged], vocabulary["tag"]),
+        "classification": _named_counts(arrays.cable_classification[matched], vocabulary["classification"]),
+        "origin": _named_counts(arrays.cable_origin[matched], vocabulary["origin"]),
+        "tag": _named_counts(arrays.cable_tags[tagged], vocabulary["tag"]),
         "year": year_counts,
     }

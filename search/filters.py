@@ -1,7 +1,7 @@
 """Cable-level filters: which cables have a classification, origin, tag, date or marking.
 
 Each filter is a boolean mask over cable ordinals computed from the
-memory-mapped arrays of :mod:`cables.index.columns`; the CLI options and the query
+memory-mapped arrays of :mod:`cables.index.cablearrays`; the CLI options and the query
 language's ``field:value`` terms both use these functions, so ``--tag PREL``
 and ``tag:PREL`` always agree.
 """
@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cables.index.analysis import fold
-from cables.index.columns import Columns
+from cables.index.cable import classification_level
+from cables.index.cablearrays import CableArrays
 
 if TYPE_CHECKING:
-    from cables.index.records import RecordStore
+    from cables.index.recordstore import RecordStore
     from cables.search.request import SearchRequest
 
 
@@ -32,19 +33,19 @@ def _same(value: str, want: str) -> bool:
     return fold(value) == fold(want.strip())
 
 
-def classification_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+def classification_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Cables whose published classification or level is one of ``wanted``.
 
     ``SECRET`` matches SECRET and SECRET//NOFORN; ``SECRET//NOFORN`` only itself.
     """
     def match(value: str, want: str) -> bool:
-        return _same(value, want) or ("//" not in want and _same(value.split("//")[0], want))
+        return _same(value, want) or ("//" not in want and _same(classification_level(value), want))
 
-    codes = _codes(columns.vocabulary["classification"], wanted, match)
-    return columns.cable_valid & _any_equal(columns.cable_classification, codes)
+    codes = _codes(arrays.vocabulary["classification"], wanted, match)
+    return arrays.cable_valid & _any_equal(arrays.cable_classification, codes)
 
 
-def origin_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+def origin_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Cables from an origin named exactly, or by its place (``Ottawa`` for Embassy Ottawa)."""
     def match(value: str, want: str) -> bool:
         if _same(value, want):
@@ -52,17 +53,17 @@ def origin_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
         words = re.escape(fold(want.strip())).replace(r"\ ", r"\s+")
         return bool(re.search(rf"(?:^|\s){words}$", fold(value))) if words else False
 
-    codes = _codes(columns.vocabulary["origin"], wanted, match)
-    return columns.cable_valid & _any_equal(columns.cable_origin, codes)
+    codes = _codes(arrays.vocabulary["origin"], wanted, match)
+    return arrays.cable_valid & _any_equal(arrays.cable_origin, codes)
 
 
-def tag_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+def tag_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Cables carrying any of the tags (case-insensitive)."""
-    codes = np.asarray([columns.tag_codes[w.strip().casefold()] for w in wanted if w.strip().casefold() in columns.tag_codes], dtype=np.int64)
-    mask = np.zeros(len(columns.cable_valid), dtype=bool)
+    codes = np.asarray([arrays.tag_codes[w.strip().casefold()] for w in wanted if w.strip().casefold() in arrays.tag_codes], dtype=np.int64)
+    mask = np.zeros(len(arrays.cable_valid), dtype=bool)
     if len(codes):
-        mask[columns.cable_tag_owner[_any_equal(columns.cable_tags, codes)]] = True
-    return mask & columns.cable_valid
+        mask[arrays.cable_tag_owner[_any_equal(arrays.cable_tags, codes)]] = True
+    return mask & arrays.cable_valid
 
 
 def _any_equal(values: np.ndarray, codes) -> np.ndarray:
@@ -75,72 +76,72 @@ def _any_equal(values: np.ndarray, codes) -> np.ndarray:
     return found
 
 
-def date_mask(columns: Columns, start: date | None, end: date | None) -> np.ndarray:
+def date_mask(arrays: CableArrays, start: date | None, end: date | None) -> np.ndarray:
     """Cables created on or after ``start`` and before ``end``."""
-    mask = columns.cable_valid.copy()
+    mask = arrays.cable_valid.copy()
     if start is not None:
-        mask &= columns.cable_created >= _epoch(start)
+        mask &= arrays.cable_created >= _epoch(start)
     if end is not None:
-        mask &= columns.cable_created < _epoch(end)
+        mask &= arrays.cable_created < _epoch(end)
     return mask
 
 
-def marking_doc_mask(columns: Columns, wanted: list[str]) -> np.ndarray:
+def marking_doc_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Paragraph documents whose own marking is one of ``wanted`` (``S`` also matches ``S//NF``)."""
     def match(value: str, want: str) -> bool:
         want = want.strip().strip("()").upper().replace("/NF", "//NF").replace("////", "//")
         return value == want or ("//" not in want and value.split("//")[0] == want)
 
-    codes = _codes(columns.vocabulary["marking"], wanted, match)
-    return _any_equal(columns.doc_marking, codes) & (columns.doc_cable >= 0)
+    codes = _codes(arrays.vocabulary["marking"], wanted, match)
+    return _any_equal(arrays.doc_marking, codes) & (arrays.doc_cable >= 0)
 
 
-def cables_of_docs(columns: Columns, docs: np.ndarray) -> np.ndarray:
+def cables_of_docs(arrays: CableArrays, docs: np.ndarray) -> np.ndarray:
     """Boolean mask of the cables that own any of ``docs``."""
-    mask = np.zeros(len(columns.cable_valid), dtype=bool)
-    owners = columns.doc_cable[docs]
+    mask = np.zeros(len(arrays.cable_valid), dtype=bool)
+    owners = arrays.doc_cable[docs]
     mask[owners[owners >= 0]] = True
     return mask
 
 
-def option_mask(columns: Columns, request: SearchRequest, marked_docs: np.ndarray | None) -> np.ndarray:
+def option_mask(arrays: CableArrays, request: SearchRequest, marked_docs: np.ndarray | None) -> np.ndarray:
     """Cables passing a request's option filters (--classification, --origin, --tag, --from, --to, --marking).
 
     ``marked_docs`` is the request's --marking as a paragraph mask (None
     without --marking), made once per search since scoring uses it too.
     """
-    mask = columns.cable_valid.copy()
+    mask = arrays.cable_valid.copy()
     if request.classification:
-        mask &= classification_mask(columns, request.classification)
+        mask &= classification_mask(arrays, request.classification)
     if request.origin:
-        mask &= origin_mask(columns, request.origin)
+        mask &= origin_mask(arrays, request.origin)
     if request.tag:
-        mask &= tag_mask(columns, request.tag)
+        mask &= tag_mask(arrays, request.tag)
     if request.start is not None or request.end is not None:
-        mask &= date_mask(columns, request.start, request.end)
+        mask &= date_mask(arrays, request.start, request.end)
     if marked_docs is not None:
-        mask &= cables_of_docs(columns, np.flatnonzero(marked_docs))
+        mask &= cables_of_docs(arrays, np.flatnonzero(marked_docs))
     return mask
 
 
-def field_mask(columns: Columns, records: RecordStore, name: str, value: str) -> np.ndarray:
+def field_mask(arrays: CableArrays, records: RecordStore, name: str, value: str) -> np.ndarray:
     """Cables matching a query's ``field:value`` term for a cable field (tag, origin, classification, marking, id, ref)."""
     if name == "tag":
-        return tag_mask(columns, [value])
+        return tag_mask(arrays, [value])
     if name == "origin":
-        return origin_mask(columns, [value])
+        return origin_mask(arrays, [value])
     if name == "classification":
-        return classification_mask(columns, [value])
+        return classification_mask(arrays, [value])
     if name == "marking":
-        return cables_of_docs(columns, np.flatnonzero(marking_doc_mask(columns, [value])))
-    mask = np.zeros(len(columns.cable_valid), dtype=bool)
+        return cables_of_docs(arrays, np.flatnonzero(marking_doc_mask(arrays, [value])))
+    mask = np.zeros(len(arrays.cable_valid), dtype=bool)
     if name == "id":
         ordinal = records.ordinal(value)
         if ordinal is not None:
             mask[ordinal] = True
     elif name == "ref":
         mask[records.citing(value)] = True
-    return mask & columns.cable_valid
+    return mask & arrays.cable_valid
 
 
 def _epoch(day: date) -> int:

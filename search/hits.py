@@ -79,7 +79,7 @@ class HitMaker:
 
     def _best_paragraphs(self, cable: int, record: dict) -> list[Paragraph]:
         """Up to three best-scoring paragraphs (the first one when none scored, of those marked as asked), with highlight spans."""
-        docs = self.engine.columns.docs_of(cable)
+        docs = self.engine.arrays.docs_of(cable)
         texts = record["paragraphs"]
         scored: list[tuple[float, int]] = []
         doc_scores = self.scorer.doc_scores

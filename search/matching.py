@@ -71,7 +71,7 @@ class Occurrences:
 
     def __init__(self, engine: Engine, marked_docs: np.ndarray | None, words: set[str]) -> None:
         self.engine = engine
-        self.columns = engine.columns
+        self.arrays = engine.arrays
         self.marked_docs = marked_docs
         self.words = words
         self._tagged: dict[str, np.ndarray] = {}
@@ -99,7 +99,7 @@ class Occurrences:
         if group.alternatives:
             docs, inverse = np.unique(docs, return_inverse=True)
             frequencies = np.bincount(inverse, weights=frequencies, minlength=len(docs)).astype(np.float32)
-        cables = self.columns.doc_cable[docs]
+        cables = self.arrays.doc_cable[docs]
         keep = cables >= 0
         if group.phrase_docs is not None:
             keep &= np.isin(docs, group.phrase_docs[name])
@@ -122,14 +122,14 @@ class Occurrences:
     def tagged(self, word: str) -> np.ndarray:
         """Cables carrying ``word`` as a tag (read-only: shared by every use in the search)."""
         if word not in self._tagged:
-            self._tagged[word] = filters.tag_mask(self.columns, [word])
+            self._tagged[word] = filters.tag_mask(self.arrays, [word])
         return self._tagged[word]
 
     def meant(self, word: str) -> np.ndarray:
         """Cables carrying a tag whose meaning ``word`` names (read-only: shared by every use in the search)."""
         if word not in self._meant:
             tags = self.meaning(word)
-            self._meant[word] = filters.tag_mask(self.columns, list(tags)) if tags else np.zeros(len(self.columns.cable_valid), dtype=bool)
+            self._meant[word] = filters.tag_mask(self.arrays, list(tags)) if tags else np.zeros(len(self.arrays.cable_valid), dtype=bool)
         return self._meant[word]
 
 
@@ -144,23 +144,23 @@ class QueryMatch:
 
     def __init__(self, engine: Engine, request: SearchRequest, tree: Node) -> None:
         self.engine = engine
-        self.columns = engine.columns
-        self.size = len(engine.columns.cable_valid)
+        self.arrays = engine.arrays
+        self.size = len(engine.arrays.cable_valid)
         self.groups: list[WordGroup] = []
         self.group_masks: list[np.ndarray] = []
         self.meaning_only = np.zeros(self.size, dtype=bool)
         self.notes: list[str] = []
         self.ignored: list[str] = []
-        self.marked_docs = filters.marking_doc_mask(self.columns, request.marking) if request.marking else None
+        self.marked_docs = filters.marking_doc_mask(self.arrays, request.marking) if request.marking else None
         self.words = plain_words(tree)
         self.occurrences = Occurrences(engine, self.marked_docs, self.words)
 
     def mask(self, node: Node, negated: bool = False) -> np.ndarray:
         """The cables matching a query node."""
         if isinstance(node, MatchAll):
-            return self.columns.cable_valid.copy()
+            return self.arrays.cable_valid.copy()
         if isinstance(node, And):
-            result = self.columns.cable_valid.copy()
+            result = self.arrays.cable_valid.copy()
             for child in _joined(self.engine.expander, node.children):
                 result &= self.mask(child, negated)
             return result
@@ -170,15 +170,15 @@ class QueryMatch:
                 result |= self.mask(child, negated)
             return result
         if isinstance(node, Not):
-            return self.columns.cable_valid & ~self.mask(node.child, not negated)
+            return self.arrays.cable_valid & ~self.mask(node.child, not negated)
         if isinstance(node, Meta):
-            return filters.field_mask(self.columns, self.engine.records, node.field, node.value)
+            return filters.field_mask(self.arrays, self.engine.records, node.field, node.value)
         if isinstance(node, DateRange):
-            return filters.date_mask(self.columns, node.start, node.end)
+            return filters.date_mask(self.arrays, node.start, node.end)
         groups = self._groups(node)
         if not negated:
             self.groups.extend(groups)
-        result = self.columns.cable_valid.copy()
+        result = self.arrays.cable_valid.copy()
         for group in groups:
             direct, meaning = self._group_mask(group)
             if not negated:
@@ -220,7 +220,7 @@ class QueryMatch:
         if group.word:
             direct |= self.occurrences.tagged(group.word)
             meaning = self.occurrences.meant(group.word)
-        return direct & self.columns.cable_valid, meaning & self.columns.cable_valid
+        return direct & self.arrays.cable_valid, meaning & self.arrays.cable_valid
 
     def ignored_note(self) -> list[str]:
         """A note on query words left out as too common to search (``the of and``), if any."""
@@ -243,7 +243,7 @@ class QueryMatch:
             for alternative in group.alternatives:
                 if alternative.word == group.typed:
                     continue
-                holders = filters.cables_of_docs(self.columns, np.concatenate([self.occurrences.alternative(alternative, name).docs for name in group.fields]))
+                holders = filters.cables_of_docs(self.arrays, np.concatenate([self.occurrences.alternative(alternative, name).docs for name in group.fields]))
                 if holders.any():
                     group.alternative_cables[alternative.word] = holders
                     expanded.setdefault(group.typed, []).append(alternative.word)

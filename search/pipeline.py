@@ -46,14 +46,14 @@ def matched(engine: Engine, request: SearchRequest) -> np.ndarray:
     """The cables a request matches (its query and option filters), as a mask over ordinals; nothing ranked."""
     tree = parse(request.query)
     match = QueryMatch(engine, request, tree)
-    return match.mask(tree) & filters.option_mask(engine.columns, request, match.marked_docs)
+    return match.mask(tree) & filters.option_mask(engine.arrays, request, match.marked_docs)
 
 
 def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking:
     """The search pipeline: match the query and filters, settle tiers (promote, relax), score, order."""
     tree = parse(request.query)
     match = QueryMatch(engine, request, tree)
-    filtered = filters.option_mask(engine.columns, request, match.marked_docs)
+    filtered = filters.option_mask(engine.arrays, request, match.marked_docs)
     mask = match.mask(tree) & filtered
     tiers = Tiers(match, engine.settings)
     if relaxable(tree):
@@ -67,6 +67,6 @@ def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking
     if scores is not None and relaxable(tree) and engine.settings.partial_power and len(match.group_masks) > 1:
         scores = tiers.fold(scores)
         tier = np.zeros_like(tier)
-    order = rank_order(engine.columns, candidates, scores, tier, request, every)
+    order = rank_order(engine.arrays, candidates, scores, tier, request, every)
     hits = HitMaker(engine, request, match, tiers, scorer)
     return Ranking(match, tiers, scorer, hits, mask, candidates, scores, order, match.expansions())

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cables.index.glossary import kind, meaning, meaning_words, tags_for_word
+from cables.search.tagmeanings import kind, meaning, meaning_words, tags_for_word
 
 MAX_MEANING_TAGS = 3
 PARENTHESES_RE = re.compile(r"\(([^)]*)\)")

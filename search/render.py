@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 
 import click
 
-from cables.index.glossary import meaning
 from cables.search.engine import Hit, SearchResult
 from cables.search.snippets import mark
+from cables.search.tagmeanings import meaning
 from cables.search.tiers import partial_note
 
 TOP_FACET_VALUES = 5
@@ -28,7 +28,7 @@ MIN_LABEL = 12
 
 
 def width() -> int:
-    """Columns to wrap text at: the terminal's ($COLUMNS first), at most 100."""
+    """CableArrays to wrap text at: the terminal's ($COLUMNS first), at most 100."""
     return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 

@@ -13,8 +13,8 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from cables.search.engine import Hit, IndexStats, SearchResult
+from cables.search.relations import Node
 from cables.search.render import bar, cable_line, facets_text, hit_json, json_text, result_json, width, wrap
-from cables.search.threads import Node
 
 if TYPE_CHECKING:
     from cables.index.build import BuildReport

@@ -36,7 +36,7 @@ class Scorer:
     def __init__(self, engine: Engine, match: QueryMatch) -> None:
         self.engine = engine
         self.match = match
-        self.columns = engine.columns
+        self.arrays = engine.arrays
         self.size = match.size
         self.parts: dict[str, np.ndarray] = {}
         self.doc_scores: tuple[np.ndarray, np.ndarray] | None = None
@@ -80,7 +80,7 @@ class Scorer:
         unique_docs, inverse = np.unique(docs, return_inverse=True)
         totals = np.bincount(inverse, weights=scores, minlength=len(unique_docs)).astype(np.float32)
         self.doc_scores = (unique_docs, totals)
-        best = per_cable_max(self.columns.doc_cable[unique_docs], totals, self.size)
+        best = per_cable_max(self.arrays.doc_cable[unique_docs], totals, self.size)
         covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
         coverage = np.where(covered, subject, 0.0).astype(np.float32)
         if settings.scattered_subject and _scattered(in_subject[candidates], subject_groups):
@@ -102,7 +102,7 @@ class Scorer:
         weight = idf(holders, self.engine.documents)
         keep = self._candidate[postings.cables]
         docs, frequencies = postings.docs[keep], postings.frequencies[keep]
-        scores = bm25(frequencies, self.columns.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
+        scores = bm25(frequencies, self.arrays.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
         if len(group.stems) > 1 and len(docs):
             order = np.lexsort((-scores, docs))
             docs, scores = docs[order], scores[order]
@@ -119,7 +119,7 @@ class Scorer:
         scores = np.zeros(self.size, dtype=np.float32)
         weight = idf(len(holders), self.engine.cables)
         holders = holders[self._candidate[holders]]
-        scores[holders] = bm25(per_cable[holders], self.columns.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
+        scores[holders] = bm25(per_cable[holders], self.arrays.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
         return scores
 
     def _subject_scores(self, group: WordGroup) -> np.ndarray:
@@ -128,7 +128,7 @@ class Scorer:
         postings = self._postings(group, "subject")
         cables, frequencies = postings.cables, postings.frequencies
         weight = idf(len(np.unique(cables)), self.engine.cables)
-        scores = bm25(frequencies, self.columns.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
+        scores = bm25(frequencies, self.arrays.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
         return per_cable_max(cables, scores, self.size)
 
     def _header_scores(self, group: WordGroup, name: str) -> np.ndarray:
@@ -155,7 +155,7 @@ def tag_scores(engine: Engine, match: QueryMatch) -> tuple[np.ndarray, np.ndarra
     A tag meaning earns ``meaning_weight``, once per set of tags however
     many query words name it (``costa`` and ``rica`` both name CS).
     """
-    from cables.index.glossary import kind
+    from cables.search.tagmeanings import kind
 
     settings = engine.settings
     occurrences = match.occurrences

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cables.index.columns import Columns
+from cables.index.cablearrays import CableArrays
 from cables.search.matching import QueryMatch
 from cables.search.ranking import RankingSettings
 
@@ -101,13 +101,13 @@ class Tiers:
         return {"tier": tier, "reason": f"{reason}; ranked with all tiers, score x {factor}", "factor": factor, "partial power": self.settings.partial_power}
 
 
-def rank_order(columns: Columns, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest, every: bool = False) -> np.ndarray:
+def rank_order(arrays: CableArrays, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest, every: bool = False) -> np.ndarray:
     """Candidates ranked by tier, then score (ties: newest first); or by date.
 
     Only the page asked for is sorted (all candidates when ``every``); with
     folded tiers ``tier`` is all zeros.
     """
-    created = columns.cable_created[candidates]
+    created = arrays.cable_created[candidates]
     if request.sort == "oldest":
         return candidates[np.lexsort((candidates, created))]
     if request.sort == "newest" or scores is None:

@@ -19,7 +19,7 @@ def read_seed(cable_id: str):
     """Read ``seeds/<cable_id>.txt`` once per session (records are frozen, so sharing is safe)."""
     from cables.index.reader import read_file
 
-    return read_file(SEEDS / f"{cable_id}.txt")
+    return read_file(SEEDS / f"{cable_id}.txt").cable
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +39,7 @@ def seed_records() -> dict:
     """Every seed cable read by the reader, by id: the independent truth for counts."""
     from cables.index.reader import read_file
 
-    return {record.id: record for record in (read_file(path) for path in sorted(SEEDS.glob("*.txt")))}
+    return {record.id: record for record in (read_file(path).cable for path in sorted(SEEDS.glob("*.txt")))}
 
 
 @pytest.fixture(scope="session")

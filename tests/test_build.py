@@ -77,7 +77,7 @@ def test_update_changes_only_the_changed_cable(tmp_path):
     rebuild(location, [source])
     before = probe(location)
     target = sorted(source.glob("*.txt"))[7]
-    record = read_file(target)
+    record = read_file(target).cable
     text = target.read_text(encoding="utf-8")
     sentence = record.paragraphs[0].text.split()[:3]
     marker_word = "zyxwvutsrq"
@@ -109,14 +109,14 @@ def test_update_adds_and_prunes(tmp_path):
     extra = sorted(SEEDS.glob("*.txt"))[10]
     shutil.copy(extra, source / extra.name)
     gone = sorted(source.glob("*.txt"))[0]
-    gone_id = read_file(gone).id
+    gone_id = read_file(gone).cable.id
     gone.unlink()
     report = update(location, [source], prune=True)
     assert (report.added, report.removed) == (1, 1)
     engine = Engine(location)
     assert engine.cables == 10
     assert engine.cable(gone_id) is None
-    assert engine.cable(read_file(extra).id) is not None
+    assert engine.cable(read_file(extra).cable.id) is not None
 
 
 def test_one_job_and_two_jobs_answer_identically(tmp_path):
@@ -140,13 +140,13 @@ def test_a_duplicate_id_is_indexed_once_from_the_first_file(tmp_path, copy_name,
     (source / copy_name).write_text(text, encoding="utf-8")
     location = tmp_path / "ix"
     report = rebuild(location, [source], jobs=2)
-    cable_id = read_file(original).id
+    cable_id = read_file(original).cable.id
     loser = original if copy_wins else source / copy_name
     assert report.cables == 80
     assert [(s.path, s.reason.split(" (")[0]) for s in report.skipped] == [(str(loser), f"duplicate id {cable_id}")]
     engine = Engine(location)
     try:
-        assert engine.documents == sum(max(1, len(read_file(path).paragraphs)) for path in sorted(source.glob("*.txt")) if path != loser)
+        assert engine.documents == sum(max(1, len(read_file(path).cable.paragraphs)) for path in sorted(source.glob("*.txt")) if path != loser)
         assert [hit.id for hit in engine.search(SearchRequest(query="zyzzyvaquux")).hits] == ([cable_id] if copy_wins else [])
         assert len(engine.search(SearchRequest(query=f"id:{cable_id}")).hits) == 1
     finally:
@@ -211,7 +211,7 @@ def test_an_empty_worker_shard_leaves_the_others_able_to_finish(tmp_path):
         busy.index(order, path)
     assert idle.finish(tmp_path) is None
     segment = busy.finish(tmp_path)
-    assert segment.doc_count_all() == sum(max(1, len(read_file(path).paragraphs)) for path in sorted(SEEDS.glob("*.txt"))[:5])
+    assert segment.doc_count_all() == sum(max(1, len(read_file(path).cable.paragraphs)) for path in sorted(SEEDS.glob("*.txt"))[:5])
 
 
 class _LateQueue:

@@ -135,7 +135,7 @@ def test_batch_jsonl(seed_index, tmp_path):
 def test_stats(seed_index, seed_records):
     data = json.loads(run("stats", "--format", "json", "--index", str(seed_index)).output)
     assert data["cables"] == len(seed_records)
-    from cables.index.schema import SCHEMA_VERSION
+    from cables.index.store import SCHEMA_VERSION
 
     assert data["schema_version"] == SCHEMA_VERSION
 
@@ -209,3 +209,10 @@ def test_first_search_builds_the_bundled_cables_once(tmp_path, seeds_dir, monkey
     assert missing.exit_code == 1 and not named.exists()
     monkeypatch.delenv("CABLES_INDEX")
     assert run("search", "quito", "--index", str(named)).exit_code == 1 and not named.exists()
+
+
+def test_importing_the_cli_does_not_load_whoosh() -> None:
+    """``cables --help`` and argument errors stay fast: whoosh is imported only by a command that opens or builds an index."""
+    code = "import sys, cables.search.cli; print(sorted(name for name in sys.modules if name.split('.')[0] == 'whoosh'))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

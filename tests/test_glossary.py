@@ -1,4 +1,4 @@
-"""Tests for cables.index.glossary: the TAGS glossary shipped as index/data/tags.tsv."""
+"""Tests for cables.index.glossary (the TAGS glossary shipped as index/data/tags.tsv) and cables.search.tagmeanings (its lookups)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cables.index import glossary
+from cables.search import tagmeanings
 
 REPO = Path(__file__).resolve().parent.parent
 TSV = REPO / "index" / "data" / "tags.tsv"
@@ -64,11 +65,11 @@ def test_glossary_matches_file() -> None:
     ],
 )
 def test_subject_meanings(tag: str, words: list[str]) -> None:
-    text = glossary.meaning(tag)
+    text = tagmeanings.meaning(tag)
     assert text is not None
     for word in words:
         assert word in text.lower()
-    assert glossary.kind(tag) == "subject"
+    assert tagmeanings.kind(tag) == "subject"
 
 
 @pytest.mark.parametrize(
@@ -95,58 +96,58 @@ def test_subject_meanings(tag: str, words: list[str]) -> None:
     ],
 )
 def test_country_codes_are_fips_style_not_iso(tag: str, country: str) -> None:
-    assert glossary.meaning(tag) == country
-    assert glossary.kind(tag) == "country"
+    assert tagmeanings.meaning(tag) == country
+    assert tagmeanings.kind(tag) == "country"
 
 
 def test_org_tags() -> None:
-    assert glossary.meaning("NATO") == "North Atlantic Treaty Organization"
-    assert glossary.kind("UNSC") == "org"
-    assert "Security Council" in (glossary.meaning("UNSC") or "")
+    assert tagmeanings.meaning("NATO") == "North Atlantic Treaty Organization"
+    assert tagmeanings.kind("UNSC") == "org"
+    assert "Security Council" in (tagmeanings.meaning("UNSC") or "")
 
 
 def test_meaning_is_case_insensitive_and_unknown_is_none() -> None:
-    assert glossary.meaning("prel") == glossary.meaning("PREL")
-    assert glossary.meaning(" Mx ") == "Mexico"
-    assert glossary.meaning("ZZZZ") is None
-    assert glossary.meaning("") is None
-    assert glossary.kind("nope") is None
+    assert tagmeanings.meaning("prel") == tagmeanings.meaning("PREL")
+    assert tagmeanings.meaning(" Mx ") == "Mexico"
+    assert tagmeanings.meaning("ZZZZ") is None
+    assert tagmeanings.meaning("") is None
+    assert tagmeanings.kind("nope") is None
 
 
 def test_glossary_returns_a_copy() -> None:
     table = glossary.glossary()
     table["PREL"] = ("subject", "changed")
     del table["MX"]
-    assert glossary.meaning("PREL") != "changed"
-    assert glossary.meaning("MX") == "Mexico"
+    assert tagmeanings.meaning("PREL") != "changed"
+    assert tagmeanings.meaning("MX") == "Mexico"
 
 
 def test_word_map_sends_narcotics_to_snar() -> None:
-    assert "SNAR" in glossary.tags_for_word("narcotics")
-    assert glossary.tags_for_word("mexico") == ["MX"]
-    assert "KCRM" in glossary.tags_for_word("criminal")
-    assert "PHUM" in glossary.tags_for_word("human")
-    assert "PTER" in glossary.tags_for_word("terrorism")
-    assert glossary.tags_for_word(" Narcotics ") == glossary.tags_for_word("narcotics")
-    assert glossary.tags_for_word("unheard-of-word") == []
+    assert "SNAR" in tagmeanings.tags_for_word("narcotics")
+    assert tagmeanings.tags_for_word("mexico") == ["MX"]
+    assert "KCRM" in tagmeanings.tags_for_word("criminal")
+    assert "PHUM" in tagmeanings.tags_for_word("human")
+    assert "PTER" in tagmeanings.tags_for_word("terrorism")
+    assert tagmeanings.tags_for_word(" Narcotics ") == tagmeanings.tags_for_word("narcotics")
+    assert tagmeanings.tags_for_word("unheard-of-word") == []
 
 
 def test_word_map_drops_trivial_words_and_holds_every_meaning_word() -> None:
     for trivial in ("and", "of", "the", "affairs", "a", "to", "in"):
-        assert glossary.tags_for_word(trivial) == []
+        assert tagmeanings.tags_for_word(trivial) == []
     for tag, (_kind, text) in glossary.glossary().items():
-        for word in glossary.meaning_words(text):
-            tags = glossary.tags_for_word(word)
+        for word in tagmeanings.meaning_words(text):
+            tags = tagmeanings.tags_for_word(word)
             assert tag in tags and tags == sorted(set(tags)), (tag, word)
 
 
 def test_word_map_returns_fresh_lists() -> None:
-    glossary.tags_for_word("narcotics").append("XXXX")
-    assert "XXXX" not in glossary.tags_for_word("narcotics")
+    tagmeanings.tags_for_word("narcotics").append("XXXX")
+    assert "XXXX" not in tagmeanings.tags_for_word("narcotics")
 
 
 def test_meaning_words_splits_and_filters() -> None:
-    assert glossary.meaning_words("Women's issues and the economy of Mexico") == [
+    assert tagmeanings.meaning_words("Women's issues and the economy of Mexico") == [
         "women",
         "economy",
         "mexico",
@@ -156,9 +157,9 @@ def test_meaning_words_splits_and_filters() -> None:
 def test_import_does_not_read_the_data_file() -> None:
     """The CLI imports this module; loading must wait for the first lookup."""
     code = (
-        "import cables.index.glossary as g; "
+        "import cables.index.glossary as g, cables.search.tagmeanings as t; "
         "print(g._load.cache_info().currsize); "
-        "g.meaning('PREL'); "
+        "t.meaning('PREL'); "
         "print(g._load.cache_info().currsize)"
     )
     result = subprocess.run(

@@ -44,7 +44,7 @@ def _read_all(paths: list[Path]) -> tuple[list, list[str]]:
     cables, errors = [], []
     for path in paths:
         try:
-            cables.append(read_file(path))
+            cables.append(read_file(path).cable)
         except CableError as error:
             errors.append(f"{path.name}: {error}")
     return cables, errors

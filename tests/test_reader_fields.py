@@ -21,13 +21,13 @@ from tests.conftest import read_seed
 
 SKIP: Any = object()  # "not checked for this cable" (None is a real expected value)
 
-# (classification as published, level, caveats)
-UNCLAS = ("UNCLASSIFIED", "UNCLASSIFIED", ())
-FOUO = ("UNCLASSIFIED//FOR OFFICIAL USE ONLY", "UNCLASSIFIED", ("FOR OFFICIAL USE ONLY",))
-CONF = ("CONFIDENTIAL", "CONFIDENTIAL", ())
-CONF_NF = ("CONFIDENTIAL//NOFORN", "CONFIDENTIAL", ("NOFORN",))
-SECRET = ("SECRET", "SECRET", ())
-SECRET_NF = ("SECRET//NOFORN", "SECRET", ("NOFORN",))
+# (classification as published, level)
+UNCLAS = ("UNCLASSIFIED", "UNCLASSIFIED")
+FOUO = ("UNCLASSIFIED//FOR OFFICIAL USE ONLY", "UNCLASSIFIED")
+CONF = ("CONFIDENTIAL", "CONFIDENTIAL")
+CONF_NF = ("CONFIDENTIAL//NOFORN", "CONFIDENTIAL")
+SECRET = ("SECRET", "SECRET")
+SECRET_NF = ("SECRET//NOFORN", "SECRET")
 
 # Transmission noise that must never reach any paragraph of any cable.
 COMMON_NOISE = ("Share this cable", "pdf how-to read a cable", "VZCZC", "ZNY ")
@@ -53,7 +53,7 @@ class Case:
 
     id: str
     created: str
-    classification: tuple[str, str, tuple[str, ...]]
+    classification: tuple[str, str]  # (published value, level)
     origin: str
     tags: str
     subject: Any = SKIP
@@ -733,11 +733,11 @@ CASES = [
 ]
 
 FIELDS = (
-    "id", "created", "classification", "level", "caveats", "origin", "tags", "subject",
+    "id", "created", "classification", "level", "origin", "tags", "subject",
     "reference_ids", "reference_texts", "classified_by", "reasons", "declassify_on",
     "numbered", "all_unnumbered", "phrases", "starts", "noise", "summary", "signature",
 )
-ALWAYS = {"id", "created", "classification", "level", "caveats", "origin", "tags", "noise"}
+ALWAYS = {"id", "created", "classification", "level", "origin", "tags", "noise"}
 
 
 def _checks() -> list:
@@ -770,8 +770,6 @@ def _check(case: Case, name: str) -> None:
         assert cable.classification == case.classification[0]
     elif name == "level":
         assert cable.level == case.classification[1]
-    elif name == "caveats":
-        assert cable.caveats == case.classification[2]
     elif name == "origin":
         assert cable.origin == case.origin
     elif name == "tags":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cables.index.records import record_json
+from cables.index.cable import record_json
 from tests.conftest import read_seed
 
 

@@ -109,7 +109,7 @@ def test_every_glued_tag_in_the_corpus_is_split() -> None:
         if not runs:
             continue
         checked += 1
-        tags = read_file(path).tags
+        tags = read_file(path).cable.tags
         for run in runs:
             if not _spelled_by(tags, run):
                 problems.append(f"{path.name}: {run} read as {tags}")

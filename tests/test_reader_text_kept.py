@@ -88,7 +88,7 @@ def _record_words(cable) -> set[str]:
 
 def lost_words(path: Path) -> tuple[list[str], int]:
     """Words of the file's body region that its record does not keep (documented noise excepted), and the region's size."""
-    cable = read_file(path)
+    cable = read_file(path).cable
     kept = _record_words(cable)
     region = _region_words(path, cable.id)
     lost = []
@@ -130,7 +130,7 @@ def test_paragraph_one_glued_after_ref_without_a_marking() -> None:
     path = CORPUS / "cables" / "05BRASILIA1714.txt"
     if not path.is_file():
         pytest.skip(f"shared corpus not present at {CORPUS}")
-    cable = read_file(path)
+    cable = read_file(path).cable
     assert cable.reference_text == "A. BRASILIA 1494 B. BRASILIA 1544"
     assert cable.paragraphs[0].number == 1
     assert cable.paragraphs[0].text.startswith("Summary. The IV Global Forum on Fighting Corruption")

@@ -14,9 +14,9 @@ from cables.index.build import rebuild, update
 from cables.search.batch import run_topics
 from cables.search.engine import SearchRequest
 from cables.search.errors import BadTopicLine, UnknownCable
+from cables.search.relations import reference_graph, similar, timeline
 from cables.search.render import BAR_WIDTH, bar, facets_text
 from cables.search.reports import build_summary, timeline_report
-from cables.search.threads import reference_graph, similar, timeline
 
 
 def test_one_bar_rule():

@@ -130,7 +130,7 @@ def test_references_point_at_earlier_synthetic_cables(corpus):
 def test_reader_reads_generated_cables(corpus):
     out, facts = corpus
     for f in facts:
-        cable = read_file(out / f"{f['id']}.txt")
+        cable = read_file(out / f"{f['id']}.txt").cable
         assert cable.id == f["id"]
         assert cable.classification == f["classification"]
         assert tuple(cable.tags) == tuple(t.upper() for t in f["tags"])
@@ -142,7 +142,7 @@ def test_reader_reads_generated_cables(corpus):
 def test_reader_gets_subject_and_reference_graph(corpus):
     out, facts = corpus
     for f in facts:
-        cable = read_file(out / f"{f['id']}.txt")
+        cable = read_file(out / f"{f['id']}.txt").cable
         # The reader reads the transmitted comma-apostrophe ("BUSH,S") as "'".
         assert cable.subject == re.sub(r"(?<=[A-Za-z]),(?=[Ss]\b)", "'", f["subject"])
         assert tuple(r.id for r in cable.references) == f["references"]

@@ -12,9 +12,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from cables.index.glossary import meaning
 from cables.search.cli import main
 from cables.search.console import Progress
+from cables.search.tagmeanings import meaning
 from tests.conftest import REPO, SEEDS
 
 

@@ -143,7 +143,7 @@ def test_learning_reads_paragraphs_in_cable_order_whatever_the_segments(engine):
     try:
         docs = contexts.docs("qadhafi")
         ids = {ordinal: cable_id for cable_id, (ordinal, _, _) in contexts.records.sources().items()}
-        order = [(ids[int(contexts.columns.doc_cable[doc])], int(contexts.columns.doc_position[doc])) for doc in docs]
+        order = [(ids[int(contexts.arrays.doc_cable[doc])], int(contexts.arrays.doc_position[doc])) for doc in docs]
     finally:
         contexts.close()
     assert len(order) > 12 and order == sorted(order)
@@ -196,8 +196,8 @@ def test_results_say_what_else_was_searched(engine):
 
 def test_curated_names_are_tied_to_glossary_country_codes():
     """Every row of names.tsv names a country code of the tag glossary, and no word is in two families."""
-    from cables.index.glossary import kind
     from cables.index.variants import read_names
+    from cables.search.tagmeanings import kind
 
     rows = read_names()
     assert len(rows) > 100

@@ -1,4 +1,4 @@
-"""Following the threads between cables: REF chains, tags, timelines, similar cables."""
+"""How cables relate: REF chains (citing and cited), tags in use, timelines of matches, similar cables."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from cables.index.analysis import words
-from cables.index.glossary import glossary, meaning
+from cables.index.glossary import glossary
 from cables.search.engine import Engine, Hit, SearchRequest
 from cables.search.errors import UnknownCable
 from cables.search.ranking import idf
+from cables.search.tagmeanings import meaning
 
 KEY_TERMS = 12
 

@@ -1,4 +1,4 @@
-"""Following threads on the seed index: REF chains, citations, tags, timelines, similar cables.
+"""Relations between cables on the seed index: REF chains, citations, tags, timelines, similar cables.
 
 Expected values were worked out by reading the seed cables' REF lines:
 09QUITO177 cites "A. 08 QUITO 783" and "B. QUITO 103"; 09QUITO103 cites
@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from cables.index.analysis import SnowballStem, analyse, words
 from cables.search.cli import main
 from cables.search.engine import SearchRequest
-from cables.search.threads import reference_graph, similar, tag_table, timeline
+from cables.search.relations import reference_graph, similar, tag_table, timeline
 
 
 def run(*args):

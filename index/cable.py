@@ -10,6 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 
+def classification_level(classification: str) -> str:
+    """The level of a published classification: what comes before its first ``//`` caveat.
+
+    ``SECRET//NOFORN`` is ``SECRET``; the ``--classification`` filter matches a
+    bare level against it, so ``SECRET`` finds both.
+    """
+    return classification.partition("//")[0].strip()
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One numbered paragraph (or unnumbered text block) of a cable body.
@@ -55,8 +64,6 @@ class Cable:
     id: str
     created: datetime
     classification: str
-    level: str
-    caveats: tuple[str, ...]
     origin: str
     title: str
     tags: tuple[str, ...]
@@ -75,8 +82,45 @@ class Cable:
     distribution: tuple[str, ...] = ()
     subject_tail: str = ""
 
+    @property
+    def level(self) -> str:
+        """The classification's level, without caveats (``SECRET`` for ``SECRET//NOFORN``)."""
+        return classification_level(self.classification)
+
     def header_text(self) -> str:
         """Every header word kept above, as one text (what a header search field indexes)."""
         parts = [self.classified_by or "", self.reference_text, *self.addressees, *self.info_addressees,
                  *self.distribution, self.subject_tail]
         return " ".join(part for part in parts if part)
+
+
+def record_json(cable: Cable) -> dict:
+    """A cable as the JSON shape of ``cables show --format json``."""
+    declassify = cable.declassify_on
+    return {
+        "id": cable.id,
+        "created": cable.created.isoformat(timespec="seconds"),
+        "classification": cable.classification,
+        "origin": cable.origin,
+        "title": cable.title,
+        "subject": cable.subject,
+        "tags": list(cable.tags),
+        "references": [{"text": ref.text, "id": ref.id} for ref in cable.references],
+        "classified_by": cable.classified_by,
+        "reasons": list(cable.reasons),
+        "declassify_on": declassify.isoformat() if isinstance(declassify, date) else declassify,
+        "summary": cable.summary,
+        "paragraphs": [{"number": p.number, "marking": p.marking, "text": p.text} for p in cable.paragraphs],
+        "classified_by_name": cable.classified_by_name,
+        "classified_by_title": cable.classified_by_title,
+        "reference_text": cable.reference_text,
+        "addressees": list(cable.addressees),
+        "info_addressees": list(cable.info_addressees),
+        "distribution": list(cable.distribution),
+        "subject_tail": cable.subject_tail,
+    }
+
+
+def created_of(record: dict) -> datetime:
+    """The creation time of a stored record."""
+    return datetime.fromisoformat(record["created"])

@@ -11,10 +11,7 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
-
-from cables.index.record import Cable
 
 RECORDS_FILE = "cables.sqlite"
 
@@ -36,33 +33,6 @@ CREATE INDEX IF NOT EXISTS refs_by_ord ON refs (ord);
 """
 
 
-def record_json(cable: Cable) -> dict:
-    """A cable as the JSON shape of ``cables show --format json``."""
-    declassify = cable.declassify_on
-    return {
-        "id": cable.id,
-        "created": cable.created.isoformat(timespec="seconds"),
-        "classification": cable.classification,
-        "origin": cable.origin,
-        "title": cable.title,
-        "subject": cable.subject,
-        "tags": list(cable.tags),
-        "references": [{"text": ref.text, "id": ref.id} for ref in cable.references],
-        "classified_by": cable.classified_by,
-        "reasons": list(cable.reasons),
-        "declassify_on": declassify.isoformat() if isinstance(declassify, date) else declassify,
-        "summary": cable.summary,
-        "paragraphs": [{"number": p.number, "marking": p.marking, "text": p.text} for p in cable.paragraphs],
-        "classified_by_name": cable.classified_by_name,
-        "classified_by_title": cable.classified_by_title,
-        "reference_text": cable.reference_text,
-        "addressees": list(cable.addressees),
-        "info_addressees": list(cable.info_addressees),
-        "distribution": list(cable.distribution),
-        "subject_tail": cable.subject_tail,
-    }
-
-
 def _pack(record: dict) -> bytes:
     """A record as compressed JSON: cable text shrinks about threefold, keeping the index small."""
     return zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 6)
@@ -71,11 +41,6 @@ def _pack(record: dict) -> bytes:
 def _unpack(packed: bytes) -> dict:
     """The record stored by :func:`_pack`."""
     return json.loads(zlib.decompress(packed))
-
-
-def created_of(record: dict) -> datetime:
-    """The creation time of a stored record."""
-    return datetime.fromisoformat(record["created"])
 
 
 class RecordStore:

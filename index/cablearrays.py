@@ -15,23 +15,33 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
+from cables.index.cable import created_of
 from cables.index.integrity import require
-from cables.index.records import RecordStore, created_of
+from cables.index.recordstore import RecordStore
 
-COLUMNS_FOLDER = "columns"
+CABLE_ARRAYS_FOLDER = "columns"  # the folder name indexes have always used: renaming it would only force rebuilds
 VOCABULARY_FILE = "vocabulary.json"
 FACETED = ("classification", "origin", "tag", "marking")
 
-Document = tuple[str, int, "str | None", int]
-"""A paragraph document: its cable id, paragraph position, marking and body length in stems."""
-DELETED_DOCUMENT: Document = ("", 0, None, 0)
+class Document(NamedTuple):
+    """A paragraph document as the arrays need it: its cable id, paragraph position, marking and body length in stems."""
+
+    cable: str
+    position: int
+    marking: str | None
+    body_length: int
+
+
+DELETED_DOCUMENT = Document("", 0, None, 0)
+"""The place of a deleted document in docnum order (its cable id matches no cable)."""
 
 
 @dataclass
-class Columns:
+class CableArrays:
     """The arrays of one index generation (memory-mapped when loaded)."""
 
     doc_cable: np.ndarray
@@ -66,7 +76,7 @@ def _epoch(moment: datetime) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
 
-def build_columns(folder: Path, store: RecordStore, documents: list[Document]) -> Columns:
+def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) -> CableArrays:
     """Compute and save the arrays for ``documents`` in docnum order (deleted ones as :data:`DELETED_DOCUMENT`)."""
     size = store.max_ordinal() + 1
     codes: dict[str, dict[str, int]] = {name: {} for name in FACETED}
@@ -95,12 +105,12 @@ def build_columns(folder: Path, store: RecordStore, documents: list[Document]) -
     tag_start = np.zeros(size + 1, dtype=np.int64)
     tag_start[1:] = np.cumsum([len(tags) for tags in tag_lists])
     tags = np.fromiter((tag for tags in tag_lists for tag in tags), dtype=np.int32, count=int(tag_start[-1]))
-    doc_cable = np.fromiter((ordinal_of.get(cid, -1) for cid, _, _, _ in documents), dtype=np.int32, count=len(documents))
-    doc_position = np.fromiter((position for _, position, _, _ in documents), dtype=np.int32, count=len(documents))
+    doc_cable = np.fromiter((ordinal_of.get(doc.cable, -1) for doc in documents), dtype=np.int32, count=len(documents))
+    doc_position = np.fromiter((doc.position for doc in documents), dtype=np.int32, count=len(documents))
     doc_marking = np.fromiter(
-        (code("marking", marking) if marking else -1 for _, _, marking, _ in documents), dtype=np.int16, count=len(documents)
+        (code("marking", doc.marking) if doc.marking else -1 for doc in documents), dtype=np.int16, count=len(documents)
     )
-    doc_length = np.fromiter((length for _, _, _, length in documents), dtype=np.int32, count=len(documents))
+    doc_length = np.fromiter((doc.body_length for doc in documents), dtype=np.int32, count=len(documents))
     tag_owner = np.repeat(np.arange(size, dtype=np.int32), np.diff(tag_start))
     live = np.flatnonzero(doc_cable >= 0)
     cable_docs = live[np.lexsort((doc_position[live], doc_cable[live]))].astype(np.int64)
@@ -108,34 +118,34 @@ def build_columns(folder: Path, store: RecordStore, documents: list[Document]) -
     doc_start = np.zeros(size + 1, dtype=np.int64)
     doc_start[1:] = np.cumsum(np.bincount(doc_cable[live], minlength=size))
     vocabulary = {kind: sorted(values, key=values.__getitem__) for kind, values in codes.items()}
-    columns = Columns(
+    arrays = CableArrays(
         doc_cable, doc_length, doc_position, doc_marking, cable_valid, created, year, classification, origin,
         subject_length, body_length, tag_start, tags, tag_owner, doc_start, cable_docs, vocabulary,
     )
-    save_columns(folder, columns)
-    return columns
+    save_arrays(folder, arrays)
+    return arrays
 
 
-def save_columns(folder: Path, columns: Columns) -> None:
+def save_arrays(folder: Path, arrays: CableArrays) -> None:
     """Write each array as ``.npy`` and the code vocabularies as JSON."""
-    target = folder / COLUMNS_FOLDER
+    target = folder / CABLE_ARRAYS_FOLDER
     target.mkdir(exist_ok=True)
-    for name, value in columns.__dict__.items():
+    for name, value in arrays.__dict__.items():
         if isinstance(value, np.ndarray):
             np.save(target / f"{name}.npy", value)
-    (target / VOCABULARY_FILE).write_text(json.dumps(columns.vocabulary, ensure_ascii=False), encoding="utf-8")
+    (target / VOCABULARY_FILE).write_text(json.dumps(arrays.vocabulary, ensure_ascii=False), encoding="utf-8")
 
 
-def load_columns(folder: Path) -> Columns:
+def load_arrays(folder: Path) -> CableArrays:
     """Memory-map the arrays of a generation."""
-    source = folder / COLUMNS_FOLDER
+    source = folder / CABLE_ARRAYS_FOLDER
     vocabulary = json.loads((source / VOCABULARY_FILE).read_text(encoding="utf-8"))
-    arrays = {
+    loaded = {
         name: np.load(source / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-        for name in Columns.__dataclass_fields__
+        for name in CableArrays.__dataclass_fields__
         if name != "vocabulary"
     }
-    return Columns(vocabulary=vocabulary, **arrays)
+    return CableArrays(vocabulary=vocabulary, **loaded)
 
 
 
@@ -148,10 +158,10 @@ LAYOUT = {
     "cable_tag_start": (np.int64, "cables + 1"), "cable_tags": (np.int32, None), "cable_tag_owner": (np.int32, None),
     "cable_doc_start": (np.int64, "cables + 1"), "cable_docs": (np.int64, None),
 }
-"""Each array's type as :func:`build_columns` writes it, and what its length counts (None: checked through offsets)."""
+"""Each array's type as :func:`build_arrays` writes it, and what its length counts (None: checked through offsets)."""
 
 
-def check_columns(columns: Columns, documents: int) -> None:
+def check_arrays(arrays: CableArrays, documents: int) -> None:
     """The invariants a search relies on, so damaged arrays give a clear error instead of an IndexError or wrong counts.
 
     Shapes and types as built, one entry per document (``documents``, from
@@ -159,32 +169,32 @@ def check_columns(columns: Columns, documents: int) -> None:
     every document number, cable number and code within its range.  Each
     check is one pass over an array of at most one entry per paragraph.
     """
-    cables = len(columns.cable_valid)
+    cables = len(arrays.cable_valid)
     lengths = {"documents": documents, "cables": cables, "cables + 1": cables + 1}
     for name, (dtype, counted) in LAYOUT.items():
-        array = getattr(columns, name)
-        require(array.dtype == dtype and array.ndim == 1, f"{COLUMNS_FOLDER}/{name}.npy has the wrong type or shape")
-        require(counted is None or len(array) == lengths[counted], f"{COLUMNS_FOLDER}/{name}.npy does not have one entry per {counted}")
-    require(isinstance(columns.vocabulary, dict) and all(
-        isinstance(columns.vocabulary.get(kind), list) and all(isinstance(value, str) for value in columns.vocabulary[kind]) for kind in FACETED
-    ), f"{COLUMNS_FOLDER}/{VOCABULARY_FILE} is not a list of values per facet")
-    _check_offsets(columns.cable_tag_start, len(columns.cable_tags), "cable_tag_start")
-    _check_offsets(columns.cable_doc_start, len(columns.cable_docs), "cable_doc_start")
-    require(len(columns.cable_tag_owner) == len(columns.cable_tags), f"{COLUMNS_FOLDER}/cable_tag_owner.npy has one entry per tag")
-    valid, vocabulary = columns.cable_valid, columns.vocabulary
+        array = getattr(arrays, name)
+        require(array.dtype == dtype and array.ndim == 1, f"{CABLE_ARRAYS_FOLDER}/{name}.npy has the wrong type or shape")
+        require(counted is None or len(array) == lengths[counted], f"{CABLE_ARRAYS_FOLDER}/{name}.npy does not have one entry per {counted}")
+    require(isinstance(arrays.vocabulary, dict) and all(
+        isinstance(arrays.vocabulary.get(kind), list) and all(isinstance(value, str) for value in arrays.vocabulary[kind]) for kind in FACETED
+    ), f"{CABLE_ARRAYS_FOLDER}/{VOCABULARY_FILE} is not a list of values per facet")
+    _check_offsets(arrays.cable_tag_start, len(arrays.cable_tags), "cable_tag_start")
+    _check_offsets(arrays.cable_doc_start, len(arrays.cable_docs), "cable_doc_start")
+    require(len(arrays.cable_tag_owner) == len(arrays.cable_tags), f"{CABLE_ARRAYS_FOLDER}/cable_tag_owner.npy has one entry per tag")
+    valid, vocabulary = arrays.cable_valid, arrays.vocabulary
     for name, values, low, high in (
-        ("doc_cable", columns.doc_cable, -1, cables),
-        ("cable_docs", columns.cable_docs, 0, documents),
-        ("cable_tag_owner", columns.cable_tag_owner, 0, cables),
-        ("doc_marking", columns.doc_marking, -1, len(vocabulary["marking"])),
-        ("cable_tags", columns.cable_tags, 0, len(vocabulary["tag"])),
-        ("cable_classification", columns.cable_classification[valid], 0, len(vocabulary["classification"])),
-        ("cable_origin", columns.cable_origin[valid], 0, len(vocabulary["origin"])),
+        ("doc_cable", arrays.doc_cable, -1, cables),
+        ("cable_docs", arrays.cable_docs, 0, documents),
+        ("cable_tag_owner", arrays.cable_tag_owner, 0, cables),
+        ("doc_marking", arrays.doc_marking, -1, len(vocabulary["marking"])),
+        ("cable_tags", arrays.cable_tags, 0, len(vocabulary["tag"])),
+        ("cable_classification", arrays.cable_classification[valid], 0, len(vocabulary["classification"])),
+        ("cable_origin", arrays.cable_origin[valid], 0, len(vocabulary["origin"])),
     ):
-        require(not len(values) or (int(values.min()) >= low and int(values.max()) < high), f"{COLUMNS_FOLDER}/{name}.npy holds a value out of range")
+        require(not len(values) or (int(values.min()) >= low and int(values.max()) < high), f"{CABLE_ARRAYS_FOLDER}/{name}.npy holds a value out of range")
 
 
 def _check_offsets(starts: np.ndarray, end: int, name: str) -> None:
     """Offsets into another array: from 0, never falling, ending at its length."""
     require(starts.item(0) == 0 and starts.item(-1) == end and bool(np.all(np.diff(starts) >= 0)),
-            f"{COLUMNS_FOLDER}/{name}.npy does not rise from 0 to the end of its array")
+            f"{CABLE_ARRAYS_FOLDER}/{name}.npy does not rise from 0 to the end of its array")

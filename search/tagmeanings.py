@@ -1,0 +1,77 @@
+"""What tags mean to a search: a tag's meaning and kind, and the tags a query word names.
+
+The table itself is :func:`cables.index.glossary.glossary` (``index/data/tags.tsv``,
+also used by the reader); the word index over the meanings is built on the
+first lookup and cached.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
+
+from cables.index.glossary import glossary
+
+# Words that carry no subject meaning of their own: a query word like "and"
+# or "affairs" must not pull in every tag whose meaning happens to use it.
+_TRIVIAL_WORDS: frozenset[str] = frozenset(
+    """
+    a an and or of the to in on for with by at from as its their other
+    affairs matters issues including incl especially such like etc also
+    formerly
+    """.split()
+)
+
+_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+@lru_cache(maxsize=1)
+def _table() -> Mapping[str, tuple[str, str]]:
+    """The glossary, read once: upper-case tag -> (kind, meaning)."""
+    return MappingProxyType(glossary())
+
+
+def meaning(tag: str) -> str | None:
+    """Return the meaning of ``tag`` (case-insensitive), or None if unknown."""
+    entry = _table().get(tag.strip().upper())
+    return entry[1] if entry else None
+
+
+def kind(tag: str) -> str | None:
+    """Return the kind of ``tag`` ('subject', 'country' or 'org'), or None."""
+    entry = _table().get(tag.strip().upper())
+    return entry[0] if entry else None
+
+
+def meaning_words(text: str) -> list[str]:
+    """Split a meaning into its lower-case content words, in order, without repeats.
+
+    Trivial words (see ``_TRIVIAL_WORDS``) and one-letter tokens are dropped;
+    an apostrophe-s ending is removed so "women's" gives "women".
+    """
+    words: list[str] = []
+    for token in _WORD_RE.findall(text.lower()):
+        if token.endswith("'s"):
+            token = token[:-2]
+        token = token.replace("'", "")
+        if len(token) < 2 or token in _TRIVIAL_WORDS or token in words:
+            continue
+        words.append(token)
+    return words
+
+
+@lru_cache(maxsize=1)
+def _word_index() -> Mapping[str, tuple[str, ...]]:
+    """Build the word -> tags index once from the cached glossary."""
+    index: dict[str, list[str]] = {}
+    for tag, (_kind, text) in sorted(_table().items()):
+        for word in meaning_words(text):
+            index.setdefault(word, []).append(tag)
+    return MappingProxyType({word: tuple(tags) for word, tags in index.items()})
+
+
+def tags_for_word(word: str) -> list[str]:
+    """Return the tags whose meaning contains ``word`` (case-insensitive)."""
+    return list(_word_index().get(word.strip().lower(), ()))
