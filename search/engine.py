@@ -389,6 +389,7 @@ class _Run:
         pass a weak complete match (see :mod:`search.ranking`).
         """
         self.factor = (self.held_share() ** np.float32(self.engine.settings.partial_power)).astype(np.float32)
+        self.factor[self.promoted] = 1.0
         return (scores * self.factor).astype(np.float32)
 
     def held_share(self) -> np.ndarray:
@@ -573,7 +574,7 @@ class _Run:
                 in_subject += group_subject > 0
                 subject_groups += 1
             for name in HEADER_FIELDS:
-                if name in group.fields:
+                if name in group.fields and not (name == "header" and settings.header_in_whole):
                     header += self._header_scores(group, name)
         docs = np.concatenate(body_docs) if body_docs else np.zeros(0, dtype=np.int64)
         scores = np.concatenate(body_scores) if body_scores else np.zeros(0, dtype=np.float32)
@@ -611,10 +612,17 @@ class _Run:
         return docs, scores
 
     def _cable_scores(self, group: _Group) -> np.ndarray:
-        """BM25 of a group over each cable's paragraphs taken together (frequencies summed)."""
+        """BM25 of a group over each cable's paragraphs taken together (frequencies summed).
+
+        With ``header_in_whole`` the group's occurrences in the header words
+        count too (times that weight), as if the header were one more paragraph.
+        """
         settings = self.engine.settings
         postings = self._group_docs(group, "body")
-        per_cable = np.bincount(postings.cables, weights=postings.frequencies, minlength=self.size)
+        per_cable = np.bincount(postings.cables, weights=postings.frequencies, minlength=self.size).astype(np.float64)
+        if settings.header_in_whole and "header" in group.fields:
+            header = self._group_docs(group, "header")
+            per_cable += settings.header_in_whole * np.bincount(header.cables, weights=header.frequencies, minlength=self.size)
         holders = np.flatnonzero(per_cable)
         scores = np.zeros(self.size, dtype=np.float32)
         weight = idf(len(holders), self.engine.cables)
@@ -725,6 +733,7 @@ class _Run:
                 "subject": settings.subject_weight,
                 "subject coverage": settings.coverage_weight,
                 "header": settings.header_weight,
+                "header words in whole cable": settings.header_in_whole,
                 "tags": 1.0,
                 "tag meanings": 1.0,
             },

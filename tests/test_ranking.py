@@ -241,6 +241,33 @@ def test_header_words_count_for_matching(engine):
     assert found["countryman"] == ["header"]
 
 
+def test_a_header_word_counts_in_the_whole_cable_not_on_its_own(engine, seed_index):
+    """A query word in an addressee line must not lift a cable above one that discusses the words in its paragraphs.
+
+    For "child labor" (need N26), 10SANTIAGO254 (Chile's trafficking report,
+    judged not relevant) holds "labor" in its header as well as its
+    paragraphs (it is addressed to the Department of Labor), while
+    05SANJOSE2658 (Costa Rica's answer to USTR on child labor, judged partly
+    relevant) holds both words only in its paragraphs.  Scored as a header
+    part of its own without length normalisation, the addressee line put the
+    trafficking report first; counted in the whole-cable score (at half a
+    paragraph word's weight, normalised by the cable's length), it does not.
+    """
+    hits = explained(engine, "child labor", limit=10)
+    report, answer = hits["10SANTIAGO254"], hits["05SANJOSE2658"]
+    found = {hit.id: {word["word"]: word["found in"] for word in hit.explanation["words"]} for hit in (report, answer)}
+    assert "header" in found["10SANTIAGO254"]["labor"] and "header" not in found["05SANJOSE2658"]["labor"]
+    assert report.explanation["parts"]["header"] == 0.0
+    order = list(hits)
+    assert order.index("05SANJOSE2658") < order.index("10SANTIAGO254")
+    separate = Engine(seed_index, settings=RankingSettings(header_in_whole=0.0))
+    try:
+        order = ranked_ids(separate, "child labor")
+    finally:
+        separate.close()
+    assert order.index("10SANTIAGO254") < order.index("05SANJOSE2658")
+
+
 def explained(engine: Engine, query: str, limit: int = 10) -> dict[str, object]:
     """The engine's top hits for a query with their explanations, by cable id."""
     return {hit.id: hit for hit in engine.search(SearchRequest(query=query, limit=limit, explain=True)).hits}
