@@ -28,11 +28,13 @@ TOLERANCE = 0.02
 # Measured 2026-12-01 with the shipped RankingSettings() on an index of the
 # 1,400 seed cables, via pinned_scores() below (first 60 subject and body
 # known-item topics, all 48 written needs).  Re-measure and update these when
-# seeds/, the topics or the ranking change on purpose.
+# seeds/, the topics or the ranking change on purpose.  Header words counted
+# in the whole-cable score (header_in_whole) left subject and body as they
+# were and moved needs nDCG@10 from 0.899 to 0.898 on these seeds topics.
 PINNED = {
     "subject mrr@10": 0.975,
     "body mrr@10": 0.944,
-    "needs ndcg@10": 0.899,
+    "needs ndcg@10": 0.898,
     "needs mrr@10": 0.990,
 }
 
@@ -184,9 +186,9 @@ def test_broken_settings_fall_below_the_pins(seed_index, settings, part):
     Measured with the shipped settings otherwise: ignoring the subject loses
     subject-remembered cables (subject MRR@10 0.975 to 0.847); a subject
     boost of 50 lets cables that merely mention a need's word in their
-    subject crowd out the cables about it (needs nDCG@10 0.899 to 0.872);
+    subject crowd out the cables about it (needs nDCG@10 0.898 to 0.872);
     BM25 without length normalisation favours long cables over the
-    body-remembered target (body MRR@10 0.944 to 0.898).  Only the topic
+    body-remembered target (body MRR@10 0.944 to 0.907).  Only the topic
     kind each setting harms is run, to keep the test fast.
     """
     broken = Engine(seed_index, settings=settings)
