@@ -20,17 +20,17 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import SnowballStem, analyse
+from index.analysis import SnowballStem, positioned, stems_of
 from index.columns import Columns, check_columns, load_columns
-from index.integrity import IndexDamage, check_table_of_contents, damaged
+from index.integrity import IndexDamage, damaged
 from index.records import RECORDS_FILE, RecordStore
 from index.stems import StemTable
-from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
-from index.unpickling import open_index
+from index.store import IndexUnavailable, Marker, check_files, current_generation, read_marker
+from index.termarrays import read_segment_list
 from search import filters
 from search.facets import count_facets
 from search.expansion import Alternative, Expander
-from search.postings import PostingReader, Postings
+from search.postings import PostingReader, Postings, Segment
 from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words, parse, parse_date
 from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, meaning_tags, per_cable_max
 from search.snippets import highlight_spans, window
@@ -140,14 +140,12 @@ class Engine:
         self.marker: Marker = read_marker(self.folder)
         check_files(self.folder, self.marker, location)
         try:
-            check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
-            self.ix = open_index(self.folder / WHOOSH_FOLDER)
-            self.reader = self.ix.reader()
+            self.segments = [Segment(segment_id, count) for segment_id, count in read_segment_list(self.folder)]
             self.columns: Columns = load_columns(self.folder)
-            check_columns(self.columns, self.reader.doc_count_all())
+            check_columns(self.columns, sum(segment.doc_count for segment in self.segments))
             self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
-            self.postings = PostingReader(self.reader, self.folder, self.columns.doc_cable >= 0)
+            self.postings = PostingReader(self.folder, self.segments, self.columns.doc_cable >= 0)
             self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed)
         except IndexUnavailable:
             raise
@@ -172,8 +170,7 @@ class Engine:
 
     def close(self) -> None:
         """Release the index files."""
-        self.reader.close()
-        self.ix.close()
+        self.records.close()
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -471,23 +468,25 @@ class _Run:
                 if capped:
                     self.notes.append(f"{node.pattern} matched too many words; used the first {len(expanded)}")
             return [_Group(stems, fields)]
-        stems = analyse(node.text, self.engine.stem)
+        terms = positioned(node.text, self.engine.stem)
+        stems = stems_of(terms)
         if not stems:
             self.ignored.append(node.text)
             return []
         word = node.text.strip() if not node.field and len(stems) == 1 and not node.phrase else None
         alternatives = [] if node.phrase or node.exact else self.engine.expander.alternatives(node.text)
         if alternatives:
-            return [self._expanded_group(node.text, stems, fields, word, alternatives)]
-        if (node.phrase or node.exact) and len(stems) > 1:
-            phrase_docs = {name: self.engine.postings.phrase_docs(name, stems) for name in fields}
+            return [self._expanded_group(node.text, terms, fields, word, alternatives)]
+        if (node.phrase or node.exact) and len(terms) > 1:
+            phrase_docs = {name: self.engine.postings.phrase_docs(name, terms) for name in fields}
             return [_Group([stem], fields, None, phrase_docs) for stem in stems]
         return [_Group([stem], fields, word) for stem in stems]
 
-    def _expanded_group(self, text: str, stems: list[str], fields: tuple[str, ...], word: str | None, alternatives: list[Alternative]) -> _Group:
-        """One group for a query word and its alternatives; several typed words become a phrase alternative."""
-        if len(stems) > 1:
-            alternatives = [Alternative(tuple(stems), 1.0, text.strip())] + alternatives
+    def _expanded_group(self, text: str, terms: list[str], fields: tuple[str, ...], word: str | None, alternatives: list[Alternative]) -> _Group:
+        """One group for a query word and its alternatives; several typed words become a phrase alternative (stop words kept)."""
+        stems = stems_of(terms)
+        if len(terms) > 1:
+            alternatives = [Alternative(tuple(terms), 1.0, text.strip())] + alternatives
             stems = []
         return _Group(stems, fields, word, typed=text.strip(), alternatives=alternatives)
 
@@ -522,7 +521,7 @@ class _Run:
 
     def _alternative_postings(self, alternative: Alternative, name: str) -> Postings:
         """An alternative's postings: its stem's, or a phrase's first stem's in the documents holding the phrase."""
-        postings = self.engine.postings.postings(name, alternative.stems[0])
+        postings = self.engine.postings.postings(name, stems_of(list(alternative.stems))[0])
         if len(alternative.stems) > 1:
             keep = np.isin(postings.docs, self.engine.postings.phrase_docs(name, list(alternative.stems)))
             postings = Postings(postings.docs[keep], postings.frequencies[keep])
