@@ -27,7 +27,7 @@ from index.interrupts import default_signals, ending_like_ctrl_c
 from index.paths import printable, real_path
 from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer, stem_count
 from index.records import RECORDS_FILE, RecordStore
-from index.schema import SCHEMA_VERSION, paragraph_schema
+from index.schema import paragraph_schema
 from index.stems import read_stem_table, write_stem_table
 from index.variants import write_variants
 from index.analysis import SnowballStem
@@ -35,7 +35,7 @@ from index.segments import WRITER_MB, Indexed, ShardedWrite
 from index.unpickling import open_index
 from index.termarrays import FOLDER as ARRAYS_FOLDER, complete as complete_arrays
 from index.store import (
-    WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, file_sizes, index_location, new_generation, publish, read_marker,
+    SCHEMA_VERSION, WHOOSH_FOLDER, Marker, NothingIndexed, current_generation, file_sizes, index_location, new_generation, publish, read_marker,
     remove_stale_generations, writer_lock,
 )
 
@@ -194,13 +194,14 @@ def _stored_documents(ix) -> list[Document]:
         return [
             DELETED_DOCUMENT
             if reader.is_deleted(docnum)
-            else _document(reader.stored_fields(docnum), reader.doc_field_length(docnum, "body") or 0)
+            else _document(reader.stored_fields(docnum))
             for docnum in range(reader.doc_count_all())
         ]
 
 
-def _document(fields: dict, body_length: int) -> Document:
-    return fields["cable"], fields["position"], fields.get("marking") or None, body_length
+def _document(fields: dict) -> Document:
+    """A paragraph document of :mod:`index.columns` from whoosh's stored fields (with its exact body length)."""
+    return fields["cable"], fields["position"], fields.get("marking") or None, fields["length"]
 
 
 def folder_size(folder: Path) -> int:

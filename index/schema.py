@@ -27,7 +27,6 @@ from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
 from index.analysis import STOP_MARK, TEXT_FIELDS, is_stem, stop_field
 
-SCHEMA_VERSION = 12
 _POSITIONS = formats.Positions()
 
 
@@ -85,6 +84,7 @@ def paragraph_schema() -> fields.Schema:
         position=fields.STORED(),
         number=fields.STORED(),
         marking=fields.STORED(),
+        length=fields.STORED(),
         **{name: StemField(analyzer=stems, phrase=True) for name in TEXT_FIELDS},
         **{stop_field(name): StopField(analyzer=stems, phrase=True) for name in TEXT_FIELDS},
     )

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from index.schema import SCHEMA_VERSION
-
+SCHEMA_VERSION = 12
+"""The version of the index's layout (whoosh schema, arrays, records); an index of another version must be rebuilt."""
 MARKER = "cables-index.json"
 STAMP = "cables-generation"
 GENERATION_NAME = re.compile(r"\d{8}T\d{6}-\d+-\d+")

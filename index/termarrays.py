@@ -32,6 +32,7 @@ import json
 import mmap
 import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -99,7 +100,7 @@ def write_segment_arrays(folder: Path, storage, schema, segment) -> None:
 
 def _write_field(target: Path, field: str, reader) -> None:
     """Stream one field's lists into its seven files."""
-    decode = reader.schema[field].format.decode_positions
+    decode = lru_cache(maxsize=1 << 16)(reader.schema[field].format.decode_positions)  # most postings: one or two small positions
     term_starts, starts, position_starts = [0], [0], [0]
     with open(target / f"{field}.terms", "wb") as terms, open(target / f"{field}.docs", "wb") as docs, \
             open(target / f"{field}.freqs", "wb") as freqs, open(target / f"{field}.positions", "wb") as positions:

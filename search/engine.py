@@ -20,18 +20,18 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import SnowballStem, positioned, stems_of
+from index.analysis import SnowballStem, analyse, positioned, stems_of
 from index.columns import Columns, check_columns, load_columns
-from index.integrity import IndexDamage, damaged
+from index.integrity import IndexDamage, check_table_of_contents, damaged
 from index.records import RECORDS_FILE, RecordStore
 from index.stems import StemTable
-from index.store import IndexUnavailable, Marker, check_files, current_generation, read_marker
+from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
 from index.termarrays import read_segment_list
 from search import filters
 from search.facets import count_facets
 from search.expansion import Alternative, Expander
 from search.postings import PostingReader, Postings, Segment
-from search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words, parse, parse_date
+from search.query import And, DateRange, MatchAll, Meta, Near, Node, Not, Or, Prefix, Words, parse, parse_date
 from search.ranking import DEFAULT_SETTINGS, RankingSettings, bm25, idf, meaning_tags, per_cable_max
 from search.snippets import highlight_spans, window
 
@@ -140,6 +140,7 @@ class Engine:
         self.marker: Marker = read_marker(self.folder)
         check_files(self.folder, self.marker, location)
         try:
+            check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
             self.segments = [Segment(segment_id, count) for segment_id, count in read_segment_list(self.folder)]
             self.columns: Columns = load_columns(self.folder)
             check_columns(self.columns, sum(segment.doc_count for segment in self.segments))
@@ -457,8 +458,10 @@ class _Run:
                 index += 1
         return joined
 
-    def _groups(self, node: Words | Prefix) -> list[_Group]:
+    def _groups(self, node: Words | Prefix | Near) -> list[_Group]:
         """The stem groups a text node asks for."""
+        if isinstance(node, Near):
+            return self._near_groups(node)
         fields = (node.field,) if node.field else TEXT_FIELDS
         if isinstance(node, Prefix):
             stems: list[str] = []
@@ -481,6 +484,13 @@ class _Run:
             phrase_docs = {name: self.engine.postings.phrase_docs(name, terms) for name in fields}
             return [_Group([stem], fields, None, phrase_docs) for stem in stems]
         return [_Group([stem], fields, word) for stem in stems]
+
+    def _near_groups(self, node: Near) -> list[_Group]:
+        """The two words of a ``NEAR``, each kept only in the documents where they stand close enough."""
+        fields = (node.first.field,) if node.first.field else TEXT_FIELDS
+        first, second = (analyse(word.text, self.engine.stem)[0] for word in (node.first, node.second))
+        near = {name: self.engine.postings.near_docs(name, first, second, node.distance) for name in fields}
+        return [_Group([first], fields, None, near), _Group([second], fields, None, near)]
 
     def _expanded_group(self, text: str, terms: list[str], fields: tuple[str, ...], word: str | None, alternatives: list[Alternative]) -> _Group:
         """One group for a query word and its alternatives; several typed words become a phrase alternative (stop words kept)."""
