@@ -194,14 +194,13 @@ def _stored_documents(ix) -> list[Document]:
         return [
             DELETED_DOCUMENT
             if reader.is_deleted(docnum)
-            else _document(reader.stored_fields(docnum))
+            else _document(reader.stored_fields(docnum), reader.doc_field_length(docnum, "body") or 0)
             for docnum in range(reader.doc_count_all())
         ]
 
 
-def _document(fields: dict) -> Document:
-    """A paragraph document of :mod:`index.columns` from whoosh's stored fields (with its exact body length)."""
-    return fields["cable"], fields["position"], fields.get("marking") or None, fields["length"]
+def _document(fields: dict, body_length: int) -> Document:
+    return fields["cable"], fields["position"], fields.get("marking") or None, body_length
 
 
 def folder_size(folder: Path) -> int:

@@ -158,9 +158,7 @@ def stem_count(value: str) -> int:
 def documents(prepared: Prepared) -> Iterator[dict]:
     """The whoosh documents of one cable: one per paragraph, the subject and header fields on the first.
 
-    Each text field's value also feeds its stop-word field (:class:`index.schema.StopField`);
-    ``length`` is the paragraph's exact length in stems, for BM25 (whoosh
-    keeps lengths only to one byte's precision).
+    Each text field's value also feeds its stop-word field (:class:`index.schema.StopField`).
     """
     paragraphs = prepared.paragraphs or [{"number": None, "marking": None, "text": "", "body": ""}]
     for position, paragraph in enumerate(paragraphs):
@@ -175,7 +173,6 @@ def documents(prepared: Prepared) -> Iterator[dict]:
             "position": position,
             "number": paragraph["number"],
             "marking": paragraph["marking"],
-            "length": stem_count(paragraph["body"]),
             **texts,
             **{stop_field(name): value for name, value in texts.items()},
         }

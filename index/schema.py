@@ -84,7 +84,6 @@ def paragraph_schema() -> fields.Schema:
         position=fields.STORED(),
         number=fields.STORED(),
         marking=fields.STORED(),
-        length=fields.STORED(),
         **{name: StemField(analyzer=stems, phrase=True) for name in TEXT_FIELDS},
         **{stop_field(name): StopField(analyzer=stems, phrase=True) for name in TEXT_FIELDS},
     )

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh.index import TOC, clean_files
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from index.columns import DELETED_DOCUMENT, Document
@@ -117,7 +118,8 @@ class _Shard:
         placed = []
         for document in documents(item):
             self.writer.add_document(**document)
-            placed.append((document["cable"], document["position"], document["marking"] or None, document["length"]))
+            length = byte_to_length(length_to_byte(stem_count(document["body"])))
+            placed.append((document["cable"], document["position"], document["marking"] or None, length))
         return Indexed(
             order, item.path, item.digest, item.record, stem_count(item.subject_stems), len(item.paragraphs),
             item.words, self.number, first, placed,
