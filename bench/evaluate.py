@@ -23,7 +23,7 @@ collections together and per collection.
 tuning half.  Running every query once per setting would take hours, so each
 query is run once per (k1, b) pair and its score parts (best paragraph, whole
 cable, subject, tag, tag meaning) are kept; the weights then combine those
-parts exactly as :meth:`search.engine._Run.scores` does, and the ranking is
+parts exactly as :meth:`search.scoring.Scorer.scores` does, and the ranking is
 redone with the engine's tie-break (score, then newest).  A check that the
 recombined shipped settings reproduce ``Engine.search``'s top 10 is printed.
 
@@ -298,21 +298,21 @@ class QueryParts:
 def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> list[QueryParts]:
     """Score parts of one query under each (k1, b, subject_k1, subject_b) in ``bm25_settings``.
 
-    Uses the engine's own matching and part scoring (``_Run``), so the grid
+    Uses the engine's own matching and part scoring (``Ranking.scorer``), so the grid
     measures the real engine; only the final weighted sum is redone here.
     """
     from search.engine import SearchRequest
 
     ranking = engine.rank(SearchRequest(query=query, limit=LIMIT))
-    run, candidates = ranking.run, ranking.candidates
+    tiers, scorer, candidates = ranking.tiers, ranking.scorer, ranking.candidates
     created = engine.columns.cable_created[candidates]
-    tier = run.tier[candidates].copy()
-    held = run.held_share()[candidates] if run.factor is not None else None
+    tier = tiers.tier[candidates].copy()
+    held = tiers.held_share()[candidates] if tiers.factor is not None else None
     results = []
     for base in bm25_settings:
         engine.settings = replace(base, tag_weight=1.0, meaning_weight=1.0)
-        run.scores(candidates)
-        parts = {name: values[candidates].copy() for name, values in run._parts.items()}
+        scorer.scores(candidates)
+        parts = {name: values[candidates].copy() for name, values in scorer.parts.items()}
         results.append(QueryParts(
             candidates, created, tier, parts["best paragraph"], parts["whole cable"], parts["subject"], parts["subject coverage"],
             parts["header"], parts["tags"], parts["tag meanings"], held,

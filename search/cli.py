@@ -270,28 +270,25 @@ def search(query, classification, origin, tag, marking, date_from, date_to, sort
       cables search Icesave --all --format ids
     """
     from search.engine import SearchRequest
-    from search.query import QuerySyntaxError, parse_date
+    from search.request import BadDate
 
-    for option, value in (("--from", date_from), ("--to", date_to)):
-        if value:
-            try:
-                parse_date(value)
-            except QuerySyntaxError:
-                raise click.BadParameter(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=option) from None
+    try:
+        request = SearchRequest(
+            query=query,
+            classification=list(classification),
+            origin=list(origin),
+            tag=list(tag),
+            marking=list(marking),
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,
+            limit=0 if every else limit,
+            page=1 if every or not limit else page,
+            explain=explain,
+        )
+    except BadDate as error:
+        raise click.BadParameter(error.reason, param_hint=error.option) from None
     engine = open_engine(index_path, build_if_missing=True)
-    request = SearchRequest(
-        query=query,
-        classification=list(classification),
-        origin=list(origin),
-        tag=list(tag),
-        marking=list(marking),
-        date_from=date_from,
-        date_to=date_to,
-        sort=sort,
-        limit=0 if every else limit,
-        page=1 if every or not limit else page,
-        explain=explain,
-    )
     if request.limit:
         result = engine.search(request)
         hits = result.hits

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from search import filters
-from search.query import And, DateRange, Meta, Node, Not, Or, parse_date
+from search.query import And, DateRange, Meta, Node, Not, Or
 
 if TYPE_CHECKING:
     from search.engine import Engine, SearchRequest
@@ -76,10 +76,8 @@ def _option_dates(engine: "Engine", request: "SearchRequest") -> list[str]:
     """Notes on --from / --to: a reversed range, or one outside the index's dates."""
     if not (request.date_from or request.date_to):
         return []
-    start = parse_date(request.date_from)[0] if request.date_from else None
-    end = parse_date(request.date_to)[1] if request.date_to else None
     label = " ".join(f"{option} {value}" for option, value in (("--from", request.date_from), ("--to", request.date_to)) if value)
-    return _range_notes(engine, label, start, end)
+    return _range_notes(engine, label, request.start, request.end)
 
 
 def _range_notes(engine: "Engine", label: str, start: date | None, end: date | None) -> list[str]:

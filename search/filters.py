@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.analysis import fold
 from index.columns import Columns
+
+if TYPE_CHECKING:
+    from index.records import RecordStore
+    from search.request import SearchRequest
 
 
 def _codes(vocabulary: list[str], wanted: list[str], match) -> np.ndarray:
@@ -96,6 +101,46 @@ def cables_of_docs(columns: Columns, docs: np.ndarray) -> np.ndarray:
     owners = columns.doc_cable[docs]
     mask[owners[owners >= 0]] = True
     return mask
+
+
+def option_mask(columns: Columns, request: SearchRequest, marked_docs: np.ndarray | None) -> np.ndarray:
+    """Cables passing a request's option filters (--classification, --origin, --tag, --from, --to, --marking).
+
+    ``marked_docs`` is the request's --marking as a paragraph mask (None
+    without --marking), made once per search since scoring uses it too.
+    """
+    mask = columns.cable_valid.copy()
+    if request.classification:
+        mask &= classification_mask(columns, request.classification)
+    if request.origin:
+        mask &= origin_mask(columns, request.origin)
+    if request.tag:
+        mask &= tag_mask(columns, request.tag)
+    if request.start is not None or request.end is not None:
+        mask &= date_mask(columns, request.start, request.end)
+    if marked_docs is not None:
+        mask &= cables_of_docs(columns, np.flatnonzero(marked_docs))
+    return mask
+
+
+def field_mask(columns: Columns, records: RecordStore, name: str, value: str) -> np.ndarray:
+    """Cables matching a query's ``field:value`` term for a cable field (tag, origin, classification, marking, id, ref)."""
+    if name == "tag":
+        return tag_mask(columns, [value])
+    if name == "origin":
+        return origin_mask(columns, [value])
+    if name == "classification":
+        return classification_mask(columns, [value])
+    if name == "marking":
+        return cables_of_docs(columns, np.flatnonzero(marking_doc_mask(columns, [value])))
+    mask = np.zeros(len(columns.cable_valid), dtype=bool)
+    if name == "id":
+        ordinal = records.ordinal(value)
+        if ordinal is not None:
+            mask[ordinal] = True
+    elif name == "ref":
+        mask[records.citing(value)] = True
+    return mask & columns.cable_valid
 
 
 def _epoch(day: date) -> int:

@@ -18,7 +18,8 @@ from typing import Iterable, Iterator
 import click
 
 from index.glossary import meaning
-from search.engine import Hit, SearchResult, partial_note
+from search.engine import Hit, SearchResult
+from search.tiers import partial_note
 from search.snippets import mark
 
 TOP_FACET_VALUES = 5
@@ -100,7 +101,7 @@ def result_csv(hits: Iterable[Hit]) -> Iterator[str]:
     """``--format csv``: a header, then one row per cable (tags and best paragraph numbers space-separated)."""
     yield _csv_row(CSV_COLUMNS)
     for hit in hits:
-        numbers = " ".join(str(p["number"]) for p in hit.paragraphs if p["number"] is not None)
+        numbers = " ".join(str(p.number) for p in hit.paragraphs if p.number is not None)
         yield _csv_row((hit.id, hit.created[:10], hit.classification, hit.origin, hit.subject, " ".join(hit.tags), f"{hit.score:.4f}", numbers))
 
 
@@ -122,7 +123,7 @@ def hit_json(hit: Hit) -> dict:
         "subject": hit.subject,
         "tags": hit.tags,
         "paragraphs": [
-            {"number": p["number"], "marking": p["marking"], "snippet": mark(p["text"], p["spans"], "**", "**")}
+            {"number": p.number, "marking": p.marking, "snippet": mark(p.text, p.spans, "**", "**")}
             for p in hit.paragraphs
         ],
     }
@@ -218,8 +219,8 @@ def hit_lines(rank: int, hit: Hit, columns: int) -> list[str]:
     if hit.tags:
         lines.extend(wrap("Tags: " + ", ".join(tag_label(t) for t in hit.tags), columns, indent, indent + "      "))
     for paragraph in hit.paragraphs:
-        label = paragraph_label(paragraph["number"], paragraph["marking"])
-        lines.extend(_styled_wrap(f"{label} ", paragraph["text"], paragraph["spans"], columns, indent))
+        label = paragraph_label(paragraph.number, paragraph.marking)
+        lines.extend(_styled_wrap(f"{label} ", paragraph.text, paragraph.spans, columns, indent))
     if hit.explanation:
         for line in _explanation_lines(hit.score, hit.explanation):
             lines.extend(wrap(line, columns, indent, indent + "  "))

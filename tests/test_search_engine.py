@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import collections
+import datetime
 import re
 
 import pytest
 
 from index.analysis import SnowballStem, analyse, positioned, words
+from search import filters
 from search.engine import SearchRequest
 from search.query import QuerySyntaxError
+from search.request import BadDate
 
 STEM = SnowballStem()
 
@@ -124,8 +127,8 @@ def test_snippets_highlight_only_query_terms(engine):
     highlighted = 0
     for hit in result.hits:
         for paragraph in hit.paragraphs:
-            for start, end in paragraph["spans"]:
-                word = paragraph["text"][start:end]
+            for start, end in paragraph.spans:
+                word = paragraph.text[start:end]
                 assert set(analyse(word, STEM)) <= wanted, word
                 highlighted += 1
     assert highlighted > 0
@@ -136,7 +139,7 @@ def test_seed_cable_found_by_its_subject(engine):
     assert result.hits[0].id == "09OTTAWA265"
     first = result.hits[0]
     assert first.classification == "CONFIDENTIAL" and first.origin == "Embassy Ottawa"
-    assert all(p["marking"] == "C" for p in first.paragraphs)
+    assert all(p.marking == "C" for p in first.paragraphs)
 
 
 def test_not_excludes_cables_with_the_word(engine, seed_records):
@@ -169,13 +172,13 @@ def test_marking_filter_finds_marked_paragraphs(engine, seed_records):
     result = search(engine, marking=["S"], limit=5000)
     assert ids(result) == expected
     for hit in result.hits[:20]:
-        assert all(p["marking"].startswith("S") for p in hit.paragraphs)
+        assert all(p.marking.startswith("S") for p in hit.paragraphs)
 
 
 def test_prefix_query_expands(engine):
     result = search(engine, "embass*", limit=5)
     assert result.total > 0
-    assert any(re.search(r"(?i)embass", p["text"]) for hit in result.hits for p in hit.paragraphs)
+    assert any(re.search(r"(?i)embass", p.text) for hit in result.hits for p in hit.paragraphs)
 
 
 @pytest.mark.parametrize("typo, word", [("secuirty", "security"), ("parliment", "parliament")])
@@ -230,3 +233,29 @@ def test_phrase_documents_equal_whooshs_phrase_matcher(engine, seed_records):
             engine.postings.document_frequency(field, term) for term in terms) else []
         assert engine.postings.phrase_docs(field, terms).tolist() == expected, (field, terms)
     searcher.close()
+
+
+def test_request_parses_its_dates_once():
+    """--from is its first day, --to the day after it; a bad date names its option (the CLI's usage error)."""
+    request = SearchRequest(date_from="2009-04", date_to="2009")
+    assert (request.start, request.end) == (datetime.date(2009, 4, 1), datetime.date(2010, 1, 1))
+    assert (SearchRequest().start, SearchRequest().end) == (None, None)
+    with pytest.raises(BadDate) as caught:
+        SearchRequest(date_from="2009", date_to="2009-02-30")
+    assert (caught.value.option, caught.value.reason) == ("--to", "'2009-02-30' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
+def test_each_word_tag_masks_are_made_once_per_search(engine, monkeypatch):
+    """Matching, scoring and --explain share one tag mask and one tag-meaning mask per query word."""
+    made = collections.Counter()
+    original = filters.tag_mask
+
+    def counted(columns, wanted):
+        made[tuple(wanted)] += 1
+        return original(columns, wanted)
+
+    monkeypatch.setattr(filters, "tag_mask", counted)
+    result = search(engine, "narcotics colombia", limit=5, explain=True)
+    assert result.hits and any("tag meaning" in word["found in"] for hit in result.hits for word in hit.explanation["words"])
+    assert made[("narcotics",)] == made[("colombia",)] == 1
+    assert made[("CO",)] == made[("SNAR",)] == 1, made

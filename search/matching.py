@@ -1,0 +1,320 @@
+"""Matching: which cables hold each query word, decided per cable.
+
+A query's text nodes become word groups (:class:`WordGroup`): the stems that
+satisfy one query word, with its spelling variants or a prefix's expansions.
+A cable matches a group when the group occurs in one of its fields, when the
+word is one of its tags, or when the word names one of its tags' meanings
+(``narcotics`` for SNAR).  :class:`Occurrences` reads each group's postings
+and each word's tag masks once per search, for matching, scoring and hits
+alike; :class:`QueryMatch` walks the query tree and keeps the groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.analysis import analyse, positioned, stems_of
+from search import filters
+from search.expansion import Alternative, Expander
+from search.postings import Postings
+from search.query import And, DateRange, MatchAll, Meta, Near, Node, Not, Or, Prefix, Words
+from search.ranking import meaning_tags
+
+if TYPE_CHECKING:
+    from search.engine import Engine
+    from search.request import SearchRequest
+
+TEXT_FIELDS = ("body", "subject", "header")
+"""Where a query word without a field is looked for: a cable matches when each word is in one of these."""
+
+
+@dataclass
+class GroupPostings:
+    """A group's postings in one field, with each document's cable (read once, used by matching and scoring)."""
+
+    docs: np.ndarray
+    frequencies: np.ndarray
+    cables: np.ndarray
+
+
+@dataclass
+class WordGroup:
+    """Alternative stems that satisfy one query word (several for a prefix).
+
+    ``word`` is the bare query word as typed when it may also match a tag or
+    a tag's meaning (one stem, no field, no quotes), else None.  ``typed``
+    and ``alternatives`` are set for a word with spelling variants;
+    ``alternative_cables`` then holds, per variant, the cables it occurs in.
+    """
+
+    stems: list[str]
+    fields: tuple[str, ...]
+    word: str | None = None
+    phrase_docs: dict[str, np.ndarray] | None = None
+    postings: dict[str, GroupPostings] = field(default_factory=dict)
+    typed: str = ""
+    alternatives: list[Alternative] = field(default_factory=list)
+    alternative_cables: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class Occurrences:
+    """Where the query's words occur, each read once per search.
+
+    A group's postings per field (after phrase and --marking restrictions),
+    the cables tagged with a word, and the cables carrying a tag whose
+    meaning a word names: matching, scoring and explanations all ask for
+    these, so each is computed on first use and kept for the search.
+    """
+
+    def __init__(self, engine: Engine, marked_docs: np.ndarray | None, words: set[str]) -> None:
+        self.engine = engine
+        self.columns = engine.columns
+        self.marked_docs = marked_docs
+        self.words = words
+        self._tagged: dict[str, np.ndarray] = {}
+        self._meant: dict[str, np.ndarray] = {}
+
+    def postings(self, group: WordGroup, name: str) -> GroupPostings:
+        """A group's postings in one field, after phrase and marking restrictions."""
+        if name not in group.postings:
+            group.postings[name] = self._read(group, name)
+        return group.postings[name]
+
+    def _read(self, group: WordGroup, name: str) -> GroupPostings:
+        """Read a group's postings in one field: its stems' and its alternatives' (weighted), summed per document."""
+        docs_parts, freq_parts = [], []
+        for stem in group.stems:
+            postings = self.engine.postings.postings(name, stem)
+            docs_parts.append(postings.docs)
+            freq_parts.append(postings.frequencies)
+        for alternative in group.alternatives:
+            postings = self.alternative(alternative, name)
+            docs_parts.append(postings.docs)
+            freq_parts.append(postings.frequencies * np.float32(alternative.weight))
+        docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
+        frequencies = np.concatenate(freq_parts) if freq_parts else np.zeros(0, dtype=np.float32)
+        if group.alternatives:
+            docs, inverse = np.unique(docs, return_inverse=True)
+            frequencies = np.bincount(inverse, weights=frequencies, minlength=len(docs)).astype(np.float32)
+        cables = self.columns.doc_cable[docs]
+        keep = cables >= 0
+        if group.phrase_docs is not None:
+            keep &= np.isin(docs, group.phrase_docs[name])
+        if self.marked_docs is not None and name == "body":
+            keep &= self.marked_docs[docs]
+        return GroupPostings(docs[keep], frequencies[keep], cables[keep])
+
+    def alternative(self, alternative: Alternative, name: str) -> Postings:
+        """An alternative's postings: its stem's, or a phrase's first stem's in the documents holding the phrase."""
+        postings = self.engine.postings.postings(name, stems_of(list(alternative.stems))[0])
+        if len(alternative.stems) > 1:
+            keep = np.isin(postings.docs, self.engine.postings.phrase_docs(name, list(alternative.stems)))
+            postings = Postings(postings.docs[keep], postings.frequencies[keep])
+        return postings
+
+    def meaning(self, word: str) -> tuple[str, ...]:
+        """The tags whose meaning ``word`` names, given the query's other words (see :func:`search.ranking.meaning_tags`)."""
+        return meaning_tags(word, self.words, self.engine.settings.whole_names)
+
+    def tagged(self, word: str) -> np.ndarray:
+        """Cables carrying ``word`` as a tag (read-only: shared by every use in the search)."""
+        if word not in self._tagged:
+            self._tagged[word] = filters.tag_mask(self.columns, [word])
+        return self._tagged[word]
+
+    def meant(self, word: str) -> np.ndarray:
+        """Cables carrying a tag whose meaning ``word`` names (read-only: shared by every use in the search)."""
+        if word not in self._meant:
+            tags = self.meaning(word)
+            self._meant[word] = filters.tag_mask(self.columns, list(tags)) if tags else np.zeros(len(self.columns.cable_valid), dtype=bool)
+        return self._meant[word]
+
+
+class QueryMatch:
+    """The cables a query matches, and the word groups that matched them.
+
+    :meth:`mask` walks the query tree; on the way it keeps the groups of the
+    words asked for (not negated ones), each group's cables in
+    ``group_masks``, and in ``meaning_only`` the cables that hold some word
+    only through a tag's meaning (they rank in tier 1, see :mod:`search.tiers`).
+    """
+
+    def __init__(self, engine: Engine, request: SearchRequest, tree: Node) -> None:
+        self.engine = engine
+        self.columns = engine.columns
+        self.size = len(engine.columns.cable_valid)
+        self.groups: list[WordGroup] = []
+        self.group_masks: list[np.ndarray] = []
+        self.meaning_only = np.zeros(self.size, dtype=bool)
+        self.notes: list[str] = []
+        self.ignored: list[str] = []
+        self.marked_docs = filters.marking_doc_mask(self.columns, request.marking) if request.marking else None
+        self.words = plain_words(tree)
+        self.occurrences = Occurrences(engine, self.marked_docs, self.words)
+
+    def mask(self, node: Node, negated: bool = False) -> np.ndarray:
+        """The cables matching a query node."""
+        if isinstance(node, MatchAll):
+            return self.columns.cable_valid.copy()
+        if isinstance(node, And):
+            result = self.columns.cable_valid.copy()
+            for child in _joined(self.engine.expander, node.children):
+                result &= self.mask(child, negated)
+            return result
+        if isinstance(node, Or):
+            result = np.zeros(self.size, dtype=bool)
+            for child in node.children:
+                result |= self.mask(child, negated)
+            return result
+        if isinstance(node, Not):
+            return self.columns.cable_valid & ~self.mask(node.child, not negated)
+        if isinstance(node, Meta):
+            return filters.field_mask(self.columns, self.engine.records, node.field, node.value)
+        if isinstance(node, DateRange):
+            return filters.date_mask(self.columns, node.start, node.end)
+        groups = self._groups(node)
+        if not negated:
+            self.groups.extend(groups)
+        result = self.columns.cable_valid.copy()
+        for group in groups:
+            direct, meaning = self._group_mask(group)
+            if not negated:
+                self.meaning_only |= meaning & ~direct
+                self.group_masks.append(direct | meaning)
+            result &= direct | meaning
+        return result
+
+    def _groups(self, node: Words | Prefix | Near) -> list[WordGroup]:
+        """The stem groups a text node asks for."""
+        if isinstance(node, Near):
+            return self._near_groups(node)
+        fields = (node.field,) if node.field else TEXT_FIELDS
+        if isinstance(node, Prefix):
+            stems: list[str] = []
+            for name in fields:
+                expanded, capped = self.engine.postings.expand(name, node.pattern)
+                stems.extend(term for term in expanded if term not in stems)
+                if capped:
+                    self.notes.append(f"{node.pattern} matched too many words; used the first {len(expanded)}")
+            return [WordGroup(stems, fields)]
+        terms = positioned(node.text, self.engine.stem)
+        stems = stems_of(terms)
+        if not stems:
+            self.ignored.append(node.text)
+            return []
+        word = node.text.strip() if not node.field and len(stems) == 1 and not node.phrase else None
+        alternatives = [] if node.phrase or node.exact else self.engine.expander.alternatives(node.text)
+        if alternatives:
+            return [_expanded_group(node.text, terms, fields, word, alternatives)]
+        if (node.phrase or node.exact) and len(terms) > 1:
+            phrase_docs = {name: self.engine.postings.phrase_docs(name, terms) for name in fields}
+            return [WordGroup([stem], fields, None, phrase_docs) for stem in stems]
+        return [WordGroup([stem], fields, word) for stem in stems]
+
+    def _near_groups(self, node: Near) -> list[WordGroup]:
+        """The two words of a ``NEAR``, each kept only in the documents where they stand close enough."""
+        fields = (node.first.field,) if node.first.field else TEXT_FIELDS
+        first, second = (analyse(word.text, self.engine.stem)[0] for word in (node.first, node.second))
+        near = {name: self.engine.postings.near_docs(name, first, second, node.distance) for name in fields}
+        return [WordGroup([first], fields, None, near), WordGroup([second], fields, None, near)]
+
+    def _group_mask(self, group: WordGroup) -> tuple[np.ndarray, np.ndarray]:
+        """Cables in which a group occurs directly (any field, or a tag it names), and through a tag's meaning."""
+        direct = np.zeros(self.size, dtype=bool)
+        for name in group.fields:
+            direct[self.occurrences.postings(group, name).cables] = True
+        meaning = np.zeros(self.size, dtype=bool)
+        if group.word:
+            direct |= self.occurrences.tagged(group.word)
+            meaning = self.occurrences.meant(group.word)
+        return direct & self.columns.cable_valid, meaning & self.columns.cable_valid
+
+    def ignored_note(self) -> list[str]:
+        """A note on query words left out as too common to search (``the of and``), if any."""
+        if not self.ignored:
+            return []
+        listed = ", ".join(self.ignored)
+        if self.groups:
+            return [f"ignored common words: {listed}"]
+        return [f"the query has only common words ({listed}), which are not searched: it narrows nothing"]
+
+    def expansions(self) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """The alternatives each expanded query word matched, and how many cables hold each.
+
+        Also records each alternative's cables in its group's
+        ``alternative_cables``, for the explanation of a hit.
+        """
+        expanded: dict[str, list[str]] = {}
+        cables: dict[str, int] = {}
+        for group in self.groups:
+            for alternative in group.alternatives:
+                if alternative.word == group.typed:
+                    continue
+                holders = filters.cables_of_docs(self.columns, np.concatenate([self.occurrences.alternative(alternative, name).docs for name in group.fields]))
+                if holders.any():
+                    group.alternative_cables[alternative.word] = holders
+                    expanded.setdefault(group.typed, []).append(alternative.word)
+                    cables[alternative.word] = int(holders.sum())
+        return expanded, cables
+
+    def suggestions(self) -> dict[str, str]:
+        """Corrections for query words the index has never seen."""
+        from search.suggest import suggest
+
+        missing = {}
+        for group in self.groups:
+            if group.word and not group.alternatives and all(self.engine.postings.document_frequency(name, stem) == 0 for name in group.fields for stem in group.stems):
+                correction = suggest(self.engine, group.word)
+                if correction:
+                    missing[group.word] = correction
+        return missing
+
+
+def _expanded_group(text: str, terms: list[str], fields: tuple[str, ...], word: str | None, alternatives: list[Alternative]) -> WordGroup:
+    """One group for a query word and its alternatives; several typed words become a phrase alternative (stop words kept)."""
+    stems = stems_of(terms)
+    if len(terms) > 1:
+        alternatives = [Alternative(tuple(terms), 1.0, text.strip())] + alternatives
+        stems = []
+    return WordGroup(stems, fields, word, typed=text.strip(), alternatives=alternatives)
+
+
+def _joined(expander: Expander, children: tuple) -> list[Node]:
+    """Adjacent plain words that are one name (``ivory coast``) or a compound the cables write joined
+    (``ahmadi nejad``), as one multi-word node; other children as they are."""
+    joined: list[Node] = []
+    index = 0
+    while index < len(children):
+        for size in range(min(expander.table.longest, len(children) - index), 1, -1):
+            run = children[index: index + size]
+            if all(_plain(child) for child in run) and expander.joinable(" ".join(child.text for child in run)):
+                joined.append(Words(" ".join(child.text for child in run)))
+                index += size
+                break
+        else:
+            joined.append(children[index])
+            index += 1
+    return joined
+
+
+def relaxable(tree: Node) -> bool:
+    """True for a plain bag of words: no phrases, fields or operators."""
+    children = tree.children if isinstance(tree, And) else (tree,)
+    return all(isinstance(child, Words) and child.field is None and not child.phrase for child in children)
+
+
+def plain_words(tree: Node) -> set[str]:
+    """The lower-cased free words a query asks for (not phrases, fields or negated words)."""
+    if isinstance(tree, (And, Or)):
+        return set().union(*(plain_words(child) for child in tree.children))
+    if isinstance(tree, Words) and tree.field is None and not tree.phrase:
+        return {tree.text.strip().lower()}
+    return set()
+
+
+def _plain(node: Node) -> bool:
+    """A bare query word: no field, quotes or ``=``."""
+    return isinstance(node, Words) and node.field is None and not node.phrase and not node.exact

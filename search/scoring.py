@@ -1,0 +1,176 @@
+"""Scoring: the parts of a matched cable's score, and their weighted sum.
+
+For each query word group: BM25 in each paragraph (the best paragraph of a
+cable counts), over the cable's paragraphs taken together, in its subject and
+in its header fields; then the tag parts (a query word that is one of the
+cable's tags, a word naming a tag's meaning).  :mod:`search.ranking` explains
+the weights and holds the settings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from search.matching import GroupPostings, QueryMatch, WordGroup
+from search.ranking import bm25, idf, per_cable_max
+
+if TYPE_CHECKING:
+    from search.engine import Engine
+
+HEADER_FIELDS = ("header", "by")
+"""The header fields a group may be scored in (each without length normalisation)."""
+
+
+class Scorer:
+    """Scores the candidates of one search and keeps what hits and explanations need.
+
+    After :meth:`scores`, ``parts`` maps each part's name to its value per
+    cable (unweighted) and ``doc_scores`` holds each scored paragraph
+    document's summed BM25 (for choosing a hit's best paragraphs).  The
+    settings are read from the engine at each call (the ranking grid in
+    bench/evaluate.py rescores one match under several settings).
+    """
+
+    def __init__(self, engine: Engine, match: QueryMatch) -> None:
+        self.engine = engine
+        self.match = match
+        self.columns = engine.columns
+        self.size = match.size
+        self.parts: dict[str, np.ndarray] = {}
+        self.doc_scores: tuple[np.ndarray, np.ndarray] | None = None
+        self._candidate = np.zeros(0, dtype=bool)
+
+    def _postings(self, group: WordGroup, name: str) -> GroupPostings:
+        """A group's postings in one field (read once per search by the match's occurrences)."""
+        return self.match.occurrences.postings(group, name)
+
+    def scores(self, candidates: np.ndarray) -> np.ndarray:
+        """Scores of all cables (only candidates' are meaningful); see :mod:`search.ranking`.
+
+        Postings outside the candidates are dropped before scoring (after
+        their document frequencies are counted), so a filter or a rare second
+        word makes scoring cheaper instead of scoring every posting.
+        """
+        settings = self.engine.settings
+        self._candidate = np.zeros(self.size, dtype=bool)
+        self._candidate[candidates] = True
+        body_docs, body_scores, whole = [], [], np.zeros(self.size, dtype=np.float32)
+        subject = np.zeros(self.size, dtype=np.float32)
+        in_subject = np.zeros(self.size, dtype=np.int32)
+        subject_groups = 0
+        header = np.zeros(self.size, dtype=np.float32)
+        for group in self.match.groups:
+            if "body" in group.fields:
+                docs, scores = self._body_scores(group)
+                body_docs.append(docs)
+                body_scores.append(scores)
+                whole += self._cable_scores(group)
+            if "subject" in group.fields:
+                group_subject = self._subject_scores(group)
+                subject += group_subject
+                in_subject += group_subject > 0
+                subject_groups += 1
+            for name in HEADER_FIELDS:
+                if name in group.fields:
+                    header += self._header_scores(group, name)
+        docs = np.concatenate(body_docs) if body_docs else np.zeros(0, dtype=np.int64)
+        scores = np.concatenate(body_scores) if body_scores else np.zeros(0, dtype=np.float32)
+        unique_docs, inverse = np.unique(docs, return_inverse=True)
+        totals = np.bincount(inverse, weights=scores, minlength=len(unique_docs)).astype(np.float32)
+        self.doc_scores = (unique_docs, totals)
+        best = per_cable_max(self.columns.doc_cable[unique_docs], totals, self.size)
+        covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
+        coverage = np.where(covered, subject, 0.0).astype(np.float32)
+        if settings.scattered_subject and _scattered(in_subject[candidates], subject_groups):
+            subject = subject / np.float32(subject_groups)
+        tags, meanings = tag_scores(self.engine, self.match)
+        self.parts = {
+            "best paragraph": best, "whole cable": whole, "subject": subject, "subject coverage": coverage,
+            "header": header, "tags": tags, "tag meanings": meanings,
+        }
+        body = settings.best_weight * best + (1.0 - settings.best_weight) * whole
+        fields = settings.subject_weight * subject + settings.coverage_weight * coverage + settings.header_weight * header
+        return body + fields + tags + meanings
+
+    def _body_scores(self, group: WordGroup) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
+        settings = self.engine.settings
+        postings = self._postings(group, "body")
+        holders = len(postings.docs) if len(group.stems) == 1 else len(np.unique(postings.docs))
+        weight = idf(holders, self.engine.documents)
+        keep = self._candidate[postings.cables]
+        docs, frequencies = postings.docs[keep], postings.frequencies[keep]
+        scores = bm25(frequencies, self.columns.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
+        if len(group.stems) > 1 and len(docs):
+            order = np.lexsort((-scores, docs))
+            docs, scores = docs[order], scores[order]
+            first = np.concatenate(([True], docs[1:] != docs[:-1]))
+            docs, scores = docs[first], scores[first]
+        return docs, scores
+
+    def _cable_scores(self, group: WordGroup) -> np.ndarray:
+        """BM25 of a group over each cable's paragraphs taken together (frequencies summed)."""
+        settings = self.engine.settings
+        postings = self._postings(group, "body")
+        per_cable = np.bincount(postings.cables, weights=postings.frequencies, minlength=self.size)
+        holders = np.flatnonzero(per_cable)
+        scores = np.zeros(self.size, dtype=np.float32)
+        weight = idf(len(holders), self.engine.cables)
+        holders = holders[self._candidate[holders]]
+        scores[holders] = bm25(per_cable[holders], self.columns.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
+        return scores
+
+    def _subject_scores(self, group: WordGroup) -> np.ndarray:
+        """BM25 of a group in each cable's subject."""
+        settings = self.engine.settings
+        postings = self._postings(group, "subject")
+        cables, frequencies = postings.cables, postings.frequencies
+        weight = idf(len(np.unique(cables)), self.engine.cables)
+        scores = bm25(frequencies, self.columns.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
+        return per_cable_max(cables, scores, self.size)
+
+    def _header_scores(self, group: WordGroup, name: str) -> np.ndarray:
+        """BM25 of a group in each cable's header field, without length normalisation (headers are short and alike)."""
+        settings = self.engine.settings
+        postings = self._postings(group, name)
+        cables, frequencies = postings.cables, postings.frequencies
+        weight = idf(len(np.unique(cables)), self.engine.cables)
+        scores = bm25(frequencies, np.ones(len(cables), dtype=np.float32), 1.0, weight, settings.k1, 0.0)
+        return per_cable_max(cables, scores, self.size)
+
+
+def _scattered(in_subject: np.ndarray, words: int) -> bool:
+    """True when a query of three or more words has no candidate whose subject holds two of them."""
+    return words >= 3 and int(in_subject.max(initial=0)) < 2
+
+
+def tag_scores(engine: Engine, match: QueryMatch) -> tuple[np.ndarray, np.ndarray]:
+    """The tag parts of the score: query words that are a cable's tags, and words that name a tag's meaning.
+
+    A tag in the glossary earns ``tag_weight`` times its inverse cable
+    frequency; a tag the glossary lacks (often a malformed TAGS line's
+    English word, CRIME or MEDIA) earns ``unknown_tag_weight`` instead.
+    A tag meaning earns ``meaning_weight``, once per set of tags however
+    many query words name it (``costa`` and ``rica`` both name CS).
+    """
+    from index.glossary import kind
+
+    settings = engine.settings
+    occurrences = match.occurrences
+    tags = np.zeros(match.size, dtype=np.float32)
+    meanings = np.zeros(match.size, dtype=np.float32)
+    named: set[tuple[str, ...]] = set()
+    for word in dict.fromkeys(group.word for group in match.groups if group.word):
+        mask = occurrences.tagged(word)
+        if mask.any():
+            weight = settings.tag_weight if kind(word) else settings.unknown_tag_weight
+            tags[mask] += weight * idf(int(mask.sum()), engine.cables)
+        meaning = occurrences.meaning(word)
+        if meaning and meaning not in named:
+            named.add(meaning)
+            mask = occurrences.meant(word)
+            if mask.any():
+                meanings[mask] += settings.meaning_weight * idf(int(mask.sum()), engine.cables)
+    return tags, meanings

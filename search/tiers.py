@@ -1,0 +1,129 @@
+"""Tiers: which matched cables rank first, and the order of a result.
+
+Tier 0 holds cables with every query word; tier 1 those that matched a word
+only through a tag's meaning; tier 2 (added by relaxing a query too strict
+to fill a page) those with only some of the words.  A cable missing one word
+whose subject holds all the others is promoted to tier 0.  For a plain bag
+of words the tiers are instead folded into the scores (``partial_power`` in
+:mod:`search.ranking`), so a strong cable missing one word can pass a weak
+complete match.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.columns import Columns
+from search.matching import QueryMatch
+from search.ranking import RankingSettings
+
+if TYPE_CHECKING:
+    from search.request import SearchRequest
+
+RELAX_BELOW = 10
+"""A plain bag of words matching fewer cables than this also returns cables with only some of its words."""
+TIER_GAP = np.float32(1e6)
+"""Larger than any score, so that subtracting tier x TIER_GAP puts every cable of a lower tier below every cable of a higher one."""
+TIER_REASONS = ("holds every word", "matched a word only through a tag's meaning", "holds only some of the words")
+
+
+class Tiers:
+    """Each cable's tier for one search, and why it is there (for ``--explain``)."""
+
+    def __init__(self, match: QueryMatch, settings: RankingSettings) -> None:
+        self.match = match
+        self.settings = settings
+        self.tier = match.meaning_only.astype(np.int8)
+        self.promoted = np.zeros(match.size, dtype=bool)
+        self.partial = 0
+        self.factor: np.ndarray | None = None
+        self.notes: list[str] = []
+
+    def promote(self, strict: np.ndarray, filtered: np.ndarray) -> np.ndarray:
+        """Add to the top tier the cables missing one word whose subject holds all the others.
+
+        A cable about the need may say "conflict" where the query says
+        "war"; when its subject carries the rest of the query that is strong
+        evidence, unlike a cable that merely mentions some of the words.
+        Only for queries of at least ``promote_words`` words (0: never).
+        """
+        match = self.match
+        words = len(match.group_masks)
+        least = self.settings.promote_words
+        if not least or words < max(least, 2):
+            return strict
+        held = np.sum(match.group_masks, axis=0)
+        in_subject = np.zeros(match.size, dtype=np.int32)
+        for group in match.groups:
+            if "subject" in group.fields:
+                in_subject[np.unique(match.occurrences.postings(group, "subject").cables)] += 1
+        self.promoted = filtered & ~strict & (held == words - 1) & (in_subject >= words - 1)
+        return strict | self.promoted
+
+    def relax(self, strict: np.ndarray, filtered: np.ndarray) -> np.ndarray:
+        """Add cables holding only some of the words (tier 2), for queries too strict to fill a page."""
+        if len(self.match.group_masks) < 2:
+            return strict
+        loose = np.zeros(self.match.size, dtype=bool)
+        for group_mask in self.match.group_masks:
+            loose |= group_mask
+        partial = loose & filtered & ~strict
+        if partial.any():
+            self.tier[partial] = 2
+            self.partial = int(partial.sum())
+            self.notes.append(partial_note(int(strict.sum()), self.partial))
+        return strict | partial
+
+    def fold(self, scores: np.ndarray) -> np.ndarray:
+        """Scores times the share of the query's words each cable holds, raised to ``partial_power``.
+
+        A word counts as held when it is in the cable's text, is one of its
+        tags or names one of its tags' meanings.  The factor (1 for complete
+        matches) replaces the tiers, so a strong cable missing one word can
+        pass a weak complete match (see :mod:`search.ranking`).
+        """
+        self.factor = (self.held_share() ** np.float32(self.settings.partial_power)).astype(np.float32)
+        return (scores * self.factor).astype(np.float32)
+
+    def held_share(self) -> np.ndarray:
+        """The share of the query's words each cable holds (text, tag or tag meaning)."""
+        return np.sum(self.match.group_masks, axis=0, dtype=np.float32) / np.float32(len(self.match.group_masks))
+
+    def describe(self, cable: int) -> dict:
+        """The cable's tier (0 ranks first unless the tiers were folded into the score) and why it is there."""
+        tier = int(self.tier[cable])
+        reason = "missing one word, its subject holds all the others" if self.promoted[cable] else TIER_REASONS[tier]
+        if self.factor is None:
+            return {"tier": tier, "reason": reason}
+        factor = round(float(self.factor[cable]), 4)
+        return {"tier": tier, "reason": f"{reason}; ranked with all tiers, score x {factor}", "factor": factor, "partial power": self.settings.partial_power}
+
+
+def rank_order(columns: Columns, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest, every: bool = False) -> np.ndarray:
+    """Candidates ranked by tier, then score (ties: newest first); or by date.
+
+    Only the page asked for is sorted (all candidates when ``every``); with
+    folded tiers ``tier`` is all zeros.
+    """
+    created = columns.cable_created[candidates]
+    if request.sort == "oldest":
+        return candidates[np.lexsort((candidates, created))]
+    if request.sort == "newest" or scores is None:
+        return candidates[np.lexsort((candidates, -created))]
+    needed = len(candidates) if every else min(len(candidates), request.page * request.limit)
+    candidate_scores = scores[candidates] - TIER_GAP * tier
+    if needed < len(candidates):
+        top = np.argpartition(-candidate_scores, needed - 1)[:needed]
+    else:
+        top = np.arange(len(candidates))
+    ranked = top[np.lexsort((-created[top], -candidate_scores[top]))]
+    return candidates[ranked]
+
+
+def partial_note(complete: int, partial: int) -> str:
+    """The note on a search whose words no cable (or too few) has all: how many have every word, how many some."""
+    if complete:
+        return f"{complete} {'cable has' if complete == 1 else 'cables have'} every word; {partial} more have some of them (ranked with them, scored down for the words they lack)"
+    return f"no cable has every word; {partial} {'has' if partial == 1 else 'have'} some of them"
