@@ -23,7 +23,7 @@ def fresh_postings(engine) -> None:
     from index.stems import StemTable
     from search.postings import PostingReader
 
-    engine.postings = PostingReader(engine.reader, engine.folder, engine.arrays.doc_cable >= 0)
+    engine.postings = PostingReader(engine.folder, engine.segments, engine.arrays.doc_cable >= 0)
     engine.stem = StemTable(engine.folder, SnowballStem())
 
 

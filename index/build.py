@@ -25,7 +25,7 @@ from index.integrity import IndexDamage, check_table_of_contents, damaged, file_
 from index.cablearrays import DELETED_DOCUMENT, Document, build_arrays
 from index.interrupts import default_signals, ending_like_ctrl_c
 from index.paths import printable, real_path
-from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
+from index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer, stem_count
 from index.recordstore import RECORDS_FILE, RecordStore
 from index.schema import paragraph_schema
 from index.stems import read_stem_table, write_stem_table
@@ -172,7 +172,7 @@ def _add(writer, store: RecordStore, ordinal: int, item: Prepared) -> None:
     """Add one prepared cable to the whoosh writer and the record store."""
     for document in documents(item):
         writer.add_document(**document)
-    store.put(ordinal, item.record, item.path, item.digest, len(item.subject_stems.split()))
+    store.put(ordinal, item.record, item.path, item.digest, stem_count(item.subject_stems))
 
 
 def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:

@@ -36,7 +36,7 @@ STAMP = "cables-generation"
 GENERATION_NAME = re.compile(r"\d{8}T\d{6}-\d+-\d+")
 WHOOSH_FOLDER = "whoosh"
 ENV_VARIABLE = "CABLES_INDEX"
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """The layout of an index generation (whoosh schema, record store, arrays); a marker of another version is refused."""
 
 

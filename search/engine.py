@@ -32,11 +32,11 @@ from index.integrity import IndexDamage, check_table_of_contents, damaged
 from index.recordstore import RECORDS_FILE, RecordStore
 from index.stems import StemTable, read_stem_table
 from index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
-from index.unpickling import open_index
+from index.termarrays import read_segment_list
 from search.expansion import Expander
 from search.hits import Hit
 from search.pipeline import Ranking, matched, rank
-from search.postings import PostingReader
+from search.postings import PostingReader, Segment
 from search.ranking import DEFAULT_SETTINGS, RankingSettings
 from search.request import SearchRequest
 from search.result import IndexStats, SearchResult, index_stats, result_of
@@ -57,13 +57,12 @@ class Engine:
         check_files(self.folder, self.marker, location)
         try:
             check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
-            self.ix = open_index(self.folder / WHOOSH_FOLDER)
-            self.reader = self.ix.reader()
+            self.segments = [Segment(segment_id, count) for segment_id, count in read_segment_list(self.folder)]
             self.arrays: CableArrays = load_arrays(self.folder)
-            check_arrays(self.arrays, self.reader.doc_count_all())
+            check_arrays(self.arrays, sum(segment.doc_count for segment in self.segments))
             self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
-            self.postings = PostingReader(self.reader, self.folder, self.arrays.doc_cable >= 0)
+            self.postings = PostingReader(self.folder, self.segments, self.arrays.doc_cable >= 0)
             self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed)
         except IndexUnavailable:
             raise
@@ -88,8 +87,7 @@ class Engine:
 
     def close(self) -> None:
         """Release the index files."""
-        self.reader.close()
-        self.ix.close()
+        self.records.close()
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
