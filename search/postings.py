@@ -177,12 +177,7 @@ class PostingReader:
         keys = (owners << POSITION_BITS) | positions
         other_owners, other_positions = self._positions(field, second, candidates)
         others = (other_owners << POSITION_BITS) | other_positions
-        reach = distance + 1
-        after = np.searchsorted(others, keys, side="right")
-        before = np.searchsorted(others, keys, side="left") - 1
-        near_after = (after < len(others)) & (others[np.minimum(after, len(others) - 1)] - keys <= reach)
-        near_before = (before >= 0) & (keys - others[np.maximum(before, 0)] <= reach)
-        return np.unique(owners[near_after | near_before])
+        return np.unique(owners[_within(keys, others, distance + 1)])
 
     def _holding(self, required: list[tuple[int, str, str]]) -> np.ndarray:
         """The live documents holding every required term."""
@@ -211,6 +206,15 @@ class PostingReader:
         if not owners:
             return EMPTY_IDS, EMPTY_IDS
         return np.concatenate(owners), np.concatenate(places)
+
+
+def _within(keys: np.ndarray, others: np.ndarray, reach: int) -> np.ndarray:
+    """Which of the (document, position) ``keys`` have one of the sorted ``others`` at most ``reach`` places before or after."""
+    after = np.searchsorted(others, keys, side="right")
+    before = np.searchsorted(others, keys, side="left") - 1
+    near_after = (after < len(others)) & (others[np.minimum(after, len(others) - 1)] - keys <= reach)
+    near_before = (before >= 0) & (keys - others[np.maximum(before, 0)] <= reach)
+    return near_after | near_before
 
 
 def _required(field: str, terms: list[str]) -> list[tuple[int, str, str]]:
