@@ -17,7 +17,10 @@ cables (``$CABLES_CORPUS``), each with its own index and topics:
 Every topic belongs to one half, ``tuning`` or ``held-out``, by the parity of
 a hash of its id (:func:`half`); tuning (``--grid``) only ever sees the
 tuning half, and the systems table reports both halves, over both
-collections together and per collection.
+collections together and per collection.  A third topic collection,
+``fresh`` (corpus cables, ``bench/topics/fresh``), was made after that
+held-out half had been looked at many times: all of its topics are held
+out, and it is reported on its own, never pooled with the halves.
 
 ``--grid`` instead tries variations of the ranking settings on the seeds'
 tuning half.  Running every query once per setting would take hours, so each
@@ -31,6 +34,7 @@ Usage::
 
     python -m bench.evaluate [--index PATH] [--corpus-index PATH] [--json out.json]
     python -m bench.evaluate --collections seeds
+    python -m bench.evaluate --collections seeds,corpus,fresh --systems engine
     python -m bench.evaluate --grid [--index PATH]
 """
 
@@ -73,13 +77,19 @@ class Collection:
     name: str
     cables: Path
     topics: Path
+    split: bool = True
+
+    def half(self, qid: str) -> str:
+        """The half a topic of this collection belongs to (every topic is held out when it is not split)."""
+        return half(qid) if self.split else "held-out"
 
 
 def collections() -> dict[str, Collection]:
-    """The two evaluated collections: the bundled seeds and the shared corpus."""
+    """The evaluated topic collections: the bundled seeds, the shared corpus, and fresh (held-out) corpus topics."""
     return {
         "seeds": Collection("seeds", SEEDS, TOPICS),
         "corpus": Collection("corpus", corpus_folder(), TOPICS / "corpus"),
+        "fresh": Collection("fresh", corpus_folder(), TOPICS / "fresh", split=False),
     }
 
 
@@ -169,19 +179,22 @@ def peer_system(name: str, label: str, search: Callable[[str, int], list[tuple[s
     return System(name, label, lambda topics: {qid: [cable_id for cable_id, _ in search(query, LIMIT)] for qid, query in topics})
 
 
-def build_systems(engine, cables: Path) -> list[System]:
-    """The engine and every peer configuration over one collection's cables."""
-    documents = load_documents(cables)
+def build_systems(engine, cables: Path, only: set[str] | None = None) -> list[System]:
+    """The engine and every peer configuration over one collection's cables (those named in ``only``, if given)."""
     systems = [System("engine", "cables engine (shipped)", lambda topics: engine_run(engine, topics))]
+    if only is not None and only <= {"engine"}:
+        return [system for system in systems if system.name in only]
+    documents = load_documents(cables)
     for name, label in (("plain", "plain BM25, whole cables, OR"), ("fts5", "SQLite FTS5 bm25(3,1,2), OR")):
         systems.append(peer_system(name, label, make(name, documents).search))
     for peer in (*WhooshPeer(documents).configurations(), *TantivyPeer(documents).configurations()):
         systems.append(peer_system(peer.name, peer.label, peer.search))
-    return systems
+    return [system for system in systems if only is None or system.name in only]
 
 
-def evaluate_collection(index: Path, collection: Collection, settings: RankingSettings = DEFAULT_SETTINGS) -> tuple[dict, dict[str, str]]:
-    """Per-topic scores of every system on every topic set of one collection.
+def evaluate_collection(index: Path, collection: Collection, settings: RankingSettings = DEFAULT_SETTINGS,
+                        only: set[str] | None = None) -> tuple[dict, dict[str, str]]:
+    """Per-topic scores of every system (or those named in ``only``) on every topic set of one collection.
 
     Returns ``({system: {set: {qid: measures}}}, {system: label})``.
     """
@@ -191,7 +204,7 @@ def evaluate_collection(index: Path, collection: Collection, settings: RankingSe
     sets = load_topic_sets(collection.topics)
     scores: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
     labels = {}
-    for system in build_systems(engine, collection.cables):
+    for system in build_systems(engine, collection.cables, only):
         started = time.perf_counter()
         labels[system.name] = system.label
         scores[system.name] = {name: topic_scores(system.run(topics), name, restrict(qrels, topics)) for name, (topics, qrels) in sets.items()}
@@ -200,23 +213,29 @@ def evaluate_collection(index: Path, collection: Collection, settings: RankingSe
     return scores, labels
 
 
-def summarise_halves(per_collection: dict[str, dict]) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
-    """Mean measures per report: each half over all collections, and each collection's halves.
+def summarise_halves(per_collection: dict[str, dict], known: dict[str, Collection] | None = None) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """Mean measures per report: each half over the split collections, and each collection's halves.
 
     Returns ``{report: {system: {set: measures, set + " topics": count}}}``
     with reports named ``held-out``, ``tuning``, ``seeds held-out``, ...
+    A collection that is not split (``fresh``) has only its own held-out
+    report and is left out of the pooled ones.
     """
+    known = known or collections()
+    split = {name: scores for name, scores in per_collection.items() if known[name].split}
     reports: dict[str, dict] = {}
     for part in HALVES:
         for scope in (None, *per_collection):
+            if scope is not None and not known[scope].split and part != "held-out":
+                continue
             report = part if scope is None else f"{scope} {part}"
-            chosen = per_collection if scope is None else {scope: per_collection[scope]}
+            chosen = split if scope is None else {scope: per_collection[scope]}
             systems: dict[str, dict] = {}
-            for scores in chosen.values():
+            for name_of_collection, scores in chosen.items():
                 for system, sets in scores.items():
                     for name, topics in sets.items():
                         pooled = systems.setdefault(system, {}).setdefault(name, {})
-                        pooled.update({f"{scope or ''}{qid}": value for qid, value in topics.items() if half(qid) == part})
+                        pooled.update({f"{scope or ''}{qid}": value for qid, value in topics.items() if known[name_of_collection].half(qid) == part})
             reports[report] = {system: {name: {**mean_scores(topics), "topics": len(topics)} for name, topics in sets.items()} for system, sets in systems.items()}
     return reports
 
@@ -420,8 +439,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: the systems table, or with ``--grid`` the settings search."""
     parser = argparse.ArgumentParser(description="Evaluate the engine and its peers on the bench topics of the seeds and the shared corpus.")
     parser.add_argument("--index", type=Path, help="index of seeds/ (built in a temporary folder when absent)")
-    parser.add_argument("--corpus-index", type=Path, help="index of the shared corpus (built in a temporary folder when absent)")
-    parser.add_argument("--collections", default="seeds,corpus", help="comma-separated collections to evaluate (seeds, corpus)")
+    parser.add_argument("--corpus-index", type=Path, help="index of the shared corpus, for the corpus and fresh topics (built in a temporary folder when absent)")
+    parser.add_argument("--collections", default="seeds,corpus,fresh", help="comma-separated collections to evaluate (seeds, corpus, fresh)")
+    parser.add_argument("--systems", help="comma-separated systems to run (default: all; e.g. engine)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--grid", action="store_true", help="search ranking settings on the seeds' tuning half instead")
     args = parser.parse_args(argv)
@@ -444,13 +464,17 @@ def main(argv: list[str] | None = None) -> int:
         print("\nbig subject boost, best paragraph only:\n" + grid_table(trap))
         payload = {key: result[key] for key in ("agreement", "shipped", "top")}
     else:
-        indexes = {"seeds": args.index, "corpus": args.corpus_index}
+        given = {known["seeds"].cables: args.index, known["corpus"].cables: args.corpus_index}
+        only = {name.strip() for name in args.systems.split(",")} if args.systems else None
+        built: dict[Path, Path] = {}
         per_collection: dict[str, dict] = {}
         labels: dict[str, str] = {}
         for name in chosen:
             collection = known[name]
-            per_collection[name], labels = evaluate_collection(ensure_index(indexes[name], collection.cables), collection)
-        payload = summarise_halves(per_collection)
+            if collection.cables not in built:
+                built[collection.cables] = ensure_index(given.get(collection.cables), collection.cables)
+            per_collection[name], labels = evaluate_collection(built[collection.cables], collection, only=only)
+        payload = summarise_halves(per_collection, known)
         print(systems_report(payload, labels))
     if args.json:
         args.json.write_text(json.dumps(payload, indent=2), encoding="utf-8")

@@ -27,6 +27,12 @@ Two collections have topics (see :mod:`bench.documents`):
   shared-corpus cables, ids ``CKS001`` and ``CKB001``..., header words
   included and routing words (``SECSTATE``, ``WASHDC``, ``PRIORITY``,
   ``COLLECTIVE``...) left out.
+* ``fresh`` (``bench/topics/fresh``): 300 of each kind over the corpus,
+  ids ``FKS001`` and ``FKB001``..., made as the corpus topics but with
+  another random seed (``FRESH_SEED``) and never targeting a cable that is
+  already the target of a seeds or corpus topic.  They were made after the
+  older held-out half had been looked at many times, and are all held out:
+  no ranking change is chosen on them.
 
 Terms are found with the project's own reader and analysis
 (:func:`cables.index.reader.read_file`, :func:`cables.index.analysis.words`), so stop words
@@ -35,7 +41,7 @@ most frequent spelling of the chosen stem), not stems, as a user would type.
 Numbers, one- and two-letter words and cable boilerplate (SIPDIS, REFTEL,
 ...) are left out as well.  ``known.qrels`` names the target of each topic.
 
-Run ``python -m bench.make_topics --collection seeds|corpus`` to regenerate
+Run ``python -m bench.make_topics --collection seeds|corpus|fresh`` to regenerate
 (the output only changes when the cables, the reader or the analysis
 change).
 
@@ -54,7 +60,7 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.documents import SEEDS, Document, corpus_folder, load_cables, load_documents
@@ -63,8 +69,10 @@ from cables.index.cable import Cable
 
 TOPICS = Path(__file__).resolve().parent / "topics"
 SEED = 20070723
+FRESH_SEED = 20261201
 PER_KIND = 250
 CORPUS_PER_KIND = 500
+FRESH_PER_KIND = 300
 LENGTHS = (2, 3, 3, 4, 5)
 BOILERPLATE = frozenset(
     "sipdis noforn nodis exdis limdis sbu reftel septel ref refs para paras classified reasons "
@@ -85,6 +93,8 @@ class Recipe:
     prefix: str
     count: int
     header: bool
+    seed: int = SEED
+    avoid: tuple[Path, ...] = ()
 
     def eligible(self, word: str) -> bool:
         """Whether a normalised word could be a remembered query term of this collection."""
@@ -92,11 +102,23 @@ class Recipe:
 
 
 def recipes() -> dict[str, Recipe]:
-    """The seeds' recipe (as the stored topics were made) and the corpus's (header words included)."""
+    """The seeds' recipe (as the stored topics were made), the corpus's (header words included) and the fresh one.
+
+    The fresh topics are corpus topics drawn with another seed, avoiding every
+    cable that is the target of a stored seeds or corpus topic.
+    """
+    corpus = Recipe(corpus_folder(), TOPICS / "corpus", "C", CORPUS_PER_KIND, header=True)
     return {
         "seeds": Recipe(SEEDS, TOPICS, "", PER_KIND, header=False),
-        "corpus": Recipe(corpus_folder(), TOPICS / "corpus", "C", CORPUS_PER_KIND, header=True),
+        "corpus": corpus,
+        "fresh": replace(corpus, out=TOPICS / "fresh", prefix="F", count=FRESH_PER_KIND, seed=FRESH_SEED,
+                         avoid=(TOPICS / "known.qrels", corpus.out / "known.qrels")),
     }
+
+
+def avoided_targets(recipe: Recipe) -> set[str]:
+    """The cables already targeted by the topics in the recipe's ``avoid`` qrels files."""
+    return {line.split()[2] for path in recipe.avoid for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
 
 def eligible(word: str) -> bool:
@@ -154,11 +176,14 @@ def make_kind(documents: list[Document], kind: str, idf: dict[str, float], stem:
     subjects = Counter(document.cable.subject.upper() for document in documents)
     order = list(range(len(documents)))
     rng.shuffle(order)
+    avoided = avoided_targets(recipe)
     topics: list[tuple[str, str, str]] = []
     for ordinal in order:
         if len(topics) == recipe.count:
             break
         cable = documents[ordinal].cable
+        if cable.id in avoided:
+            continue
         if kind == "subject":
             if subjects[cable.subject.upper()] > 1:
                 continue  # a subject shared by several cables names no single known item
@@ -174,13 +199,13 @@ def make_kind(documents: list[Document], kind: str, idf: dict[str, float], stem:
     return topics
 
 
-def make_topics(recipe: Recipe, seed: int = SEED) -> dict[str, list[tuple[str, str, str]]]:
-    """Both kinds of known-item topics for the recipe's cables."""
+def make_topics(recipe: Recipe, seed: int | None = None) -> dict[str, list[tuple[str, str, str]]]:
+    """Both kinds of known-item topics for the recipe's cables (from the recipe's seed unless one is given)."""
     documents = load_documents(recipe.folder)
     stem = SnowballStem()
     frequencies = cable_frequencies(documents, stem, recipe)
     idf = {term: math.log(len(documents) / frequency) for term, frequency in frequencies.items()}
-    rng = random.Random(seed)
+    rng = random.Random(recipe.seed if seed is None else seed)
     return {kind: make_kind(documents, kind, idf, stem, rng, recipe) for kind in ("subject", "body")}
 
 
@@ -264,8 +289,8 @@ def judging_sheet(pools: dict[str, list[str]], recipe: Recipe, width: int = 170)
 def main(argv: list[str] | None = None) -> None:
     """Command line: regenerate a collection's known-item topic files, or print its needs' judging sheet."""
     parser = argparse.ArgumentParser(description="Generate simulated known-item topics for the seeds or the shared corpus.")
-    parser.add_argument("--collection", choices=("seeds", "corpus"), default="seeds")
-    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--collection", choices=("seeds", "corpus", "fresh"), default="seeds")
+    parser.add_argument("--seed", type=int, help="random seed (default: the collection's recipe's)")
     parser.add_argument("--pool", type=Path, metavar="INDEX", help="print the needs' judging sheet instead (needs an index of the collection)")
     parser.add_argument("--depth", type=int, default=POOL_DEPTH, help="how many of each system's top cables to pool")
     parser.add_argument("--grep", type=int, default=GREP_CAP, help="how many cables matching the need's expression to pool")

@@ -22,7 +22,7 @@ def fresh_postings(engine) -> None:
     from cables.index.stems import StemTable
     from cables.search.postings import PostingReader
 
-    engine.postings = PostingReader(engine.reader, engine.folder, engine.arrays.doc_cable >= 0)
+    engine.postings = PostingReader(engine.folder, engine.segments, engine.arrays.doc_cable >= 0)
     engine.stem = StemTable(engine.folder, SnowballStem())
 
 

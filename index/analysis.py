@@ -148,5 +148,46 @@ def _headed_elsewhere(token: str, heads: set[str]) -> bool:
 
 
 def analyse(text: str, stem: Callable[[str], str]) -> list[str]:
-    """The stems of ``text``'s words, in order: what the index holds for it."""
+    """The stems of ``text``'s words, in order: the terms the index holds for it."""
     return [stem(word) for word in map(_word, TOKEN_RE.findall(text)) if word]
+
+
+TEXT_FIELDS = ("body", "subject", "header", "by")
+"""The indexed text fields of a paragraph document (see :mod:`cables.index.schema`)."""
+STOP_MARK = "_"
+"""Marks a position that holds no stem in :func:`positioned`; a stem never holds it (tokens exclude ``_``)."""
+
+
+def positioned(text: str, stem: Callable[[str], str]) -> list[str]:
+    """One entry per token of ``text``, so positions keep a gap for every word the index does not stem.
+
+    A word is its stem; a stop word is ``_`` and the word (``_the``), kept
+    apart so an exact phrase can check it; a redaction or an overlong token
+    is ``_`` alone.  ``"has the power"`` is ``["_has", "_the", "power"]``:
+    the phrase's stop words and their places are part of what it asks for.
+    """
+    return [_positioned_term(token, stem) for token in TOKEN_RE.findall(text)]
+
+
+def _positioned_term(token: str, stem: Callable[[str], str]) -> str:
+    """A token's entry in :func:`positioned`."""
+    word = _word(token)
+    if word:
+        return stem(word)
+    stop = normalise(REDACTION_RE.sub("", token))
+    return STOP_MARK + stop if stop in STOP_WORDS else STOP_MARK
+
+
+def is_stem(term: str) -> bool:
+    """True for an entry of :func:`positioned` that is a stem (not a stop word or a gap)."""
+    return not term.startswith(STOP_MARK)
+
+
+def stop_field(name: str) -> str:
+    """The index field holding the stop words of text field ``name`` at their positions."""
+    return f"{name}_stops"
+
+
+def stems_of(terms: list[str]) -> list[str]:
+    """The stems among the entries of :func:`positioned` (what :func:`analyse` gives for the same text)."""
+    return [term for term in terms if is_stem(term)]

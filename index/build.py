@@ -26,7 +26,7 @@ from cables.index.cablearrays import DELETED_DOCUMENT, Document, build_arrays
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
 from cables.index.paths import printable, real_path
-from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
+from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer, stem_count
 from cables.index.recordstore import RECORDS_FILE, RecordStore
 from cables.index.schema import paragraph_schema
 from cables.index.segments import WRITER_MB, Indexed, ShardedWrite
@@ -183,7 +183,7 @@ def _add(writer, store: RecordStore, ordinal: int, item: Prepared) -> None:
     """Add one prepared cable to the whoosh writer and the record store."""
     for document in documents(item):
         writer.add_document(**document)
-    store.put(ordinal, item.record, item.path, item.digest, len(item.subject_stems.split()))
+    store.put(ordinal, item.record, item.path, item.digest, stem_count(item.subject_stems))
 
 
 def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:

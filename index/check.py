@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cables.index.cablearrays import check_arrays, load_arrays
-from cables.index.integrity import IndexDamage, damaged_files, unlisted_files
+from cables.index.integrity import IndexDamage, damaged_files, require, unlisted_files
 from cables.index.paths import printable
 from cables.index.store import MARKER, WHOOSH_FOLDER, current_generation, read_marker
-from cables.index.termarrays import FIELDS, SegmentArrays
+from cables.index.termarrays import FIELDS, SEGMENTS_FILE, SegmentArrays, read_segment_list
 from cables.index.unpickling import open_index
 
 
@@ -74,6 +74,8 @@ def check_structure(folder: Path) -> None:
         segments = ix._segments()
     finally:
         ix.close()
+    require(read_segment_list(folder) == [(segment.segment_id(), segment.doc_count_all()) for segment in segments],
+            f"{SEGMENTS_FILE} disagrees with whoosh's segment list")
     check_arrays(load_arrays(folder), sum(segment.doc_count_all() for segment in segments))
     for segment in segments:
         for name in FIELDS:

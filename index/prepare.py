@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from cables.index.analysis import SnowballStem, analyse
+from cables.index.analysis import SnowballStem, is_stem, positioned, stop_field
 from cables.index.cable import Cable, record_json
 from cables.index.paths import printable
 from cables.index.reader import CableError, read_file
@@ -32,6 +32,10 @@ class Skipped:
 @dataclass
 class Prepared:
     """One cable read and analysed, ready for a whoosh writer and the record store.
+
+    The text fields (``subject_stems``, ``header_stems``, ``by_stems``, each
+    paragraph's ``body``) are the entries of :func:`cables.index.analysis.positioned`,
+    space separated: stems, with stop words and gaps marked in their places.
 
     ``path`` is the file name as :func:`printable` writes it (:func:`cables.index.paths.real_path` undoes it).
     """
@@ -131,27 +135,39 @@ def prepare(path: Path) -> Prepared | Skipped:
 
 def _analysed(cable: Cable, path: str, digest: str) -> Prepared:
     """The paragraph documents and stems of a parsed cable."""
-    subject_stems = " ".join(analyse(cable.subject, _STEM))
+    subject_stems = " ".join(positioned(cable.subject, _STEM))
     paragraphs = [
-        {"number": p.number, "marking": p.marking, "text": p.text, "body": " ".join(analyse(p.text, _STEM))}
+        {"number": p.number, "marking": p.marking, "text": p.text, "body": " ".join(positioned(p.text, _STEM))}
         for p in cable.paragraphs
     ]
-    header_stems = " ".join(analyse(cable.header_text(), _STEM))
-    by_stems = " ".join(analyse(cable.classified_by_name or cable.classified_by or "", _STEM))
+    header_stems = " ".join(positioned(cable.header_text(), _STEM))
+    by_stems = " ".join(positioned(cable.classified_by_name or cable.classified_by or "", _STEM))
     return Prepared(path, digest, record_json(cable), subject_stems, header_stems, by_stems, paragraphs, _STEM.take_fresh())
 
 
+def stem_count(value: str) -> int:
+    """How many stems a text field's value holds (its length for BM25; stop words and gaps are not counted)."""
+    return sum(1 for term in value.split() if is_stem(term))
+
+
 def documents(prepared: Prepared) -> Iterator[dict]:
-    """The whoosh documents of one cable: one per paragraph, the subject and header fields on the first."""
+    """The whoosh documents of one cable: one per paragraph, the subject and header fields on the first.
+
+    Each text field's value also feeds its stop-word field (:class:`cables.index.schema.StopField`).
+    """
     paragraphs = prepared.paragraphs or [{"number": None, "marking": None, "text": "", "body": ""}]
     for position, paragraph in enumerate(paragraphs):
+        texts = {
+            "body": paragraph["body"],
+            "subject": prepared.subject_stems if position == 0 else "",
+            "header": prepared.header_stems if position == 0 else "",
+            "by": prepared.by_stems if position == 0 else "",
+        }
         yield {
             "cable": prepared.record["id"],
             "position": position,
             "number": paragraph["number"],
             "marking": paragraph["marking"],
-            "body": paragraph["body"],
-            "subject": prepared.subject_stems if position == 0 else "",
-            "header": prepared.header_stems if position == 0 else "",
-            "by": prepared.by_stems if position == 0 else "",
+            **texts,
+            **{stop_field(name): value for name, value in texts.items()},
         }

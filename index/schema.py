@@ -25,23 +25,49 @@ from functools import lru_cache
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
+from cables.index.analysis import STOP_MARK, TEXT_FIELDS, is_stem, stop_field
+
 _POSITIONS = formats.Positions()
 
 
 class StemField(fields.TEXT):
-    """A phrase-capable text field fed space-separated stems.
+    """A phrase-capable text field fed the space-separated entries of :func:`cables.index.analysis.positioned`.
 
-    The stems are already made, so this skips whoosh's token objects and
-    writes each stem's positions straight away (the same postings the
-    analyzer path would write, in a third of the time).
+    It holds the stems, each at its token position: the stop words and gaps
+    between them keep their places, so ``has the power`` puts ``power`` at
+    2, and a phrase never closes up over a word the index leaves out.  The
+    stems are already made, so this skips whoosh's token objects and writes
+    each stem's positions straight away (the same postings the analyzer path
+    would write, in a third of the time).
     """
 
     def index(self, value: str, **kwargs) -> Iterator[tuple[bytes, int, float, bytes]]:
-        positions: dict[str, list[int]] = defaultdict(list)
-        for position, stem in enumerate(value.split()):
-            positions[stem].append(position)
-        for stem, places in positions.items():
-            yield stem.encode("utf-8"), len(places), float(len(places)), _encoded_positions(tuple(places))
+        return _postings(value, stops=False)
+
+
+class StopField(StemField):
+    """The stop words of a text field's value at their positions (``_the`` -> ``the``), for exact phrases.
+
+    Not scorable: a stop word never scores, and it has no field length.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.scorable = False
+
+    def index(self, value: str, **kwargs) -> Iterator[tuple[bytes, int, float, bytes]]:
+        return _postings(value, stops=True)
+
+
+def _postings(value: str, stops: bool) -> Iterator[tuple[bytes, int, float, bytes]]:
+    """(term, frequency, weight, encoded positions) of the stems, or of the stop words, among a value's entries."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for position, term in enumerate(value.split()):
+        if is_stem(term) != stops:
+            positions[term[len(STOP_MARK):] if stops else term].append(position)
+    positions.pop("", None)
+    for term, places in positions.items():
+        yield term.encode("utf-8"), len(places), float(len(places)), _encoded_positions(tuple(places))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -58,8 +84,6 @@ def paragraph_schema() -> fields.Schema:
         position=fields.STORED(),
         number=fields.STORED(),
         marking=fields.STORED(),
-        body=StemField(analyzer=stems, phrase=True),
-        subject=StemField(analyzer=stems, phrase=True),
-        header=StemField(analyzer=stems, phrase=True),
-        by=StemField(analyzer=stems, phrase=True),
+        **{name: StemField(analyzer=stems, phrase=True) for name in TEXT_FIELDS},
+        **{stop_field(name): StopField(analyzer=stems, phrase=True) for name in TEXT_FIELDS},
     )

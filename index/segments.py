@@ -29,8 +29,8 @@ from whoosh.writing import PostingPool, SegmentWriter
 
 from cables.index.cablearrays import DELETED_DOCUMENT, Document
 from cables.index.interrupts import default_signals
-from cables.index.prepare import Skipped, documents, prepare
-from cables.index.termarrays import write_segment_arrays
+from cables.index.prepare import Skipped, documents, prepare, stem_count
+from cables.index.termarrays import write_segment_arrays, write_segment_list
 
 BATCH = 32
 # Memory, in MB, each whoosh writer buffers before it spills a sorted run (rebuild workers and update alike).
@@ -119,10 +119,10 @@ class _Shard:
         placed = []
         for document in documents(item):
             self.writer.add_document(**document)
-            length = byte_to_length(length_to_byte(len(document["body"].split())))
+            length = byte_to_length(length_to_byte(stem_count(document["body"])))
             placed.append(Document(document["cable"], document["position"], document["marking"] or None, length))
         return Indexed(
-            order, item.path, item.digest, item.record, len(item.subject_stems.split()), len(item.paragraphs),
+            order, item.path, item.digest, item.record, stem_count(item.subject_stems), len(item.paragraphs),
             item.words, self.number, first, placed,
         )
 
@@ -209,6 +209,7 @@ class ShardedWrite:
         segments = [segment for segment in self.segments if segment is not None]
         generation = self.ix.latest_generation() + 1
         TOC(self.ix.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
+        write_segment_list(self.folder, segments)
         clean_files(self.ix.storage, self.ix.indexname, generation, segments)
         shutil.rmtree(Path(self.ix.storage.folder) / f"{self.ix.indexname}.tmp", ignore_errors=True)  # the workers' emptied run folder
 

@@ -43,6 +43,9 @@ FAMILY_WEIGHT = 0.5
 MIN_LENGTH = 5
 SAMPLE_PARAGRAPHS = 12
 MIN_CONTEXT = 0.16  # measured: 0.17 lost gaddafi/qadhafi (0.168) on the bundled cables; 0.16-0.17 adds ~14 right pairs to 3 wrong on seeds
+MIN_PLACES = 0.1  # with MIN_CHARACTER, chosen on 200 judged corpus pairs, measured on held-out ones (bench/variants/RESULTS.md)
+MIN_CHARACTER = 0.08
+CHARACTER_COUNT = 2
 MIN_CAPITALISED = 0.6
 MAX_CAPITALS = 0.5
 MIN_SHARED_CABLES = 3
@@ -61,6 +64,7 @@ _STRICT_RULES = [
 ]
 _LOOSE_RULES = [(re.compile(r"o"), "u"), (re.compile(r"e"), "i")]
 _VOWELS = re.compile(r"[aeiouw]+")
+_INITIAL_SOUNDS = ({"q", "k", "kh", "c"}, {"q", "g", "gh"}, {"f", "ph"})
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,11 @@ class Contexts:
         ix.close()
         self._paragraphs: dict[int, list[dict]] = {}
         self._rarity: dict[str, float] = {}
+        live = np.flatnonzero(self.arrays.cable_valid).tolist()
+        held: Counter[str] = Counter()
+        for cable in live:
+            held.update(self._places_of(cable))
+        self._place_rarity = {feature: math.log(len(live) / count) for feature, count in held.items()}
         ids = {ordinal: cable_id for cable_id, (ordinal, _, _) in self.records.sources().items()}
         self._rank = np.zeros(len(self.arrays.cable_valid), dtype=np.int64)
         for rank, ordinal in enumerate(sorted(ids, key=ids.__getitem__)):
@@ -172,6 +181,45 @@ class Contexts:
     def cables(self, stem: str) -> set[int]:
         """The cables holding a stem."""
         return set(self.arrays.doc_cable[self.docs(stem)].tolist())
+
+    def _places_of(self, cable: int) -> set[str]:
+        """A cable's origin and tags, as features."""
+        arrays = self.arrays
+        tags = arrays.cable_tags[arrays.cable_tag_start[cable]: arrays.cable_tag_start[cable + 1]].tolist()
+        names = arrays.vocabulary["tag"]
+        return {f"origin:{int(arrays.cable_origin[cable])}"} | {f"tag:{names[tag]}" for tag in tags}
+
+    def places(self, stem: str) -> Counter[str]:
+        """Where a stem is used: the origins and tags of every cable holding it, counted."""
+        found: Counter[str] = Counter()
+        for cable in sorted(self.cables(stem)):
+            found.update(self._places_of(cable))
+        return found
+
+    def place_agreement(self, first: Counter[str], second: Counter[str]) -> float:
+        """The cosine of two place profiles, each feature weighted by its rarity among the cables.
+
+        Unlike the sampled paragraphs, this reads every cable of both
+        spellings, so a spelling held by one cable is judged by all the
+        cables of the other.
+        """
+        def vector_length(profile: Counter[str]) -> float:
+            return math.sqrt(sum((count * self._place_rarity.get(f, 0.0)) ** 2 for f, count in profile.items()))
+
+        lengths = vector_length(first) * vector_length(second)
+        shared = sum(first[f] * second[f] * self._place_rarity.get(f, 0.0) ** 2 for f in first.keys() & second.keys())
+        return shared / lengths if lengths else 0.0
+
+    def character_share(self, common: Counter[str], rare: Counter[str]) -> float | None:
+        """How much of what characterises the commoner spelling's paragraphs the rarer one's share.
+
+        The characteristic features are those seen in at least
+        :data:`CHARACTER_COUNT` sampled paragraphs, weighted by count and
+        rarity (Libya and Tripoli for Qadhafi); None when it has none.
+        """
+        recurring = {f: n * self._rarity.get(f, 0.0) for f, n in common.items() if n >= CHARACTER_COUNT}
+        total = sum(recurring.values())
+        return sum(weight for f, weight in recurring.items() if f in rare) / total if total else None
 
     def _paragraph(self, doc: int) -> tuple[str, list[str]]:
         """A paragraph document's text and its cable's tags (each cable read once)."""
@@ -250,26 +298,86 @@ def spelling_candidates(words_by_stem: dict[str, set[str]]) -> list[tuple[str, s
     return pairs
 
 
-def learn_spellings(folder: Path, words_by_stem: dict[str, set[str]]) -> list[Group]:
-    """Spelling groups confirmed by context among the candidate pairs of a built generation (words by stem)."""
+@dataclass
+class Evidence:
+    """What the cables say about one spelling: its paragraphs' context, case, capitals and places."""
+
+    context: Counter[str]
+    capitalised: float | None
+    capitals: float
+    places: Counter[str]
+    cables: int
+
+    def pooled(self, others: list[Evidence]) -> Evidence:
+        """This evidence with others', as if one spelling: contexts and places summed."""
+        context, places = Counter(self.context), Counter(self.places)
+        for other in others:
+            context.update(other.context)
+            places.update(other.places)
+        return Evidence(context, self.capitalised, self.capitals, places, self.cables + sum(o.cables for o in others))
+
+
+def same_initial(first: str, second: str) -> bool:
+    """Whether two words start with one sound in the romanisations the key folds together.
+
+    A vowel or y may stand for another; q may be g, gh, k, kh or c (the
+    Arabic qaf: Qadhafi, Gaddafi, Kalyobia, Qalyubia); k, kh and c are one
+    sound, and g and gh are one, and f and ph.  But g against k or c, and gh
+    against kh, are two letters in every romanisation (Gamal and Kamal,
+    Ghami and Khamis), so the key's folding of them is not evidence.
+    """
+    def initial(word: str) -> str:
+        return word[:2] if word[:2] in ("gh", "kh", "ph") else word[0]
+
+    a, b = initial(first), initial(second)
+    if a == b or (a[0] in "aeiouy" and b[0] in "aeiouy"):
+        return True
+    return any({a, b} <= sounds for sounds in _INITIAL_SOUNDS)
+
+
+def agree(first: str, second: str, evidence: dict[str, Evidence], contexts: Contexts) -> bool:
+    """Whether the cables confirm that two candidate spellings are one name.
+
+    Both must be written as names (capitalised in mixed-case text), not as
+    acronyms apart, from one initial sound, in enough of the same context
+    (:data:`MIN_CONTEXT`); and they must not disagree both in where they are
+    used (the origins and tags of all their cables, :data:`MIN_PLACES`) and
+    in what characterises the commoner one (:data:`MIN_CHARACTER`): two
+    people one letter apart (Boucher and Bucher) are named in other posts'
+    cables about other things, while a journalist's spelling in a far post's
+    cable (Gaddafi in a Caracas cable) still says Libya.
+    """
+    a, b = evidence[first], evidence[second]
+    if not names_by_case(a.capitalised, b.capitalised) or acronyms_apart(first, second, (a.capitals, b.capitals)):
+        return False
+    if not same_initial(first, second) or contexts.overlap(a.context, b.context) < MIN_CONTEXT:
+        return False
+    return not apart(a, b, contexts)
+
+
+def apart(first: Evidence, second: Evidence, contexts: Contexts) -> bool:
+    """True when two spellings' cables disagree both in their places and in the commoner one's character."""
+    if contexts.place_agreement(first.places, second.places) >= MIN_PLACES:
+        return False
+    common, rare = (first, second) if first.cables >= second.cables else (second, first)
+    character = contexts.character_share(common.context, rare.context)
+    return character is not None and character < MIN_CHARACTER
+
+
+def learn_spellings(contexts: Contexts, words_by_stem: dict[str, set[str]]) -> list[Group]:
+    """Spelling groups confirmed by the cables among the candidate pairs of a built generation (words by stem)."""
     pairs = spelling_candidates(words_by_stem)
     if not pairs:
         return []
-    contexts = Contexts(folder)
-    try:
-        profiles = {s: contexts.profile(s, words_by_stem[s]) for s in sorted({s for pair in pairs for s in pair})}
-    finally:
-        contexts.close()
-    contexts.count_features([context for context, _, _ in profiles.values()])
-    confirmed = [
-        (a, b) for a, b in pairs
-        if names_by_case(profiles[a][1], profiles[b][1])
-        and not acronyms_apart(a, b, (profiles[a][2], profiles[b][2]))
-        and contexts.overlap(profiles[a][0], profiles[b][0]) >= MIN_CONTEXT
-    ]
+    evidence = {}
+    for stem in sorted({s for pair in pairs for s in pair}):
+        context, capitalised, capitals = contexts.profile(stem, words_by_stem[stem])
+        evidence[stem] = Evidence(context, capitalised, capitals, contexts.places(stem), len(contexts.cables(stem)))
+    contexts.count_features([item.context for item in evidence.values()])
+    confirmed = [(a, b) for a, b in pairs if agree(a, b, evidence, contexts)]
     return [
         Group("spelling", tuple(Member(_shown(words_by_stem[s]), (s,)) for s in members), transliteration_key(members[0]))
-        for members in _cliques(confirmed)
+        for members in _families(confirmed, {frozenset(pair) for pair in pairs}, evidence, contexts)
     ]
 
 
@@ -308,17 +416,11 @@ def shared_by_cables(first: set[int], second: set[int], cables: int) -> bool:
     return shared / min(len(first), len(second)) >= MIN_SHARED_SHARE and shared * cables / (len(first) * len(second)) >= MIN_LIFT
 
 
-def learn_derivations(folder: Path, words_by_stem: dict[str, set[str]]) -> list[Group]:
+def learn_derivations(contexts: Contexts, words_by_stem: dict[str, set[str]]) -> list[Group]:
     """Family groups of derivation pairs the cables confirm; the derived word is the family member."""
     pairs = derivation_candidates(words_by_stem)
-    if not pairs:
-        return []
-    contexts = Contexts(folder)
-    try:
-        cables = int(contexts.arrays.cable_valid.sum())
-        held = {stem: contexts.cables(stem) for stem in sorted({s for base, derived, _ in pairs for s in (base, derived)})}
-    finally:
-        contexts.close()
+    cables = int(contexts.arrays.cable_valid.sum())
+    held = {stem: contexts.cables(stem) for stem in sorted({s for base, derived, _ in pairs for s in (base, derived)})}
     return [
         Group("family", (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True)), row)
         for base, derived, row in pairs
@@ -331,21 +433,46 @@ def _shown(words: set[str]) -> str:
     return min(words, key=lambda word: (len(word), word))
 
 
-def _cliques(pairs: list[tuple[str, str]]) -> list[list[str]]:
-    """Groups of spellings every two of which were confirmed; a chain (a~b, b~c, not a~c) stays as its pairs.
+def _families(
+    confirmed: list[tuple[str, str]], candidates: set[frozenset[str]], evidence: dict[str, Evidence], contexts: Contexts
+) -> list[list[str]]:
+    """Groups of spellings: the family of each connected group of confirmed pairs, and the pairs left out of it.
 
-    So a word is never merged with the variant of its variant: ``khameini``
-    may pair with both ``khamenei`` and ``khomeini`` without making the two
-    men one.
+    When every two members of a connected group are candidate spellings of
+    one another or have one sound spelling, the members that agree
+    (:func:`agree`) with the others' cables pooled, or were confirmed with
+    each of them, are one family: qaddafi and gaddafi, each confirmed with
+    qadhafi but too rare to confirm each other, are one.  A member left out
+    keeps its own confirmed pairs.  A chain whose ends are not close
+    spellings stays as its pairs, so ``khameini`` may pair with both
+    ``khamenei`` and ``khomeini`` without making the two men one.
     """
-    confirmed = {frozenset(pair) for pair in pairs}
+    pairs = {frozenset(pair) for pair in confirmed}
     groups = []
-    for component in _components(pairs):
-        if all(frozenset((a, b)) in confirmed for i, a in enumerate(component) for b in component[i + 1:]):
-            groups.append(component)
+    for component in _components(confirmed):
+        family = []
+        if all(_kin(a, b, candidates) for i, a in enumerate(component) for b in component[i + 1:]):
+            family = [member for member in component if _joins(member, component, pairs, evidence, contexts)]
+        if len(family) > 1:
+            groups.append(family)
         else:
-            groups.extend(sorted(pair) for pair in sorted(pairs) if pair[0] in component)
+            family = []
+        groups.extend(sorted(pair) for pair in sorted(confirmed) if pair[0] in component and not set(pair) <= set(family))
     return groups
+
+
+def _kin(first: str, second: str, candidates: set[frozenset[str]]) -> bool:
+    """Whether two spellings may belong to one family: a candidate pair, or one sound spelling."""
+    return frozenset((first, second)) in candidates or sound_spelling(first) == sound_spelling(second)
+
+
+def _joins(member: str, family: list[str], pairs: set[frozenset[str]], evidence: dict[str, Evidence], contexts: Contexts) -> bool:
+    """Whether a member belongs with the rest of a family: confirmed with each, or agreeing with them pooled."""
+    others = [other for other in family if other != member]
+    if all(frozenset((member, other)) in pairs for other in others):
+        return True
+    pool = evidence[others[0]].pooled([evidence[other] for other in others[1:]])
+    return agree(member, others[0], {member: evidence[member], others[0]: pool}, contexts)
 
 
 def _components(pairs: list[tuple[str, str]]) -> list[list[str]]:
@@ -413,7 +540,12 @@ def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], st
     words_by_stem: dict[str, set[str]] = defaultdict(set)
     for word, word_stem in stems.items():
         words_by_stem[word_stem].add(word)
-    groups = learn_spellings(folder, words_by_stem) + learn_derivations(folder, words_by_stem) + curated_groups(stem)
+    contexts = Contexts(folder)
+    try:
+        learned = learn_spellings(contexts, words_by_stem) + learn_derivations(contexts, words_by_stem)
+    finally:
+        contexts.close()
+    groups = learned + curated_groups(stem)
     data = [
         {"kind": group.kind, "key": group.key, "members": [[m.word, list(m.stems), m.family] for m in group.members]}
         for group in groups

@@ -64,9 +64,10 @@ def search(query, classification, origin, tag, marking, date_from, date_to, sort
     """Search cables: ranked results with highlighted paragraphs and facets.
 
     \b
-    Query syntax: words, "exact phrases", AND / OR / NOT, ( ), embass*,
-    subject: tag: origin: classification: id: ref: marking: fields,
-    created:[2008-01 TO 2009-06], created:>2009-03-01.
+    Query syntax: words, "exact phrases" (stop words too), AND / OR / NOT,
+    ( ), embass*, visa NEAR/5 fraud (at most 5 words apart in one
+    paragraph; NEAR alone: 10), subject: tag: origin: classification: id:
+    ref: marking: fields, created:[2008-01 TO 2009-06], created:>2009-03-01.
     A query starting with '-' goes after --: cables search -- -gas oil
 
     \b

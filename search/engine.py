@@ -10,7 +10,8 @@ One search runs in stages, each in its own module: the request and its
 parsed dates (:mod:`cables.search.request`), option filters (:mod:`cables.search.filters`),
 matching the query's words (:mod:`cables.search.matching`), tiers and the order of
 the result (:mod:`cables.search.tiers`), score parts (:mod:`cables.search.scoring`) and
-hits with their snippets and explanations (:mod:`cables.search.hits`).
+hits with their snippets and explanations (:mod:`cables.search.hits`); the result
+with its facets and notes is built by :mod:`cables.search.result`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import struct
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,53 +31,19 @@ from cables.index.cablearrays import CableArrays, check_arrays, load_arrays
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged
 from cables.index.recordstore import RECORDS_FILE, RecordStore
 from cables.index.stems import StemTable, read_stem_table
-from cables.index.store import SCHEMA_VERSION, WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
-from cables.index.unpickling import open_index
+from cables.index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
+from cables.index.termarrays import read_segment_list
 from cables.search.expansion import Expander
-from cables.search.facets import count_facets
 from cables.search.hits import Hit
 from cables.search.pipeline import Ranking, matched, rank
-from cables.search.postings import PostingReader
-from cables.search.query import parse
+from cables.search.postings import PostingReader, Segment
 from cables.search.ranking import DEFAULT_SETTINGS, RankingSettings
 from cables.search.request import SearchRequest
+from cables.search.result import IndexStats, SearchResult, index_stats, result_of
 
-__all__ = ["Engine", "Hit", "Ranking", "SearchRequest", "SearchResult"]
+__all__ = ["Engine", "Hit", "IndexStats", "Ranking", "SearchRequest", "SearchResult"]
 
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
-
-
-@dataclass
-class SearchResult:
-    """A page of ranked cables, the total, facets and notes for the user."""
-
-    query: str
-    total: int
-    page: int
-    limit: int
-    hits: list[Hit]
-    facets: dict[str, dict[str, int]]
-    notes: list[str] = field(default_factory=list)
-    suggestions: dict[str, str] = field(default_factory=dict)
-    partial: int = 0
-    filters: list[str] = field(default_factory=list)
-    expansions: dict[str, list[str]] = field(default_factory=dict)
-    expansion_cables: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class IndexStats:
-    """What an index holds (``cables stats``): every facet's counts, in full."""
-
-    index: str
-    cables: int
-    paragraphs: int
-    first: str | None
-    last: str | None
-    size_bytes: int
-    schema_version: int
-    built: str
-    facets: dict[str, dict[str, int]]
 
 
 class Engine:
@@ -91,13 +57,12 @@ class Engine:
         check_files(self.folder, self.marker, location)
         try:
             check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
-            self.ix = open_index(self.folder / WHOOSH_FOLDER)
-            self.reader = self.ix.reader()
+            self.segments = [Segment(segment_id, count) for segment_id, count in read_segment_list(self.folder)]
             self.arrays: CableArrays = load_arrays(self.folder)
-            check_arrays(self.arrays, self.reader.doc_count_all())
+            check_arrays(self.arrays, sum(segment.doc_count for segment in self.segments))
             self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
-            self.postings = PostingReader(self.reader, self.folder, self.arrays.doc_cable >= 0)
+            self.postings = PostingReader(self.folder, self.segments, self.arrays.doc_cable >= 0)
             self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed)
         except IndexUnavailable:
             raise
@@ -122,8 +87,7 @@ class Engine:
 
     def close(self) -> None:
         """Release the index files."""
-        self.reader.close()
-        self.ix.close()
+        self.records.close()
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -158,43 +122,18 @@ class Engine:
         """
         with self._reading():
             ranking = rank(self, request, every=True)
-            return self._result(request, ranking, []), self._each_hit(ranking)
+            return result_of(self, request, ranking, []), self._each_hit(ranking)
 
     def _each_hit(self, ranking: Ranking) -> Iterator[Hit]:
         for cable in ranking.order:
             with self._reading():
-                hit = ranking.hits.hit(int(cable), float(ranking.scores[cable]) if ranking.scores is not None else 0.0)
+                hit = ranking.hits.hit(int(cable), ranking.score(int(cable)))
             yield hit
 
     def _search(self, request: SearchRequest) -> SearchResult:
         ranking = rank(self, request)
-        scores = ranking.scores
         start = (request.page - 1) * request.limit
-        page = ranking.order[start: start + request.limit]
-        hits = [ranking.hits.hit(int(c), float(scores[c]) if scores is not None else 0.0) for c in page]
-        return self._result(request, ranking, hits)
-
-    def _result(self, request: SearchRequest, ranking: Ranking, hits: list[Hit]) -> SearchResult:
-        """The result of a ranked request: total, facets and notes over every match, with a page of hits."""
-        match = ranking.match
-        result = SearchResult(
-            query=request.query,
-            total=len(ranking.candidates),
-            page=request.page,
-            limit=request.limit,
-            hits=hits,
-            facets=count_facets(self.arrays, ranking.mask),
-            notes=match.notes + ranking.tiers.notes + match.ignored_note(),
-            partial=ranking.tiers.partial,
-            filters=request.described_filters(),
-        )
-        result.suggestions = match.suggestions()
-        result.expansions, result.expansion_cables = ranking.expansions
-        if not ranking.candidates.size:
-            from cables.search.diagnose import empty_result_notes
-
-            result.notes.extend(empty_result_notes(self, request, parse(request.query)))
-        return result
+        return result_of(self, request, ranking, [ranking.hits.hit(int(c), ranking.score(int(c))) for c in ranking.order[start: start + request.limit]])
 
     def cable(self, cable_id: str) -> dict | None:
         """The stored record of a cable, or None when the index lacks it."""
@@ -206,21 +145,7 @@ class Engine:
 
     def stats(self) -> IndexStats:
         """What the index holds: counts, first and last dates, size on disk, schema, build time, every facet."""
-        from cables.index.build import folder_size
-
-        oldest = self.search(SearchRequest(limit=1, sort="oldest"))
-        newest = self.search(SearchRequest(limit=1, sort="newest"))
-        return IndexStats(
-            index=str(self.location),
-            cables=self.cables,
-            paragraphs=self.documents,
-            first=oldest.hits[0].created if oldest.hits else None,
-            last=newest.hits[0].created if newest.hits else None,
-            size_bytes=folder_size(self.folder),
-            schema_version=SCHEMA_VERSION,
-            built=self.marker.built,
-            facets=oldest.facets,
-        )
+        return index_stats(self)
 
     def results(self, request: SearchRequest) -> tuple[SearchResult, Iterable[Hit]]:
         """A page of results and its hits; with ``limit`` 0, every match, the hits made as they are read."""

@@ -120,6 +120,7 @@ class HitMaker:
                 "subject": settings.subject_weight,
                 "subject coverage": settings.coverage_weight,
                 "header": settings.header_weight,
+                "header words in whole cable": settings.header_in_whole,
                 "tags": 1.0,
                 "tag meanings": 1.0,
             },

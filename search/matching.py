@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cables.index.analysis import analyse
+from cables.index.analysis import analyse, positioned, stems_of
 from cables.search import filters
 from cables.search.expansion import Alternative, Expander
 from cables.search.postings import Postings
-from cables.search.query import And, DateRange, MatchAll, Meta, Node, Not, Or, Prefix, Words
+from cables.search.query import And, DateRange, MatchAll, Meta, Near, Node, Not, Or, Prefix, Words
 from cables.search.ranking import meaning_tags
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class Occurrences:
 
     def alternative(self, alternative: Alternative, name: str) -> Postings:
         """An alternative's postings: its stem's, or a phrase's first stem's in the documents holding the phrase."""
-        postings = self.engine.postings.postings(name, alternative.stems[0])
+        postings = self.engine.postings.postings(name, stems_of(list(alternative.stems))[0])
         if len(alternative.stems) > 1:
             keep = np.isin(postings.docs, self.engine.postings.phrase_docs(name, list(alternative.stems)))
             postings = Postings(postings.docs[keep], postings.frequencies[keep])
@@ -187,8 +187,10 @@ class QueryMatch:
             result &= direct | meaning
         return result
 
-    def _groups(self, node: Words | Prefix) -> list[WordGroup]:
+    def _groups(self, node: Words | Prefix | Near) -> list[WordGroup]:
         """The stem groups a text node asks for."""
+        if isinstance(node, Near):
+            return self._near_groups(node)
         fields = (node.field,) if node.field else TEXT_FIELDS
         if isinstance(node, Prefix):
             stems: list[str] = []
@@ -198,18 +200,26 @@ class QueryMatch:
                 if capped:
                     self.notes.append(f"{node.pattern} matched too many words; used the first {len(expanded)}")
             return [WordGroup(stems, fields)]
-        stems = analyse(node.text, self.engine.stem)
+        terms = positioned(node.text, self.engine.stem)
+        stems = stems_of(terms)
         if not stems:
             self.ignored.append(node.text)
             return []
         word = node.text.strip() if not node.field and len(stems) == 1 and not node.phrase else None
         alternatives = [] if node.phrase or node.exact else self.engine.expander.alternatives(node.text)
         if alternatives:
-            return [_expanded_group(node.text, stems, fields, word, alternatives)]
-        if (node.phrase or node.exact) and len(stems) > 1:
-            phrase_docs = {name: self.engine.postings.phrase_docs(name, stems) for name in fields}
+            return [_expanded_group(node.text, terms, fields, word, alternatives)]
+        if (node.phrase or node.exact) and len(terms) > 1:
+            phrase_docs = {name: self.engine.postings.phrase_docs(name, terms) for name in fields}
             return [WordGroup([stem], fields, None, phrase_docs) for stem in stems]
         return [WordGroup([stem], fields, word) for stem in stems]
+
+    def _near_groups(self, node: Near) -> list[WordGroup]:
+        """The two words of a ``NEAR``, each kept only in the documents where they stand close enough."""
+        fields = (node.first.field,) if node.first.field else TEXT_FIELDS
+        first, second = (analyse(word.text, self.engine.stem)[0] for word in (node.first, node.second))
+        near = {name: self.engine.postings.near_docs(name, first, second, node.distance) for name in fields}
+        return [WordGroup([first], fields, None, near), WordGroup([second], fields, None, near)]
 
     def _group_mask(self, group: WordGroup) -> tuple[np.ndarray, np.ndarray]:
         """Cables in which a group occurs directly (any field, or a tag it names), and through a tag's meaning."""
@@ -263,10 +273,11 @@ class QueryMatch:
         return missing
 
 
-def _expanded_group(text: str, stems: list[str], fields: tuple[str, ...], word: str | None, alternatives: list[Alternative]) -> WordGroup:
-    """One group for a query word and its alternatives; several typed words become a phrase alternative."""
-    if len(stems) > 1:
-        alternatives = [Alternative(tuple(stems), 1.0, text.strip())] + alternatives
+def _expanded_group(text: str, terms: list[str], fields: tuple[str, ...], word: str | None, alternatives: list[Alternative]) -> WordGroup:
+    """One group for a query word and its alternatives; several typed words become a phrase alternative (stop words kept)."""
+    stems = stems_of(terms)
+    if len(terms) > 1:
+        alternatives = [Alternative(tuple(terms), 1.0, text.strip())] + alternatives
         stems = []
     return WordGroup(stems, fields, word, typed=text.strip(), alternatives=alternatives)
 

@@ -41,6 +41,10 @@ class Ranking:
     order: np.ndarray
     expansions: tuple[dict[str, list[str]], dict[str, int]]
 
+    def score(self, cable: int) -> float:
+        """A ranked cable's score (0 when the order is by date, unscored)."""
+        return float(self.scores[cable]) if self.scores is not None else 0.0
+
 
 def matched(engine: Engine, request: SearchRequest) -> np.ndarray:
     """The cables a request matches (its query and option filters), as a mask over ordinals; nothing ranked."""

@@ -1,27 +1,32 @@
-"""Posting lists as numpy arrays, and whoosh's term-level answers.
+"""Posting lists, positions and terms as numpy arrays, read from each segment's memory-mapped files.
 
 Scoring and cable-level matching work on whole posting lists at once, so they
-are sliced out of each segment's memory-mapped arrays (:mod:`cables.index.termarrays`)
-rather than walked one posting at a time through whoosh's matchers.  Prefix
-expansion, document frequencies and phrase matching come from whoosh.
+are sliced out of each segment's arrays (:mod:`cables.index.termarrays`) rather
+than walked one posting at a time.  Phrases and ``NEAR`` come from the same
+files' positions, compared as whole arrays; prefix expansion bisects the
+sorted terms, and document frequencies come from the offsets.  Nothing here
+imports whoosh.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator
-from contextlib import contextmanager
+import heapq
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
 
-from cables.index.integrity import IndexDamage, require
+from cables.index.analysis import STOP_MARK, is_stem, stop_field
+from cables.index.integrity import require
 from cables.index.termarrays import SegmentArrays
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 MAX_EXPANSIONS = 500
+# A document and a position as one sortable int64: the document above these bits, the position below.
+POSITION_BITS = 32
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,16 @@ class Postings:
 
 
 @dataclass(frozen=True)
-class _Segment:
-    """Where one segment's documents sit among all documents, and whether it has deleted ones."""
+class Segment:
+    """One segment of the index: its id and how many documents it numbers (deleted ones included)."""
+
+    id: str
+    doc_count: int
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A segment and where its documents sit among all documents."""
 
     id: str
     offset: int
@@ -47,23 +60,28 @@ class _Segment:
 
 
 class PostingReader:
-    """Reads terms' postings, prefix expansions and phrase matches from one whoosh reader.
+    """Reads terms' postings, positions, prefix expansions and phrase matches from a generation's arrays.
 
-    ``live`` marks the documents that are not deleted, over all segments.
+    ``segments`` lists the segments in document-number order; ``live`` marks
+    the documents that are not deleted, over all segments.
     """
 
-    def __init__(self, reader, folder: Path, live: np.ndarray) -> None:
-        self.reader = reader
-        self._cache: dict[tuple[str, str], Postings] = {}
-        self._segments = [
-            _Segment(leaf.segment().segment_id(), offset, leaf.doc_count_all(), leaf.has_deletions())
-            for leaf, offset in self.reader.leaf_readers()
-        ]
-        require(sum(segment.doc_count for segment in self._segments) == len(live),
+    def __init__(self, folder: Path, segments: list[Segment], live: np.ndarray) -> None:
+        require(sum(segment.doc_count for segment in segments) == len(live),
                 "the segments and the document arrays disagree on the number of documents")
+        offsets = np.cumsum([0] + [segment.doc_count for segment in segments])
+        self._segments = [
+            _Placed(segment.id, int(offset), segment.doc_count, not bool(live[offset: offset + segment.doc_count].all()))
+            for segment, offset in zip(segments, offsets, strict=False)  # offsets has one more entry: the end
+        ]
         self._folder = folder
         self._live = live
+        self._cache: dict[tuple[str, str], Postings] = {}
         self._arrays: dict[tuple[str, str], SegmentArrays] = {}
+
+    def clear(self) -> None:
+        """Forget the postings read so far (benchmarks measure each query as a fresh process would)."""
+        self._cache.clear()
 
     def postings(self, field: str, term: str) -> Postings:
         """All postings of ``term`` in ``field`` (empty when the index lacks it)."""
@@ -90,14 +108,14 @@ class PostingReader:
             return Postings(EMPTY_IDS, EMPTY_WEIGHTS)
         return Postings(np.concatenate(docs), np.concatenate(frequencies))
 
-    def _segment_arrays(self, segment: _Segment, field: str) -> SegmentArrays:
+    def _segment_arrays(self, segment: _Placed, field: str) -> SegmentArrays:
         key = (segment.id, field)
         if key not in self._arrays:
             self._arrays[key] = SegmentArrays(self._folder, segment.id, field, segment.doc_count)
         return self._arrays[key]
 
     def document_frequency(self, field: str, term: str) -> int:
-        """How many live documents hold the term (whoosh's own count includes deleted ones)."""
+        """How many live documents hold the term."""
         total = 0
         for segment in self._segments:
             arrays = self._segment_arrays(segment, field)
@@ -109,106 +127,124 @@ class PostingReader:
         return total
 
     def expand(self, field: str, pattern: str) -> tuple[list[str], bool]:
-        """Indexed terms matching a prefix (``embass*``) or wildcard pattern, and whether the cap cut them."""
+        """Indexed terms matching a prefix (``embass*``) or wildcard pattern, and whether the cap cut them.
+
+        Each segment's sorted terms are bisected to the pattern's literal
+        start and read from there while they keep it; the segments' runs are
+        merged in order.
+        """
+        leading = pattern.split("*")[0].split("?")[0]
+        simple_prefix = pattern == leading + "*"
+        runs = [self._segment_arrays(segment, field).terms_from(leading) for segment in self._segments]
         terms: list[str] = []
-        simple_prefix = pattern.endswith("*") and not any(ch in pattern[:-1] for ch in "*?")
-        with _whoosh_reading(f"the {field} terms matching {pattern!r}"):
-            if simple_prefix:
-                candidates = self.reader.expand_prefix(field, pattern[:-1])
-            else:
-                leading = pattern.split("*")[0].split("?")[0]
-                candidates = (t for t in self.reader.expand_prefix(field, leading) if fnmatch.fnmatchcase(_text(t), pattern))
-            for term in candidates:
+        for term, _ in groupby(heapq.merge(*runs)):
+            if simple_prefix or fnmatch.fnmatchcase(term, pattern):
                 if len(terms) == MAX_EXPANSIONS:
                     return terms, True
-                terms.append(_text(term))
+                terms.append(term)
         return terms, False
 
     def phrase_docs(self, field: str, terms: list[str]) -> np.ndarray:
-        """Documents where ``terms`` occur consecutively in ``field``.
+        """Documents where ``terms`` (entries of :func:`cables.index.analysis.positioned`) stand in ``field`` as given.
 
-        The documents holding every term come from the arrays; only their
-        positions are then read from whoosh, block by block, skipping blocks
-        that hold none of them.  (whoosh's own phrase matcher walks both
-        lists posting by posting in Python: seconds for common words at
-        Cablegate scale.)
+        Each stem must be at its place in the field, each stop word at its
+        place in the field's stop words; a bare gap (a redaction) is any
+        token.  Every required term's positions, in the documents holding
+        all of them, become (document, position - place) keys; the phrase
+        starts where every term's keys meet.
         """
-        candidates = self.postings(field, terms[0]).docs
-        for term in terms[1:]:
-            candidates = _common(candidates, self.postings(field, term).docs)
+        required = _required(field, terms)
+        if not required:
+            return EMPTY_IDS
+        candidates = self._holding(required)
+        starts = None
+        for place, name, term in sorted(required, key=lambda entry: self.document_frequency(entry[1], entry[2])):
+            if not len(candidates):
+                return EMPTY_IDS
+            owners, positions = self._positions(name, term, candidates)
+            keep = positions >= place
+            keys = (owners[keep] << POSITION_BITS) | (positions[keep] - place)
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            candidates = np.unique(starts >> POSITION_BITS)
+        return candidates
+
+    def near_docs(self, field: str, first: str, second: str, distance: int) -> np.ndarray:
+        """Documents where stems ``first`` and ``second`` occur in ``field`` with at most ``distance`` tokens between them, in either order."""
+        candidates = self._holding([(0, field, first), (0, field, second)])
         if not len(candidates):
             return EMPTY_IDS
-        places = [self._positions(field, term, candidates) for term in dict.fromkeys(terms)]
-        at = dict(zip(dict.fromkeys(terms), places, strict=True))
-        require(all(len(positions) == len(candidates) for positions in places),
-                f"the {field} positions in whoosh's postings disagree with the posting arrays")
-        found = [
-            doc for doc in candidates.tolist()
-            if any(all(start + shift in at[term][doc] for shift, term in enumerate(terms)) for start in at[terms[0]][doc])
-        ]
-        return np.asarray(found, dtype=np.int64)
+        owners, positions = self._positions(field, first, candidates)
+        keys = (owners << POSITION_BITS) | positions
+        other_owners, other_positions = self._positions(field, second, candidates)
+        others = (other_owners << POSITION_BITS) | other_positions
+        return np.unique(owners[_within(keys, others, distance + 1)])
 
-    def _positions(self, field: str, term: str, docs: np.ndarray) -> dict[int, set[int]]:
-        """The positions of ``term`` in each of ``docs`` (sorted document numbers that all hold it)."""
-        decode = self.reader.schema[field].format.decode_positions
-        positions: dict[int, set[int]] = {}
-        with _whoosh_reading(f"the {field} positions of {term!r}"):
-            for leaf, offset in self.reader.leaf_readers():
-                local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
-                if not len(local) or (field, term) not in leaf:
-                    continue
-                for doc, value in _values_of(leaf.postings(field, term), local):
-                    positions[doc + offset] = set(decode(value))
-        return positions
+    def _holding(self, required: list[tuple[int, str, str]]) -> np.ndarray:
+        """The live documents holding every required term."""
+        holders = None
+        for _, name, term in required:
+            docs = self.postings(name, term).docs
+            holders = docs if holders is None else _common(holders, docs)
+        return holders if holders is not None else EMPTY_IDS
 
-
-@contextmanager
-def _whoosh_reading(what: str) -> Iterator[None]:
-    """Report any failure inside whoosh's readers of our own, pinned-format files as damage naming ``what``.
-
-    whoosh signals a damaged block with bare exceptions (``Exception("Block
-    tag error")``, IndexError, ValueError...); on files this engine wrote, any
-    of them means the file changed.
-    """
-    try:
-        yield
-    except Exception as error:
-        raise IndexDamage(f"{what} cannot be read from whoosh's files: {type(error).__name__}: {error}") from None
+    def _positions(self, field: str, term: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) of every occurrence of ``term`` in the sorted live documents ``docs``, document by document."""
+        owners: list[np.ndarray] = []
+        places: list[np.ndarray] = []
+        for segment in self._segments:
+            local = docs[(docs >= segment.offset) & (docs < segment.offset + segment.doc_count)] - segment.offset
+            if not len(local):
+                continue
+            arrays = self._segment_arrays(segment, field)
+            segment_docs, frequencies = arrays.lookup(term)
+            positions = arrays.positions(term)
+            counts = frequencies.astype(np.int64)
+            wanted = _members(segment_docs, local)
+            first = np.cumsum(counts) - counts
+            owners.append(np.repeat(segment_docs[wanted].astype(np.int64) + segment.offset, counts[wanted]))
+            places.append(positions[_ranges(first[wanted], counts[wanted])].astype(np.int64))
+        if not owners:
+            return EMPTY_IDS, EMPTY_IDS
+        return np.concatenate(owners), np.concatenate(places)
 
 
-def _text(term: bytes | str) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
+def _within(keys: np.ndarray, others: np.ndarray, reach: int) -> np.ndarray:
+    """Which of the (document, position) ``keys`` have one of the sorted ``others`` at most ``reach`` places before or after."""
+    after = np.searchsorted(others, keys, side="right")
+    before = np.searchsorted(others, keys, side="left") - 1
+    near_after = (after < len(others)) & (others[np.minimum(after, len(others) - 1)] - keys <= reach)
+    near_before = (before >= 0) & (keys - others[np.maximum(before, 0)] <= reach)
+    return near_after | near_before
+
+
+def _required(field: str, terms: list[str]) -> list[tuple[int, str, str]]:
+    """(place, field, term) of each stem and stop word of a phrase, places counted from its first word."""
+    places = [place for place, term in enumerate(terms) if term != STOP_MARK]
+    if not places:
+        return []
+    return [
+        (place - places[0], field, term) if is_stem(term) else (place - places[0], stop_field(field), term[len(STOP_MARK):])
+        for place, term in enumerate(terms) if term != STOP_MARK
+    ]
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices of the runs [start, start + length), one run after another."""
+    total = int(lengths.sum())
+    if not total:
+        return EMPTY_IDS
+    run_starts = np.cumsum(lengths) - lengths
+    return np.arange(total, dtype=np.int64) - np.repeat(run_starts - starts, lengths)
+
+
+def _members(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """A mask of the sorted ``values`` that are in the sorted ``wanted``."""
+    if not len(values) or not len(wanted):
+        return np.zeros(len(values), dtype=bool)
+    where = np.minimum(np.searchsorted(wanted, values), len(wanted) - 1)
+    return wanted[where] == values
 
 
 def _common(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The values in both of two sorted arrays of distinct values (posting lists), by binary search."""
-    if not len(first) or not len(second):
-        return EMPTY_IDS
-    where = np.minimum(np.searchsorted(second, first), len(second) - 1)
-    return first[second[where] == first]
-
-
-def _values_of(matcher, docs: np.ndarray) -> Iterator[tuple[int, bytes]]:
-    """(document, posting value) for the postings of ``docs`` (sorted, all present), decoding only the blocks that hold them."""
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    while hasattr(matcher, "child"):
-        matcher = matcher.child
-    wanted = set(docs.tolist())
-    if not isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                yield matcher.id(), matcher.value()
-            matcher.next()
-        return
-    first = 0
-    while matcher.is_active() and first < len(docs):
-        last = int(np.searchsorted(docs, matcher.block_max_id(), side="right"))
-        if last > first:
-            matcher._read_ids()
-            matcher._read_values()
-            for doc, value in zip(matcher._ids, matcher._values, strict=True):
-                if doc in wanted:
-                    yield doc, value
-            first = last
-        matcher._next_block()
+    return first[_members(first, second)]

@@ -4,6 +4,7 @@
     "exact phrase"   the words in this order, in one paragraph (no variants)
     =word, "word"    the word as typed (after folding), without its variants
     a AND b, a OR b, NOT a, -a, ( ... )
+    a NEAR/5 b       both words in one paragraph, at most 5 words apart (NEAR alone: 10)
     embass*          prefix (a capped number of expansions)
     field:value      subject, body, by, tag, origin, classification, id, ref, marking
     created:[2008-01 TO 2009-06], created:>2009-03-01, created:<=2010
@@ -19,12 +20,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from cables.index.analysis import words
+
 TEXT_FIELDS = ("subject", "body", "by")
 META_FIELDS = ("tag", "origin", "classification", "id", "ref", "marking")
 DATE_FIELDS = ("created",)
 FIELDS = TEXT_FIELDS + META_FIELDS + DATE_FIELDS
 FIELD_ALIASES = {"tags": "tag", "subj": "subject", "text": "body", "class": "classification", "date": "created", "cites": "ref"}
 MAX_QUERY_LENGTH = 10_000
+NEAR_DISTANCE = 10
+"""How many words may stand between the two words of a bare ``NEAR`` (as SQLite FTS5's ``NEAR``)."""
+MAX_NEAR_DISTANCE = 10_000
+NEAR_RE = re.compile(r"NEAR(?:/(.*))?", re.DOTALL)
 MAX_NESTING = 100
 
 TOKEN_RE = re.compile(
@@ -85,6 +92,15 @@ class DateRange:
 
 
 @dataclass(frozen=True)
+class Near:
+    """Two words in one field of one document (a paragraph, the subject...), with at most ``distance`` words between them, in either order."""
+
+    first: Words
+    second: Words
+    distance: int
+
+
+@dataclass(frozen=True)
 class And:
     children: tuple[Node, ...]
 
@@ -104,7 +120,7 @@ class MatchAll:
     """The empty query: every cable (filters narrow it)."""
 
 
-Node = Words | Prefix | Meta | DateRange | And | Or | Not | MatchAll
+Node = Words | Prefix | Meta | DateRange | Near | And | Or | Not | MatchAll
 
 
 @dataclass
@@ -217,7 +233,7 @@ class _Parser:
         return children[0] if len(children) == 1 else Or(tuple(children))
 
     def conjunction(self) -> Node:
-        children = [self.unary()]
+        children = [self.proximity()]
         while True:
             token = self.peek()
             if token is None or token.kind == "rparen" or self._is_operator("OR"):
@@ -226,14 +242,38 @@ class _Parser:
                 operator = self.take()
                 if self._ends_group() or self._is_operator("OR"):
                     raise QuerySyntaxError("AND needs something on its right", operator.column)
-            children.append(self.unary())
+            children.append(self.proximity())
         return children[0] if len(children) == 1 else And(tuple(children))
+
+    def _is_near(self) -> bool:
+        token = self.peek()
+        return token is not None and token.kind == "word" and NEAR_RE.fullmatch(token.text) is not None
+
+    def proximity(self) -> Node:
+        """A word, or words joined by ``NEAR``: ``a NEAR/3 b NEAR c`` asks for a near b and b near c."""
+        left = self.unary()
+        pairs = []
+        while self._is_near():
+            operator = self.take()
+            distance = _near_distance(operator)
+            following = self.peek()
+            if following is None or following.kind == "rparen" or self._is_operator("OR") or self._is_operator("AND") or self._is_near():
+                raise QuerySyntaxError(f"{operator.text} needs a word on its right", operator.column)
+            word_column = following.column
+            right = self.unary()
+            if isinstance(left, Words) and isinstance(right, Words) and left.field != right.field:
+                raise QuerySyntaxError(f"{operator.text} joins words of one field; {left.field or 'any text'} and {right.field or 'any text'} differ", operator.column)
+            pairs.append(Near(_near_word(left, operator), _near_word(right, _Token("word", "", word_column)), distance))
+            left = right
+        if not pairs:
+            return left
+        return pairs[0] if len(pairs) == 1 else And(tuple(pairs))
 
     def unary(self) -> Node:
         token = self.peek()
         if token is None:
             raise QuerySyntaxError("the query ends where a word was expected", self.tokens[-1].column + len(self.tokens[-1].text))
-        if token.kind == "word" and token.text in ("AND", "OR"):
+        if token.kind == "word" and (token.text in ("AND", "OR") or NEAR_RE.fullmatch(token.text)):
             raise QuerySyntaxError(f"{token.text} needs something on its left", token.column)
         if self._is_operator("NOT"):
             self.take()
@@ -260,6 +300,31 @@ class _Parser:
         if token.kind == "rparen":
             raise QuerySyntaxError("unbalanced ')': no '(' opens it", token.column)
         return _leaf(token)
+
+
+def _near_distance(operator: _Token) -> int:
+    """The number of words a ``NEAR`` or ``NEAR/k`` operator allows between its words."""
+    near = NEAR_RE.fullmatch(operator.text)
+    assert near is not None  # the parser takes only tokens _is_near() matched
+    written = near.group(1)
+    if written is None:
+        return NEAR_DISTANCE
+    if not (written.isascii() and written.isdigit()):
+        raise QuerySyntaxError(f"{operator.text}: the distance after NEAR/ must be a whole number of words, as in NEAR/5", operator.column)
+    if int(written) > MAX_NEAR_DISTANCE:
+        raise QuerySyntaxError(f"{operator.text}: the distance is at most {MAX_NEAR_DISTANCE:,} words", operator.column)
+    return int(written)
+
+
+def _near_word(node: Node, where: _Token) -> Words:
+    """A ``NEAR`` operand, which must be one searchable word (``subject:visa`` and ``=visa`` too)."""
+    if not isinstance(node, Words) or node.phrase:
+        raise QuerySyntaxError("NEAR joins two words, not a phrase, prefix, field value, negation or group", where.column)
+    found = list(words(node.text))
+    if len(found) != 1:
+        reason = "a common word, which is not searched" if not found else "several words"
+        raise QuerySyntaxError(f"NEAR joins two words; {node.text!r} is {reason}", where.column)
+    return node
 
 
 def _leaf(token: _Token) -> Node:

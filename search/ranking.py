@@ -10,10 +10,17 @@ A cable is scored from these parts (``--explain`` shows each):
   score again times ``coverage_weight`` (subject coverage).  The bonus lifts
   subject-remembered cables without the large plain subject weight that
   lets a subject holding one common query word beat a body-remembered cable.
-* header: BM25 (no length normalisation) of the query terms in the header
-  words (classifying official, REF text, addressees, distribution lines,
-  subject tail), times ``header_weight``; header words also count for
-  matching, so a cable remembered by its signer is a complete match.
+* header words (classifying official, REF text, addressees, distribution
+  lines, subject tail) count in the whole-cable score: each occurrence of a
+  query term there adds ``header_in_whole`` (0.5) to the term's frequency
+  over the paragraphs, so a header word is evidence normalised by the
+  cable's length like any other word, at half a paragraph word's weight.
+  They also count for matching, so a cable remembered by its signer is a
+  complete match.  The separate header part, BM25 without length
+  normalisation times ``header_weight``, now scores only the ``by:`` field
+  (and the header words when ``header_in_whole`` is 0, as before): an
+  addressee line naming a query word ("Department of Labor" for "child
+  labor") no longer lifts a cable above those that discuss the words.
 * tags: for each query word that is one of the cable's tags, ``tag_weight``
   times the tag's inverse cable frequency (``unknown_tag_weight`` for a tag
   the glossary lacks); a word that only names a tag's meaning (``narcotics``
@@ -36,8 +43,9 @@ a subject holding one of its words is weak evidence; with
 
 ``whole_names`` (a country's name counts only when the query holds all of
 it) and ``promote_words`` (partial matches whose subject holds the rest of
-the query join the top tier) are measured switches left off: neither helped
-on the held-out topics (see ``bench/RANKING.md``).
+the query join the top tier: with the tiers folded, their score keeps a
+factor of 1) are measured switches left off: neither helped on the tuning
+or held-out topics (see ``bench/RANKING.md``).
 
 The weights were chosen by measurement on the tuning half of the topics in
 ``bench/topics`` (seeds and corpus), and reported on the held-out half.
@@ -71,6 +79,7 @@ class RankingSettings:
     unknown_tag_weight: float = 1.0
     coverage_weight: float = 1.0
     header_weight: float = 0.2
+    header_in_whole: float = 0.5
     promote_words: int = 0
     partial_power: float = 3.0
     scattered_subject: bool = True

@@ -255,6 +255,8 @@ def _explanation_lines(score: float, explanation: dict) -> list[str]:
     """``--explain`` as text: the tier, each score part times its weight, and where each query word was found."""
     weights = explanation["weights"]
     parts = ", ".join(f"{name} {value} x {weights.get(name, 1.0)}" for name, value in explanation["parts"].items())
+    if weights.get("header words in whole cable"):
+        parts += f" (the whole cable counts header words x {weights['header words in whole cable']})"
     tier = explanation["tier"]
     lines = [f"score {score} (tier {tier['tier']}: {tier['reason']}): {parts}"]
     words = []

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from cables.search.engine import Engine
 
 HEADER_FIELDS = ("header", "by")
-"""The header fields a group may be scored in (each without length normalisation)."""
+"""The header fields a group may be scored in (each without length normalisation; ``header`` only when
+``header_in_whole`` is 0, else its words count in the whole-cable score)."""
 
 
 class Scorer:
@@ -73,7 +74,7 @@ class Scorer:
                 in_subject += group_subject > 0
                 subject_groups += 1
             for name in HEADER_FIELDS:
-                if name in group.fields:
+                if name in group.fields and not (name == "header" and settings.header_in_whole):
                     header += self._header_scores(group, name)
         docs = np.concatenate(body_docs) if body_docs else np.zeros(0, dtype=np.int64)
         scores = np.concatenate(body_scores) if body_scores else np.zeros(0, dtype=np.float32)
@@ -111,10 +112,17 @@ class Scorer:
         return docs, scores
 
     def _cable_scores(self, group: WordGroup) -> np.ndarray:
-        """BM25 of a group over each cable's paragraphs taken together (frequencies summed)."""
+        """BM25 of a group over each cable's paragraphs taken together (frequencies summed).
+
+        With ``header_in_whole`` the group's occurrences in the header words
+        count too (times that weight), as if the header were one more paragraph.
+        """
         settings = self.engine.settings
         postings = self._postings(group, "body")
-        per_cable = np.bincount(postings.cables, weights=postings.frequencies, minlength=self.size)
+        per_cable = np.bincount(postings.cables, weights=postings.frequencies, minlength=self.size).astype(np.float64)
+        if settings.header_in_whole and "header" in group.fields:
+            header = self._postings(group, "header")
+            per_cable += settings.header_in_whole * np.bincount(header.cables, weights=header.frequencies, minlength=self.size)
         holders = np.flatnonzero(per_cable)
         scores = np.zeros(self.size, dtype=np.float32)
         weight = idf(len(holders), self.engine.cables)

@@ -85,6 +85,7 @@ class Tiers:
         pass a weak complete match (see :mod:`cables.search.ranking`).
         """
         self.factor = (self.held_share() ** np.float32(self.settings.partial_power)).astype(np.float32)
+        self.factor[self.promoted] = 1.0
         return (scores * self.factor).astype(np.float32)
 
     def held_share(self) -> np.ndarray:

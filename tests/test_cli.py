@@ -84,7 +84,7 @@ def test_unknown_id_exits_1(seed_index):
     assert result.output.strip().count("\n") == 0 and "no cable" in result.output
 
 
-@pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "bogus:field"])
+@pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "bogus:field", "visa NEAR/x fraud", "visa NEAR/"])
 def test_bad_query_exits_2_with_one_line(seed_index, query):
     result = run("search", query, "--index", str(seed_index))
     assert result.exit_code == 2
@@ -216,3 +216,21 @@ def test_importing_the_cli_does_not_load_whoosh() -> None:
     code = "import sys, cables.search.cli; print(sorted(name for name in sys.modules if name.split('.')[0] == 'whoosh'))"
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_explain_names_header_words_in_the_whole_cable_score(seed_index):
+    """``--explain`` text shows each score part with its weight, and that the whole-cable part counts header words.
+
+    02ROME1725 holds "countryman" only in its header (its classifying
+    official); the word is scored in the whole-cable part, so the header's
+    own part is 0 and the line says how much a header word counts.
+    """
+    result = run("search", "countryman berlusconi putin", "--explain", "--limit", "1", "--index", str(seed_index))
+    assert result.exit_code == 0, result.output
+    assert "02ROME1725" in result.output
+    assert "header 0.0 x 0.2" in result.output
+    assert "(the whole cable counts header words x 0.5)" in result.output
+    data = json.loads(run("search", "countryman berlusconi putin", "--explain", "--limit", "1", "--format", "json", "--index", str(seed_index)).output)
+    explanation = data["results"][0]["explanation"]
+    assert explanation["weights"]["header words in whole cable"] == 0.5
+    assert explanation["parts"]["whole cable"] > 0 and explanation["parts"]["header"] == 0.0

@@ -23,6 +23,8 @@ from click.testing import CliRunner
 from cables.index.build import rebuild, update
 from cables.index.integrity import file_digest
 from cables.index.store import MARKER
+from cables.index.termarrays import write_segment_arrays
+from cables.index.unpickling import open_index
 from cables.search.cli import main
 from tests.helpers import copy_seeds
 
@@ -126,14 +128,22 @@ def assert_damaged(result, location: Path) -> None:
 @pytest.mark.parametrize("forged", [False, True], ids=["marker-kept", "marker-forged"])
 @pytest.mark.parametrize("where", ["schema", "segments"])
 def test_planted_pickle_in_the_table_of_contents_runs_nothing(index_copy, tmp_path, where, forged):
+    """No command runs a pickle planted in whoosh's table of contents.  ``update`` and ``check`` read it and
+    refuse it; a search reads only the arrays, so it refuses the file by its checksum, or, when the
+    attacker forged the marker too, answers without ever reading it."""
     witness = tmp_path / "payload-ran"
     plant(table_of_contents(index_copy), where, witness)
     if forged:
         forge_marker(index_copy)
-    for command in (["search", "security"], ["update", str(SEEDS / "09OTTAWA265.txt")]):
-        result = run_cables(*command, "--index", str(index_copy))
-        assert not witness.exists(), f"{' '.join(command)} ran the planted pickle"
+    result = run_cables("search", "security", "--index", str(index_copy))
+    assert not witness.exists(), "search ran the planted pickle"
+    if forged:
+        assert result.returncode == 0, result.stderr
+    else:
         assert_damaged(result, index_copy)
+    result = run_cables("update", str(SEEDS / "09OTTAWA265.txt"), "--index", str(index_copy))
+    assert not witness.exists(), "update ran the planted pickle"
+    assert_damaged(result, index_copy)
     result = run_cables("check", "--index", str(index_copy))
     assert not witness.exists()
     assert result.returncode == 1
@@ -142,7 +152,9 @@ def test_planted_pickle_in_the_table_of_contents_runs_nothing(index_copy, tmp_pa
 
 
 def test_planted_pickle_in_posting_blocks_runs_nothing(index_copy, tmp_path):
-    """Each posting block starts with a pickled header: payloads planted in them are refused when a phrase reads them."""
+    """Each posting block starts with a pickled header: payloads planted in them run nothing.  A search
+    never reads whoosh's blocks (phrases come from the position arrays), so it still answers; writing a
+    segment's arrays, which an update does for the segments it merges, reads them and refuses them."""
     witness = tmp_path / "payload-ran"
     payload = pickle.dumps(Touch(witness), 2)
     planted = 0
@@ -158,7 +170,13 @@ def test_planted_pickle_in_posting_blocks_runs_nothing(index_copy, tmp_path):
     forge_marker(index_copy)
     result = run_cables("search", '"security council"', "--index", str(index_copy))
     assert not witness.exists()
-    assert_damaged(result, index_copy)
+    assert result.returncode == 0, result.stderr
+    ix = open_index(generation(index_copy) / "whoosh")
+    with pytest.raises(pickle.UnpicklingError, match="which no cables index holds"):
+        for segment in ix._segments():
+            write_segment_arrays(tmp_path / "arrays", ix.storage, ix.schema, segment)
+    ix.close()
+    assert not witness.exists()
 
 
 def test_every_pickle_reader_of_whoosh_is_restricted():
@@ -249,7 +267,7 @@ def test_check_passes_a_whole_index(built):
     assert set(marker["checksums"]) == set(marker["files"])
 
 
-@pytest.mark.parametrize("name", ["body.docs", "body.freqs", "columns/cable_year.npy", "cables.sqlite", "stems.tsv", "whoosh/*.trm"])
+@pytest.mark.parametrize("name", ["body.docs", "body.freqs", "body.positions", "columns/cable_year.npy", "cables.sqlite", "stems.tsv", "whoosh/*.trm"])
 def test_check_names_the_file_damaged_at_the_same_size(index_copy, name):
     """One flipped bit, size unchanged: the search may answer wrongly, ``cables check`` names exactly that file."""
     folder = generation(index_copy)
@@ -298,7 +316,7 @@ def rewrite_array(path: Path, change) -> None:
         values = np.load(path)
         np.save(path, change(values).astype(values.dtype))
     else:
-        dtype = {".docs": np.int32, ".starts": np.int64, ".term_starts": np.int64}[path.suffix]
+        dtype = {".docs": np.int32, ".starts": np.int64, ".term_starts": np.int64, ".position_starts": np.int64}[path.suffix]
         change(np.fromfile(path, dtype=dtype)).astype(dtype).tofile(path)
     assert path.stat().st_size == size
 
@@ -324,3 +342,23 @@ def test_arrays_out_of_range_are_reported_as_damage(index_copy, name):
     result = run_cables("search", "security", "--marking", "S", "--index", str(index_copy))
     assert_damaged(result, index_copy)
     assert str(path.relative_to(folder)).rsplit(".", 1)[0] in result.stderr
+
+
+@pytest.mark.parametrize("change", [lambda values: values[::-1], lambda values: values // 2], ids=["reversed", "halved"])
+def test_position_offsets_out_of_step_are_reported_as_damage(index_copy, change):
+    """Position offsets that disagree with the frequencies (size unchanged): a phrase search exits 1 with one line naming the file."""
+    path = segment_file(index_copy, "body.position_starts")
+    rewrite_array(path, change)
+    result = run_cables("search", '"bilateral security"', "--index", str(index_copy))
+    assert_damaged(result, index_copy)
+    assert "body.position_starts" in result.stderr
+
+
+@pytest.mark.parametrize("content", ['{"segments": [["../../outside", 5]]}', '{"segments": 3}', "not json", '{"segments": [["MAIN_a", -1]]}'])
+def test_a_damaged_segment_list_is_reported(index_copy, content):
+    """The segment list a search reads instead of whoosh's table of contents: anything but a list of safe ids and counts is damage."""
+    path = generation(index_copy) / "postings" / "segments.json"
+    path.write_text(content.ljust(path.stat().st_size), encoding="utf-8")
+    result = run_cables("search", "security", "--index", str(index_copy))
+    assert_damaged(result, index_copy)
+    assert "segments.json" in result.stderr

@@ -28,11 +28,13 @@ TOLERANCE = 0.02
 # Measured 2026-12-01 with the shipped RankingSettings() on an index of the
 # 1,400 seed cables, via pinned_scores() below (first 60 subject and body
 # known-item topics, all 48 written needs).  Re-measure and update these when
-# seeds/, the topics or the ranking change on purpose.
+# seeds/, the topics or the ranking change on purpose.  Header words counted
+# in the whole-cable score (header_in_whole) left subject and body as they
+# were and moved needs nDCG@10 from 0.899 to 0.898 on these seeds topics.
 PINNED = {
     "subject mrr@10": 0.975,
     "body mrr@10": 0.944,
-    "needs ndcg@10": 0.899,
+    "needs ndcg@10": 0.898,
     "needs mrr@10": 0.990,
 }
 
@@ -184,9 +186,9 @@ def test_broken_settings_fall_below_the_pins(seed_index, settings, part):
     Measured with the shipped settings otherwise: ignoring the subject loses
     subject-remembered cables (subject MRR@10 0.975 to 0.847); a subject
     boost of 50 lets cables that merely mention a need's word in their
-    subject crowd out the cables about it (needs nDCG@10 0.899 to 0.872);
+    subject crowd out the cables about it (needs nDCG@10 0.898 to 0.872);
     BM25 without length normalisation favours long cables over the
-    body-remembered target (body MRR@10 0.944 to 0.898).  Only the topic
+    body-remembered target (body MRR@10 0.944 to 0.907).  Only the topic
     kind each setting harms is run, to keep the test fast.
     """
     broken = Engine(seed_index, settings=settings)
@@ -233,11 +235,39 @@ def test_header_words_count_for_matching(engine):
         subject, body = cable_text(engine, cable_id)
         assert not holds_words(subject + "\n" + body, ["countryman"])
     assert {"02ROME1196", "02ROME1725"} <= set(ranked_ids(engine, "countryman", limit=50))
-    first_id, first = next(iter(explained(engine, "countryman berlusconi putin").items()))
-    assert first_id == "02ROME1725"
-    assert first["tier"]["tier"] == 0
-    found = {word["word"]: word["found in"] for word in first["words"]}
+    result = engine.search(SearchRequest(query="countryman berlusconi putin", limit=10, explain=True))
+    first = result.hits[0]
+    assert first.id == "02ROME1725"
+    assert first.explanation["tier"]["tier"] == 0
+    found = {word["word"]: word["found in"] for word in first.explanation["words"]}
     assert found["countryman"] == ["header"]
+
+
+def test_a_header_word_counts_in_the_whole_cable_not_on_its_own(engine, seed_index):
+    """A query word in an addressee line must not lift a cable above one that discusses the words in its paragraphs.
+
+    For "child labor" (need N26), 10SANTIAGO254 (Chile's trafficking report,
+    judged not relevant) holds "labor" in its header as well as its
+    paragraphs (it is addressed to the Department of Labor), while
+    05SANJOSE2658 (Costa Rica's answer to USTR on child labor, judged partly
+    relevant) holds both words only in its paragraphs.  Scored as a header
+    part of its own without length normalisation, the addressee line put the
+    trafficking report first; counted in the whole-cable score (at half a
+    paragraph word's weight, normalised by the cable's length), it does not.
+    """
+    hits = explained(engine, "child labor", limit=10)
+    report = hits["10SANTIAGO254"]
+    found = {cable: {word["word"]: word["found in"] for word in hits[cable]["words"]} for cable in ("10SANTIAGO254", "05SANJOSE2658")}
+    assert "header" in found["10SANTIAGO254"]["labor"] and "header" not in found["05SANJOSE2658"]["labor"]
+    assert report["parts"]["header"] == 0.0
+    order = list(hits)
+    assert order.index("05SANJOSE2658") < order.index("10SANTIAGO254")
+    separate = Engine(seed_index, settings=RankingSettings(header_in_whole=0.0))
+    try:
+        order = ranked_ids(separate, "child labor")
+    finally:
+        separate.close()
+    assert order.index("10SANTIAGO254") < order.index("05SANJOSE2658")
 
 
 def explained(engine: Engine, query: str, limit: int = 10) -> dict[str, dict]:
