@@ -85,7 +85,19 @@ def engine_location(tmp_path_factory, corpus_files, build_info) -> Path:
         build_info["engine"] = "reused " + str(location)
     except IndexUnavailable:
         # `cables rebuild` in its own process: a build inside this process would leave stems memoised in cables.index.build.
-        command = [sys.executable, "-m", "cables.search", "rebuild", str(corpus_folder()), "--index", str(location), "--jobs", "2", "--format", "json"]
+        command = [
+            sys.executable,
+            "-m",
+            "cables.search",
+            "rebuild",
+            str(corpus_folder()),
+            "--index",
+            str(location),
+            "--jobs",
+            "2",
+            "--format",
+            "json",
+        ]
         done = subprocess.run(command, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True)
         if done.returncode != 0:
             pytest.exit(f"cannot build the engine index: {done.stderr}", returncode=4)
@@ -208,8 +220,10 @@ def summary_table(benchmarks: list[dict]) -> str:
     groups: dict[str, dict[str, dict]] = {}
     for bench in benchmarks:
         groups.setdefault(bench.get("group") or bench["name"], {})[_system(bench["name"])] = bench
-    lines = ["| benchmark | engine median ms | engine p95 ms | FTS5 median ms | FTS5 p95 ms | engine/FTS5 | notes |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "| benchmark | engine median ms | engine p95 ms | FTS5 median ms | FTS5 p95 ms | engine/FTS5 | notes |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for group, members in groups.items():
         engine, base = members.get("engine") or members.get("-"), members.get("fts5")
         cells = [group]
@@ -255,7 +269,9 @@ def pytest_benchmark_update_json(config, benchmarks, output_json) -> None:
     output_json["cables"] = {"machine": machine(), "indexes": info, "table": table}
     target = config.getoption("benchmark_json", None)
     if target is not None:
-        json_path = Path(target) if isinstance(target, (str, Path)) else Path(target.name)  # a Path from pytest-benchmark 5.3, a file before
+        json_path = (
+            Path(target) if isinstance(target, (str, Path)) else Path(target.name)
+        )  # a Path from pytest-benchmark 5.3, a file before
         json_path.with_suffix(".md").write_text(_markdown(table, info), encoding="utf-8")
 
 

@@ -144,8 +144,11 @@ def topic_scores(run: Run, name: str, qrels: Qrels) -> dict[str, dict[str, float
         ranking = run.get(qid, [])
         if name == "needs":
             top = ranking[:LIMIT]
-            scores[qid] = {"ndcg@10": ndcg(ranking, judged, LIMIT), "mrr@10": reciprocal_rank(ranking, judged, LIMIT),
-                           "judged@10": sum(doc in judged for doc in top) / len(top) if top else 1.0}
+            scores[qid] = {
+                "ndcg@10": ndcg(ranking, judged, LIMIT),
+                "mrr@10": reciprocal_rank(ranking, judged, LIMIT),
+                "judged@10": sum(doc in judged for doc in top) / len(top) if top else 1.0,
+            }
         else:
             scores[qid] = {"mrr@10": reciprocal_rank(ranking, judged, LIMIT), "success@10": success(ranking, judged, LIMIT)}
     return scores
@@ -192,8 +195,9 @@ def build_systems(engine, cables: Path, only: set[str] | None = None) -> list[Sy
     return [system for system in systems if only is None or system.name in only]
 
 
-def evaluate_collection(index: Path, collection: Collection, settings: RankingSettings = DEFAULT_SETTINGS,
-                        only: set[str] | None = None) -> tuple[dict, dict[str, str]]:
+def evaluate_collection(
+    index: Path, collection: Collection, settings: RankingSettings = DEFAULT_SETTINGS, only: set[str] | None = None
+) -> tuple[dict, dict[str, str]]:
     """Per-topic scores of every system (or those named in ``only``) on every topic set of one collection.
 
     Returns ``({system: {set: {qid: measures}}}, {system: label})``.
@@ -207,13 +211,17 @@ def evaluate_collection(index: Path, collection: Collection, settings: RankingSe
     for system in build_systems(engine, collection.cables, only):
         started = time.perf_counter()
         labels[system.name] = system.label
-        scores[system.name] = {name: topic_scores(system.run(topics), name, restrict(qrels, topics)) for name, (topics, qrels) in sets.items()}
+        scores[system.name] = {
+            name: topic_scores(system.run(topics), name, restrict(qrels, topics)) for name, (topics, qrels) in sets.items()
+        }
         print(f"{collection.name}: {system.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     engine.close()
     return scores, labels
 
 
-def summarise_halves(per_collection: dict[str, dict], known: dict[str, Collection] | None = None) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+def summarise_halves(
+    per_collection: dict[str, dict], known: dict[str, Collection] | None = None
+) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
     """Mean measures per report: each half over the split collections, and each collection's halves.
 
     Returns ``{report: {system: {set: measures, set + " topics": count}}}``
@@ -235,8 +243,13 @@ def summarise_halves(per_collection: dict[str, dict], known: dict[str, Collectio
                 for system, sets in scores.items():
                     for name, topics in sets.items():
                         pooled = systems.setdefault(system, {}).setdefault(name, {})
-                        pooled.update({f"{scope or ''}{qid}": value for qid, value in topics.items() if known[name_of_collection].half(qid) == part})
-            reports[report] = {system: {name: {**mean_scores(topics), "topics": len(topics)} for name, topics in sets.items()} for system, sets in systems.items()}
+                        pooled.update(
+                            {f"{scope or ''}{qid}": value for qid, value in topics.items() if known[name_of_collection].half(qid) == part}
+                        )
+            reports[report] = {
+                system: {name: {**mean_scores(topics), "topics": len(topics)} for name, topics in sets.items()}
+                for system, sets in systems.items()
+            }
     return reports
 
 
@@ -254,8 +267,11 @@ COLUMNS = [
 def markdown_table(results: dict[str, dict[str, dict[str, float]]], labels: dict[str, str] | None = None) -> str:
     """One report as a markdown table: a row per system, the headline measures as arrays (best in bold)."""
     labels = labels or {}
-    best = {(name, key): max((sets[name][key] for sets in results.values() if key in sets.get(name, {})), default=None)
-            for name, key, _ in COLUMNS if key != "judged@10"}
+    best = {
+        (name, key): max((sets[name][key] for sets in results.values() if key in sets.get(name, {})), default=None)
+        for name, key, _ in COLUMNS
+        if key != "judged@10"
+    }
     lines = ["| system | " + " | ".join(title for _, _, title in COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
     for system, sets in results.items():
         cells = []
@@ -333,17 +349,30 @@ def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> lis
         engine.settings = replace(base, tag_weight=1.0, meaning_weight=1.0)
         scorer.scores(candidates)
         parts = {name: values[candidates].copy() for name, values in scorer.parts.items()}
-        results.append(QueryParts(
-            candidates, created, tier, parts["best paragraph"], parts["whole cable"], parts["subject"], parts["subject coverage"],
-            parts["header"], parts["tags"], parts["tag meanings"], held,
-        ))
+        results.append(
+            QueryParts(
+                candidates,
+                created,
+                tier,
+                parts["best paragraph"],
+                parts["whole cable"],
+                parts["subject"],
+                parts["subject coverage"],
+                parts["header"],
+                parts["tags"],
+                parts["tag meanings"],
+                held,
+            )
+        )
     engine.settings = DEFAULT_SETTINGS
     return results
 
 
 def grid_settings() -> tuple[list[RankingSettings], dict[str, list[float]]]:
     """The BM25 parameter sets to score with, and the weight values to combine."""
-    bm25_sets = [RankingSettings(k1=k1, b=b) for k1, b in [(1.2, 0.75), (0.9, 0.75), (1.6, 0.75), (2.0, 0.75), (1.2, 0.5), (1.2, 0.9), (1.2, 0.3)]]
+    bm25_sets = [
+        RankingSettings(k1=k1, b=b) for k1, b in [(1.2, 0.75), (0.9, 0.75), (1.6, 0.75), (2.0, 0.75), (1.2, 0.5), (1.2, 0.9), (1.2, 0.3)]
+    ]
     bm25_sets += [RankingSettings(subject_b=0.2), RankingSettings(subject_b=0.75), RankingSettings(subject_k1=0.8)]
     weights = {
         "subject_weight": [0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0],
@@ -419,12 +448,16 @@ def balance(scores: dict[str, dict[str, float]]) -> float:
 
 def grid_table(rows: list[dict]) -> str:
     """Grid rows as a markdown table of settings and measures."""
-    lines = ["| k1 | b | subj k1 | subj b | subject_w | best_w | tag_w | meaning_w | subject MRR | body MRR | needs nDCG | balance |", "|---" * 12 + "|"]
+    lines = [
+        "| k1 | b | subj k1 | subj b | subject_w | best_w | tag_w | meaning_w | subject MRR | body MRR | needs nDCG | balance |",
+        "|---" * 12 + "|",
+    ]
     for row in rows:
         s, scores = row["settings"], row["scores"]
         needs = f"{scores['needs']['ndcg@10']:.3f}" if "needs" in scores else "-"
         lines.append(
-            f"| {s['k1']} | {s['b']} | {s['subject_k1']} | {s['subject_b']} | {s['subject_weight']} | {s['best_weight']} | {s['tag_weight']} | {s['meaning_weight']} "
+            f"| {s['k1']} | {s['b']} | {s['subject_k1']} | {s['subject_b']} | {s['subject_weight']} | {s['best_weight']} "
+            f"| {s['tag_weight']} | {s['meaning_weight']} "
             f"| {scores['subject']['mrr@10']:.3f} | {scores['body']['mrr@10']:.3f} | {needs} | {row['balance']:.3f} |"
         )
     return "\n".join(lines)
@@ -432,15 +465,27 @@ def grid_table(rows: list[dict]) -> str:
 
 def systems_report(reports: dict, labels: dict[str, str]) -> str:
     """Every report (each half over all collections, then per collection) as titled markdown tables."""
-    return "\n\n".join(f"### {report} ({topic_counts(results)} topics)\n\n{markdown_table(results, labels)}" for report, results in reports.items() if results)
+    return "\n\n".join(
+        f"### {report} ({topic_counts(results)} topics)\n\n{markdown_table(results, labels)}"
+        for report, results in reports.items()
+        if results
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: the systems table, or with ``--grid`` the settings search."""
-    parser = argparse.ArgumentParser(description="Evaluate the engine and its peers on the bench topics of the seeds and the shared corpus.")
+    parser = argparse.ArgumentParser(
+        description="Evaluate the engine and its peers on the bench topics of the seeds and the shared corpus."
+    )
     parser.add_argument("--index", type=Path, help="index of seeds/ (built in a temporary folder when absent)")
-    parser.add_argument("--corpus-index", type=Path, help="index of the shared corpus, for the corpus and fresh topics (built in a temporary folder when absent)")
-    parser.add_argument("--collections", default="seeds,corpus,fresh", help="comma-separated collections to evaluate (seeds, corpus, fresh)")
+    parser.add_argument(
+        "--corpus-index",
+        type=Path,
+        help="index of the shared corpus, for the corpus and fresh topics (built in a temporary folder when absent)",
+    )
+    parser.add_argument(
+        "--collections", default="seeds,corpus,fresh", help="comma-separated collections to evaluate (seeds, corpus, fresh)"
+    )
     parser.add_argument("--systems", help="comma-separated systems to run (default: all; e.g. engine)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--grid", action="store_true", help="search ranking settings on the seeds' tuning half instead")
@@ -452,15 +497,28 @@ def main(argv: list[str] | None = None) -> int:
             print(f"evaluate: unknown collection {name!r} (choose from {', '.join(known)})", file=sys.stderr)
             return 2
         if not known[name].cables.is_dir():
-            print(f"evaluate: no {name} cables at {known[name].cables} (set CABLES_CORPUS to the corpus folder, or pass --collections seeds)", file=sys.stderr)
+            print(
+                f"evaluate: no {name} cables at {known[name].cables} (set CABLES_CORPUS to the corpus folder, or pass --collections seeds)",
+                file=sys.stderr,
+            )
             return 2
     if args.grid:
         index = ensure_index(args.index, SEEDS)
         result = run_grid(index, load_topic_sets(TOPICS, only="tuning"))
         print(f"recombined shipped settings reproduce Engine.search top 10 on {result['agreement']:.0%} of checked topics\n")
         print("shipped:\n" + grid_table([result["shipped"]]) + "\n\nbest by balance:\n" + grid_table(result["top"]))
-        trap = [row for row in result["rows"] if row["settings"]["subject_weight"] == 3.0 and row["settings"]["best_weight"] == 1.0 and row["settings"]["k1"] == 1.2 and row["settings"]["b"] == 0.75
-                and row["settings"]["subject_b"] == 0.5 and row["settings"]["subject_k1"] == 1.2 and row["settings"]["tag_weight"] == 1.0 and row["settings"]["meaning_weight"] == 0.3]
+        trap = [
+            row
+            for row in result["rows"]
+            if row["settings"]["subject_weight"] == 3.0
+            and row["settings"]["best_weight"] == 1.0
+            and row["settings"]["k1"] == 1.2
+            and row["settings"]["b"] == 0.75
+            and row["settings"]["subject_b"] == 0.5
+            and row["settings"]["subject_k1"] == 1.2
+            and row["settings"]["tag_weight"] == 1.0
+            and row["settings"]["meaning_weight"] == 0.3
+        ]
         print("\nbig subject boost, best paragraph only:\n" + grid_table(trap))
         payload = {key: result[key] for key in ("agreement", "shipped", "top")}
     else:

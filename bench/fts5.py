@@ -77,8 +77,18 @@ def _row(path: Path) -> tuple | None:
         return None
     record = record_json(cable)
     body = "\n\n".join(p.text for p in cable.paragraphs)
-    return (cable.id, cable.subject, body, " ".join(cable.tags), cable.classification, cable.level,
-            cable.origin, cable.created.year, record["created"], json.dumps(record, ensure_ascii=False))
+    return (
+        cable.id,
+        cable.subject,
+        body,
+        " ".join(cable.tags),
+        cable.classification,
+        cable.level,
+        cable.origin,
+        cable.created.year,
+        record["created"],
+        json.dumps(record, ensure_ascii=False),
+    )
 
 
 def _rows(files: list[Path], jobs: int) -> Iterator[tuple | None]:
@@ -193,18 +203,33 @@ class Fts5:
         options = options or Options()
         self._fill(query, options)
         execute = self.connection.execute
-        top = execute("SELECT h.rowid, h.score, m.id, m.created, m.classification, m.origin, m.record FROM hits h"
-                      " JOIN meta m ON m.rowid = h.rowid ORDER BY h.score, m.created DESC LIMIT ?", (options.limit,)).fetchall()
+        top = execute(
+            "SELECT h.rowid, h.score, m.id, m.created, m.classification, m.origin, m.record FROM hits h"
+            " JOIN meta m ON m.rowid = h.rowid ORDER BY h.score, m.created DESC LIMIT ?",
+            (options.limit,),
+        ).fetchall()
         expression = match_expression(query)
         hits = []
         for rowid, score, cable_id, created, classification, origin, record in top:
-            snippet = execute("SELECT snippet(fts, 1, '[', ']', '...', 24) FROM fts WHERE fts MATCH ? AND rowid = ?",
-                              (expression, rowid)).fetchone()
+            snippet = execute(
+                "SELECT snippet(fts, 1, '[', ']', '...', 24) FROM fts WHERE fts MATCH ? AND rowid = ?", (expression, rowid)
+            ).fetchone()
             subject = json.loads(record)["subject"]
-            hits.append({"id": cable_id, "score": -score, "created": created, "classification": classification,
-                         "origin": origin, "subject": subject, "snippet": snippet[0] if snippet else ""})
-        facets = {name: {str(value): n for value, n in sorted(execute(sql).fetchall(), key=lambda r: (-r[1], str(r[0])))}
-                  for name, sql in FACETS.items()}
+            hits.append(
+                {
+                    "id": cable_id,
+                    "score": -score,
+                    "created": created,
+                    "classification": classification,
+                    "origin": origin,
+                    "subject": subject,
+                    "snippet": snippet[0] if snippet else "",
+                }
+            )
+        facets = {
+            name: {str(value): n for value, n in sorted(execute(sql).fetchall(), key=lambda r: (-r[1], str(r[0])))}
+            for name, sql in FACETS.items()
+        }
         total = execute("SELECT count(*) FROM hits").fetchone()[0]
         return {"query": query, "total": total, "hits": hits, "facets": facets}
 

@@ -111,8 +111,14 @@ def recipes() -> dict[str, Recipe]:
     return {
         "seeds": Recipe(SEEDS, TOPICS, "", PER_KIND, header=False),
         "corpus": corpus,
-        "fresh": replace(corpus, out=TOPICS / "fresh", prefix="F", count=FRESH_PER_KIND, seed=FRESH_SEED,
-                         avoid=(TOPICS / "known.qrels", corpus.out / "known.qrels")),
+        "fresh": replace(
+            corpus,
+            out=TOPICS / "fresh",
+            prefix="F",
+            count=FRESH_PER_KIND,
+            seed=FRESH_SEED,
+            avoid=(TOPICS / "known.qrels", corpus.out / "known.qrels"),
+        ),
     }
 
 
@@ -170,7 +176,9 @@ def draw_terms(counts: Counter, idf: dict[str, float], length: int, rng: random.
     return chosen
 
 
-def make_kind(documents: list[Document], kind: str, idf: dict[str, float], stem: SnowballStem, rng: random.Random, recipe: Recipe) -> list[tuple[str, str, str]]:
+def make_kind(
+    documents: list[Document], kind: str, idf: dict[str, float], stem: SnowballStem, rng: random.Random, recipe: Recipe
+) -> list[tuple[str, str, str]]:
     """``(qid, query, target id)`` for the recipe's count of simulated topics of one kind."""
     prefix = recipe.prefix + ("KS" if kind == "subject" else "KB")
     subjects = Counter(document.cable.subject.upper() for document in documents)
@@ -276,13 +284,15 @@ def judging_sheet(pools: dict[str, list[str]], recipe: Recipe, width: int = 170)
             cable = cables[cable_id]
             matches = len(expression.findall(cable.subject + "\n" + body_text(cable)))
             lines.append(f"{cable_id} [{matches}] | {cable.subject[:150]}")
-            ranked = sorted(cable.paragraphs, key=lambda p: (-len(expression.findall(p.text)), -sum(bool(w.search(p.text)) for w in query_words)))
+            ranked = sorted(
+                cable.paragraphs, key=lambda p: (-len(expression.findall(p.text)), -sum(bool(w.search(p.text)) for w in query_words))
+            )
             for paragraph in ranked[:2]:
                 found = expression.search(paragraph.text) or next((m for m in (w.search(paragraph.text) for w in query_words) if m), None)
                 if found is None:
                     continue
                 start = max(0, found.start() - width // 3)
-                lines.append("    ... " + paragraph.text[start: start + width])
+                lines.append("    ... " + paragraph.text[start : start + width])
     return "\n".join(lines)
 
 
@@ -291,7 +301,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Generate simulated known-item topics for the seeds or the shared corpus.")
     parser.add_argument("--collection", choices=("seeds", "corpus", "fresh"), default="seeds")
     parser.add_argument("--seed", type=int, help="random seed (default: the collection's recipe's)")
-    parser.add_argument("--pool", type=Path, metavar="INDEX", help="print the needs' judging sheet instead (needs an index of the collection)")
+    parser.add_argument(
+        "--pool", type=Path, metavar="INDEX", help="print the needs' judging sheet instead (needs an index of the collection)"
+    )
     parser.add_argument("--depth", type=int, default=POOL_DEPTH, help="how many of each system's top cables to pool")
     parser.add_argument("--grep", type=int, default=GREP_CAP, help="how many cables matching the need's expression to pool")
     args = parser.parse_args(argv)

@@ -60,7 +60,7 @@ def success(ranking: list[str], judged: dict[str, int], k: int = 10) -> float:
 def ndcg(ranking: list[str], judged: dict[str, int], k: int = 10) -> float:
     """Normalised discounted cumulative gain at ``k`` with gain ``2**grade - 1``."""
     gains = [2 ** judged.get(doc, 0) - 1 for doc in ranking[:k]]
-    ideal = sorted((2 ** grade - 1 for grade in judged.values() if grade > 0), reverse=True)[:k]
+    ideal = sorted((2**grade - 1 for grade in judged.values() if grade > 0), reverse=True)[:k]
     best = _dcg(ideal)
     return _dcg(gains) / best if best > 0 else 0.0
 

@@ -138,9 +138,11 @@ def configurations(name: str, label: str, search, every_word_first: bool) -> lis
     peers = []
     for every_word, grouping in groupings if every_word_first else groupings[::-1]:
         for boosts, boost_label, suffix in ((NO_BOOSTS, "no boosts", ""), (BOOSTS, "subject x3, tags x2", "-boost")):
-            peers.append(Peer(
-                f"{name}-{grouping.lower()}{suffix}",
-                f"{label}, {grouping}, {boost_label}",
-                partial(_configured, search, every_word, boosts),
-            ))
+            peers.append(
+                Peer(
+                    f"{name}-{grouping.lower()}{suffix}",
+                    f"{label}, {grouping}, {boost_label}",
+                    partial(_configured, search, every_word, boosts),
+                )
+            )
     return peers

@@ -40,9 +40,17 @@ WORD_RE = re.compile(r"[a-z]{3,}")
 TOKEN_RE = re.compile(r"[a-z0-9]+")
 HIGH, MID, MIN_LOW = 0.05, 0.005, 3
 SHAPES = (  # (count, strata of the words) for the 200 word queries
-    (24, ("high",)), (28, ("mid",)), (28, ("low",)),
-    (20, ("high", "high")), (20, ("high", "mid")), (15, ("mid", "mid")), (15, ("mid", "low")),
-    (15, ("high", "high", "mid")), (15, ("high", "mid", "mid")), (10, ("mid", "mid", "low")), (10, ("high", "mid", "low")),
+    (24, ("high",)),
+    (28, ("mid",)),
+    (28, ("low",)),
+    (20, ("high", "high")),
+    (20, ("high", "mid")),
+    (15, ("mid", "mid")),
+    (15, ("mid", "low")),
+    (15, ("high", "high", "mid")),
+    (15, ("high", "mid", "mid")),
+    (10, ("mid", "mid", "low")),
+    (10, ("high", "mid", "low")),
 )
 PHRASES = 20
 
@@ -186,8 +194,9 @@ def engine_request(query: str, option: Filter | None = None, limit: int = 10):
     from cables.search.engine import SearchRequest
 
     option = option or Filter()
-    return SearchRequest(query=query, tag=list(option.tag), classification=list(option.classification),
-                         date_from=option.date_from, limit=limit)
+    return SearchRequest(
+        query=query, tag=list(option.tag), classification=list(option.classification), date_from=option.date_from, limit=limit
+    )
 
 
 def fts5_options(option: Filter | None = None, limit: int = 10):

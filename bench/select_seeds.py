@@ -79,6 +79,7 @@ class Info:
 # Header access
 # --------------------------------------------------------------------------
 
+
 def header_line(lines: list[str], index: int) -> str:
     """Return header line ``index`` stripped, or "" when the file is short."""
     return lines[index].strip() if index < len(lines) else ""
@@ -89,7 +90,7 @@ def header_tags(lines: list[str]) -> list[str]:
     line = lines[LINE_TAGS] if len(lines) > LINE_TAGS else ""
     if not line.startswith("Tags:"):
         return []
-    return [t.strip() for t in line[len("Tags:"):].split(NBSP) if t.strip()]
+    return [t.strip() for t in line[len("Tags:") :].split(NBSP) if t.strip()]
 
 
 def header_year(lines: list[str]) -> int:
@@ -106,11 +107,9 @@ def header_year(lines: list[str]) -> int:
 SUBJECT_RE = re.compile(r"^\s*SUBJ(?:ECT)?\s*:", re.MULTILINE)
 NUMBERED_RE = re.compile(r"^¶?\s*\d{1,2}\s*\.\s", re.MULTILINE)
 MARKED_RE = re.compile(r"^¶?\s*\d{1,2}\s*\.\s*\(?[A-Za-z/ ]{1,12}\)", re.MULTILINE)
-PAREN_MISSING_RE = re.compile(r"^¶?\s*\d{1,2}\s*\.\s*[A-Z]{1,3}(?:/[A-Z]{1,3})?\)\s",
-                              re.MULTILINE)
+PAREN_MISSING_RE = re.compile(r"^¶?\s*\d{1,2}\s*\.\s*[A-Z]{1,3}(?:/[A-Z]{1,3})?\)\s", re.MULTILINE)
 PAREN_MARKING_RE = re.compile(r"^¶?\s*\d{1,2}\s*\.\s*\(([^)\n]{1,8})\)", re.MULTILINE)
-ODD_MARKINGS = {"c", "u", "s", "sbu", "C ", " C ", "SBU ", "S NF", "SE", "NC",
-                "SU", "SB", "N/SF", "C/F"}
+ODD_MARKINGS = {"c", "u", "s", "sbu", "C ", " C ", "SBU ", "S NF", "SE", "NC", "SU", "SB", "N/SF", "C/F"}
 DECL_RE = re.compile(r"DECL\s*:\s*(\S*)")
 DECL_NORMAL_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 PAGE_MARKER_RE = re.compile(r"\b\d{8} \d{3} OF \d{3}\b")
@@ -121,11 +120,51 @@ MULTI_REF_RE = re.compile(r"(?:\bA[.)]|\(A\))\s*\S.*|[;,]\s*[A-Z]{3,}[A-Z ]* \d"
 REF_YEAR_PREFIX_RE = re.compile(r"\b\d{2}\s+[A-Z]{3,}[A-Z ]*\s+\d{2,6}\b")
 COMMA_APOSTROPHE_RE = re.compile(r"[A-Za-z]{2},(?:s|t|re|ll|ve|d)\b")
 FOUR_LETTER_TAGS = {
-    "PREL", "PGOV", "ECON", "ETRD", "EINV", "EFIN", "KCRM", "SNAR", "PHUM",
-    "MARR", "MOPS", "PTER", "KDEM", "ENRG", "EPET", "PINR", "SOCI", "KJUS",
-    "KCOR", "CASC", "CVIS", "CMGT", "KFRD", "KIRF", "KOCI", "ASEC", "SMIG",
-    "ELAB", "EAID", "SENV", "TBIO", "KPAO", "MASS", "MNUC", "PARM", "OVIP",
-    "EIND", "ECIN", "KTFN", "KWMN", "OREP", "AMGT", "KPKO", "KISL", "PINS",
+    "PREL",
+    "PGOV",
+    "ECON",
+    "ETRD",
+    "EINV",
+    "EFIN",
+    "KCRM",
+    "SNAR",
+    "PHUM",
+    "MARR",
+    "MOPS",
+    "PTER",
+    "KDEM",
+    "ENRG",
+    "EPET",
+    "PINR",
+    "SOCI",
+    "KJUS",
+    "KCOR",
+    "CASC",
+    "CVIS",
+    "CMGT",
+    "KFRD",
+    "KIRF",
+    "KOCI",
+    "ASEC",
+    "SMIG",
+    "ELAB",
+    "EAID",
+    "SENV",
+    "TBIO",
+    "KPAO",
+    "MASS",
+    "MNUC",
+    "PARM",
+    "OVIP",
+    "EIND",
+    "ECIN",
+    "KTFN",
+    "KWMN",
+    "OREP",
+    "AMGT",
+    "KPKO",
+    "KISL",
+    "PINS",
 }
 
 
@@ -140,7 +179,7 @@ def subject_line(text: str) -> str:
     if not match:
         return ""
     end = text.find("\n", match.start())
-    return text[match.start(): end if end >= 0 else len(text)]
+    return text[match.start() : end if end >= 0 else len(text)]
 
 
 def is_partial_extract(text: str, lines: list[str]) -> bool:
@@ -160,9 +199,7 @@ def has_page_markers(text: str, lines: list[str]) -> bool:
 
 def has_inline_page_marker(text: str, lines: list[str]) -> bool:
     """A page marker sharing its line with paragraph text."""
-    return any(PAGE_MARKER_RE.search(line)
-               and not WHOLE_LINE_PAGE_MARKER_RE.match(line.strip())
-               for line in lines)
+    return any(PAGE_MARKER_RE.search(line) and not WHOLE_LINE_PAGE_MARKER_RE.match(line.strip()) for line in lines)
 
 
 def uses_subj(text: str, lines: list[str]) -> bool:
@@ -319,8 +356,7 @@ def has_person_tag(text: str, lines: list[str]) -> bool:
 
 def has_run_together_tags(text: str, lines: list[str]) -> bool:
     """Several tags glued into one, e.g. 'KFRDKIRFCVISCMGT...'."""
-    return any(len(t) >= 8 and t[:4] in FOUR_LETTER_TAGS and t[4:8] in FOUR_LETTER_TAGS
-               for t in header_tags(lines))
+    return any(len(t) >= 8 and t[:4] in FOUR_LETTER_TAGS and t[4:8] in FOUR_LETTER_TAGS for t in header_tags(lines))
 
 
 def decl_values(text: str) -> list[str]:
@@ -359,28 +395,23 @@ ODDITIES: list[tuple[str, str, Detector]] = [
     ("subj", "`SUBJ:` instead of `SUBJECT:`", uses_subj),
     ("person-tag", "person tag (`OVIP CLINTON, HILLARY`)", has_person_tag),
     ("run-together-tags", "tags run together (`KFRDKIRFCVIS...`)", has_run_together_tags),
-    ("malformed-marking", "malformed paragraph marking (`1. C)`, `(c)`, `(SE)`)",
-     has_malformed_marking),
+    ("malformed-marking", "malformed paragraph marking (`1. C)`, `(c)`, `(SE)`)", has_malformed_marking),
     ("no-tags", "no tags in the header", has_no_tags),
     ("empty-title", "empty header title", has_empty_title),
     ("partial-extract", "partial extract (no routing lines)", is_partial_extract),
     ("multi-section", "multi-section (`SECTION 01 OF 02`)", is_multi_section),
     ("page-marker", "page markers (`OTTAWA 00000265 002 OF 002`)", has_page_markers),
-    ("inline-page-marker", "page marker in the middle of a text line",
-     has_inline_page_marker),
+    ("inline-page-marker", "page marker in the middle of a text line", has_inline_page_marker),
     ("wrapped-subject", "subject wrapped over several lines", has_wrapped_subject),
     ("no-subject-line", "no raw `SUBJECT:`/`SUBJ:` line (any case)", has_no_subject_line),
     ("mixed-case-subject", "`Subject:` in mixed case", has_mixed_case_subject),
     ("misspelled-subject", "misspelled subject key (`UBJECT:`)", has_misspelled_subject),
     ("odd-id", "odd reference id (`08SECTION01GF02BISHIEK21`)", has_odd_id),
     ("multi-ref", "`REF:` with several items", has_multi_item_ref),
-    ("ref-year-prefix", "reference with a year prefix (`REF: 08 STATE 123`)",
-     has_ref_year_prefix),
+    ("ref-year-prefix", "reference with a year prefix (`REF: 08 STATE 123`)", has_ref_year_prefix),
     ("ref-on-subject", "`REF:` running on in the subject line", has_ref_on_subject),
-    ("classified-by-on-subject", "`Classified By` running into the subject line",
-     has_classified_by_on_subject),
-    ("classified-by-on-ref", "`Classified By` running on in a `REF:` line",
-     has_classified_by_on_ref),
+    ("classified-by-on-subject", "`Classified By` running into the subject line", has_classified_by_on_subject),
+    ("classified-by-on-ref", "`Classified By` running on in a `REF:` line", has_classified_by_on_ref),
     ("pilcrow", "`¶` paragraph numbers", uses_pilcrow),
     ("unmarked-paragraphs", "numbered paragraphs without markings", has_unmarked_paragraphs),
     ("no-numbered-paragraphs", "no numbered paragraphs", has_no_numbered_paragraphs),
@@ -400,6 +431,7 @@ ODDITIES: list[tuple[str, str, Detector]] = [
 # Reading files
 # --------------------------------------------------------------------------
 
+
 def describe(path: Path) -> Info | None:
     """Read one cable file and describe it; None if it is not a cable."""
     try:
@@ -412,9 +444,15 @@ def describe(path: Path) -> Info | None:
     if not cable_id or header_line(lines, 0) != "Identifier":
         return None
     found = frozenset(key for key, _, detect in ODDITIES if detect(text, lines))
-    return Info(path=path, size=len(raw), cable_id=cable_id, year=header_year(lines),
-                classification=header_line(lines, LINE_CLASSIFICATION),
-                origin=header_line(lines, LINE_ORIGIN), oddities=found)
+    return Info(
+        path=path,
+        size=len(raw),
+        cable_id=cable_id,
+        year=header_year(lines),
+        classification=header_line(lines, LINE_CLASSIFICATION),
+        origin=header_line(lines, LINE_ORIGIN),
+        oddities=found,
+    )
 
 
 def describe_folder(folder: Path) -> list[Info]:
@@ -427,11 +465,11 @@ def describe_folder(folder: Path) -> list[Info]:
 # Selection
 # --------------------------------------------------------------------------
 
+
 class Selection:
     """Selected cables: those already in the output folder plus new picks."""
 
-    def __init__(self, existing: list[Info], existing_names: set[str],
-                 existing_bytes: int, count: int, max_bytes: int) -> None:
+    def __init__(self, existing: list[Info], existing_names: set[str], existing_bytes: int, count: int, max_bytes: int) -> None:
         self.chosen: list[Info] = list(existing)
         self.names: set[str] = set(existing_names)
         self.new: list[Info] = []
@@ -462,8 +500,7 @@ class Selection:
         return Counter(key(info) for info in self.chosen)
 
 
-def top_up(selection: Selection, pool: list[Info], want: int,
-           match: Callable[[Info], bool], rng: random.Random) -> None:
+def top_up(selection: Selection, pool: list[Info], want: int, match: Callable[[Info], bool], rng: random.Random) -> None:
     """Add random cables satisfying ``match`` until ``want`` are chosen."""
     have = sum(1 for info in selection.chosen if match(info))
     candidates = [info for info in pool if match(info) and info.path.name not in selection.names]
@@ -521,8 +558,7 @@ def fill_stratified(selection: Selection, pool: list[Info], rng: random.Random) 
     order = sorted(remaining)
     rng.shuffle(order)  # random tie-break between equal deficits
     while not selection.full() and any(remaining.values()):
-        stratum = max((s for s in order if remaining[s]),
-                      key=lambda s: corpus[s] * scale - chosen[s])
+        stratum = max((s for s in order if remaining[s]), key=lambda s: corpus[s] * scale - chosen[s])
         info = remaining[stratum].pop()
         if selection.add(info):
             chosen[stratum] += 1
@@ -557,8 +593,8 @@ def copy_new(selection: Selection, out: Path) -> int:
 # Report
 # --------------------------------------------------------------------------
 
-def table(title: str, label: str, rows: Iterable[object], seeds: Counter,
-          corpus: Counter | None) -> str:
+
+def table(title: str, label: str, rows: Iterable[object], seeds: Counter, corpus: Counter | None) -> str:
     """Render a markdown table of seed counts (and corpus counts if known)."""
     head = f"| {label} | Seeds |" + (" Corpus |" if corpus is not None else "")
     rule = "|---|---:|" + ("---:|" if corpus is not None else "")
@@ -578,6 +614,7 @@ def report(infos: list[Info], corpus: list[Info] | None = None, top: int = 25) -
     With ``corpus`` given, each table gets a second column with the counts
     in the whole corpus for comparison.
     """
+
     def count(items: list[Info], key: Callable[[Info], Iterable]) -> Counter:
         return Counter(k for info in items for k in key(info))
 
@@ -589,20 +626,23 @@ def report(infos: list[Info], corpus: list[Info] | None = None, top: int = 25) -
     origins = count(infos, lambda i: [i.origin])
     years = count(infos, lambda i: [i.year])
     odd = count(infos, lambda i: i.oddities)
-    summary = (f"{len(infos):,} cables, {size / 1e6:.1f} MB, {len(origins)} origins, "
-               f"years {min(years, default=0)}-{max(years, default=0)}.")
+    summary = f"{len(infos):,} cables, {size / 1e6:.1f} MB, {len(origins)} origins, years {min(years, default=0)}-{max(years, default=0)}."
     if corpus is not None:
         summary += f" Corpus: {len(corpus):,} cables."
     parts = [
         summary,
-        table("By classification", "Classification", [k for k, _ in classes.most_common()],
-              classes, in_corpus(lambda i: [i.classification])),
-        table(f"Top {top} origins", "Origin", [k for k, _ in origins.most_common(top)],
-              origins, in_corpus(lambda i: [i.origin])),
+        table(
+            "By classification", "Classification", [k for k, _ in classes.most_common()], classes, in_corpus(lambda i: [i.classification])
+        ),
+        table(f"Top {top} origins", "Origin", [k for k, _ in origins.most_common(top)], origins, in_corpus(lambda i: [i.origin])),
         table("By year", "Year", sorted(years), years, in_corpus(lambda i: [i.year])),
-        table("Oddities (a cable may show several)", "Oddity",
-              [(desc, key) for key, desc, _ in ODDITIES], odd,
-              in_corpus(lambda i: i.oddities)),
+        table(
+            "Oddities (a cable may show several)",
+            "Oddity",
+            [(desc, key) for key, desc, _ in ODDITIES],
+            odd,
+            in_corpus(lambda i: i.oddities),
+        ),
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -611,22 +651,22 @@ def report(infos: list[Info], corpus: list[Info] | None = None, top: int = 25) -
 # Command line
 # --------------------------------------------------------------------------
 
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                        help="folder of <ID>.txt cables to sample from")
-    parser.add_argument("--seed-cable", type=Path, default=DEFAULT_SEED_CABLE,
-                        help="cable always included (skipped if missing)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output folder (files there are never touched)")
-    parser.add_argument("--count", type=int, default=DEFAULT_COUNT,
-                        help="target number of .txt files in the output folder")
-    parser.add_argument("--max-mb", type=float, default=MAX_BYTES / 1024 / 1024,
-                        help="never let the output folder's cables exceed this size")
-    parser.add_argument("--report", action="store_true",
-                        help="only print markdown tables describing the output folder "
-                             "(with corpus counts when --corpus exists)")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of <ID>.txt cables to sample from")
+    parser.add_argument("--seed-cable", type=Path, default=DEFAULT_SEED_CABLE, help="cable always included (skipped if missing)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (files there are never touched)")
+    parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="target number of .txt files in the output folder")
+    parser.add_argument(
+        "--max-mb", type=float, default=MAX_BYTES / 1024 / 1024, help="never let the output folder's cables exceed this size"
+    )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="only print markdown tables describing the output folder (with corpus counts when --corpus exists)",
+    )
     return parser.parse_args(argv)
 
 
@@ -643,15 +683,22 @@ def main(argv: list[str] | None = None) -> int:
     pool = describe_folder(args.corpus)
     existing_paths = sorted(args.out.glob("*.txt")) if args.out.is_dir() else []
     existing = [i for i in (describe(p) for p in existing_paths) if i is not None]
-    selection = Selection(existing, {p.name for p in existing_paths},
-                          sum(p.stat().st_size for p in existing_paths),
-                          args.count, int(args.max_mb * 1024 * 1024))
+    selection = Selection(
+        existing,
+        {p.name for p in existing_paths},
+        sum(p.stat().st_size for p in existing_paths),
+        args.count,
+        int(args.max_mb * 1024 * 1024),
+    )
     seed_cable = describe(args.seed_cable) if args.seed_cable.is_file() else None
     select(pool, seed_cable, selection)
     copied = copy_new(selection, args.out)
-    print(f"corpus: {len(pool)} cables; already in {args.out}: {len(existing_paths)}; "
-          f"added: {copied}; now: {selection.total_files} files, "
-          f"{selection.total_bytes / 1e6:.1f} MB", file=sys.stderr)
+    print(
+        f"corpus: {len(pool)} cables; already in {args.out}: {len(existing_paths)}; "
+        f"added: {copied}; now: {selection.total_files} files, "
+        f"{selection.total_bytes / 1e6:.1f} MB",
+        file=sys.stderr,
+    )
     sys.stdout.write(report(describe_folder(args.out), pool))
     return 0
 

@@ -46,8 +46,7 @@ PDF_LINE = "pdf" + NBSP + "how-to read a cable"
 FOOTER = "Share this cable\n\n" + NBSP + "facebook" + NBSP + "-" + NBSP + NBSP + "bluesky" + NBSP + "-"
 # Note: the published files have bare U+00A0 separators (no ASCII space after
 # them), e.g. "Tags:\xa0\xa0PREL\xa0PGOV\xa0"; `cat -A` shows U+00A0 as "M-BM- ".
-PARTIAL = ("This record is a partial extract of the original cable. "
-           "The full text of the original cable is not available.")
+PARTIAL = "This record is a partial extract of the original cable. The full text of the original cable is not available."
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 MAX_NOVEL_RATE = 0.03  # at most 3% of words replaced by novel words (tiny sources)
 REPO = Path(__file__).resolve().parent.parent
@@ -57,20 +56,19 @@ PARA_RE = re.compile(r"^\s*¶?(\d{1,2})\.\s*(.*)$")
 MARK_RE = re.compile(r"^(\([A-Z]{1,4}(?://?[A-Z]{1,4})?\)|[A-Z]{1,4}\))\s*")
 NOISE_LINE_RE = re.compile(
     r"^\s*(?:SIPDIS|SENSITIVE|NOFORN|E\.O\.|TAGS:|SUBJECT:|SUBJ:|REF:|Classified By|CLASSIFIED BY"
-    r"|C O N F|S E C R E T|UNCLAS|[A-Z .]+ \d{8} \d{3} OF \d{3})")
+    r"|C O N F|S E C R E T|UNCLAS|[A-Z .]+ \d{8} \d{3} OF \d{3})"
+)
 SUBJECT_RE = re.compile(r"^\s*SUBJ(?:ECT)?:\s*(.*)$")
 REF_ITEM_RE = re.compile(r"(?:^|\s)¶?\(?[A-H]\)?[.)]\s")
 CITY_RE = re.compile(r"^\d\d([A-Z]+)\d+$")
-BANNER_RE = re.compile(
-    r"^(?:C O N F I D E N T I A L|S E C R E T|UNCLAS(?:SIFIED)?)\s+(?:SECTION \d+ OF \d+\s+)?(.+?)\s+0*\d+\s*$")
+BANNER_RE = re.compile(r"^(?:C O N F I D E N T I A L|S E C R E T|UNCLAS(?:SIFIED)?)\s+(?:SECTION \d+ OF \d+\s+)?(.+?)\s+0*\d+\s*$")
 SIGNATURE_RE = re.compile(r"^[A-Z][A-Z'\-]{1,20}(?: [A-Z][A-Z'\-]{1,20})?$")
 # Tokens that could be mistaken for cable structure when they start a line.
 BAD_TOKEN_RE = re.compile(
     r"^(?:¶.*|\d{1,3}\.|\d{1,3}\.[A-Za-z(].*|\d{8}|\(\w{1,4}(?://?\w{1,4})?\)|\w{1,4}\)|SIPDIS|SUBJECT:?|SUBJ:?|TAGS:?|REF\w*:?|By:"
-    r"|E\.O\.|DECL:|.*\x00.*)$")
-FIELD_START_RE = re.compile(
-    r"^(?:E\.?\s?O\b|TAGS|SUBJ|REF|CLASSIFIED\s+BY|SIPDIS|NOFORN|SENSITIVE|STATE\s+FOR|PASS\s+TO)\b",
-    re.IGNORECASE)
+    r"|E\.O\.|DECL:|.*\x00.*)$"
+)
+FIELD_START_RE = re.compile(r"^(?:E\.?\s?O\b|TAGS|SUBJ|REF|CLASSIFIED\s+BY|SIPDIS|NOFORN|SENSITIVE|STATE\s+FOR|PASS\s+TO)\b", re.IGNORECASE)
 NORM_RE = re.compile(r"[a-z0-9]+")
 SYLLABLE_RE = re.compile(r"[^aeiouy]*[aeiouy]+")
 
@@ -80,18 +78,18 @@ class Template:
     """Metadata skeleton of one source cable, resampled for synthetic cables."""
 
     origin: str
-    city: str            # id token, e.g. OTTAWA
+    city: str  # id token, e.g. OTTAWA
     year: int
     month: int
     classification: str
     n_tags: int
-    markings: list       # marking per numbered paragraph, as written ("(C)") or None
-    pilcrow: bool        # paragraphs written "¶1." rather than "1."
+    markings: list  # marking per numbered paragraph, as written ("(C)") or None
+    pilcrow: bool  # paragraphs written "¶1." rather than "1."
     routing: list | None  # routing lines FM.. (None: partial extract, no routing)
-    wrapped: bool        # text wrapped at ~65 columns rather than one line per paragraph
+    wrapped: bool  # text wrapped at ~65 columns rather than one line per paragraph
     n_refs: int
     empty_title: bool
-    summary: bool        # first paragraph is a SUMMARY
+    summary: bool  # first paragraph is a SUMMARY
     signature: str | None
 
 
@@ -102,16 +100,16 @@ class Model:
     templates: list
     tags: list
     tag_cum: list
-    chain: Chain         # order-2 chain over paragraph words
+    chain: Chain  # order-2 chain over paragraph words
     para_lengths: list
     subj_words: list
-    subj_succ: dict      # word id -> list of next word ids (order-1 chain)
+    subj_succ: dict  # word id -> list of next word ids (order-1 chain)
     subj_starts: list
     subj_lengths: list
-    classifiers: list    # "Ambassador John Smith" etc.
+    classifiers: list  # "Ambassador John Smith" etc.
     signatures: list
     syllables: list
-    banner_city: dict    # origin -> city as written in banners/refs ("SAN JOSE")
+    banner_city: dict  # origin -> city as written in banners/refs ("SAN JOSE")
     heaps_k: float
     heaps_beta: float
     source_tokens: int
@@ -121,12 +119,13 @@ class Model:
 
 # ---------------------------------------------------------------- training
 
+
 def split_file(text: str) -> tuple[list, list]:
     """Split a cable file into header lines (up to the pdf line) and raw lines."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if line.startswith("pdf" + NBSP):
-            raw = lines[i + 1:]
+            raw = lines[i + 1 :]
             for j in range(len(raw) - 1, -1, -1):
                 if raw[j] == "Share this cable":
                     raw = raw[:j]
@@ -138,10 +137,15 @@ def split_file(text: str) -> tuple[list, list]:
 def header_fields(head: list) -> dict:
     """Read id, created, classification, origin, title and tags from the header."""
     tags_line = next(line for line in head if line.startswith("Tags:"))
-    tags = [t.strip() for t in tags_line[len("Tags:"):].split(NBSP) if t.strip()]
-    return {"id": head[4].strip(), "created": head[5].strip(), "classification": head[6].strip(),
-            "origin": head[7].strip(), "title": head[10].strip() if len(head) > 10 else "",
-            "tags": tags}
+    tags = [t.strip() for t in tags_line[len("Tags:") :].split(NBSP) if t.strip()]
+    return {
+        "id": head[4].strip(),
+        "created": head[5].strip(),
+        "classification": head[6].strip(),
+        "origin": head[7].strip(),
+        "title": head[10].strip() if len(head) > 10 else "",
+        "tags": tags,
+    }
 
 
 def extract_paragraphs(raw: list) -> tuple[list, list, bool]:
@@ -157,7 +161,7 @@ def extract_paragraphs(raw: list) -> tuple[list, list, bool]:
     cur: list[str] | None = None
     pilcrow = False
     prev = ""
-    for line in raw[start + 1:]:
+    for line in raw[start + 1 :]:
         if line.startswith("Q") and line[1:].strip() and line[1:].strip() == prev.strip():
             continue  # transmission artefact: repeated line with a leading Q
         prev = line
@@ -167,7 +171,7 @@ def extract_paragraphs(raw: list) -> tuple[list, list, bool]:
             rest = m.group(2)
             mm = MARK_RE.match(rest)
             marks.append(mm.group(1) if mm else None)
-            cur = [rest[mm.end():] if mm else rest]
+            cur = [rest[mm.end() :] if mm else rest]
             paras.append(cur)
         elif cur is not None and not NOISE_LINE_RE.match(line):
             cur.append(line)
@@ -184,15 +188,23 @@ def extract_subject(raw: list) -> str:
         m = SUBJECT_RE.match(line)
         if m:
             parts = [m.group(1)]
-            for nxt in raw[i + 1:i + 3]:
+            for nxt in raw[i + 1 : i + 3]:
                 s = nxt.strip()
-                if (len(parts[-1]) < 40 or not s or len(s) > 70 or s != s.upper()
-                        or re.match(r"(REF|Classified|CLASSIFIED|SUMMARY|¶|\d|\()", s)):
+                if (
+                    len(parts[-1]) < 40
+                    or not s
+                    or len(s) > 70
+                    or s != s.upper()
+                    or re.match(r"(REF|Classified|CLASSIFIED|SUMMARY|¶|\d|\()", s)
+                ):
                     break
                 parts.append(s)
             text = " ".join(" ".join(parts).split())
-            return re.split(r"\bREF(?:TEL)?S?:|Classified By|CLASSIFIED BY|\d{8} \d{3} OF|¶|\b\d{1,2}\.\s?\("
-                            r"|-{3,}|\bSUMMARY\b|SENSITIVE BUT|\bUNCLASSIFIED\b", text)[0].strip()
+            return re.split(
+                r"\bREF(?:TEL)?S?:|Classified By|CLASSIFIED BY|\d{8} \d{3} OF|¶|\b\d{1,2}\.\s?\("
+                r"|-{3,}|\bSUMMARY\b|SENSITIVE BUT|\bUNCLASSIFIED\b",
+                text,
+            )[0].strip()
     return ""
 
 
@@ -201,7 +213,7 @@ def extract_ref_count(raw: list) -> int:
     for i, line in enumerate(raw):
         if line.startswith(("REF:", "REFS:")):
             block = [line]
-            for nxt in raw[i + 1:i + 8]:
+            for nxt in raw[i + 1 : i + 8]:
                 if nxt.lstrip().startswith(("Classified", "CLASSIFIED", "1.", "¶1")):
                     break
                 block.append(nxt)
@@ -227,8 +239,7 @@ def extract_classifier(raw: list) -> str | None:
     """Who classified the cable ("Ambassador Jane Doe"), without the reasons."""
     for line in raw:
         if line.startswith(("Classified By:", "CLASSIFIED BY:")):
-            who = re.split(r",|;| for | FOR |\. [Rr]eason|\s+[Rr]easons?|\s+REASONS?|\(",
-                           line.split(":", 1)[1])[0].strip(" .")
+            who = re.split(r",|;| for | FOR |\. [Rr]eason|\s+[Rr]easons?|\s+REASONS?|\(", line.split(":", 1)[1])[0].strip(" .")
             return who if 3 <= len(who) <= 60 else None
     return None
 
@@ -334,10 +345,10 @@ def build_chain(paragraphs: list, words: list) -> Chain:
     n = len(ids)
     ends = np.cumsum(lengths)
     starts = ends - lengths
-    para_end = np.repeat(ends, lengths)          # one past the last index of each position's paragraph
+    para_end = np.repeat(ends, lengths)  # one past the last index of each position's paragraph
     pos = np.arange(n, dtype=np.int64)
     has_next = pos + 1 < para_end
-    valid = pos + 2 < para_end                   # a trigram starts here
+    valid = pos + 2 < para_end  # a trigram starts here
     keys = np.full(n, -1, dtype=np.int64)
     vsize = len(words)
     keys[has_next] = ids[pos[has_next]] * vsize + ids[pos[has_next] + 1]
@@ -353,9 +364,14 @@ def build_chain(paragraphs: list, words: list) -> Chain:
     mark = ~(valid & (cnt == 1))
     idx = np.where(mark, pos, n)
     run_end = np.minimum.accumulate(idx[::-1])[::-1]
-    return Chain(flat=[words[i] for i in ids.tolist()], off=array("q", off.tolist()),
-                 cnt=array("q", cnt.tolist()), members=array("q", members.tolist()),
-                 run_end=array("q", run_end.tolist()), starts=array("q", starts.tolist()))
+    return Chain(
+        flat=[words[i] for i in ids.tolist()],
+        off=array("q", off.tolist()),
+        cnt=array("q", cnt.tolist()),
+        members=array("q", members.tolist()),
+        run_end=array("q", run_end.tolist()),
+        starts=array("q", starts.tolist()),
+    )
 
 
 def train(folder: Path, limit: int | None = None) -> Model:
@@ -392,14 +408,24 @@ def train(folder: Path, limit: int | None = None) -> Model:
                 banner_cities.setdefault(h["origin"], Counter())[bm.group(1).strip()] += 1
                 break
         body_lines = [len(x) for x in raw if x.strip()]
-        templates.append(Template(
-            origin=h["origin"], city=m.group(1), year=created.year, month=created.month,
-            classification=h["classification"], n_tags=len(h["tags"]), markings=marks,
-            pilcrow=pilcrow, routing=extract_routing(raw),
-            wrapped=sorted(body_lines)[len(body_lines) // 2] < 90 if body_lines else True,
-            n_refs=extract_ref_count(raw), empty_title=not h["title"],
-            summary=bool(paras) and paras[0].lstrip().upper().startswith("SUMMARY"),
-            signature=signature_of(raw)))
+        templates.append(
+            Template(
+                origin=h["origin"],
+                city=m.group(1),
+                year=created.year,
+                month=created.month,
+                classification=h["classification"],
+                n_tags=len(h["tags"]),
+                markings=marks,
+                pilcrow=pilcrow,
+                routing=extract_routing(raw),
+                wrapped=sorted(body_lines)[len(body_lines) // 2] < 90 if body_lines else True,
+                n_refs=extract_ref_count(raw),
+                empty_title=not h["title"],
+                summary=bool(paras) and paras[0].lstrip().upper().startswith("SUMMARY"),
+                signature=signature_of(raw),
+            )
+        )
         who = extract_classifier(raw)
         if who:
             classifiers.append(who)
@@ -409,8 +435,9 @@ def train(folder: Path, limit: int | None = None) -> Model:
             toks = vocab.encode(p)
             if len(toks) >= 3:
                 paragraphs.append(toks)
-        stoks = [t for t in extract_subject(raw).upper().split()
-                 if not BAD_TOKEN_RE.match(t) and not t.endswith("-")]  # "UNIT-" + wrap would join
+        stoks = [
+            t for t in extract_subject(raw).upper().split() if not BAD_TOKEN_RE.match(t) and not t.endswith("-")
+        ]  # "UNIT-" + wrap would join
         if stoks:
             ids = [subj_ids.setdefault(t, len(subj_ids)) for t in stoks]
             subj_lengths.append(len(ids))
@@ -426,8 +453,9 @@ def train(folder: Path, limit: int | None = None) -> Model:
     chain = build_chain(paragraphs, words)
     # Normalised (index-like) form of each word: its first lower-case alphanumeric run.
     norm_ids: dict = {}
-    norm_of = np.array([norm_ids.setdefault(f[0], len(norm_ids)) if (f := NORM_RE.findall(w.lower())) else -1
-                        for w in words], dtype=np.int64)
+    norm_of = np.array(
+        [norm_ids.setdefault(f[0], len(norm_ids)) if (f := NORM_RE.findall(w.lower())) else -1 for w in words], dtype=np.int64
+    )
     flat = np.array(list(itertools.chain.from_iterable(paragraphs)), dtype=np.int64)
     stream = norm_of[flat]
     stream = stream[stream >= 0]
@@ -436,17 +464,29 @@ def train(folder: Path, limit: int | None = None) -> Model:
     tags = [t for t, _ in tag_counts.most_common()]
     tag_cum = list(np.cumsum([tag_counts[t] for t in tags]).tolist()) if tags else []
     return Model(
-        templates=templates, tags=tags, tag_cum=tag_cum, chain=chain, para_lengths=[len(p) for p in paragraphs], subj_words=subj_words,
-        subj_succ=subj_succ, subj_starts=subj_starts, subj_lengths=subj_lengths,
-        classifiers=classifiers or ["Ambassador"], signatures=signatures or ["SMITH"],
+        templates=templates,
+        tags=tags,
+        tag_cum=tag_cum,
+        chain=chain,
+        para_lengths=[len(p) for p in paragraphs],
+        subj_words=subj_words,
+        subj_succ=subj_succ,
+        subj_starts=subj_starts,
+        subj_lengths=subj_lengths,
+        classifiers=classifiers or ["Ambassador"],
+        signatures=signatures or ["SMITH"],
         syllables=syllables_from(Counter(dict(zip(words, counts.tolist(), strict=True)))),
         banner_city={o: c.most_common(1)[0][0] for o, c in banner_cities.items()},
-        heaps_k=k, heaps_beta=beta, source_tokens=len(stream),
+        heaps_k=k,
+        heaps_beta=beta,
+        source_tokens=len(stream),
         tokens_per_cable=len(stream) / len(templates),
-        stats={"files": len(files), "templates": len(templates), "vocab": len(norm_ids)})
+        stats={"files": len(files), "templates": len(templates), "vocab": len(norm_ids)},
+    )
 
 
 # ---------------------------------------------------------------- planning
+
 
 @dataclass
 class Planned:
@@ -466,8 +506,7 @@ def citable(model: Model, t: Template) -> bool:
     ("SAN JOSE" for 09SANJOSE...); not for e.g. banner KYIV with ids 09KIEV...
     """
     city = model.banner_city.get(t.origin)
-    return (city is not None and city.replace(" ", "") == t.city
-            and all(len(w) > 1 for w in city.split()))  # not "E F T O LONDON"
+    return city is not None and city.replace(" ", "") == t.city and all(len(w) > 1 for w in city.split())  # not "E F T O LONDON"
 
 
 def plan(model: Model, count: int, seed: int) -> list:
@@ -512,22 +551,23 @@ def plan(model: Model, count: int, seed: int) -> list:
 
 # ---------------------------------------------------------------- rendering
 
+
 def markov_words(model: Model, rng: random.Random, n: int) -> list:
     """n words from the order-2 paragraph chain (restart at a dead end)."""
     ch, rand = model.chain, rng.random
     flat, off, cnt, members, run_end, starts = ch.flat, ch.off, ch.cnt, ch.members, ch.run_end, ch.starts
     p = starts[int(rand() * len(starts))]
-    out = flat[p:p + 2]
+    out = flat[p : p + 2]
     while len(out) < n:
         e = min(run_end[p], p + n - len(out))
-        if e > p:                      # unique continuation: copy the stretch
-            out.extend(flat[p + 2:e + 2])
+        if e > p:  # unique continuation: copy the stretch
+            out.extend(flat[p + 2 : e + 2])
             p = e
             continue
         c = cnt[p]
-        if c == 0:                     # dead end: start a new paragraph opening
+        if c == 0:  # dead end: start a new paragraph opening
             p = starts[int(rand() * len(starts))]
-            out.extend(flat[p:p + 2])
+            out.extend(flat[p : p + 2])
             continue
         q = members[off[p] + int(rand() * c)]
         out.append(flat[q + 2])
@@ -588,8 +628,7 @@ def wrap(words: list, width: int, first: str = "") -> list:
 def banner(classification: str) -> str:
     """The spaced-out banner word for a classification."""
     level = classification.split("//")[0]
-    return {"SECRET": "S E C R E T", "CONFIDENTIAL": "C O N F I D E N T I A L",
-            "TOP SECRET": "T O P S E C R E T"}.get(level, "UNCLAS")
+    return {"SECRET": "S E C R E T", "CONFIDENTIAL": "C O N F I D E N T I A L", "TOP SECRET": "T O P S E C R E T"}.get(level, "UNCLAS")
 
 
 def routing_lines(t: Template, p: Planned, rng: random.Random, classified: bool) -> list:
@@ -597,11 +636,13 @@ def routing_lines(t: Template, p: Planned, rng: random.Random, classified: bool)
     c = p.created
     station = "".join(rng.choice("ABCDEFGHIJKLMNOPRSTUVWXYZ") for _ in range(2))
     prec = rng.choice("PRO")
-    return [f"VZCZCXRO{rng.randint(1000, 9999)}",
-            f"{prec}{prec} RUEH{station}",
-            f"DE RUEH{station} #{p.number % 10000:04d}/01 {c.timetuple().tm_yday:03d}{c:%H%M}",
-            "ZNY CCCCC ZZH" if classified else "ZNR UUUUU ZZH",
-            f"{prec} {c:%d%H%M}Z {MONTHS[c.month - 1]} {c:%y}"] + (t.routing or [])
+    return [
+        f"VZCZCXRO{rng.randint(1000, 9999)}",
+        f"{prec}{prec} RUEH{station}",
+        f"DE RUEH{station} #{p.number % 10000:04d}/01 {c.timetuple().tm_yday:03d}{c:%H%M}",
+        "ZNY CCCCC ZZH" if classified else "ZNR UUUUU ZZH",
+        f"{prec} {c:%d%H%M}Z {MONTHS[c.month - 1]} {c:%y}",
+    ] + (t.routing or [])
 
 
 def reference_text(model: Model, plans: list, p: Planned, refs: list) -> str:
@@ -648,13 +689,13 @@ def render_cable(model: Model, plans: list, i: int, seed: int) -> tuple[str, dic
     rng = random.Random(f"{seed}-{i}")
     classified = not t.classification.startswith("UNCLASSIFIED")
     tags = tags_for(model, t, rng)
-    width = rng.randint(60, 68) if t.wrapped else 10 ** 6
+    width = rng.randint(60, 68) if t.wrapped else 10**6
     for _ in range(5):  # a wrapped subject line must not look like a header field
         subject = subject_words(model, rng)
         subj_lines = wrap(subject, width, "SUBJECT:")
         if not any(FIELD_START_RE.match(line) for line in subj_lines[1:]):
             break
-    title = "" if t.empty_title else subj_lines[0][len("SUBJECT:"):].strip()
+    title = "" if t.empty_title else subj_lines[0][len("SUBJECT:") :].strip()
     n_paras = len(t.markings)
     lengths = [model.para_lengths[int(rng.random() * len(model.para_lengths))] for _ in range(n_paras)]
     heaps_n = model.source_tokens + i * model.tokens_per_cable
@@ -662,9 +703,18 @@ def render_cable(model: Model, plans: list, i: int, seed: int) -> tuple[str, dic
     # /0.6 because sprinkle() reuses a cable-local novel word 40% of the time.
     rate = min(MAX_NOVEL_RATE, model.heaps_k * model.heaps_beta * heaps_n ** (model.heaps_beta - 1) / 0.6)
 
-    out = [HEADER_KEYS + p.cable_id, f"{p.created:%Y-%m-%d %H:%M}:00", t.classification, t.origin,
-           "Cable title:" + NBSP + NBSP, "", title, "",
-           "Tags:" + NBSP + NBSP + "".join(tag + NBSP for tag in tags), PDF_LINE]
+    out = [
+        HEADER_KEYS + p.cable_id,
+        f"{p.created:%Y-%m-%d %H:%M}:00",
+        t.classification,
+        t.origin,
+        "Cable title:" + NBSP + NBSP,
+        "",
+        title,
+        "",
+        "Tags:" + NBSP + NBSP + "".join(tag + NBSP for tag in tags),
+        PDF_LINE,
+    ]
     if t.routing is None:
         out.append(PARTIAL)
     else:
@@ -701,17 +751,24 @@ def render_cable(model: Model, plans: list, i: int, seed: int) -> tuple[str, dic
         lead = f"{'¶' if t.pilcrow else ''}{k + 1}. " + (f"{mark} " if mark else "")
         out.extend(wrap(words, width, lead.rstrip()))
         out.append("")
-    if not n_paras:                   # source cables without numbered paragraphs
+    if not n_paras:  # source cables without numbered paragraphs
         words = markov_words(model, rng, sum(rng.choice(model.para_lengths) for _ in range(3)))
         sprinkle(model, rng, words, rate, pool)
         out.extend(wrap(words, width))
         out.append("")
     signature = t.signature or rng.choice(model.signatures)
     out += [signature, "", FOOTER]
-    facts = {"id": p.cable_id, "classification": t.classification, "tags": tuple(tags),
-             "subject": " ".join(subject), "paragraphs": n_paras, "signature": signature,
-             "references": tuple(plans[j].cable_id for j in p.refs), "created": p.created,
-             "origin": t.origin}
+    facts = {
+        "id": p.cable_id,
+        "classification": t.classification,
+        "tags": tuple(tags),
+        "subject": " ".join(subject),
+        "paragraphs": n_paras,
+        "signature": signature,
+        "references": tuple(plans[j].cable_id for j in p.refs),
+        "created": p.created,
+        "origin": t.origin,
+    }
     return "\n".join(out), facts
 
 
@@ -733,8 +790,7 @@ def _write_range(bounds: tuple) -> int:
     return total
 
 
-def write_corpus(model: Model, out_dir: Path, count: int, seed: int, jobs: int = 1,
-                 chunk: int = 500) -> int:
+def write_corpus(model: Model, out_dir: Path, count: int, seed: int, jobs: int = 1, chunk: int = 500) -> int:
     """Plan and write count cables into out_dir with jobs processes; returns bytes written."""
     plans = plan(model, count, seed)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -766,9 +822,15 @@ def generate(out_dir: Path, count: int, seed: int, source: Path, jobs: int) -> d
     t1 = time.perf_counter()
     written = write_corpus(model, out_dir, count, seed, jobs)
     t2 = time.perf_counter()
-    return {"train_s": t1 - t0, "write_s": t2 - t1, "bytes": written, "count": count,
-            "source_vocab": model.stats["vocab"], "heaps_k": model.heaps_k,
-            "heaps_beta": model.heaps_beta}
+    return {
+        "train_s": t1 - t0,
+        "write_s": t2 - t1,
+        "bytes": written,
+        "count": count,
+        "source_vocab": model.stats["vocab"],
+        "heaps_k": model.heaps_k,
+        "heaps_beta": model.heaps_beta,
+    }
 
 
 def _progress(show: bool, done: int, count: int, since: float) -> None:
@@ -785,15 +847,17 @@ def main(argv: list | None = None) -> int:
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--count", type=int, default=251287)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--model-from", default="seeds",
-                    help="folder of real cables to learn from (default: repo seeds/, "
-                         "else $CABLES_CORPUS/cables)")
+    ap.add_argument(
+        "--model-from", default="seeds", help="folder of real cables to learn from (default: repo seeds/, else $CABLES_CORPUS/cables)"
+    )
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args(argv)
     stats = generate(args.out_dir, args.count, args.seed, model_source(args.model_from), args.jobs)
     if sys.stderr.isatty():
-        sys.stderr.write(f"trained in {stats['train_s']:.1f}s; wrote {stats['count']} cables "
-                         f"({stats['bytes'] / 1e6:.0f} MB) in {stats['write_s']:.1f}s\n")
+        sys.stderr.write(
+            f"trained in {stats['train_s']:.1f}s; wrote {stats['count']} cables "
+            f"({stats['bytes'] / 1e6:.0f} MB) in {stats['write_s']:.1f}s\n"
+        )
     return 0
 
 

@@ -54,7 +54,19 @@ def _throughput(benchmark, cables: int, text_bytes: int, index_bytes: int | None
 def build_command(system: str, jobs: int, files: list[Path], target: Path) -> list[str]:
     """The command line that indexes ``files`` into ``target`` (a fresh folder)."""
     if system == "engine":
-        return [sys.executable, "-m", "cables.search", "rebuild", *map(str, files), "--index", str(target / "index"), "--jobs", str(jobs), "--format", "json"]
+        return [
+            sys.executable,
+            "-m",
+            "cables.search",
+            "rebuild",
+            *map(str, files),
+            "--index",
+            str(target / "index"),
+            "--jobs",
+            str(jobs),
+            "--format",
+            "json",
+        ]
     return [sys.executable, str(BENCH / "fts5.py"), "build", str(target / "cables.fts5"), *map(str, files), "--jobs", str(jobs)]
 
 
@@ -79,8 +91,13 @@ def test_rebuild(system, jobs, subset, tmp_path, benchmark):
         return (), {}
 
     def run():
-        done = subprocess.run(build_command(system, jobs, subset, target), cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)),
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            build_command(system, jobs, subset, target),
+            cwd=REPO,
+            env=dict(os.environ, PYTHONPATH=str(REPO)),
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, done.stderr
         reports.append(json.loads(done.stdout))
 

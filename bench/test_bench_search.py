@@ -43,45 +43,49 @@ def engine_plain(engine, request) -> list[int]:
 def test_search_facets(system, engine, fts, query_set, measure, benchmark):
     """The normal search: top 10 with snippets, total and four facets, 200 queries of 1-3 words."""
     benchmark.group = "search + 4 facets (200 queries, 1-3 words)"
-    measure_system(system, measure, engine, query_set.words,
-                   lambda q: engine.search(queries.engine_request(q)),
-                   fts.search)
+    measure_system(system, measure, engine, query_set.words, lambda q: engine.search(queries.engine_request(q)), fts.search)
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_search_plain(system, engine, fts, query_set, measure, benchmark):
     """Match + rank + top 10 only (no snippets, records, facets or total)."""
     benchmark.group = "plain: match + rank top 10 (200 queries)"
-    measure_system(system, measure, engine, query_set.words,
-                   lambda q: engine_plain(engine, queries.engine_request(q)),
-                   fts.plain)
+    measure_system(system, measure, engine, query_set.words, lambda q: engine_plain(engine, queries.engine_request(q)), fts.plain)
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_search_filtered(system, engine, fts, query_set, measure, benchmark):
     """The normal search with --tag / --classification / --from filters (200 queries)."""
     benchmark.group = "filtered search + 4 facets (200 queries)"
-    measure_system(system, measure, engine, query_set.filtered,
-                   lambda item: engine.search(queries.engine_request(*item)),
-                   lambda item: fts.search(item[0], queries.fts5_options(item[1])))
+    measure_system(
+        system,
+        measure,
+        engine,
+        query_set.filtered,
+        lambda item: engine.search(queries.engine_request(*item)),
+        lambda item: fts.search(item[0], queries.fts5_options(item[1])),
+    )
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_search_plain_filtered(system, engine, fts, query_set, measure, benchmark):
     """Match + filter + rank top 10 only, with the same filters (the issue's "filtered" target)."""
     benchmark.group = "plain filtered: match + filter + rank top 10 (200 queries)"
-    measure_system(system, measure, engine, query_set.filtered,
-                   lambda item: engine_plain(engine, queries.engine_request(*item)),
-                   lambda item: fts.plain(item[0], queries.fts5_options(item[1])))
+    measure_system(
+        system,
+        measure,
+        engine,
+        query_set.filtered,
+        lambda item: engine_plain(engine, queries.engine_request(*item)),
+        lambda item: fts.plain(item[0], queries.fts5_options(item[1])),
+    )
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_search_phrase(system, engine, fts, query_set, measure, benchmark):
     """Quoted two-word phrases, normal search with facets."""
     benchmark.group = f"phrase search + 4 facets ({len(query_set.phrases)} phrases)"
-    measure_system(system, measure, engine, query_set.phrases,
-                   lambda q: engine.search(queries.engine_request(q)),
-                   fts.search)
+    measure_system(system, measure, engine, query_set.phrases, lambda q: engine.search(queries.engine_request(q)), fts.search)
 
 
 @pytest.fixture(scope="module")

@@ -79,10 +79,24 @@ class SnowballStem:
         self.memo, self.fresh, self._stem = {}, {}, None
 
 
-SPECIAL_LETTERS = str.maketrans({
-    "ß": "ss", "œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
-})
+SPECIAL_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "œ": "oe",
+        "æ": "ae",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+        "´": "'",
+    }
+)
 
 
 @lru_cache(maxsize=1 << 16)

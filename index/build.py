@@ -79,7 +79,7 @@ def _prepared_stream(files: list[Path], jobs: int) -> Generator[Prepared | Skipp
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=default_signals) as pool:
         for start in range(0, len(files), UPDATE_BATCH):
-            yield from pool.imap(prepare, files[start: start + UPDATE_BATCH], chunksize=16)
+            yield from pool.imap(prepare, files[start : start + UPDATE_BATCH], chunksize=16)
 
 
 def rebuild(location: Path, sources: Sequence[str | Path], jobs: int = 1, progress: Progress | None = None) -> BuildReport:
@@ -220,7 +220,9 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def update(location: Path, sources: Sequence[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None) -> BuildReport:
+def update(
+    location: Path, sources: Sequence[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None
+) -> BuildReport:
     """Add new cables and replace changed ones (by id) in a copy of the index, then publish it."""
     started = time.monotonic()
     location = index_location(location)
@@ -269,7 +271,15 @@ def _open_copy(location: Path, current: Path, folder: Path):
         raise damaged(location, error) from None
 
 
-def _apply(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], item: Prepared, next_ordinal: int, report: BuildReport, seen: set[str]) -> int:
+def _apply(
+    writer,
+    store: RecordStore,
+    known: dict[str, tuple[int, str, str]],
+    item: Prepared,
+    next_ordinal: int,
+    report: BuildReport,
+    seen: set[str],
+) -> int:
     """Add a new cable or replace a changed one; return the next free ordinal."""
     cable_id = item.record["id"]
     seen.add(cable_id)
@@ -287,7 +297,9 @@ def _apply(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], i
     return next_ordinal
 
 
-def _prune(writer, store: RecordStore, known: dict[str, tuple[int, str, str]], sources: Sequence[str | Path], seen: set[str], report: BuildReport) -> None:
+def _prune(
+    writer, store: RecordStore, known: dict[str, tuple[int, str, str]], sources: Sequence[str | Path], seen: set[str], report: BuildReport
+) -> None:
     """Remove cables whose source file, under the given sources, no longer exists."""
     roots = [Path(source).resolve() for source in sources]
     for cable_id, (ordinal, path, _) in known.items():

@@ -89,8 +89,14 @@ class Cable:
 
     def header_text(self) -> str:
         """Every header word kept above, as one text (what a header search field indexes)."""
-        parts = [self.classified_by or "", self.reference_text, *self.addressees, *self.info_addressees,
-                 *self.distribution, self.subject_tail]
+        parts = [
+            self.classified_by or "",
+            self.reference_text,
+            *self.addressees,
+            *self.info_addressees,
+            *self.distribution,
+            self.subject_tail,
+        ]
         return " ".join(part for part in parts if part)
 
 

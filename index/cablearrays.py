@@ -27,6 +27,7 @@ CABLE_ARRAYS_FOLDER = "columns"  # the folder name indexes have always used: ren
 VOCABULARY_FILE = "vocabulary.json"
 FACETED = ("classification", "origin", "tag", "marking")
 
+
 class Document(NamedTuple):
     """A paragraph document as the arrays need it: its cable id, paragraph position, marking and body length in stems."""
 
@@ -69,7 +70,7 @@ class CableArrays:
 
     def docs_of(self, cable: int) -> np.ndarray:
         """The paragraph documents of a cable, in paragraph order."""
-        return self.cable_docs[self.cable_doc_start[cable]: self.cable_doc_start[cable + 1]]
+        return self.cable_docs[self.cable_doc_start[cable] : self.cable_doc_start[cable + 1]]
 
 
 def _epoch(moment: datetime) -> int:
@@ -119,8 +120,23 @@ def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) ->
     doc_start[1:] = np.cumsum(np.bincount(doc_cable[live], minlength=size))
     vocabulary = {kind: sorted(values, key=values.__getitem__) for kind, values in codes.items()}
     arrays = CableArrays(
-        doc_cable, doc_length, doc_position, doc_marking, cable_valid, created, year, classification, origin,
-        subject_length, body_length, tag_start, tags, tag_owner, doc_start, cable_docs, vocabulary,
+        doc_cable,
+        doc_length,
+        doc_position,
+        doc_marking,
+        cable_valid,
+        created,
+        year,
+        classification,
+        origin,
+        subject_length,
+        body_length,
+        tag_start,
+        tags,
+        tag_owner,
+        doc_start,
+        cable_docs,
+        vocabulary,
     )
     save_arrays(folder, arrays)
     return arrays
@@ -148,15 +164,23 @@ def load_arrays(folder: Path) -> CableArrays:
     return CableArrays(vocabulary=vocabulary, **loaded)
 
 
-
 LAYOUT = {
-    "doc_cable": (np.int32, "documents"), "doc_body_length": (np.int32, "documents"),
-    "doc_position": (np.int32, "documents"), "doc_marking": (np.int16, "documents"),
-    "cable_valid": (np.bool_, "cables"), "cable_created": (np.int64, "cables"), "cable_year": (np.int16, "cables"),
-    "cable_classification": (np.int16, "cables"), "cable_origin": (np.int16, "cables"),
-    "cable_subject_length": (np.int32, "cables"), "cable_body_length": (np.int64, "cables"),
-    "cable_tag_start": (np.int64, "cables + 1"), "cable_tags": (np.int32, None), "cable_tag_owner": (np.int32, None),
-    "cable_doc_start": (np.int64, "cables + 1"), "cable_docs": (np.int64, None),
+    "doc_cable": (np.int32, "documents"),
+    "doc_body_length": (np.int32, "documents"),
+    "doc_position": (np.int32, "documents"),
+    "doc_marking": (np.int16, "documents"),
+    "cable_valid": (np.bool_, "cables"),
+    "cable_created": (np.int64, "cables"),
+    "cable_year": (np.int16, "cables"),
+    "cable_classification": (np.int16, "cables"),
+    "cable_origin": (np.int16, "cables"),
+    "cable_subject_length": (np.int32, "cables"),
+    "cable_body_length": (np.int64, "cables"),
+    "cable_tag_start": (np.int64, "cables + 1"),
+    "cable_tags": (np.int32, None),
+    "cable_tag_owner": (np.int32, None),
+    "cable_doc_start": (np.int64, "cables + 1"),
+    "cable_docs": (np.int64, None),
 }
 """Each array's type as :func:`build_arrays` writes it, and what its length counts (None: checked through offsets)."""
 
@@ -174,10 +198,17 @@ def check_arrays(arrays: CableArrays, documents: int) -> None:
     for name, (dtype, counted) in LAYOUT.items():
         array = getattr(arrays, name)
         require(array.dtype == dtype and array.ndim == 1, f"{CABLE_ARRAYS_FOLDER}/{name}.npy has the wrong type or shape")
-        require(counted is None or len(array) == lengths[counted], f"{CABLE_ARRAYS_FOLDER}/{name}.npy does not have one entry per {counted}")
-    require(isinstance(arrays.vocabulary, dict) and all(
-        isinstance(arrays.vocabulary.get(kind), list) and all(isinstance(value, str) for value in arrays.vocabulary[kind]) for kind in FACETED
-    ), f"{CABLE_ARRAYS_FOLDER}/{VOCABULARY_FILE} is not a list of values per facet")
+        require(
+            counted is None or len(array) == lengths[counted], f"{CABLE_ARRAYS_FOLDER}/{name}.npy does not have one entry per {counted}"
+        )
+    require(
+        isinstance(arrays.vocabulary, dict)
+        and all(
+            isinstance(arrays.vocabulary.get(kind), list) and all(isinstance(value, str) for value in arrays.vocabulary[kind])
+            for kind in FACETED
+        ),
+        f"{CABLE_ARRAYS_FOLDER}/{VOCABULARY_FILE} is not a list of values per facet",
+    )
     _check_offsets(arrays.cable_tag_start, len(arrays.cable_tags), "cable_tag_start")
     _check_offsets(arrays.cable_doc_start, len(arrays.cable_docs), "cable_doc_start")
     require(len(arrays.cable_tag_owner) == len(arrays.cable_tags), f"{CABLE_ARRAYS_FOLDER}/cable_tag_owner.npy has one entry per tag")
@@ -191,10 +222,15 @@ def check_arrays(arrays: CableArrays, documents: int) -> None:
         ("cable_classification", arrays.cable_classification[valid], 0, len(vocabulary["classification"])),
         ("cable_origin", arrays.cable_origin[valid], 0, len(vocabulary["origin"])),
     ):
-        require(not len(values) or (int(values.min()) >= low and int(values.max()) < high), f"{CABLE_ARRAYS_FOLDER}/{name}.npy holds a value out of range")
+        require(
+            not len(values) or (int(values.min()) >= low and int(values.max()) < high),
+            f"{CABLE_ARRAYS_FOLDER}/{name}.npy holds a value out of range",
+        )
 
 
 def _check_offsets(starts: np.ndarray, end: int, name: str) -> None:
     """Offsets into another array: from 0, never falling, ending at its length."""
-    require(starts.item(0) == 0 and starts.item(-1) == end and bool(np.all(np.diff(starts) >= 0)),
-            f"{CABLE_ARRAYS_FOLDER}/{name}.npy does not rise from 0 to the end of its array")
+    require(
+        starts.item(0) == 0 and starts.item(-1) == end and bool(np.all(np.diff(starts) >= 0)),
+        f"{CABLE_ARRAYS_FOLDER}/{name}.npy does not rise from 0 to the end of its array",
+    )

@@ -74,8 +74,10 @@ def check_structure(folder: Path) -> None:
         segments = ix._segments()
     finally:
         ix.close()
-    require(read_segment_list(folder) == [(segment.segment_id(), segment.doc_count_all()) for segment in segments],
-            f"{SEGMENTS_FILE} disagrees with whoosh's segment list")
+    require(
+        read_segment_list(folder) == [(segment.segment_id(), segment.doc_count_all()) for segment in segments],
+        f"{SEGMENTS_FILE} disagrees with whoosh's segment list",
+    )
     check_arrays(load_arrays(folder), sum(segment.doc_count_all() for segment in segments))
     for segment in segments:
         for name in FIELDS:

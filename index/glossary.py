@@ -21,6 +21,7 @@ KINDS: frozenset[str] = frozenset({"subject", "country", "org"})
 
 _DATA_FILE = Path(__file__).resolve().parent / "data" / "tags.tsv"
 
+
 @lru_cache(maxsize=1)
 def _load() -> Mapping[str, tuple[str, str]]:
     """Read and validate the TSV once; return an upper-case tag -> (kind, meaning) map.

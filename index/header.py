@@ -21,9 +21,7 @@ ROUTING_CODE_RE = re.compile(r"^[A-Z0-9]{4,}/")
 # Precedence and serial number after an addressee (``PRIORITY 5011``, ``IMMEDIATE``, ``0146``).
 ROUTING_TAIL_RE = re.compile(r"(?:\s+(?:FLASH|IMMEDIATE|PRIORITY|ROUTINE))?(?:\s+\d{1,5})?\s*$")
 # A distribution line: an upper-case office (or nothing), then FOR / PASS TO / PLEASE PASS.
-DISTRIBUTION_RE = re.compile(
-    r"^\s*(?:[A-Z][A-Z0-9/&.,'\- ]*\s)?(?:ALSO\s+)?(?:FOR|PASS|PLEASE\s+PASS)\b(?=\s|$)"
-)
+DISTRIBUTION_RE = re.compile(r"^\s*(?:[A-Z][A-Z0-9/&.,'\- ]*\s)?(?:ALSO\s+)?(?:FOR|PASS|PLEASE\s+PASS)\b(?=\s|$)")
 MAX_LOWER_NOTE = 80
 SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)")
 # Where the name part of a Classified By text ends: a sentence on reasons or the E.O.,
@@ -130,7 +128,7 @@ def classifier(who: str | None) -> tuple[str | None, str | None]:
             start -= 1
         if start < len(words):
             name = " ".join(words[start:])
-            rest = parts[:position] + ([" ".join(words[:start])] if start else []) + parts[position + 1:]
+            rest = parts[:position] + ([" ".join(words[:start])] if start else []) + parts[position + 1 :]
             title = ", ".join(piece for piece in rest if piece)
             return name, title or None
     return None, text or None

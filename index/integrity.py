@@ -32,7 +32,10 @@ def damaged(location: Path, reason: object) -> IndexUnavailable:
 
 
 def file_digest(path: Path) -> str:
-    """The SHA-256 digest (hex) of a file's content, read a megabyte at a time (SHA-256 has hardware help on most CPUs: twice BLAKE2b's speed here)."""
+    """The SHA-256 digest (hex) of a file's content, read a megabyte at a time.
+
+    SHA-256 has hardware help on most CPUs: twice BLAKE2b's speed here.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -78,9 +81,7 @@ def check_table_of_contents(folder: Path, whoosh_folder: str, checksums: dict[st
     whoosh opens the highest-numbered ``.toc`` file it finds, so an added one
     would be read instead of the one the build wrote.
     """
-    found = sorted(
-        f"{whoosh_folder}/{path.name}" for path in (folder / whoosh_folder).iterdir() if TOC_PATTERN.fullmatch(path.name)
-    )
+    found = sorted(f"{whoosh_folder}/{path.name}" for path in (folder / whoosh_folder).iterdir() if TOC_PATTERN.fullmatch(path.name))
     recorded = sorted(name for name in checksums if TOC_PATTERN.fullmatch(Path(name).name))
     if found != recorded:
         extra = sorted(set(found) - set(recorded)) or sorted(set(recorded) - set(found))

@@ -137,8 +137,7 @@ def _analysed(cable: Cable, path: str, digest: str) -> Prepared:
     """The paragraph documents and stems of a parsed cable."""
     subject_stems = " ".join(positioned(cable.subject, _STEM))
     paragraphs = [
-        {"number": p.number, "marking": p.marking, "text": p.text, "body": " ".join(positioned(p.text, _STEM))}
-        for p in cable.paragraphs
+        {"number": p.number, "marking": p.marking, "text": p.text, "body": " ".join(positioned(p.text, _STEM))} for p in cable.paragraphs
     ]
     header_stems = " ".join(positioned(cable.header_text(), _STEM))
     by_stems = " ".join(positioned(cable.classified_by_name or cable.classified_by or "", _STEM))

@@ -30,8 +30,11 @@ NBSP = "\u00a0"
 FOOTER = "Share this cable"
 MAX_BYTES = 64 * 1024 * 1024
 NOT_REGULAR = {
-    stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
 }
 
 CSV_RECORD_RE = re.compile(r"^\d+,\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2},(?P<id>\w+),")
@@ -43,9 +46,7 @@ PARA_START_RE = re.compile(
     r"(?P<marking>\(\s*[A-Za-z][A-Za-z/ ,\-]{0,30}\)|[A-Z]{1,3}\))?[\s:]*(?P<rest>.*)$"
 )
 # A paragraph start glued after a sentence end or a heading underline.
-GLUED_START_RE = re.compile(
-    r"[.!?\"”)\-=_*]\s+(?P<start>¶?\s*(?P<number>\d{1,3})\s*\.\s*(?P<marking>\(\s*[A-Za-z][A-Za-z/ ,\-]{0,30}\)))"
-)
+GLUED_START_RE = re.compile(r"[.!?\"”)\-=_*]\s+(?P<start>¶?\s*(?P<number>\d{1,3})\s*\.\s*(?P<marking>\(\s*[A-Za-z][A-Za-z/ ,\-]{0,30}\)))")
 # Paragraph 1 glued after header text on one line (``... REASON: 1.4 (b), (d) 1.(C) In a brief ...``);
 # ``1.4`` (a reason) is not a paragraph number.
 GLUED_FIRST_RE = re.compile(r"(?:(?<=\s)|^)¶?\s*1\s*\.(?!\d)")
@@ -61,7 +62,9 @@ OLD_PAGE_HEADER_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z][A-Z ]*?\s+\d+\s+\d{
 # A page marker inside a line: up to three place-name words, then the numbers.
 MARKER_NUMBERS_RE = re.compile(r"\d{8}\s+\d{3}")
 INLINE_MARKER_RE = re.compile(r"(?<![\w.'-])((?:[A-Za-z][A-Za-z.'-]*\s+){0,3})\d{8}\s+\d{3}(?:\.\d)?\s+[Oo][Ff]\s+\d{3}\b")
-OLD_ROUTING_RE = re.compile(r"^\s*(?:ACTION\s+[A-Z]+-\d+|INFO\s+LOG-\d+|[A-Z]+-\d{2}(?:\s+[A-Z]+-\d{2})+|/\d{3}W|-{6,}[0-9A-F]{6}\s+\d{6}Z|@@@OASYS@@@)")
+OLD_ROUTING_RE = re.compile(
+    r"^\s*(?:ACTION\s+[A-Z]+-\d+|INFO\s+LOG-\d+|[A-Z]+-\d{2}(?:\s+[A-Z]+-\d{2})+|/\d{3}W|-{6,}[0-9A-F]{6}\s+\d{6}Z|@@@OASYS@@@)"
+)
 CABLE_ENDS_RE = re.compile(r"=+\s*CABLE ENDS\s*=+")
 SPACED_BANNER_RE = re.compile(r"^\s*(?:[A-Z] ){3,}[A-Z]\b")
 BANNER_RE = re.compile(
@@ -70,7 +73,9 @@ BANNER_RE = re.compile(
 )
 SIPDIS_RE = re.compile(r"^\s*SIPDIS\s*$")
 # Every whole-line noise pattern in one, so a line is tested in one call (the reader tests every line).
-NOISE_LINE_RE = re.compile("|".join(f"(?:{noise.pattern})" for noise in (PAGE_MARKER_RE, OLD_ROUTING_RE, SPACED_BANNER_RE, BANNER_RE, SIPDIS_RE)))
+NOISE_LINE_RE = re.compile(
+    "|".join(f"(?:{noise.pattern})" for noise in (PAGE_MARKER_RE, OLD_ROUTING_RE, SPACED_BANNER_RE, BANNER_RE, SIPDIS_RE))
+)
 REDACTED_DIVIDER_RE = re.compile(r"^[\s\-=_*.]*$")
 MAX_FIELD_LINE = 100  # a wrapped header field line is at most about 70 characters
 DIVIDER_RUN_RE = re.compile(r"[\-=_*]{3,}")
@@ -94,15 +99,17 @@ CLASSIFIED_BY = r"(?:\b|(?<=\d))CLASSIFIED\s+BY"
 # Where a subject runs on into other header text; a time (``14:25``) glued
 # before that text belongs to the transmission line, not the subject.
 SUBJECT_CUT_RE = re.compile(
-    r"\s*(?:\b\d{1,2}:\d{2}\s+)?(?:\bREF(?:S|TEL|TELS|\(S\))?\s*[:.]|" + GLUED_REF + r"|\bREFERENCES?\s*:|" + CLASSIFIED_BY + r"\b|\bUNCLAS\b|"
+    r"\s*(?:\b\d{1,2}:\d{2}\s+)?(?:\bREF(?:S|TEL|TELS|\(S\))?\s*[:.]|"
+    + GLUED_REF
+    + r"|\bREFERENCES?\s*:|"
+    + CLASSIFIED_BY
+    + r"\b|\bUNCLAS\b|"
     r"\b(?:[A-Z] ){4,}|\b(?:CONFIDENTIAL|SECRET)\s+SECTION\b|\bSIPDIS\b|\bE\.O\.\s*1\d{4}|"
     r"\bTAGS:|-{4,}|¶|\s\d{1,2}\.\s+\(?[A-Z]|\b(?:THIS CABLE IS\s+)?SENSITIVE BUT UNCLASSIFIED\b).*$",
     re.IGNORECASE,
 )
 # Where a subject tail stops being tail: Classified By, paragraph 1 or more header fields.
-TAIL_END_RE = re.compile(
-    r"(?:\bCLASSIFIED\s+BY\b|¶|(?:^|\s)¶?\d{1,2}\s*\.\s*\(?[A-Z]|\bTAGS:|\bE\.O\.\s*1\d{4}).*$", re.IGNORECASE
-)
+TAIL_END_RE = re.compile(r"(?:\bCLASSIFIED\s+BY\b|¶|(?:^|\s)¶?\d{1,2}\s*\.\s*\(?[A-Z]|\bTAGS:|\bE\.O\.\s*1\d{4}).*$", re.IGNORECASE)
 # Transmission noise inside a subject tail: times, banners, section and serial numbers, SIPDIS, dashes.
 TAIL_NOISE_RE = re.compile(
     r"\b\d{1,2}:\d{2}\b|\bUNCLAS\b|\bUNCLASSIFIED\b(?=\s+SECTION)|(?:\b[A-Z] ){4,}(?:[A-Z]\b)?|\bSECTION\s+\d+\s+OF\s+\d+|"
@@ -123,7 +130,9 @@ REASONS_SPLIT_RE = re.compile(r"\s*\b(?:for\s+)?reasons?\b\s*(?:section\s*)?:?\s
 # A line left holding only E.O. reason letters (``(d).``, ``1.4 (b) and (d).``, ``4 (b,d).``).
 REASONS_FRAGMENT_RE = re.compile(r"^\s*(?:1\s*\.\s*)?\d?\s*(?:\(?\s*[a-hA-H]\s*\)?\s*(?:,|and|&)?\s*)+[.)]*\s*$")
 # The end of the reason letters after ``1.4``: ``(b) and (d).``, ``b,d;``, ``(B, D)``.
-REASONS_END_RE = re.compile(r"(?:\s*(?:\(\s*[a-hA-H](?:\s*,\s*[a-hA-H])*\s*\)|[a-hA-H](?![A-Za-z])|,|&|and\b|or\b))*\s*[.;]?", re.IGNORECASE)
+REASONS_END_RE = re.compile(
+    r"(?:\s*(?:\(\s*[a-hA-H](?:\s*,\s*[a-hA-H])*\s*\)|[a-hA-H](?![A-Za-z])|,|&|and\b|or\b))*\s*[.;]?", re.IGNORECASE
+)
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
 REASONS_RUN_ON_RE = re.compile(r"(?:[,(&]|\band|\bor)\s*$", re.IGNORECASE)
 SECTION_RE = re.compile(r"1\s*\.\s*([4-6])")
@@ -132,7 +141,9 @@ EO_LINE_RE = re.compile(r"^\s*E\.?\s?O\.?\s*1\d{4}\s*[:.]?\s*(?P<rest>.*)$", re.
 DECL_RE = re.compile(r"\bDECL\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 RAW_TAGS_RE = re.compile(r"^\s*(?:TAGS\b\s*:?|TAG\s*:)\s*(?P<rest>.*)$", re.IGNORECASE)
 SUMMARY_RE = re.compile(
-    r"\bSUMMARY(?<!END SUMMARY)(?<!END OF SUMMARY)\s*(?:(?:AND|&|/)\s*(?:COMMENTS?|INTRODUCTION|BACKGROUND|RECOMMENDATIONS?|KEY\s+POINTS|ACTION(?:\s+REQUESTS?)?)\s*)?[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
+    r"\bSUMMARY(?<!END SUMMARY)(?<!END OF SUMMARY)\s*"
+    r"(?:(?:AND|&|/)\s*(?:COMMENTS?|INTRODUCTION|BACKGROUND|RECOMMENDATIONS?|KEY\s+POINTS|ACTION(?:\s+REQUESTS?)?)\s*)?"
+    r"[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
     re.IGNORECASE | re.DOTALL,
 )
 SUMMARY_LEAD_RE = re.compile(r"^\s*SUMMARY\b[\s:.\-]*(?:\([A-Z/]+\)\s*)?", re.IGNORECASE)
@@ -157,7 +168,10 @@ class CableError(ValueError):
 
 
 class CableFile(NamedTuple):
-    """A cable file as read: its cable, its name as :func:`printable` writes it, and the SHA-1 of its bytes (an update's test for a changed file)."""
+    """A cable file as read: its cable, its name as :func:`printable` writes it, and the SHA-1 of its bytes.
+
+    The digest is an update's test for a changed file.
+    """
 
     cable: Cable
     source: str
@@ -215,9 +229,7 @@ def decode(data: bytes, source: str = "<bytes>") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise CableError(
-            source, line, "is not UTF-8; convert it to UTF-8"
-        ) from None
+        raise CableError(source, line, "is not UTF-8; convert it to UTF-8") from None
 
 
 def read_cable(text: str, source: str = "<text>") -> Cable:
@@ -267,7 +279,7 @@ def _read_header(lines: list[str], source: str) -> dict:
         raise CableError(source, 13, "expected 'Tags:'")
     if not lines[13].startswith("pdf"):
         raise CableError(source, 14, "expected the 'pdf how-to read a cable' line")
-    tags = split_tags(tuple(tag.upper() for tag in _split_tags(lines[12][len("Tags:"):])))
+    tags = split_tags(tuple(tag.upper() for tag in _split_tags(lines[12][len("Tags:") :])))
     return {
         "id": cable_id,
         "created": created,
@@ -305,12 +317,12 @@ def _skip_preview(raw: list[str], header: dict) -> list[str]:
     for index, line in enumerate(raw):
         if header["id"] not in line:
             continue
-        if line.strip() == header["id"] and any(RECORD_DATE_RE.match(before) for before in raw[max(0, index - 3): index]):
-            return _after_record_block(raw[index + 1:], header)
-        if line.startswith("refid:") and line[len("refid:"):].strip() == header["id"]:
-            rest = raw[index + 1:]
+        if line.strip() == header["id"] and any(RECORD_DATE_RE.match(before) for before in raw[max(0, index - 3) : index]):
+            return _after_record_block(raw[index + 1 :], header)
+        if line.startswith("refid:") and line[len("refid:") :].strip() == header["id"]:
+            rest = raw[index + 1 :]
             end = next((position for position, text in enumerate(rest) if HEADER_ENDS_RE.match(text)), -1)
-            return rest[end + 1:]
+            return rest[end + 1 :]
         csv = CSV_RECORD_RE.match(line)
         if csv and csv.group("id") == header["id"]:
             return _csv_text(raw[index:])
@@ -322,7 +334,7 @@ def _after_record_block(rest: list[str], header: dict) -> list[str]:
     for value in (header["origin"], header["classification"]):
         first = next((position for position, text in enumerate(rest) if text.strip()), None)
         if first is not None and _clean(rest[first]) == value:
-            rest = rest[first + 1:]
+            rest = rest[first + 1 :]
     return rest
 
 
@@ -330,7 +342,7 @@ def _csv_text(lines: list[str]) -> list[str]:
     """The cable text field of a CSV record: after the first ``","``, quotes un-doubled."""
     for index, line in enumerate(lines):
         if '","' in line:
-            text = [line.split('","', 1)[1]] + lines[index + 1:]
+            text = [line.split('","', 1)[1]] + lines[index + 1 :]
             return [part.replace('""', '"') for part in text]
     return lines
 
@@ -341,7 +353,7 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     body_start = _body_start(raw)
     preamble = raw[:body_start]
     body = _lead_lines(raw, body_start) + raw[body_start:]
-    paragraphs = _paragraphs(body, header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0:], header["id"])
+    paragraphs = _paragraphs(body, header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0 :], header["id"])
     subject, subject_tail = _subject(preamble) or _subject(raw) or (header["title"], "")
     tags = header["tags"] or _raw_tags(raw)
     classified_by, reasons = _classified_by(raw)
@@ -405,7 +417,7 @@ def _split_glued_first_paragraph(raw: list[str]) -> list[str]:
     for index, line in enumerate(raw):
         cut = _glued_body_start(line)
         if cut is not None:
-            return raw[:index] + [line[:cut], "", line[cut:]] + raw[index + 1:]
+            return raw[:index] + [line[:cut], "", line[cut:]] + raw[index + 1 :]
     return raw
 
 
@@ -427,16 +439,20 @@ def _glued_body_start(line: str) -> int | None:
     host = HEADER_FIELD_RE.match(line) or LEADING_DIVIDER_RE.match(line)
     classified = _classified_by_search(line)
     inline_ref = _inline_ref_search(line)
-    starts = [found for found in (host and host.end(), classified and classified.start("rest"), inline_ref and inline_ref.start("rest")) if found is not None]
+    starts = [
+        found
+        for found in (host and host.end(), classified and classified.start("rest"), inline_ref and inline_ref.start("rest"))
+        if found is not None
+    ]
     if not starts:
         return None
     for glued in GLUED_FIRST_RE.finditer(line, min(starts)):
-        rest = line[glued.start():]
+        rest = line[glued.start() :]
         match = PARA_START_RE.match(rest)
         if match and (match.group("pilcrow") or _normalise_marking(match.group("marking")) or UNMARKED_FIRST_RE.match(rest)):
             return glued.start()
     marked = MARKED_TEXT_RE.search(line, min(starts))
-    if marked and line[min(starts): marked.start()].strip():
+    if marked and line[min(starts) : marked.start()].strip():
         return marked.start()
     section = SECTION_RE.search(line, classified.start("rest")) if classified else None
     if section:
@@ -587,6 +603,7 @@ def _strip_markers(line: str, city: str) -> str:
     are dropped when, run together, they start or end the cable's place name; words
     of another post are dropped when upper-case.  The numbers are never text.
     """
+
     def replace(match: re.Match) -> str:
         words = match.group(1).split()
         for start in range(len(words)):
@@ -677,7 +694,11 @@ def _paragraphs(body: list[str], cable_id: str) -> list[Paragraph]:
             number = int(match.group("number"))
             last_number = number
             marking = _normalise_marking(match.group("marking"))
-            buffer = [match.group("rest")] if marking is not None or match.group("marking") is None else [match.group("marking") + " " + match.group("rest")]
+            buffer = (
+                [match.group("rest")]
+                if marking is not None or match.group("marking") is None
+                else [match.group("marking") + " " + match.group("rest")]
+            )
         else:
             if number is not None and index in tail and _is_signature_start(lines, index, tail):
                 _flush(paragraphs, number, marking, buffer)
@@ -712,7 +733,7 @@ def _split_glued_start(lines: list[str], index: int, expected: int) -> bool:
         return False
     for glued in GLUED_START_RE.finditer(line):
         if int(glued.group("number")) == expected and _normalise_marking(glued.group("marking")):
-            lines[index:index + 1] = [line[: glued.start("start")], line[glued.start("start"):]]
+            lines[index : index + 1] = [line[: glued.start("start")], line[glued.start("start") :]]
             return True
     return False
 
@@ -838,7 +859,11 @@ def _unlabelled_subject(lines: list[str]) -> int | None:
         return None
     line = lines[following]
     words = SUBJECT_CUT_RE.sub("", line).split()
-    if len(words) < 3 or len(" ".join(words)) > MAX_UNLABELLED_SUBJECT or not all(word.upper() == word or word[0].isdigit() for word in words):
+    if (
+        len(words) < 3
+        or len(" ".join(words)) > MAX_UNLABELLED_SUBJECT
+        or not all(word.upper() == word or word[0].isdigit() for word in words)
+    ):
         return None
     if HEADER_FIELD_RE.match(line) or PARA_START_RE.match(line) or _classified_by_search(line) or _is_noise(line):
         return None
@@ -849,7 +874,7 @@ def _subject_lines(lines: list[str], index: int) -> list[str]:
     """The text of the SUBJECT line at ``index`` (label dropped) and its continuation lines."""
     labelled = SUBJECT_RE.match(lines[index])
     parts = [labelled.group("rest") if labelled else lines[index]]
-    for follow in lines[index + 1:]:
+    for follow in lines[index + 1 :]:
         if not follow.strip() or HEADER_FIELD_RE.match(follow) or PARA_START_RE.match(follow) or _is_noise(follow):
             break
         parts.append(follow)
@@ -861,7 +886,7 @@ def _without_subjects(lines: list[str]) -> list[str]:
     kept = list(lines)
     for index in _subject_starts(lines):
         count = len(_subject_lines(lines, index))
-        kept[index: index + count] = [""] * count
+        kept[index : index + count] = [""] * count
     return kept
 
 
@@ -888,7 +913,7 @@ def _ref_text(preamble: list[str]) -> str:
     if start is None:
         return ""
     parts = [first]
-    for follow in preamble[start + 1:]:
+    for follow in preamble[start + 1 :]:
         follow = _strip_old_page_header(follow)
         if not follow.strip() or _is_noise(follow):
             continue
@@ -931,7 +956,7 @@ def _classified_by(raw: list[str]) -> tuple[str | None, tuple[str, ...]]:
         split = REASONS_SPLIT_RE.split(text, maxsplit=1)
         if len(split) == 1:
             section = SECTION_RE.search(text)
-            name, reasons_text = (text[: section.start()], text[section.start():]) if section else (text, "")
+            name, reasons_text = (text[: section.start()], text[section.start() :]) if section else (text, "")
         else:
             name, reasons_text = split
         name = name.strip(" ,;:-")
@@ -949,13 +974,13 @@ def _classified_by_lines(raw: list[str], index: int, first: str) -> list[str]:
     has no continuation (the text after it is the body).
     """
     parts = [first]
-    for follow in [] if _reasons_complete(raw[index]) else raw[index + 1: index + 3]:
+    for follow in [] if _reasons_complete(raw[index]) else raw[index + 1 : index + 3]:
         if not follow.strip() or PARA_START_RE.match(follow) or _is_noise(follow):
             break
         parts.append(follow)
     if not SECTION_RE.search(" ".join(parts)):
         end = index + len(parts)
-        following = next((line for line in raw[end: end + 3] if line.strip()), "")
+        following = next((line for line in raw[end : end + 3] if line.strip()), "")
         if REASONS_LINE_RE.match(following):
             parts.append(following)
     return parts
@@ -971,7 +996,7 @@ def _reasons(text: str) -> tuple[str, ...]:
     section = SECTION_RE.search(text)
     if not section:
         return ()
-    rest = text[section.end():]
+    rest = text[section.end() :]
     end = re.search(r"\)\s*[.;]|\.\s|$", rest)
     letters: list[str] = []
     for letter in REASON_LETTER_RE.findall(rest[: end.end()] if end else rest):

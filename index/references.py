@@ -29,7 +29,29 @@ DATE_AFTER_RE = re.compile(
 )
 ITEM_SEPARATOR_RE = re.compile(r";|(?<=\d):(?=\s)")
 ORIGIN_ALIASES = {"SECSTATE": "STATE", "SECSTATE WASHDC": "STATE", "STATE WASHDC": "STATE"}
-NOT_ORIGINS = {"EMAIL", "MAIL", "MEMO", "TELCON", "FAX", "LETTER", "PARA", "PARAS", "PARAGRAPH", "SEPTEL", "REFTEL", "NOTE", "DATED", "PAGE", "SECTION", "NUMBER", "IIR", "TD", "DTG", "REF", "ATTACHMENT"}
+NOT_ORIGINS = {
+    "EMAIL",
+    "MAIL",
+    "MEMO",
+    "TELCON",
+    "FAX",
+    "LETTER",
+    "PARA",
+    "PARAS",
+    "PARAGRAPH",
+    "SEPTEL",
+    "REFTEL",
+    "NOTE",
+    "DATED",
+    "PAGE",
+    "SECTION",
+    "NUMBER",
+    "IIR",
+    "TD",
+    "DTG",
+    "REF",
+    "ATTACHMENT",
+}
 NOT_FIRST_WORDS = {"AND", "OF", "TO", "FROM", "IN", "ON", "AT", "NO", "FOR", "BY", "THE"}
 
 
@@ -68,7 +90,7 @@ def canonical_id(item: str, year: int) -> str | None:
     words = origin.split()
     if set(words) & NOT_ORIGINS or (words[0] in NOT_FIRST_WORDS and len(words) == 1) or len(origin.replace(" ", "")) < 3:
         return None
-    two_digit = match.group("prefix_year") or match.group("suffix_year") or _dated_year(text[match.end():]) or f"{year % 100:02d}"
+    two_digit = match.group("prefix_year") or match.group("suffix_year") or _dated_year(text[match.end() :]) or f"{year % 100:02d}"
     return f"{two_digit[-2:]}{origin.replace(' ', '').replace(chr(39), '')}{int(match.group('number'))}"
 
 

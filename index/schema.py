@@ -64,7 +64,7 @@ def _postings(value: str, stops: bool) -> Iterator[tuple[bytes, int, float, byte
     positions: dict[str, list[int]] = defaultdict(list)
     for position, term in enumerate(value.split()):
         if is_stem(term) != stops:
-            positions[term[len(STOP_MARK):] if stops else term].append(position)
+            positions[term[len(STOP_MARK) :] if stops else term].append(position)
     positions.pop("", None)
     for term, places in positions.items():
         yield term.encode("utf-8"), len(places), float(len(places)), _encoded_positions(tuple(places))

@@ -122,8 +122,16 @@ class _Shard:
             length = byte_to_length(length_to_byte(stem_count(document["body"])))
             placed.append(Document(document["cable"], document["position"], document["marking"] or None, length))
         return Indexed(
-            order, item.path, item.digest, item.record, stem_count(item.subject_stems), len(item.paragraphs),
-            item.words, self.number, first, placed,
+            order,
+            item.path,
+            item.digest,
+            item.record,
+            stem_count(item.subject_stems),
+            len(item.paragraphs),
+            item.words,
+            self.number,
+            first,
+            placed,
         )
 
     def finish(self, folder: Path):
@@ -228,7 +236,9 @@ def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, 
         try:
             return outcomes.get(timeout=1)
         except queue.Empty:
-            ended = [(number, worker.exitcode) for number, worker in enumerate(workers) if number not in segments and worker.exitcode is not None]
+            ended = [
+                (number, worker.exitcode) for number, worker in enumerate(workers) if number not in segments and worker.exitcode is not None
+            ]
         if ended:
             try:
                 return outcomes.get(timeout=1)

@@ -155,12 +155,16 @@ def check_files(folder: Path, marker: Marker, location: Path) -> None:
     """Refuse a generation whose files are missing or changed in size since it was built, or whose marker names a path outside it."""
     for name, size in marker.files.items():
         if Path(name).is_absolute() or ".." in Path(name).parts:
-            raise IndexUnavailable(f"index {location} is damaged (its marker names {name!r}, outside the index); rebuild it with 'cables rebuild'")
+            raise IndexUnavailable(
+                f"index {location} is damaged (its marker names {name!r}, outside the index); rebuild it with 'cables rebuild'"
+            )
         path = folder / name
         if not path.is_file():
             raise IndexUnavailable(f"index {location} is damaged ({name} is missing); rebuild it with 'cables rebuild'")
         if path.stat().st_size != size:
-            raise IndexUnavailable(f"index {location} is damaged ({name} is {path.stat().st_size} bytes, was {size}); rebuild it with 'cables rebuild'")
+            raise IndexUnavailable(
+                f"index {location} is damaged ({name} is {path.stat().st_size} bytes, was {size}); rebuild it with 'cables rebuild'"
+            )
 
 
 def current_generation(location: Path) -> Path:
@@ -171,7 +175,10 @@ def current_generation(location: Path) -> Path:
         raise IndexUnavailable(f"no index at {location}; build one with 'cables rebuild'")
     folder = location.resolve()
     if not (folder / MARKER).is_file():
-        raise IndexUnavailable(f"{location} is not a cables index (no {MARKER}); refusing to open it. Rebuild with 'cables rebuild --index DIR' into a new folder")
+        raise IndexUnavailable(
+            f"{location} is not a cables index (no {MARKER}); refusing to open it. "
+            "Rebuild with 'cables rebuild --index DIR' into a new folder"
+        )
     read_marker(folder, location)
     return folder
 
@@ -362,8 +369,13 @@ def _acquire(path: Path, location: Path):
             handle.close()
             pid = int(holder.split()[-1]) if holder.startswith("process ") and holder.split()[-1].isdigit() else None
             if pid is None or _process_alive(pid):
-                raise IndexUnavailable(f"index {location} is being written by {holder or 'another process'}; try again when it has finished") from None
-            print(f"cables: note: index {location} was locked by process {pid}, which is no longer running; taking the lock over", file=sys.stderr)
+                raise IndexUnavailable(
+                    f"index {location} is being written by {holder or 'another process'}; try again when it has finished"
+                ) from None
+            print(
+                f"cables: note: index {location} was locked by process {pid}, which is no longer running; taking the lock over",
+                file=sys.stderr,
+            )
             path.unlink(missing_ok=True)
             continue
         if path.exists() and os.path.samestat(os.fstat(handle.fileno()), path.stat()):

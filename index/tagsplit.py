@@ -66,7 +66,7 @@ def _best_split(tag: str, known: frozenset[str]) -> tuple[str, ...] | None:
     for end in range(2, len(tag) + 1):
         for size in range(2, min(6, end) + 1):
             before = best[end - size]
-            piece = tag[end - size: end]
+            piece = tag[end - size : end]
             if before is None or not (piece in known or _is_code_shape(piece)):
                 continue
             candidate = (before[0] + (piece not in known), before[1] + 1, before[2] + (piece,))

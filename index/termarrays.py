@@ -102,8 +102,12 @@ def _write_field(target: Path, field: str, reader) -> None:
     """Stream one field's lists into its seven files."""
     decode = lru_cache(maxsize=1 << 16)(reader.schema[field].format.decode_positions)  # most postings: one or two small positions
     term_starts, starts, position_starts = [0], [0], [0]
-    with open(target / f"{field}.terms", "wb") as terms, open(target / f"{field}.docs", "wb") as docs, \
-            open(target / f"{field}.freqs", "wb") as freqs, open(target / f"{field}.positions", "wb") as positions:
+    with (
+        open(target / f"{field}.terms", "wb") as terms,
+        open(target / f"{field}.docs", "wb") as docs,
+        open(target / f"{field}.freqs", "wb") as freqs,
+        open(target / f"{field}.positions", "wb") as positions,
+    ):
         for term in reader.lexicon(field):
             ids, frequencies, places = matcher_arrays(reader.postings(field, term), decode)
             require(int(frequencies.sum(dtype=np.int64)) == len(places), f"the {field} positions of {term!r} disagree with its frequencies")
@@ -134,9 +138,19 @@ def read_segment_list(folder: Path) -> list[tuple[str, int]]:
         listed = json.loads((folder / SEGMENTS_FILE).read_text(encoding="utf-8"))["segments"]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IndexDamage(f"{SEGMENTS_FILE} cannot be read: {type(error).__name__}: {error}") from None
-    require(type(listed) is list and all(
-        type(entry) is list and len(entry) == 2 and type(entry[0]) is str and SEGMENT_NAME.fullmatch(entry[0]) and type(entry[1]) is int and entry[1] >= 0
-        for entry in listed), f"{SEGMENTS_FILE} is not a list of segments")
+    require(
+        type(listed) is list
+        and all(
+            type(entry) is list
+            and len(entry) == 2
+            and type(entry[0]) is str
+            and SEGMENT_NAME.fullmatch(entry[0])
+            and type(entry[1]) is int
+            and entry[1] >= 0
+            for entry in listed
+        ),
+        f"{SEGMENTS_FILE} is not a list of segments",
+    )
     require(len({entry[0] for entry in listed}) == len(listed), f"{SEGMENTS_FILE} names a segment twice")
     return [(segment_id, count) for segment_id, count in listed]
 
@@ -187,18 +201,30 @@ class SegmentArrays:
         """The cheap invariants: one offset per term and the end, offsets that start at 0 and end at the data's end."""
         terms, postings = len(self._term_starts), len(self._starts)
         require(terms == postings and terms >= 1, f"{self.name}.starts and .term_starts disagree on the number of terms")
-        require(self._term_starts.item(0) == 0 and self._term_starts.item(-1) == len(self._terms), f"{self.name}.term_starts does not span {self.name}.terms")
-        require(self._starts.item(0) == 0 and self._starts.item(-1) == len(self._docs) == len(self._freqs),
-                f"{self.name}.starts does not span {self.name}.docs and .freqs")
-        require(len(self._position_starts) == terms and self._position_starts.item(0) == 0 and self._position_starts.item(-1) == len(self._positions),
-                f"{self.name}.position_starts does not span {self.name}.positions")
+        require(
+            self._term_starts.item(0) == 0 and self._term_starts.item(-1) == len(self._terms),
+            f"{self.name}.term_starts does not span {self.name}.terms",
+        )
+        require(
+            self._starts.item(0) == 0 and self._starts.item(-1) == len(self._docs) == len(self._freqs),
+            f"{self.name}.starts does not span {self.name}.docs and .freqs",
+        )
+        require(
+            len(self._position_starts) == terms
+            and self._position_starts.item(0) == 0
+            and self._position_starts.item(-1) == len(self._positions),
+            f"{self.name}.position_starts does not span {self.name}.positions",
+        )
 
     def check(self) -> None:
         """Every invariant, reading every value (for ``cables check``): offsets rise, each list rises within the segment."""
         require(bool(np.all(np.diff(self._term_starts) >= 0)), f"{self.name}.term_starts does not rise")
         require(bool(np.all(np.diff(self._starts) >= 0)), f"{self.name}.starts does not rise")
         if len(self._docs):
-            require(int(self._docs.min()) >= 0 and int(self._docs.max()) < self.doc_count, f"{self.name}.docs holds a document the segment lacks")
+            require(
+                int(self._docs.min()) >= 0 and int(self._docs.max()) < self.doc_count,
+                f"{self.name}.docs holds a document the segment lacks",
+            )
             rising = np.diff(self._docs) > 0
             boundaries = self._starts[1:-1]
             rising[boundaries[(boundaries > 0) & (boundaries < len(self._docs))] - 1] = True  # each term's list starts afresh
@@ -219,8 +245,10 @@ class SegmentArrays:
         require(0 <= start <= end <= len(self._docs), f"{self.name}.starts holds an offset out of range")
         docs = self._docs[start:end]
         if len(docs):
-            require(docs.item(0) >= 0 and docs.item(-1) < self.doc_count and bool(np.all(docs[1:] > docs[:-1])),
-                    f"{self.name}.docs holds a document the segment lacks")
+            require(
+                docs.item(0) >= 0 and docs.item(-1) < self.doc_count and bool(np.all(docs[1:] > docs[:-1])),
+                f"{self.name}.docs holds a document the segment lacks",
+            )
         return docs, self._freqs[start:end]
 
     def positions(self, term: str) -> np.ndarray:
@@ -229,9 +257,11 @@ class SegmentArrays:
         if found is None:
             return _EMPTY_POSITIONS
         start, end = self._position_starts.item(found), self._position_starts.item(found + 1)
-        postings = self._freqs[self._starts.item(found): self._starts.item(found + 1)]
-        require(0 <= start <= end <= len(self._positions) and end - start == int(postings.sum(dtype=np.int64)),
-                f"{self.name}.position_starts disagrees with {self.name}.freqs")
+        postings = self._freqs[self._starts.item(found) : self._starts.item(found + 1)]
+        require(
+            0 <= start <= end <= len(self._positions) and end - start == int(postings.sum(dtype=np.int64)),
+            f"{self.name}.position_starts disagrees with {self.name}.freqs",
+        )
         return self._positions[start:end]
 
     def terms_from(self, prefix: str) -> Iterator[str]:
@@ -267,7 +297,7 @@ class SegmentArrays:
 
     def _term(self, index: int) -> bytes:
         """The bytes of the term at ``index``."""
-        return bytes(self._terms[self._term_starts.item(index): self._term_starts.item(index + 1)])
+        return bytes(self._terms[self._term_starts.item(index) : self._term_starts.item(index + 1)])
 
 
 def _text(term: bytes, name: str) -> str:

@@ -28,13 +28,15 @@ from cables.index.integrity import IndexDamage, require
 from cables.index.schema import paragraph_schema
 
 INDEX_NAME = "MAIN"
-ALLOWED_GLOBALS = frozenset({
-    ("whoosh.codec.whoosh3", "W3Segment"),  # the segment list
-    ("whoosh.codec.whoosh3", "W3Codec"),
-    ("collections", "defaultdict"),  # a segment's field lengths
-    ("builtins", "int"),  # their default factory
-    ("_codecs", "encode"),  # how protocol 2 writes bytes (posting block values)
-})
+ALLOWED_GLOBALS = frozenset(
+    {
+        ("whoosh.codec.whoosh3", "W3Segment"),  # the segment list
+        ("whoosh.codec.whoosh3", "W3Codec"),
+        ("collections", "defaultdict"),  # a segment's field lengths
+        ("builtins", "int"),  # their default factory
+        ("_codecs", "encode"),  # how protocol 2 writes bytes (posting block values)
+    }
+)
 SEGMENT_ID = re.compile(r"[0-9a-z]{1,64}")
 SEGMENT_ATTRIBUTES = {"indexname", "segid", "_codec", "_doccount", "_deleted", "compound", "_fieldlengths"}
 
@@ -107,7 +109,10 @@ def check_schema_bytes(folder: Path) -> None:
         with open(folder / name, "rb") as handle:
             stream = StructFile(handle)
             sizes = [stream.read_varint() for _ in range(3)]
-            require(stream.read_int() == -12345 and stream.read_int() == _CURRENT_TOC_VERSION, f"{name} is not a table of contents this engine writes")
+            require(
+                stream.read_int() == -12345 and stream.read_int() == _CURRENT_TOC_VERSION,
+                f"{name} is not a table of contents this engine writes",
+            )
             for _ in range(3):
                 stream.read_varint()
             length = stream.read_varint()
@@ -133,17 +138,26 @@ def check_segments(segments: Any) -> None:
     for segment in segments:
         require(type(segment) is W3Segment and set(vars(segment)) == SEGMENT_ATTRIBUTES, "a segment is not a whoosh 3 segment")
         require(segment.indexname == INDEX_NAME and not segment.compound, "a segment belongs to another index layout")
-        require(isinstance(segment.segid, str) and bool(SEGMENT_ID.fullmatch(segment.segid)) and segment.segid not in seen,
-                "a segment id is malformed or repeated")
+        require(
+            isinstance(segment.segid, str) and bool(SEGMENT_ID.fullmatch(segment.segid)) and segment.segid not in seen,
+            "a segment id is malformed or repeated",
+        )
         seen.add(segment.segid)
         count = segment._doccount
         require(type(count) is int and count >= 0, f"segment {segment.segid} has a malformed document count")
         deleted = segment._deleted
-        require(deleted is None or (type(deleted) is set and all(type(d) is int and 0 <= d < count for d in deleted)),
-                f"segment {segment.segid} deletes documents it does not have")
+        require(
+            deleted is None or (type(deleted) is set and all(type(d) is int and 0 <= d < count for d in deleted)),
+            f"segment {segment.segid} deletes documents it does not have",
+        )
         lengths = segment._fieldlengths
-        require(type(lengths) is defaultdict and lengths.default_factory is int and all(type(k) is str and type(v) is int for k, v in lengths.items()),
-                f"segment {segment.segid} has malformed field lengths")
+        require(
+            type(lengths) is defaultdict
+            and lengths.default_factory is int
+            and all(type(k) is str and type(v) is int for k, v in lengths.items()),
+            f"segment {segment.segid} has malformed field lengths",
+        )
         codec = segment._codec
-        require(type(codec) is W3Codec and all(type(v) is int for v in vars(codec).values()),
-                f"segment {segment.segid} has a malformed codec")
+        require(
+            type(codec) is W3Codec and all(type(v) is int for v in vars(codec).values()), f"segment {segment.segid} has a malformed codec"
+        )

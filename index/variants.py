@@ -185,7 +185,7 @@ class Contexts:
     def _places_of(self, cable: int) -> set[str]:
         """A cable's origin and tags, as features."""
         arrays = self.arrays
-        tags = arrays.cable_tags[arrays.cable_tag_start[cable]: arrays.cable_tag_start[cable + 1]].tolist()
+        tags = arrays.cable_tags[arrays.cable_tag_start[cable] : arrays.cable_tag_start[cable + 1]].tolist()
         names = arrays.vocabulary["tag"]
         return {f"origin:{int(arrays.cable_origin[cable])}"} | {f"tag:{names[tag]}" for tag in tags}
 
@@ -203,6 +203,7 @@ class Contexts:
         spellings, so a spelling held by one cable is judged by all the
         cables of the other.
         """
+
         def vector_length(profile: Counter[str]) -> float:
             return math.sqrt(sum((count * self._place_rarity.get(f, 0.0)) ** 2 for f, count in profile.items()))
 
@@ -262,6 +263,7 @@ class Contexts:
 
     def overlap(self, first: Counter[str], second: Counter[str]) -> float:
         """How much of the smaller context the other one shares, each feature weighted by its rarity."""
+
         def weight(features) -> float:
             return sum(self._rarity.get(feature, 0.0) for feature in features)
 
@@ -294,7 +296,7 @@ def spelling_candidates(words_by_stem: dict[str, set[str]]) -> list[tuple[str, s
     pairs: list[tuple[str, str]] = []
     for members in by_key.values():
         members.sort()
-        pairs.extend((a, b) for i, a in enumerate(members) for b in members[i + 1:] if close_spellings(a, b))
+        pairs.extend((a, b) for i, a in enumerate(members) for b in members[i + 1 :] if close_spellings(a, b))
     return pairs
 
 
@@ -326,6 +328,7 @@ def same_initial(first: str, second: str) -> bool:
     against kh, are two letters in every romanisation (Gamal and Kamal,
     Ghami and Khamis), so the key's folding of them is not evidence.
     """
+
     def initial(word: str) -> str:
         return word[:2] if word[:2] in ("gh", "kh", "ph") else word[0]
 
@@ -422,7 +425,9 @@ def learn_derivations(contexts: Contexts, words_by_stem: dict[str, set[str]]) ->
     cables = int(contexts.arrays.cable_valid.sum())
     held = {stem: contexts.cables(stem) for stem in sorted({s for base, derived, _ in pairs for s in (base, derived)})}
     return [
-        Group("family", (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True)), row)
+        Group(
+            "family", (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True)), row
+        )
         for base, derived, row in pairs
         if shared_by_cables(held[base], held[derived], cables)
     ]
@@ -451,7 +456,7 @@ def _families(
     groups = []
     for component in _components(confirmed):
         family = []
-        if all(_kin(a, b, candidates) for i, a in enumerate(component) for b in component[i + 1:]):
+        if all(_kin(a, b, candidates) for i, a in enumerate(component) for b in component[i + 1 :]):
             family = [member for member in component if _joins(member, component, pairs, evidence, contexts)]
         if len(family) > 1:
             groups.append(family)
@@ -547,8 +552,7 @@ def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], st
         contexts.close()
     groups = learned + curated_groups(stem)
     data = [
-        {"kind": group.kind, "key": group.key, "members": [[m.word, list(m.stems), m.family] for m in group.members]}
-        for group in groups
+        {"kind": group.kind, "key": group.key, "members": [[m.word, list(m.stems), m.family] for m in group.members]} for group in groups
     ]
     (folder / TABLE_FILE).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
 

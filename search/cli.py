@@ -50,17 +50,48 @@ def main() -> None:
 @click.option("--from", "date_from", metavar="DATE", help="Created on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", help="Created on or before DATE: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
-@click.option("--limit", type=click.IntRange(0, 1000), default=10, show_default=True, help="Results per page; 0 means all of them (as --all).")
+@click.option(
+    "--limit", type=click.IntRange(0, 1000), default=10, show_default=True, help="Results per page; 0 means all of them (as --all)."
+)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--all", "every", is_flag=True, help="Every match, printed as it is found, without pages.")
-@click.option("--facets", "facet_values", default="5", show_default=True, metavar="N|all", callback=facet_values,
-              help="Values shown per facet (text); years are always all shown.")
+@click.option(
+    "--facets",
+    "facet_values",
+    default="5",
+    show_default=True,
+    metavar="N|all",
+    callback=facet_values,
+    help="Values shown per facet (text); years are always all shown.",
+)
 @click.option("--explain", is_flag=True, help="Show how each score was made.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "ids"]), default="text", show_default=True,
-              help="csv: one row per cable; ids: one cable id a line.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv", "ids"]),
+    default="text",
+    show_default=True,
+    help="csv: one row per cable; ids: one cable id a line.",
+)
 @index_option
 @friendly
-def search(query, classification, origin, tag, marking, date_from, date_to, sort, limit, page, every, facet_values, explain, output_format, index_path):
+def search(
+    query,
+    classification,
+    origin,
+    tag,
+    marking,
+    date_from,
+    date_to,
+    sort,
+    limit,
+    page,
+    every,
+    facet_values,
+    explain,
+    output_format,
+    index_path,
+):
     """Search cables: ranked results with highlighted paragraphs and facets.
 
     \b
@@ -82,9 +113,19 @@ def search(query, classification, origin, tag, marking, date_from, date_to, sort
     from cables.search.request import BadDate
 
     try:
-        request = SearchRequest(query=query, classification=list(classification), origin=list(origin), tag=list(tag), marking=list(marking),
-                                date_from=date_from, date_to=date_to, sort=sort, limit=0 if every else limit,
-                                page=1 if every or not limit else page, explain=explain)
+        request = SearchRequest(
+            query=query,
+            classification=list(classification),
+            origin=list(origin),
+            tag=list(tag),
+            marking=list(marking),
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,
+            limit=0 if every else limit,
+            page=1 if every or not limit else page,
+            explain=explain,
+        )
     except BadDate as error:
         raise click.BadParameter(error.reason, param_hint=error.option) from None
     build_bundled_index_on_first_search(index_path)
@@ -128,8 +169,13 @@ def show(cable_id, raw, output_format, index_path):
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes that read and index cables, each into its own index segment.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes that read and index cables, each into its own index segment.",
+)
 @report_options
 def rebuild(sources, jobs, output_format, index_path):
     """Build the index from cable files or folders (default: the bundled seeds/).
@@ -189,8 +235,15 @@ def batch(queries, limit, output_format, run_name, index_path):
 
 
 @main.command()
-@click.option("--facets", "facet_values", default="10", show_default=True, metavar="N|all", callback=facet_values,
-              help="Values shown per facet; years are always all shown.")
+@click.option(
+    "--facets",
+    "facet_values",
+    default="10",
+    show_default=True,
+    metavar="N|all",
+    callback=facet_values,
+    help="Values shown per facet; years are always all shown.",
+)
 @report_options
 def stats(facet_values, output_format, index_path):
     """Index statistics: cables, paragraphs, dates, largest facet values, size.
@@ -311,4 +364,6 @@ def check(output_format, index_path):
     emit(check_report(report, output_format))
     if not report.whole:
         count = len(report.damaged)
-        raise Failure(f"index {report.index} is damaged ({count} {'problem' if count == 1 else 'problems'}); rebuild it with 'cables rebuild'")
+        raise Failure(
+            f"index {report.index} is damaged ({count} {'problem' if count == 1 else 'problems'}); rebuild it with 'cables rebuild'"
+        )

@@ -267,9 +267,10 @@ class QueryCommand(Command):
             return super().parse_args(ctx, args)
         except click.NoSuchOption as error:
             word = next((arg for arg in given if arg.startswith(error.option_name)), error.option_name)
-            raise click.UsageError(f"no such option {word!r}; to search for a word starting with '-', "
-                                   f"put -- before the query: cables {self.name} -- {word}", ctx) from None
-
+            raise click.UsageError(
+                f"no such option {word!r}; to search for a word starting with '-', put -- before the query: cables {self.name} -- {word}",
+                ctx,
+            ) from None
 
 
 class Progress:
@@ -293,4 +294,3 @@ class Progress:
         else:
             line = f"\r  {done:,}/{total:,} files read in {elapsed:.0f} s; writing the index...     "
         click.echo(line, nl=done >= total, err=True)
-

@@ -51,8 +51,12 @@ META_KINDS: dict[str, tuple[str, Callable]] = {
 
 def _value_filters(request: SearchRequest) -> Iterator[tuple[str, list[str], str, Callable]]:
     """(option, values, vocabulary kind, mask function) of each value option the request uses."""
-    for option, values in (("--classification", request.classification), ("--origin", request.origin),
-                           ("--tag", request.tag), ("--marking", request.marking)):
+    for option, values in (
+        ("--classification", request.classification),
+        ("--origin", request.origin),
+        ("--tag", request.tag),
+        ("--marking", request.marking),
+    ):
         if values:
             kind, mask_of = META_KINDS[option[2:]]
             yield option, values, kind, mask_of

@@ -133,7 +133,9 @@ class Engine:
     def _search(self, request: SearchRequest) -> SearchResult:
         ranking = rank(self, request)
         start = (request.page - 1) * request.limit
-        return result_of(self, request, ranking, [ranking.hits.hit(int(c), ranking.score(int(c))) for c in ranking.order[start: start + request.limit]])
+        return result_of(
+            self, request, ranking, [ranking.hits.hit(int(c), ranking.score(int(c))) for c in ranking.order[start : start + request.limit]]
+        )
 
     def cable(self, cable_id: str) -> dict | None:
         """The stored record of a cable, or None when the index lacks it."""

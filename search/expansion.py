@@ -48,7 +48,9 @@ class Alternative:
 class Expander:
     """Expands query words from one index's variant table, stem table and phrases."""
 
-    def __init__(self, folder: Path, stem: StemTable, phrase_found: Callable[[tuple[str, ...]], bool], indexed: Callable[[str], bool]) -> None:
+    def __init__(
+        self, folder: Path, stem: StemTable, phrase_found: Callable[[tuple[str, ...]], bool], indexed: Callable[[str], bool]
+    ) -> None:
         self.folder = folder
         self.table = VariantTable(folder)
         self.stem = stem
@@ -99,8 +101,8 @@ class Expander:
                     continue
                 for member in group.members:
                     if member.stems != (word_stem,):
-                        respelt = stems[:position] + member.stems + stems[position + 1:]
-                        shown = " ".join(folded[:position] + [member.word] + folded[position + 1:])
+                        respelt = stems[:position] + member.stems + stems[position + 1 :]
+                        shown = " ".join(folded[:position] + [member.word] + folded[position + 1 :])
                         phrases.append(Alternative(respelt, 1.0, shown))
         return phrases
 

@@ -38,6 +38,7 @@ def classification_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
 
     ``SECRET`` matches SECRET and SECRET//NOFORN; ``SECRET//NOFORN`` only itself.
     """
+
     def match(value: str, want: str) -> bool:
         return _same(value, want) or ("//" not in want and _same(classification_level(value), want))
 
@@ -47,6 +48,7 @@ def classification_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
 
 def origin_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Cables from an origin named exactly, or by its place (``Ottawa`` for Embassy Ottawa)."""
+
     def match(value: str, want: str) -> bool:
         if _same(value, want):
             return True
@@ -88,6 +90,7 @@ def date_mask(arrays: CableArrays, start: date | None, end: date | None) -> np.n
 
 def marking_doc_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Paragraph documents whose own marking is one of ``wanted`` (``S`` also matches ``S//NF``)."""
+
     def match(value: str, want: str) -> bool:
         want = want.strip().strip("()").upper().replace("/NF", "//NF").replace("////", "//")
         return value == want or ("//" not in want and value.split("//")[0] == want)

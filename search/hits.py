@@ -27,7 +27,11 @@ MAX_SNIPPETS = 3
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph of a hit: its number and marking as the cable gives them (or None), a window of its text, and the highlighted words' character spans in that window."""
+    """One paragraph of a hit.
+
+    Its number and marking as the cable gives them (or None), a window of its
+    text, and the highlighted words' character spans in that window.
+    """
 
     number: int | None
     marking: str | None
@@ -124,7 +128,11 @@ class HitMaker:
                 "tags": 1.0,
                 "tag meanings": 1.0,
             },
-            "tag weights": {"glossary tag": settings.tag_weight, "unknown tag": settings.unknown_tag_weight, "meaning": settings.meaning_weight},
+            "tag weights": {
+                "glossary tag": settings.tag_weight,
+                "unknown tag": settings.unknown_tag_weight,
+                "meaning": settings.meaning_weight,
+            },
             "bm25": {"k1": settings.k1, "b": settings.b, "subject_k1": settings.subject_k1, "subject_b": settings.subject_b},
             "tier": self.tiers.describe(cable),
             "coverage": {"words": sum("subject" in word["fields"] for word in words), "in subject": in_subject},
@@ -154,5 +162,6 @@ class HitMaker:
         """For each expanded query word, the alternatives this cable holds."""
         return {
             group.typed: [word for word, holders in group.alternative_cables.items() if holders[cable]]
-            for group in self.match.groups if group.alternatives
+            for group in self.match.groups
+            if group.alternatives
         }

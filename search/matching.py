@@ -253,7 +253,9 @@ class QueryMatch:
             for alternative in group.alternatives:
                 if alternative.word == group.typed:
                     continue
-                holders = filters.cables_of_docs(self.arrays, np.concatenate([self.occurrences.alternative(alternative, name).docs for name in group.fields]))
+                holders = filters.cables_of_docs(
+                    self.arrays, np.concatenate([self.occurrences.alternative(alternative, name).docs for name in group.fields])
+                )
                 if holders.any():
                     group.alternative_cables[alternative.word] = holders
                     expanded.setdefault(group.typed, []).append(alternative.word)
@@ -266,7 +268,11 @@ class QueryMatch:
 
         missing = {}
         for group in self.groups:
-            if group.word and not group.alternatives and all(self.engine.postings.document_frequency(name, stem) == 0 for name in group.fields for stem in group.stems):
+            if (
+                group.word
+                and not group.alternatives
+                and all(self.engine.postings.document_frequency(name, stem) == 0 for name in group.fields for stem in group.stems)
+            ):
                 correction = suggest(self.engine, group.word)
                 if correction:
                     missing[group.word] = correction
@@ -289,7 +295,7 @@ def _joined(expander: Expander, children: tuple) -> list[Node]:
     index = 0
     while index < len(children):
         for size in range(min(expander.table.longest, len(children) - index), 1, -1):
-            run = children[index: index + size]
+            run = children[index : index + size]
             if all(_plain(child) for child in run) and expander.joinable(" ".join(child.text for child in run)):
                 joined.append(Words(" ".join(child.text for child in run)))
                 index += size

@@ -67,11 +67,13 @@ class PostingReader:
     """
 
     def __init__(self, folder: Path, segments: list[Segment], live: np.ndarray) -> None:
-        require(sum(segment.doc_count for segment in segments) == len(live),
-                "the segments and the document arrays disagree on the number of documents")
+        require(
+            sum(segment.doc_count for segment in segments) == len(live),
+            "the segments and the document arrays disagree on the number of documents",
+        )
         offsets = np.cumsum([0] + [segment.doc_count for segment in segments])
         self._segments = [
-            _Placed(segment.id, int(offset), segment.doc_count, not bool(live[offset: offset + segment.doc_count].all()))
+            _Placed(segment.id, int(offset), segment.doc_count, not bool(live[offset : offset + segment.doc_count].all()))
             for segment, offset in zip(segments, offsets, strict=False)  # offsets has one more entry: the end
         ]
         self._folder = folder
@@ -169,7 +171,7 @@ class PostingReader:
         return candidates
 
     def near_docs(self, field: str, first: str, second: str, distance: int) -> np.ndarray:
-        """Documents where stems ``first`` and ``second`` occur in ``field`` with at most ``distance`` tokens between them, in either order."""
+        """Documents where stems ``first`` and ``second`` occur in ``field``, at most ``distance`` tokens apart, in either order."""
         candidates = self._holding([(0, field, first), (0, field, second)])
         if not len(candidates):
             return EMPTY_IDS
@@ -223,8 +225,9 @@ def _required(field: str, terms: list[str]) -> list[tuple[int, str, str]]:
     if not places:
         return []
     return [
-        (place - places[0], field, term) if is_stem(term) else (place - places[0], stop_field(field), term[len(STOP_MARK):])
-        for place, term in enumerate(terms) if term != STOP_MARK
+        (place - places[0], field, term) if is_stem(term) else (place - places[0], stop_field(field), term[len(STOP_MARK) :])
+        for place, term in enumerate(terms)
+        if term != STOP_MARK
     ]
 
 

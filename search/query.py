@@ -93,7 +93,7 @@ class DateRange:
 
 @dataclass(frozen=True)
 class Near:
-    """Two words in one field of one document (a paragraph, the subject...), with at most ``distance`` words between them, in either order."""
+    """Two words in one field of one document (a paragraph, the subject...), at most ``distance`` words apart, in either order."""
 
     first: Words
     second: Words
@@ -158,7 +158,7 @@ def _tokens(text: str) -> list[_Token]:
             continue
         value = match.group()
         if kind == "phrase" and (len(value) < 2 or not value.endswith('"')):
-            raise QuerySyntaxError('unbalanced \'"\': the phrase is never closed', match.start() + 1)
+            raise QuerySyntaxError("unbalanced '\"': the phrase is never closed", match.start() + 1)
         tokens.append(_Token(kind, value, match.start() + 1))
     return _join_field_values(tokens)
 
@@ -262,7 +262,10 @@ class _Parser:
             word_column = following.column
             right = self.unary()
             if isinstance(left, Words) and isinstance(right, Words) and left.field != right.field:
-                raise QuerySyntaxError(f"{operator.text} joins words of one field; {left.field or 'any text'} and {right.field or 'any text'} differ", operator.column)
+                raise QuerySyntaxError(
+                    f"{operator.text} joins words of one field; {left.field or 'any text'} and {right.field or 'any text'} differ",
+                    operator.column,
+                )
             pairs.append(Near(_near_word(left, operator), _near_word(right, _Token("word", "", word_column)), distance))
             left = right
         if not pairs:
@@ -385,7 +388,9 @@ def _date_range(value: str, column: int) -> DateRange:
     if comparison:
         operator, when = comparison.groups()
         first, after = parse_date(when, column)
-        return {">": DateRange(after, None), ">=": DateRange(first, None), "<": DateRange(None, first), "<=": DateRange(None, after)}[operator]
+        return {">": DateRange(after, None), ">=": DateRange(first, None), "<": DateRange(None, first), "<=": DateRange(None, after)}[
+            operator
+        ]
     first, after = parse_date(value, column)
     return DateRange(first, after)
 

@@ -33,7 +33,15 @@ class Node:
         return self.created is not None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "depth": self.depth, "via": self.via, "in_index": self.in_index, "created": self.created, "origin": self.origin, "subject": self.subject}
+        return {
+            "id": self.id,
+            "depth": self.depth,
+            "via": self.via,
+            "in_index": self.in_index,
+            "created": self.created,
+            "origin": self.origin,
+            "subject": self.subject,
+        }
 
 
 def _node(engine: Engine, cable_id: str, depth: int, via: str | None) -> Node:
@@ -142,4 +150,3 @@ def similar(engine: Engine, cable_id: str, limit: int = 10) -> tuple[list[str], 
         shared = [term for term in terms if engine.stem_of(term.lower()) in present]
         found.append((hit, shared))
     return terms, found[:limit]
-

@@ -38,8 +38,14 @@ def wrap(text: str, columns: int, indent: str = "", subsequent: str | None = Non
     A word longer than a line is split, unless ``split_long`` is false: then
     it keeps a line of its own whole, as a path must to be copied back.
     """
-    return textwrap.wrap(text, columns, initial_indent=indent, subsequent_indent=indent if subsequent is None else subsequent,
-                         break_on_hyphens=False, break_long_words=split_long) or [indent.rstrip()]
+    return textwrap.wrap(
+        text,
+        columns,
+        initial_indent=indent,
+        subsequent_indent=indent if subsequent is None else subsequent,
+        break_on_hyphens=False,
+        break_long_words=split_long,
+    ) or [indent.rstrip()]
 
 
 def bold_first(lines: list[str], word: str) -> list[str]:
@@ -124,7 +130,9 @@ def result_csv(hits: Iterable[Hit]) -> Iterator[str]:
     yield _csv_row(CSV_COLUMNS)
     for hit in hits:
         numbers = " ".join(str(p.number) for p in hit.paragraphs if p.number is not None)
-        yield _csv_row((hit.id, hit.created[:10], hit.classification, hit.origin, hit.subject, " ".join(hit.tags), f"{hit.score:.4f}", numbers))
+        yield _csv_row(
+            (hit.id, hit.created[:10], hit.classification, hit.origin, hit.subject, " ".join(hit.tags), f"{hit.score:.4f}", numbers)
+        )
 
 
 def _csv_row(values: Iterable[str]) -> str:
@@ -144,10 +152,7 @@ def hit_json(hit: Hit) -> dict:
         "origin": hit.origin,
         "subject": hit.subject,
         "tags": hit.tags,
-        "paragraphs": [
-            {"number": p.number, "marking": p.marking, "snippet": mark(p.text, p.spans, "**", "**")}
-            for p in hit.paragraphs
-        ],
+        "paragraphs": [{"number": p.number, "marking": p.marking, "snippet": mark(p.text, p.spans, "**", "**")} for p in hit.paragraphs],
     }
     if hit.explanation is not None:
         data["explanation"] = hit.explanation
@@ -192,7 +197,9 @@ def _expansion_lines(result: SearchResult) -> list[str]:
     if variants:
         lines.append("also matched: " + ", ".join(f"{variant} ({result.expansion_cables.get(variant, 0):,})" for variant in variants))
     if result.total and result.suggestions:
-        lines.append("did you mean: " + ", ".join(f"{wrong} → {click.style(right, bold=True)}" for wrong, right in result.suggestions.items()))
+        lines.append(
+            "did you mean: " + ", ".join(f"{wrong} → {click.style(right, bold=True)}" for wrong, right in result.suggestions.items())
+        )
     return lines
 
 

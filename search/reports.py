@@ -41,11 +41,15 @@ def build_summary(report: BuildReport, output_format: str, update: bool = False)
         keys = UPDATE_KEYS if update else REBUILD_KEYS
         return [json_text({key: problems_json(report.skipped) if key == "skipped" else getattr(report, key) for key in keys})]
     if update:
-        totals = (f"Updated {report.index}: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
-                  f"{report.unchanged} unchanged; {report.cables:,} cables in {report.seconds:.1f} s")
+        totals = (
+            f"Updated {report.index}: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
+            f"{report.unchanged} unchanged; {report.cables:,} cables in {report.seconds:.1f} s"
+        )
     else:
-        totals = (f"Indexed {report.cables:,} cables ({report.paragraphs:,} paragraphs) in {report.seconds:.1f} s; "
-                  f"skipped {len(report.skipped)} files; index {report.index} ({report.size_bytes / 1e6:.1f} MB)")
+        totals = (
+            f"Indexed {report.cables:,} cables ({report.paragraphs:,} paragraphs) in {report.seconds:.1f} s; "
+            f"skipped {len(report.skipped)} files; index {report.index} ({report.size_bytes / 1e6:.1f} MB)"
+        )
     skipped = [line for problem in report.skipped for line in wrapped(f"skipped {problem.path}: {problem.reason}")]
     return skipped + wrapped(totals)
 
@@ -78,7 +82,11 @@ def tags_report(rows: list[dict], output_format: str) -> list[str]:
     """``cables tags``: one line per tag with its count of cables and its meaning; or the rows as JSON."""
     if output_format == "json":
         return [json_text(rows)]
-    return [line for row in rows for line in wrapped(f"{row['tag']:<8} {row['cables']:>6,}  {row['meaning'] or '(meaning not known)'}", " " * 18)]
+    return [
+        line
+        for row in rows
+        for line in wrapped(f"{row['tag']:<8} {row['cables']:>6,}  {row['meaning'] or '(meaning not known)'}", " " * 18)
+    ]
 
 
 def timeline_report(query: str, by: str, counts: dict[str, int], output_format: str) -> list[str]:

@@ -88,8 +88,13 @@ class Scorer:
             subject = subject / np.float32(subject_groups)
         tags, meanings = tag_scores(self.engine, self.match)
         self.parts = {
-            "best paragraph": best, "whole cable": whole, "subject": subject, "subject coverage": coverage,
-            "header": header, "tags": tags, "tag meanings": meanings,
+            "best paragraph": best,
+            "whole cable": whole,
+            "subject": subject,
+            "subject coverage": coverage,
+            "header": header,
+            "tags": tags,
+            "tag meanings": meanings,
         }
         body = settings.best_weight * best + (1.0 - settings.best_weight) * whole
         fields = settings.subject_weight * subject + settings.coverage_weight * coverage + settings.header_weight * header
@@ -127,7 +132,9 @@ class Scorer:
         scores = np.zeros(self.size, dtype=np.float32)
         weight = idf(len(holders), self.engine.cables)
         holders = holders[self._candidate[holders]]
-        scores[holders] = bm25(per_cable[holders], self.arrays.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b)
+        scores[holders] = bm25(
+            per_cable[holders], self.arrays.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b
+        )
         return scores
 
     def _subject_scores(self, group: WordGroup) -> np.ndarray:
@@ -136,7 +143,14 @@ class Scorer:
         postings = self._postings(group, "subject")
         cables, frequencies = postings.cables, postings.frequencies
         weight = idf(len(np.unique(cables)), self.engine.cables)
-        scores = bm25(frequencies, self.arrays.cable_subject_length[cables], self.engine.subject_average, weight, settings.subject_k1, settings.subject_b)
+        scores = bm25(
+            frequencies,
+            self.arrays.cable_subject_length[cables],
+            self.engine.subject_average,
+            weight,
+            settings.subject_k1,
+            settings.subject_b,
+        )
         return per_cable_max(cables, scores, self.size)
 
     def _header_scores(self, group: WordGroup, name: str) -> np.ndarray:

@@ -99,10 +99,17 @@ class Tiers:
         if self.factor is None:
             return {"tier": tier, "reason": reason}
         factor = round(float(self.factor[cable]), 4)
-        return {"tier": tier, "reason": f"{reason}; ranked with all tiers, score x {factor}", "factor": factor, "partial power": self.settings.partial_power}
+        return {
+            "tier": tier,
+            "reason": f"{reason}; ranked with all tiers, score x {factor}",
+            "factor": factor,
+            "partial power": self.settings.partial_power,
+        }
 
 
-def rank_order(arrays: CableArrays, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest, every: bool = False) -> np.ndarray:
+def rank_order(
+    arrays: CableArrays, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest, every: bool = False
+) -> np.ndarray:
     """Candidates ranked by tier, then score (ties: newest first); or by date.
 
     Only the page asked for is sorted (all candidates when ``every``); with
@@ -123,5 +130,8 @@ def rank_order(arrays: CableArrays, candidates: np.ndarray, scores: np.ndarray |
 def partial_note(complete: int, partial: int) -> str:
     """The note on a search whose words no cable (or too few) has all: how many have every word, how many some."""
     if complete:
-        return f"{complete} {'cable has' if complete == 1 else 'cables have'} every word; {partial} more have some of them (ranked with them, scored down for the words they lack)"
+        return (
+            f"{complete} {'cable has' if complete == 1 else 'cables have'} every word; "
+            f"{partial} more have some of them (ranked with them, scored down for the words they lack)"
+        )
     return f"no cable has every word; {partial} {'has' if partial == 1 else 'have'} some of them"

@@ -13,7 +13,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 def copy_seeds(target: Path, start: int, count: int) -> Path:
     """Copy a slice of the seed cables (in name order) into a new folder."""
     target.mkdir(parents=True)
-    for path in sorted(SEEDS.glob("*.txt"))[start: start + count]:
+    for path in sorted(SEEDS.glob("*.txt"))[start : start + count]:
         shutil.copy(path, target / path.name)
     return target
 

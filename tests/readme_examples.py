@@ -66,7 +66,7 @@ def find_examples(text: str) -> list[Example]:
             inside = not inside
         elif inside and line.startswith(PROMPT + "cables"):
             end = _output_end(lines, number + 1)
-            examples.append(Example(line[len(PROMPT):], "\n".join(lines[number + 1: end]), number + 1, end))
+            examples.append(Example(line[len(PROMPT) :], "\n".join(lines[number + 1 : end]), number + 1, end))
     return examples
 
 
@@ -128,7 +128,7 @@ def rewrite(text: str, examples: list[Example], outputs: list[str]) -> str:
     """``text`` with each example's shown output replaced by the matching entry of ``outputs``."""
     lines = text.split("\n")
     for example, output in sorted(zip(examples, outputs, strict=True), key=lambda pair: pair[0].start, reverse=True):
-        lines[example.start: example.end] = output.split("\n")
+        lines[example.start : example.end] = output.split("\n")
     return "\n".join(lines)
 
 

@@ -55,7 +55,9 @@ def test_killed_rebuild_leaves_previous_index_answering_identically(tmp_path, de
     bigger = copy_seeds(tmp_path / "b", 40, 150)
     process = subprocess.Popen(
         [sys.executable, "-m", "cables.search", "rebuild", str(bigger), "--index", str(location)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
@@ -146,7 +148,9 @@ def test_a_duplicate_id_is_indexed_once_from_the_first_file(tmp_path, copy_name,
     assert [(s.path, s.reason.split(" (")[0]) for s in report.skipped] == [(str(loser), f"duplicate id {cable_id}")]
     engine = Engine(location)
     try:
-        assert engine.documents == sum(max(1, len(read_file(path).cable.paragraphs)) for path in sorted(source.glob("*.txt")) if path != loser)
+        assert engine.documents == sum(
+            max(1, len(read_file(path).cable.paragraphs)) for path in sorted(source.glob("*.txt")) if path != loser
+        )
         assert [hit.id for hit in engine.search(SearchRequest(query="zyzzyvaquux")).hits] == ([cable_id] if copy_wins else [])
         assert len(engine.search(SearchRequest(query=f"id:{cable_id}")).hits) == 1
     finally:
@@ -189,7 +193,10 @@ def test_rebuild_of_unwritable_target_fails_without_traceback(tmp_path):
         target = locked / "ix"
     result = subprocess.run(
         [sys.executable, "-m", "cables.search", "rebuild", str(SEEDS / "09OTTAWA265.txt"), "--index", str(target)],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and result.stderr.startswith("cables: error:")

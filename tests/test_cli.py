@@ -16,8 +16,28 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 RESULT_KEYS = {"query", "total", "page", "limit", "results", "facets"}
 HIT_KEYS = {"id", "score", "created", "classification", "origin", "subject", "tags", "paragraphs"}
-SHOW_KEYS = {"id", "created", "classification", "origin", "title", "subject", "tags", "references", "classified_by", "reasons", "declassify_on", "summary", "paragraphs",
-             "classified_by_name", "classified_by_title", "reference_text", "addressees", "info_addressees", "distribution", "subject_tail"}
+SHOW_KEYS = {
+    "id",
+    "created",
+    "classification",
+    "origin",
+    "title",
+    "subject",
+    "tags",
+    "references",
+    "classified_by",
+    "reasons",
+    "declassify_on",
+    "summary",
+    "paragraphs",
+    "classified_by_name",
+    "classified_by_title",
+    "reference_text",
+    "addressees",
+    "info_addressees",
+    "distribution",
+    "subject_tail",
+}
 
 
 def run(*args: str):
@@ -166,13 +186,19 @@ def test_rebuild_with_nothing_readable_exits_1(tmp_path):
 def test_subprocess_search_and_module_entry(seed_index):
     completed = subprocess.run(
         [sys.executable, "-m", "cables.search", "search", "canada mexico", "--format", "json", "--index", str(seed_index)],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
     check_result_shape(json.loads(completed.stdout))
     failed = subprocess.run(
         [sys.executable, "-m", "cables.search", "search", "(", "--index", str(seed_index)],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
     )
     assert failed.returncode == 2 and "Traceback" not in failed.stderr
     assert failed.stderr.count("\n") == 1
@@ -198,7 +224,9 @@ def test_first_search_builds_the_bundled_cables_once(tmp_path, seeds_dir, monkey
     default = tmp_path / "data" / "cables" / "index"
     first = run("search", "quito", "--format", "ids")
     assert first.exit_code == 0
-    assert " ".join(first.stderr.split()).startswith(f"No index yet at {default}: building it from the bundled cables in {work / 'seeds'} (once).")
+    assert " ".join(first.stderr.split()).startswith(
+        f"No index yet at {default}: building it from the bundled cables in {work / 'seeds'} (once)."
+    )
     assert "Indexed 3 cables" in first.stderr
     assert set(first.stdout.split()) == {"09QUITO177", "09QUITO103"}
     again = run("search", "quito", "--format", "ids")
@@ -230,7 +258,9 @@ def test_explain_names_header_words_in_the_whole_cable_score(seed_index):
     assert "02ROME1725" in result.output
     assert "header 0.0 x 0.2" in result.output
     assert "(the whole cable counts header words x 0.5)" in result.output
-    data = json.loads(run("search", "countryman berlusconi putin", "--explain", "--limit", "1", "--format", "json", "--index", str(seed_index)).output)
+    data = json.loads(
+        run("search", "countryman berlusconi putin", "--explain", "--limit", "1", "--format", "json", "--index", str(seed_index)).output
+    )
     explanation = data["results"][0]["explanation"]
     assert explanation["weights"]["header words in whole cable"] == 0.5
     assert explanation["parts"]["whole cable"] > 0 and explanation["parts"]["header"] == 0.0

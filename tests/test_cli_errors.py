@@ -77,16 +77,27 @@ def test_batch_file_that_is_not_utf8_names_the_line(seed_index, tmp_path):
 
 
 COMMANDS = [
-    ["tags"], ["stats"], ["search", "visa"], ["search", "visa", "--format", "json"], ["show", "09OTTAWA265"],
-    ["refs", "09QUITO177", "--depth", "3"], ["cited-by", "09QUITO100"], ["timeline", "visa"], ["similar", "09OTTAWA265"],
+    ["tags"],
+    ["stats"],
+    ["search", "visa"],
+    ["search", "visa", "--format", "json"],
+    ["show", "09OTTAWA265"],
+    ["refs", "09QUITO177", "--depth", "3"],
+    ["cited-by", "09QUITO100"],
+    ["timeline", "visa"],
+    ["similar", "09OTTAWA265"],
 ]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
 def test_closed_pipe_ends_quietly(seed_index, command):
     """`cables tags | head -1`: the reader closes the pipe at once; cables stops with exit 0 and says nothing."""
-    process = subprocess.Popen([sys.executable, "-m", "cables.search", *command, "--index", str(seed_index)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cables.search", *command, "--index", str(seed_index)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
     assert process.stdout is not None and process.stderr is not None  # both are pipes
     process.stdout.close()
     stderr = process.stderr.read()

@@ -32,8 +32,43 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 LONG = os.environ.get("CABLES_LONG_TESTS") == "1"
 EXAMPLES = 2000 if LONG else 150
-PIECES = ["oil", "gas", "visa", "fraud", "Iceland", "AND", "OR", "NOT", "(", ")", '"', "-", "*", "?", ":", "tag:", "origin:",
-          "created:", "[", "]", "TO", ">", "<=", "2009", "2009-13", "ref:", "id:", "marking:S", "subject:", "bogus:", "\x00", "\x1b", "é", "¶", " "]
+PIECES = [
+    "oil",
+    "gas",
+    "visa",
+    "fraud",
+    "Iceland",
+    "AND",
+    "OR",
+    "NOT",
+    "(",
+    ")",
+    '"',
+    "-",
+    "*",
+    "?",
+    ":",
+    "tag:",
+    "origin:",
+    "created:",
+    "[",
+    "]",
+    "TO",
+    ">",
+    "<=",
+    "2009",
+    "2009-13",
+    "ref:",
+    "id:",
+    "marking:S",
+    "subject:",
+    "bogus:",
+    "\x00",
+    "\x1b",
+    "é",
+    "¶",
+    " ",
+]
 
 
 def probe(location: Path) -> list:
@@ -41,7 +76,13 @@ def probe(location: Path) -> list:
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.one_of(st.text(max_size=60), st.lists(st.sampled_from(PIECES), max_size=12).map("".join), st.lists(st.sampled_from(PIECES), max_size=12).map(" ".join)))
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.lists(st.sampled_from(PIECES), max_size=12).map("".join),
+        st.lists(st.sampled_from(PIECES), max_size=12).map(" ".join),
+    )
+)
 def test_random_queries_parse_or_fail_cleanly(engine, query):
     try:
         result = engine.search(SearchRequest(query=query, limit=5))
@@ -52,7 +93,10 @@ def test_random_queries_parse_or_fail_cleanly(engine, query):
     assert len(ids) == min(5, result.total) and len(set(ids)) == len(ids), "page 1 holds the first matches, each cable once"
 
 
-@pytest.mark.parametrize("query", ["*", "*a*", "a*", "?", "**", '"', '"""', "(((", ")))", "tag:", "created:[", "NOT", "-", "x" * 10_000, "oil " * 2500, "\x07bell"])
+@pytest.mark.parametrize(
+    "query",
+    ["*", "*a*", "a*", "?", "**", '"', '"""', "(((", ")))", "tag:", "created:[", "NOT", "-", "x" * 10_000, "oil " * 2500, "\x07bell"],
+)
 def test_hostile_queries_exit_0_or_2_with_one_line(seed_index, query):
     result = CliRunner().invoke(main, ["search", query, "--index", str(seed_index), "--limit", "3"], catch_exceptions=False)
     assert result.exit_code in (0, 2)
@@ -122,7 +166,10 @@ def test_read_only_target(tmp_path):
     blocked.write_text("a file where the index folder's parent should be")
     result = subprocess.run(
         [sys.executable, "-m", "cables.search", "rebuild", str(SEEDS / "09QUITO177.txt"), "--index", str(blocked / "ix")],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert probe(location) == before
@@ -166,14 +213,24 @@ def test_searches_during_rebuild_see_old_or_new(tmp_path):
 def test_two_rebuilds_at_once_one_fails_clearly(tmp_path):
     location = tmp_path / "ix"
     source = copy_seeds(tmp_path / "a", 0, 150)
-    first = subprocess.Popen([sys.executable, "-m", "cables.search", "rebuild", str(source), "--index", str(location)], cwd=REPO,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "cables.search", "rebuild", str(source), "--index", str(location)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     lock = location.with_name(f".{location.name}.lock")
     while time.monotonic() < deadline and not (lock.exists() and lock.read_text().strip()):
         time.sleep(0.05)
-    second = subprocess.run([sys.executable, "-m", "cables.search", "rebuild", str(source), "--index", str(location)], cwd=REPO,
-                            capture_output=True, text=True, timeout=120)
+    second = subprocess.run(
+        [sys.executable, "-m", "cables.search", "rebuild", str(source), "--index", str(location)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     _out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     assert second.returncode == 1 and "being written by process" in second.stderr
@@ -209,8 +266,12 @@ def test_killed_update_leaves_previous_index_answering_identically(tmp_path, del
     before = probe(location)
     for path in sorted(SEEDS.glob("*.txt"))[30:150]:
         shutil.copy(path, source / path.name)
-    process = subprocess.Popen([sys.executable, "-m", "cables.search", "update", str(source), "--index", str(location)], cwd=REPO,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cables.search", "update", str(source), "--index", str(location)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait()

@@ -125,6 +125,7 @@ def assert_damaged(result, location: Path) -> None:
 
 # Item 2: a planted pickle runs nothing.
 
+
 @pytest.mark.parametrize("forged", [False, True], ids=["marker-kept", "marker-forged"])
 @pytest.mark.parametrize("where", ["schema", "segments"])
 def test_planted_pickle_in_the_table_of_contents_runs_nothing(index_copy, tmp_path, where, forged):
@@ -162,7 +163,7 @@ def test_planted_pickle_in_posting_blocks_runs_nothing(index_copy, tmp_path):
         data = bytearray(postings.read_bytes())
         position = data.find(b"\x80\x02", 4)
         while 0 <= position < len(data) - len(payload):
-            data[position: position + len(payload)] = payload
+            data[position : position + len(payload)] = payload
             planted += 1
             position = data.find(b"\x80\x02", position + len(payload))
         postings.write_bytes(bytes(data))
@@ -191,15 +192,25 @@ def test_every_pickle_reader_of_whoosh_is_restricted():
 
     from cables.index.unpickling import guard_whoosh
 
-    for name in ("whoosh.index", "whoosh.reading", "whoosh.formats", "whoosh.columns", "whoosh.codec.whoosh3",
-                 "whoosh.filedb.structfile", "whoosh.filedb.filetables", "whoosh.filedb.compound", "whoosh.legacy"):
+    for name in (
+        "whoosh.index",
+        "whoosh.reading",
+        "whoosh.formats",
+        "whoosh.columns",
+        "whoosh.codec.whoosh3",
+        "whoosh.filedb.structfile",
+        "whoosh.filedb.filetables",
+        "whoosh.filedb.compound",
+        "whoosh.legacy",
+    ):
         importlib.import_module(name)
     guard_whoosh()
     unrestricted = {pickle.load, pickle.loads}
     holders = [
         f"{name}.{attribute}"
         for name, module in list(sys.modules.items())
-        if name.startswith("whoosh") and name not in ("whoosh.compat", "whoosh.codec.whoosh2", "whoosh.codec.plaintext", "whoosh.externalsort")
+        if name.startswith("whoosh")
+        and name not in ("whoosh.compat", "whoosh.codec.whoosh2", "whoosh.codec.plaintext", "whoosh.externalsort")
         for attribute, value in vars(module).items()
         if any(value is function for function in unrestricted)
     ]
@@ -208,7 +219,16 @@ def test_every_pickle_reader_of_whoosh_is_restricted():
 
 # Item 9: deleted documents reach no query path.
 
-QUERIES = ['"bilateral security"', '"security working group"', "zebra*", "secur*", "bilateral", "canada mexico", "zebraone", '"security zebraone"']
+QUERIES = [
+    '"bilateral security"',
+    '"security working group"',
+    "zebra*",
+    "secur*",
+    "bilateral",
+    "canada mexico",
+    "zebraone",
+    '"security zebraone"',
+]
 
 
 def cli_json(*args: str) -> dict:
@@ -248,6 +268,7 @@ def test_a_cable_replaced_twice_answers_like_a_fresh_rebuild(tmp_path):
 
 # Item 14: same-size damage is found and named; item 12: out-of-range arrays are damage, not IndexError.
 
+
 def segment_file(location: Path, name: str) -> Path:
     """A file of the index's only posting segment (the module's index is built by one worker)."""
     (path,) = (generation(location) / "postings").glob(f"*/{name}")
@@ -267,7 +288,9 @@ def test_check_passes_a_whole_index(built):
     assert set(marker["checksums"]) == set(marker["files"])
 
 
-@pytest.mark.parametrize("name", ["body.docs", "body.freqs", "body.positions", "columns/cable_year.npy", "cables.sqlite", "stems.tsv", "whoosh/*.trm"])
+@pytest.mark.parametrize(
+    "name", ["body.docs", "body.freqs", "body.positions", "columns/cable_year.npy", "cables.sqlite", "stems.tsv", "whoosh/*.trm"]
+)
 def test_check_names_the_file_damaged_at_the_same_size(index_copy, name):
     """One flipped bit, size unchanged: the search may answer wrongly, ``cables check`` names exactly that file."""
     folder = generation(index_copy)
@@ -354,7 +377,9 @@ def test_position_offsets_out_of_step_are_reported_as_damage(index_copy, change)
     assert "body.position_starts" in result.stderr
 
 
-@pytest.mark.parametrize("content", ['{"segments": [["../../outside", 5]]}', '{"segments": 3}', "not json", '{"segments": [["MAIN_a", -1]]}'])
+@pytest.mark.parametrize(
+    "content", ['{"segments": [["../../outside", 5]]}', '{"segments": 3}', "not json", '{"segments": [["MAIN_a", -1]]}']
+)
 def test_a_damaged_segment_list_is_reported(index_copy, content):
     """The segment list a search reads instead of whoosh's table of contents: anything but a list of safe ids and counts is damage."""
     path = generation(index_copy) / "postings" / "segments.json"

@@ -80,12 +80,16 @@ def test_phrases_with_stop_words_equal_the_text(engine, seed_records):
     records = sorted(seed_records.values(), key=lambda record: record.id)
     phrases = []
     for number, record in enumerate(records[::9]):
-        for paragraph in record.paragraphs[number % 3:]:
+        for paragraph in record.paragraphs[number % 3 :]:
             tokens = paragraph.text.split()
-            middle = [i for i in range(1, len(tokens) - 1) if positioned(tokens[i], STEM) in (["_the"], ["_of"], ["_to"], ["_in"], ["_and"])
-                      and all(tokens[j].isalpha() and tokens[j].isascii() and is_stem(positioned(tokens[j], STEM)[0]) for j in (i - 1, i + 1))]
+            middle = [
+                i
+                for i in range(1, len(tokens) - 1)
+                if positioned(tokens[i], STEM) in (["_the"], ["_of"], ["_to"], ["_in"], ["_and"])
+                and all(tokens[j].isalpha() and tokens[j].isascii() and is_stem(positioned(tokens[j], STEM)[0]) for j in (i - 1, i + 1))
+            ]
             if middle:
-                phrases.append(" ".join(tokens[middle[number % len(middle)] - 1: middle[number % len(middle)] + 2]))
+                phrases.append(" ".join(tokens[middle[number % len(middle)] - 1 : middle[number % len(middle)] + 2]))
                 break
         if len(phrases) == 40:
             break
@@ -97,6 +101,7 @@ def test_phrases_with_stop_words_equal_the_text(engine, seed_records):
 def test_near_finds_words_within_the_distance(engine, seed_records):
     """`visa NEAR/5 fraud` finds the cables with the words at most five words apart in one text; a cable
     with both in one paragraph but farther apart is found by a wider NEAR only."""
+
     def near(distance: int) -> set[str]:
         return {record.id for record in seed_records.values() if any(_within(text, "visa", "fraud", distance) for text in _texts(record))}
 
@@ -115,10 +120,17 @@ def test_near_counts_stop_words_as_words(engine, seed_records):
     assert not both & _ids(engine, "tie NEAR/0 hands")
 
 
-@pytest.mark.parametrize("query, message", [
-    ("visa NEAR/x fraud", "whole number"), ("visa NEAR/", "whole number"), ("visa NEAR", "needs a word on its right"),
-    ("NEAR visa", "needs something on its left"), ('visa NEAR "a phrase"', "joins two words"), ("visa NEAR the", "common word"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("visa NEAR/x fraud", "whole number"),
+        ("visa NEAR/", "whole number"),
+        ("visa NEAR", "needs a word on its right"),
+        ("NEAR visa", "needs something on its left"),
+        ('visa NEAR "a phrase"', "joins two words"),
+        ("visa NEAR the", "common word"),
+    ],
+)
 def test_bad_near_is_a_query_error(query, message):
     with pytest.raises(QuerySyntaxError, match=message):
         parse(query)
@@ -144,7 +156,7 @@ def corpus_engine(tmp_path_factory):
 
 
 def test_a_phrase_does_not_close_up_over_another_stop_word(corpus_engine):
-    """"distribute information on" is in none of these cables, though two write the two words side by side
+    """ "distribute information on" is in none of these cables, though two write the two words side by side
     ("distributed information tracing", "distribute information. Many") and one "redistribute information and"."""
     assert _ids(corpus_engine, '"distribute information"') == {"06TRIPOLI198", "08HAVANA168"}
     assert _ids(corpus_engine, '"distribute information on"') == set()
@@ -158,7 +170,8 @@ def test_search_imports_no_whoosh(seed_index):
     script = (
         "import sys\n"
         "from cables.search.cli import main\n"
-        f"try:\n    main(['search', '\"has the power\" OR visa NEAR/5 fraud OR embass*', '--index', {str(seed_index)!r}, '--format', 'json'])\n"
+        "try:\n    main(['search', '\"has the power\" OR visa NEAR/5 fraud OR embass*', "
+        f"'--index', {str(seed_index)!r}, '--format', 'json'])\n"
         "except SystemExit as end:\n    assert not end.code, end.code\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] == 'whoosh'), file=sys.stderr)\n"
     )

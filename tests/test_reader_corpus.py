@@ -79,10 +79,7 @@ def _is_normalised(marking: str) -> bool:
     """A normalised marking: a level, then upper-case caveats joined by '//' (NOFORN as NF)."""
     level, *caveats = marking.split("//")
     return (
-        level in LEVELS
-        and all(CAVEAT_RE.match(caveat) for caveat in caveats)
-        and "NOFORN" not in caveats
-        and "/" not in "".join(caveats)
+        level in LEVELS and all(CAVEAT_RE.match(caveat) for caveat in caveats) and "NOFORN" not in caveats and "/" not in "".join(caveats)
     )
 
 
@@ -99,12 +96,7 @@ def test_every_seed_cable_reads() -> None:
 def test_seed_cables_hold_invariants() -> None:
     """Every seed cable holds the invariants, except paragraph order (checked as a share below)."""
     cables, _ = _read_all(_seed_files())
-    problems = [
-        f"{cable.id}: {problem}"
-        for cable in cables
-        for problem in _invariant_problems(cable)
-        if "not increasing" not in problem
-    ]
+    problems = [f"{cable.id}: {problem}" for cable in cables for problem in _invariant_problems(cable) if "not increasing" not in problem]
     assert not problems, "\n".join(problems[:50])
 
 
@@ -116,9 +108,7 @@ def test_seed_paragraph_numbers_mostly_increase() -> None:
     assert len(unordered) <= MAX_UNORDERED_SHARE * len(cables), unordered[:40]
 
 
-needs_corpus = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason=f"shared corpus not present at {CORPUS} (a fresh clone has none)"
-)
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not present at {CORPUS} (a fresh clone has none)")
 
 
 @pytest.fixture(scope="module")

@@ -92,15 +92,25 @@ CASES = [
             5: ["forty Mexican Customs officials", "container contraband examination"],
         },
         starts={1: "SUMMARY: Canada's and Mexico's", 6: "LAW ENFORCEMENT COOPERATION:"},
-        noise=("OTTAWA 00000265 002 OF 002", "C O N F I D E N T I A L", "SECTION 01 OF 02", "SIPDIS",
-               "Qoil", "DHS FOR INTERNATIONAL AFFAIRS", "E.O. 12958", "TAGS:", "Classified By", "Canada,s"),
+        noise=(
+            "OTTAWA 00000265 002 OF 002",
+            "C O N F I D E N T I A L",
+            "SECTION 01 OF 02",
+            "SIPDIS",
+            "Qoil",
+            "DHS FOR INTERNATIONAL AFFAIRS",
+            "E.O. 12958",
+            "TAGS:",
+            "Classified By",
+            "Canada,s",
+        ),
         summary=(
             "Canada's and Mexico's bilateral security working group, established in February 2007, "
             "focuses on increasing cooperation and information exchange in the areas of migration, "
             "emergency management, marine security, and law enforcement. Public Safety Canada and "
             "Mexico's Center for Investigation and National Security (CISEN) lead the process for their "
-            "respective governments. Canadian officials characterize the working group as a \"modest "
-            "initial step that is practical, focused, and results oriented.\""
+            'respective governments. Canadian officials characterize the working group as a "modest '
+            'initial step that is practical, focused, and results oriented."'
         ),
         signature="BREESE",
     ),
@@ -163,8 +173,7 @@ CASES = [
             3: ["THE ITALIAN PRESS HAD A FIELD DAY WITH THE REPORT"],
             8: ["MEDIA WARS ARE A CONTINUATION OF POLITICS BY OTHER MEANS"],
         },
-        noise=("PAGE 02 ROME 01196", "PAGE 03 ROME", "PTQ7827", "LOG-00", "This record is a partial extract",
-               "C O N F I D E N T I A L"),
+        noise=("PAGE 02 ROME 01196", "PAGE 03 ROME", "PTQ7827", "LOG-00", "This record is a partial extract", "C O N F I D E N T I A L"),
     ),
     Case(
         # SUBJ: instead of SUBJECT:, mixed case; unmarked paragraphs; E.O. 12958: N/A.
@@ -275,8 +284,7 @@ CASES = [
         declassify_on=date(2017, 4, 6),
         numbered=run(1, 11, "C") + run(12, 13, "U"),
         phrases={1: ["House Speaker Nancy Pelosi and 13 members"], 11: ["Nuclear Fuel Bank"]},
-        noise=("Damascus 00000389", "002 of 003", "003 of 003", "Sipdis", "section 01 of 03",
-               "Paris for waller"),
+        noise=("Damascus 00000389", "002 of 003", "003 of 003", "Sipdis", "section 01 of 03", "Paris for waller"),
     ),
     Case(
         # Partial extract with an empty title and no SUBJECT line; the whole header is
@@ -432,8 +440,10 @@ CASES = [
         numbered=run(2, 11, "C"),
         phrases={3: ["neither side is willing to negotiate with the other right now"]},
         noise=("BRASILIA 00001226", "OF 003", "Reasons: 1.4", "SIPDIS"),
-        summary=("Ambassador Marcel Biato, Chief of Staff to Brazilian presidential foreign policy advisor",
-                 "the GOB is for the time being coordinating behind the scenes with other regional actors."),
+        summary=(
+            "Ambassador Marcel Biato, Chief of Staff to Brazilian presidential foreign policy advisor",
+            "the GOB is for the time being coordinating behind the scenes with other regional actors.",
+        ),
         signature="SOBEL",
     ),
     Case(
@@ -451,8 +461,10 @@ CASES = [
         declassify_on="N/A",
         numbered=marks("1:SBU 2:SBU 3:SBU 4:SBU 5:U 6:SBU 7:SBU 8:SBU 9:SBU"),
         noise=("BRASILIA 00000609", "OF 003", "STATE PASS USAID", "TELCONS"),  # SIPDIS sits mid-line in 7
-        summary=("President Lula fired Finance Minister Palocci the night of March 27",
-                 "including Vice Minister Murilo Portugal and Treasury Secretary Levy."),
+        summary=(
+            "President Lula fired Finance Minister Palocci the night of March 27",
+            "including Vice Minister Murilo Portugal and Treasury Secretary Levy.",
+        ),
         signature="LINEHAN",
     ),
     Case(
@@ -503,9 +515,7 @@ CASES = [
         classified_by="Ambassador Heather M. Hodges",
         reasons=("1.4(b)", "1.4(d)"),
         declassify_on="TWENTY YEARS",
-        numbered=marks(
-            "1:S//NF 2:C 3:SBU 4:C 5:SBU 6:SBU 7:C 8:SBU 9:C 10:C 11:C 12:C 13:C 14:S//NF 15:SBU 16:S//NF"
-        ),
+        numbered=marks("1:S//NF 2:C 3:SBU 4:C 5:SBU 6:SBU 7:C 8:SBU 9:C 10:C 11:C 12:C 13:C 14:S//NF 15:SBU 16:S//NF"),
         noise=("refid:", "header ends", "RUEHQT", "SIPDIS", "CABLE ENDS"),
         summary=(
             "A PAIS provincial leader and former Under Secretary of Government under Minister Gustavo "
@@ -560,8 +570,10 @@ CASES = [
         phrases={25: ["QUESTION. HE ACKNOWLEDGED THAT WE SHOULD BE CONCERNED FOR REGIONAL PEACE"]},
         starts={1: "SECRET - ENTIRE TEXT."},
         noise=("S E C R E T", "SECTION 01 OF 05"),
-        summary=("SADDAM TOLD THE AMBASSADOR JULY 25 THAT MUBARAK HAS ARRANGED",
-                 "NEVER EXCUSE SETTLEMENT OF DISPUTES BY OTHER THAN PEACEFUL MEANS."),
+        summary=(
+            "SADDAM TOLD THE AMBASSADOR JULY 25 THAT MUBARAK HAS ARRANGED",
+            "NEVER EXCUSE SETTLEMENT OF DISPUTES BY OTHER THAN PEACEFUL MEANS.",
+        ),
         signature="GLASPIE",
     ),
     Case(
@@ -594,8 +606,24 @@ CASES = [
         origin="Secretary of State",
         tags="CO ETTC KOMC PM SNAR TH",
         subject="BLUE LANTERN PRE-LICENSE END USE CHECK ON APPLICATION TAA 0361-04F AND TAA 4140-08D",
-        reference_ids=("06STATE92781", "06BOGOTA7094", "09STATE99488", "09BOGOTA3361", "90BOGOTA7550",
-                       None, None, None, None, None, None, None, None, "96BOGOTA5708", None, None),
+        reference_ids=(
+            "06STATE92781",
+            "06BOGOTA7094",
+            "09STATE99488",
+            "09BOGOTA3361",
+            "90BOGOTA7550",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "96BOGOTA5708",
+            None,
+            None,
+        ),
         classified_by="MULTIPLE SOURCES",
         reasons=(),
         declassify_on="25X1-HUMAN",
@@ -702,8 +730,11 @@ CASES = [
         origin="Embassy Budapest",
         tags="MOPS PREL PHUM OSCE UN GG RS HU",
         numbered=marks("1:U 2:C 3:C 4:C 5:C 6:U 7:U 8:U"),
-        starts={1: "This is an action request. See Paragraph 6.", 2: "SUMMARY: Ref points were delivered on 14 August",
-                5: "COMMENT: Hungary believes it is in the same camp"},
+        starts={
+            1: "This is an action request. See Paragraph 6.",
+            2: "SUMMARY: Ref points were delivered on 14 August",
+            5: "COMMENT: Hungary believes it is in the same camp",
+        },
     ),
     Case(
         # A "Summary" heading line (no colon) before paragraph 1, which ends "End Summary."
@@ -714,8 +745,10 @@ CASES = [
         tags="PTER PREL PGOV SP",
         subject="ZAPATERO AND SPANISH TROOPS IN IRAQ: POLITICAL PRESSURES FOR WITHDRAWAL",
         numbered=run(1, 6, "C"),
-        summary=("Political pressure is high on incoming Socialist President Rodriguez Zapatero",
-                 "Significant Spanish losses there could clinch the decision to pull out."),
+        summary=(
+            "Political pressure is high on incoming Socialist President Rodriguez Zapatero",
+            "Significant Spanish losses there could clinch the decision to pull out.",
+        ),
         signature="MANZANARES",
     ),
     Case(
@@ -733,9 +766,25 @@ CASES = [
 ]
 
 FIELDS = (
-    "id", "created", "classification", "level", "origin", "tags", "subject",
-    "reference_ids", "reference_texts", "classified_by", "reasons", "declassify_on",
-    "numbered", "all_unnumbered", "phrases", "starts", "noise", "summary", "signature",
+    "id",
+    "created",
+    "classification",
+    "level",
+    "origin",
+    "tags",
+    "subject",
+    "reference_ids",
+    "reference_texts",
+    "classified_by",
+    "reasons",
+    "declassify_on",
+    "numbered",
+    "all_unnumbered",
+    "phrases",
+    "starts",
+    "noise",
+    "summary",
+    "signature",
 )
 ALWAYS = {"id", "created", "classification", "level", "origin", "tags", "noise"}
 
@@ -745,10 +794,7 @@ def _checks() -> list:
     params = []
     for case in CASES:
         for name in FIELDS:
-            specified = name in ALWAYS or (
-                getattr(case, name, SKIP) is not SKIP
-                and getattr(case, name) not in ({}, False)
-            )
+            specified = name in ALWAYS or (getattr(case, name, SKIP) is not SKIP and getattr(case, name) not in ({}, False))
             if specified:
                 params.append(pytest.param(case, name, id=f"{case.id}-{name}"))
     return params

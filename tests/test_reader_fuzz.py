@@ -175,4 +175,3 @@ def test_symlink_loop_raises_cable_error(tmp_path: Path) -> None:
     with pytest.raises(CableError) as caught:
         read_file(first)
     assert str(first) in str(caught.value)
-

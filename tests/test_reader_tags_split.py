@@ -51,8 +51,23 @@ def test_split_shapes(glued: str, pieces: tuple[str, ...]) -> None:
     "word",
     # Person, place and English-word tags seen in the corpus; BRUSSELS and JOSEPH can be cut into
     # country codes (BR US SE LS, JO SE PH) and must not be.
-    ["BRUSSELS", "JOSEPH", "CLINTON", "HILLARY", "MEETINGS", "DOMESTIC", "EXTERNAL", "POLITICS", "TURKEY",
-     "PRELP", "PGOVE", "EINVETC", "CRIME", "MEDIA", "ORGANIZED"],
+    [
+        "BRUSSELS",
+        "JOSEPH",
+        "CLINTON",
+        "HILLARY",
+        "MEETINGS",
+        "DOMESTIC",
+        "EXTERNAL",
+        "POLITICS",
+        "TURKEY",
+        "PRELP",
+        "PGOVE",
+        "EINVETC",
+        "CRIME",
+        "MEDIA",
+        "ORGANIZED",
+    ],
 )
 def test_names_and_words_are_not_split(word: str) -> None:
     assert split_tag(word) == (word,)
@@ -61,7 +76,8 @@ def test_names_and_words_are_not_split(word: str) -> None:
 def test_tag_filter_finds_a_cable_whose_tags_were_glued(seed_index) -> None:
     """--tag CS must find 06SANJOSE2649, whose only CS is inside ECINECONCS."""
     result = CliRunner().invoke(
-        main, ["search", "bananas", "--tag", "CS", "--format", "json", "--limit", "50", "--index", str(seed_index)],
+        main,
+        ["search", "bananas", "--tag", "CS", "--format", "json", "--limit", "50", "--index", str(seed_index)],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
@@ -90,7 +106,7 @@ def _spelled_by(tags: tuple[str, ...], run: str) -> bool:
 def _header_tags(path: Path) -> list[str]:
     """The tags of the file's Tags line (line 13) as written, split on spaces and no-break spaces."""
     line = path.read_text(encoding="utf-8-sig").split("\n")[12]
-    return line[len("Tags:"):].replace("\u00a0", " ").split()
+    return line[len("Tags:") :].replace("\u00a0", " ").split()
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not present at {CORPUS} (a fresh clone has none)")

@@ -36,9 +36,7 @@ WORD_RE = re.compile(r"[A-Za-z]{3,}")
 MAX_LOST_WORDS = 3
 MAX_LOST_SHARE = 0.005
 REGION_START_RE = re.compile(r"^\s*(?:SUBJ(?:ECT)?\s*:|TAGS\b|E\.?\s?O\.?\s*1\d{4})", re.IGNORECASE)
-ROUTING_RE = re.compile(
-    r"^\s*(?:VZCZC|[A-Z]{2} RUE|DE RUE|ZN[YR] |[OPRZ] \d{6}Z|FM |TO |INFO |R[A-Z]{4,}/|BT\s*$)"
-)
+ROUTING_RE = re.compile(r"^\s*(?:VZCZC|[A-Z]{2} RUE|DE RUE|ZN[YR] |[OPRZ] \d{6}Z|FM |TO |INFO |R[A-Z]{4,}/|BT\s*$)")
 TAGS_LINE_RE = re.compile(r"^\s*TAGS?\b", re.IGNORECASE)
 # A TAGS line wrapped onto the next line: tag codes only.
 TAG_LIST_RE = re.compile(r"^\s*(?:[A-Z]{2,6}[\s,;]*)+$")
@@ -48,11 +46,45 @@ MARKING_LINE_RE = re.compile(r"^\s*(?:(?:TOP\s+)?SECRET|CONFIDENTIAL|UNCLASSIFIE
 # 09CAIRO211 line 42, which holds another cable's record and routing: not this cable's text.
 RECORD_ROW_RE = re.compile(r"^\s*\d+,?\s*\d{1,2}/\d{1,2}/\d{4},?\s*\d{1,2}:\d{2},?\s*\d{2}[A-Z]+\d+")
 LABEL_WORDS = {
-    "subject", "subj", "ref", "refs", "reftel", "reftels", "classified", "reason", "reasons",
-    "tags", "decl", "sipdis", "unclas", "confidential", "secret", "section", "page", "noforn",
-    "sensitive", "sbu", "rel", "orcon", "please", "accordingly", "protect", "handle",
-    "unclassified", "cable", "internet", "distribution", "ubject", "entire", "text", "summary",
-    "but", "not", "for", "and", "this",
+    "subject",
+    "subj",
+    "ref",
+    "refs",
+    "reftel",
+    "reftels",
+    "classified",
+    "reason",
+    "reasons",
+    "tags",
+    "decl",
+    "sipdis",
+    "unclas",
+    "confidential",
+    "secret",
+    "section",
+    "page",
+    "noforn",
+    "sensitive",
+    "sbu",
+    "rel",
+    "orcon",
+    "please",
+    "accordingly",
+    "protect",
+    "handle",
+    "unclassified",
+    "cable",
+    "internet",
+    "distribution",
+    "ubject",
+    "entire",
+    "text",
+    "summary",
+    "but",
+    "not",
+    "for",
+    "and",
+    "this",
 }
 
 
@@ -70,8 +102,13 @@ def _region_words(path: Path, cable_id: str) -> list[str]:
         line = reader._strip_inline_noise(line, city)
         in_tags = bool(TAGS_LINE_RE.match(line) or (in_tags and TAG_LIST_RE.match(line)))
         if (
-            in_tags or reader._is_noise(line) or reader.EO_LINE_RE.match(line) or ROUTING_RE.match(line)
-            or line.startswith(reader.PARTIAL_EXTRACT) or MARKING_LINE_RE.match(line) or RECORD_ROW_RE.match(line)
+            in_tags
+            or reader._is_noise(line)
+            or reader.EO_LINE_RE.match(line)
+            or ROUTING_RE.match(line)
+            or line.startswith(reader.PARTIAL_EXTRACT)
+            or MARKING_LINE_RE.match(line)
+            or RECORD_ROW_RE.match(line)
         ):
             continue
         words.extend(WORD_RE.findall(line))

@@ -43,6 +43,9 @@ def test_json_examples_are_checked_to_parse(seed_index):
 def test_rewrite_replaces_only_the_outputs():
     text = "intro\n```\n$ cables tags SN\nold line\nold line 2\n\n$ cables tags KC\nold\n```\nafter"
     examples = find_examples(text)
-    assert [(example.command, example.output) for example in examples] == [("cables tags SN", "old line\nold line 2"), ("cables tags KC", "old")]
+    assert [(example.command, example.output) for example in examples] == [
+        ("cables tags SN", "old line\nold line 2"),
+        ("cables tags KC", "old"),
+    ]
     rewritten = rewrite(text, examples, ["new", "newer\nlines"])
     assert rewritten == "intro\n```\n$ cables tags SN\nnew\n\n$ cables tags KC\nnewer\nlines\n```\nafter"

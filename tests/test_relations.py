@@ -65,7 +65,10 @@ def test_tags_have_meanings_and_counts(engine, seed_records):
 
 
 def test_meaning_word_matches_tagged_cables_below_text_matches(engine, seed_records):
-    """'narcotics' names SNAR's meaning: SNAR cables without the word match, ranked after cables with it (in subject, paragraphs or header words)."""
+    """'narcotics' names SNAR's meaning: SNAR cables without the word match.
+
+    They rank after cables with the word (in subject, paragraphs or header words).
+    """
     result = engine.search(SearchRequest(query="narcotics", limit=1000))
     found = {hit.id for hit in result.hits}
     snar = {r.id for r in seed_records.values() if "SNAR" in r.tags}

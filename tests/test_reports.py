@@ -88,10 +88,13 @@ def test_topics_run_in_order_and_a_bad_line_is_named_after_the_lines_before_it(e
         next(topics)
 
 
-@pytest.mark.parametrize("line, message", [
-    (b"q1\t(visa\n", r"^t:1: bad query: "),
-    (b"q1\tvisa \xff\n", r"^t:1: not UTF-8 text \(byte 0xff at column 9\)$"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        (b"q1\t(visa\n", r"^t:1: bad query: "),
+        (b"q1\tvisa \xff\n", r"^t:1: not UTF-8 text \(byte 0xff at column 9\)$"),
+    ],
+)
 def test_a_bad_topic_line_says_why(engine, line, message):
     with pytest.raises(BadTopicLine, match=message):
         list(run_topics(engine, [line], "t", 5))

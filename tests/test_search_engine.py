@@ -94,7 +94,9 @@ def _in_field(text: str, phrase: list[str]) -> bool:
 def test_phrase_returns_only_cables_with_the_phrase(engine, seed_records, phrase):
     """A quoted phrase finds the cables holding it in a paragraph, the subject or the header words, and no others."""
     stems = positioned(phrase, STEM)
-    expected = {r.id for r in seed_records.values() if _has_phrase(r, stems) or _in_field(r.subject, stems) or _in_field(r.header_text(), stems)}
+    expected = {
+        r.id for r in seed_records.values() if _has_phrase(r, stems) or _in_field(r.subject, stems) or _in_field(r.header_text(), stems)
+    }
     result = search(engine, f'"{phrase}"', limit=5000)
     assert expected
     assert ids(result) == expected
@@ -147,7 +149,9 @@ def test_not_excludes_cables_with_the_word(engine, seed_records):
     without = search(engine, "oil NOT gas", limit=5000)
     assert without.total < with_both.total
     for cable_id in ids(without):
-        assert "gas" not in analyse(" ".join(p.text for p in seed_records[cable_id].paragraphs) + " " + seed_records[cable_id].subject, STEM)
+        assert "gas" not in analyse(
+            " ".join(p.text for p in seed_records[cable_id].paragraphs) + " " + seed_records[cable_id].subject, STEM
+        )
 
 
 def test_or_is_union(engine):
@@ -158,7 +162,9 @@ def test_or_is_union(engine):
 def test_field_queries_match_filters(engine):
     assert ids(search(engine, "tag:SNAR", limit=5000)) == ids(search(engine, tag=["snar"], limit=5000))
     assert ids(search(engine, "origin:Ottawa", limit=5000)) == ids(search(engine, origin=["Ottawa"], limit=5000))
-    assert ids(search(engine, "created:[2008-01 TO 2008-06]", limit=5000)) == ids(search(engine, date_from="2008-01", date_to="2008-06", limit=5000))
+    assert ids(search(engine, "created:[2008-01 TO 2008-06]", limit=5000)) == ids(
+        search(engine, date_from="2008-01", date_to="2008-06", limit=5000)
+    )
 
 
 def test_id_and_ref_fields(engine):
@@ -222,15 +228,18 @@ def test_phrase_documents_equal_whooshs_phrase_matcher(engine, seed_records):
         stems = [stem for paragraph in _stems_of(record) for stem in paragraph]
         if len(stems) > 12:
             start = (number * 37) % (len(stems) - 4)
-            phrases.append(("body", stems[start: start + 2 + number % 2]))
+            phrases.append(("body", stems[start : start + 2 + number % 2]))
         subject = analyse(record.subject, STEM)
         if len(subject) >= 2:
             phrases.append(("subject", subject[:2]))
     phrases.append(("body", ["new", "new"]))
     assert len(phrases) >= 300
     for field, terms in phrases:
-        expected = sorted(Phrase(field, terms).matcher(searcher).all_ids()) if all(
-            engine.postings.document_frequency(field, term) for term in terms) else []
+        expected = (
+            sorted(Phrase(field, terms).matcher(searcher).all_ids())
+            if all(engine.postings.document_frequency(field, term) for term in terms)
+            else []
+        )
         assert engine.postings.phrase_docs(field, terms).tolist() == expected, (field, terms)
     searcher.close()
 

@@ -37,7 +37,11 @@ def cables(*args: str | Path | bytes, before: Callable[[], None] | None = None) 
     ``before`` runs in the child before the command starts (a resource limit).
     """
     return subprocess.run(
-        [sys.executable, "-m", "cables.search", *map(os.fsencode, args)], capture_output=True, cwd=REPO, timeout=120, preexec_fn=before,
+        [sys.executable, "-m", "cables.search", *map(os.fsencode, args)],
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+        preexec_fn=before,
     )
 
 
@@ -144,7 +148,9 @@ def test_file_names_that_are_not_utf8_are_indexed_or_skipped_and_printed_escaped
     text = cables("rebuild", source, "--index", index)
     assert text.returncode == 0
     lines = report_lines(text.stdout)
-    assert lines[0] == spaced(f"skipped {source}/bad\\xfe\\u000a.txt: line 1: ends inside the header; the published layout has 14 header lines")
+    assert lines[0] == spaced(
+        f"skipped {source}/bad\\xfe\\u000a.txt: line 1: ends inside the header; the published layout has 14 header lines"
+    )
     assert lines[1].startswith("Indexed 2 cables") and len(lines) == 2
     assert skipped(cables("rebuild", source, "--index", index, "--format", "json")) == {
         f"{source}/bad\\xfe\\u000a.txt": "line 1: ends inside the header; the published layout has 14 header lines",
@@ -205,7 +211,7 @@ def test_a_skip_reason_quotes_no_file_content(tmp_path: Path) -> None:
     (source / "linked.txt").symlink_to(secret)
     lines = SEED_FILES[1].read_text(encoding="utf-8").split("\n")
     for number, label in ((5, "id"), (6, "date")):
-        changed = lines[:number - 1] + [f"SECRET-{label.upper()}"] + lines[number:]
+        changed = lines[: number - 1] + [f"SECRET-{label.upper()}"] + lines[number:]
         (source / f"bad-{label}.txt").write_text("\n".join(changed), encoding="utf-8")
     completed = cables("rebuild", source, "--index", tmp_path / "index")
     assert completed.returncode == 0

@@ -45,8 +45,9 @@ def run(*args: object) -> subprocess.CompletedProcess:
 
 def start(*args: object) -> subprocess.Popen:
     """Start ``cables`` in a fresh process without waiting for it."""
-    return subprocess.Popen([sys.executable, "-m", "cables.search", *map(str, args)], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cables.search", *map(str, args)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def one_error_line(stderr: str) -> bool:
@@ -111,6 +112,7 @@ def few(tmp_path_factory) -> Path:
 
 # Item 1: a user folder is never deleted, whatever file names it holds.
 
+
 def test_a_user_folder_with_a_file_named_like_the_marker_is_refused_and_kept(tmp_path, few):
     (tmp_path / "x" / "Documents").mkdir(parents=True)
     (tmp_path / "x" / "Documents" / "thesis.txt").write_text("precious\n")
@@ -149,6 +151,7 @@ def test_only_generations_cables_stamped_are_ever_removed(tmp_path, few):
 
 # Item 7: SIGTERM and SIGHUP end the workers and release the lock; a dead holder's lock is taken over.
 
+
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_end_a_parallel_rebuild_like_ctrl_c(tmp_path, signal_number):
     location = tmp_path / "ix"
@@ -184,8 +187,12 @@ os._exit(0)
 def test_a_lock_whose_holder_died_is_taken_over_with_a_note(tmp_path, few):
     location = tmp_path / "ix"
     assert cli("rebuild", few, "--index", location).exit_code == 0
-    holder = subprocess.run([sys.executable, "-c", HOLDER, lock_path(location), tmp_path / "child"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    holder = subprocess.run(
+        [sys.executable, "-c", HOLDER, lock_path(location), tmp_path / "child"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert holder.returncode == 0 and wait_for(lambda: (tmp_path / "child").exists() and (tmp_path / "child").read_text())
     child = int((tmp_path / "child").read_text())
     dead = lock_path(location).read_text().split()[-1]
@@ -200,6 +207,7 @@ def test_a_lock_whose_holder_died_is_taken_over_with_a_note(tmp_path, few):
 
 
 # Item 8: a writer removes what a killed rebuild left before it starts, not only when it publishes.
+
 
 def test_a_writer_removes_a_killed_rebuilds_leftovers_when_it_starts(tmp_path):
     location = tmp_path / "ix"
@@ -218,6 +226,7 @@ def test_a_writer_removes_a_killed_rebuilds_leftovers_when_it_starts(tmp_path):
 
 
 # Item 10: a relative --index or $CABLES_INDEX is resolved once, against the folder the command runs in.
+
 
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_a_relative_index_path_works_and_stays_where_it_was_asked(tmp_path, few, how):
@@ -238,6 +247,7 @@ def test_a_relative_index_path_works_and_stays_where_it_was_asked(tmp_path, few,
 
 
 # Item 12: index paths that can name no index, and link loops: one line, the documented exit code, before any work.
+
 
 @pytest.mark.parametrize("given", ["/", ".", "", "..", "sub/..", "./"])
 @pytest.mark.parametrize("command", ["rebuild", "search"])
@@ -263,6 +273,7 @@ def test_an_index_link_loop_fails_in_one_line_before_any_work(tmp_path, few, com
 
 
 # Item 13: a refused --index leaves no lock file; the marker's file list names nothing outside the index.
+
 
 @pytest.mark.parametrize("target", ["folder", "file", "link"])
 def test_a_refused_index_leaves_no_lock_file(tmp_path, few, target):
@@ -298,8 +309,17 @@ def test_a_marker_naming_a_file_outside_the_index_is_damage(tmp_path, few, outsi
 NEW = ("new", "new-relative", "new-in-new-folder")
 OURS = ("our-index", "our-index-relative")
 NO_NAME = ("root", "dot", "empty", "dotdot")
-REFUSED = ("existing-file", "empty-folder", "user-folder", "folder-with-marker-name", "link-to-user-folder", "link-to-file",
-           "link-loop", "dangling-link", "link-to-our-index")
+REFUSED = (
+    "existing-file",
+    "empty-folder",
+    "user-folder",
+    "folder-with-marker-name",
+    "link-to-user-folder",
+    "link-to-file",
+    "link-loop",
+    "dangling-link",
+    "link-to-our-index",
+)
 
 
 def make_target(workspace: Path, kind: str) -> str:

@@ -40,7 +40,10 @@ def ids(index, *args: str) -> list[str]:
 
 @pytest.mark.parametrize("query", ["Chavez arms Russia", "Gaddafi nurse"])
 def test_total_and_facets_do_not_depend_on_the_page(seed_index, query):
-    pages = [search_json(seed_index, query, *extra) for extra in (["--limit", "3"], ["--limit", "10"], ["--limit", "3", "--page", "2"], ["--limit", "50"])]
+    pages = [
+        search_json(seed_index, query, *extra)
+        for extra in (["--limit", "3"], ["--limit", "10"], ["--limit", "3", "--page", "2"], ["--limit", "50"])
+    ]
     assert len({page["total"] for page in pages}) == 1
     assert all(page["facets"] == pages[0]["facets"] for page in pages)
     assert len(ids(seed_index, query, "--all")) == pages[0]["total"]
@@ -70,18 +73,23 @@ def index_dates(index) -> tuple[str, str]:
 
 def test_browsing_by_filter_names_the_filter(seed_index):
     total = search_json(seed_index, "--classification", "SECRET")["total"]
-    assert run("search", "--classification", "SECRET", "--index", str(seed_index)).stdout.startswith(f"{total:,} cables match --classification SECRET ·")
+    assert run("search", "--classification", "SECRET", "--index", str(seed_index)).stdout.startswith(
+        f"{total:,} cables match --classification SECRET ·"
+    )
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["--from", "2099"], "--from 2099 matches no cable; the index's cables run from {first} to {last}"),
-    (["--origin", "Atlantis"], "--origin Atlantis matches no cable; closest: "),
-    (["--classification", "TOPSECRET"], "--classification TOPSECRET matches no cable; closest: SECRET"),
-    (["--tag", "QQQQ"], "--tag QQQQ matches no cable"),
-    (["--from", "2010", "--to", "2008"], "--from 2010 --to 2008 is an empty range: it starts after it ends"),
-    (["created:[2010 TO 2001]"], "created:[2010-01-01 TO 2001-12-31] is an empty range: it starts after it ends"),
-    (["origin:Atlantis visa"], "origin:Atlantis matches no cable; closest: "),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--from", "2099"], "--from 2099 matches no cable; the index's cables run from {first} to {last}"),
+        (["--origin", "Atlantis"], "--origin Atlantis matches no cable; closest: "),
+        (["--classification", "TOPSECRET"], "--classification TOPSECRET matches no cable; closest: SECRET"),
+        (["--tag", "QQQQ"], "--tag QQQQ matches no cable"),
+        (["--from", "2010", "--to", "2008"], "--from 2010 --to 2008 is an empty range: it starts after it ends"),
+        (["created:[2010 TO 2001]"], "created:[2010-01-01 TO 2001-12-31] is an empty range: it starts after it ends"),
+        (["origin:Atlantis visa"], "origin:Atlantis matches no cable; closest: "),
+    ],
+)
 def test_a_filter_that_matches_nothing_is_named(seed_index, args, expected):
     first, last = index_dates(seed_index)
     expected = expected.format(first=first, last=last)
@@ -172,22 +180,53 @@ def test_facet_labels_are_cut_visibly(seed_index):
 
 
 COMMANDS_AT_80 = [
-    ["search", "Icesave"], ["search", "security cooperation", "--explain"], ["search", "--classification", "SECRET"],
-    ["search", "Gaddafi nurse"], ["search", "embasy"], ["search", "--origin", "Atlantis", "--from", "2099"],
-    ["search", "visa", "--facets", "all"], ["search", "Icesave", "--all"],
-    ["show", "09OTTAWA265"], ["show", "07BRASILIA1006"], ["stats"], ["stats", "--facets", "all"], ["tags"],
-    ["timeline", "visa"], ["timeline", "visa", "--by", "month"], ["similar", "09OTTAWA265"],
-    ["refs", "09QUITO177", "--depth", "3"], ["cited-by", "09QUITO100", "--depth", "3"],
+    ["search", "Icesave"],
+    ["search", "security cooperation", "--explain"],
+    ["search", "--classification", "SECRET"],
+    ["search", "Gaddafi nurse"],
+    ["search", "embasy"],
+    ["search", "--origin", "Atlantis", "--from", "2099"],
+    ["search", "visa", "--facets", "all"],
+    ["search", "Icesave", "--all"],
+    ["show", "09OTTAWA265"],
+    ["show", "07BRASILIA1006"],
+    ["stats"],
+    ["stats", "--facets", "all"],
+    ["tags"],
+    ["timeline", "visa"],
+    ["timeline", "visa", "--by", "month"],
+    ["similar", "09OTTAWA265"],
+    ["refs", "09QUITO177", "--depth", "3"],
+    ["cited-by", "09QUITO100", "--depth", "3"],
 ]
-HELP_AT_80 = [[], ["search"], ["show"], ["rebuild"], ["update"], ["batch"], ["stats"], ["refs"], ["cited-by"], ["tags"], ["timeline"], ["similar"]]
+HELP_AT_80 = [
+    [],
+    ["search"],
+    ["show"],
+    ["rebuild"],
+    ["update"],
+    ["batch"],
+    ["stats"],
+    ["refs"],
+    ["cited-by"],
+    ["tags"],
+    ["timeline"],
+    ["similar"],
+]
 
 
 def test_every_command_fits_80_columns(seed_index, tmp_path):
     """Every command's output at COLUMNS=80 in a real process: no line longer than 80 characters."""
     env = dict(os.environ, COLUMNS="80")
-    for command in COMMANDS_AT_80 + [[*c, "--help"] for c in HELP_AT_80] + [["rebuild", str(SEEDS / "09OTTAWA265.txt"), "--index", str(tmp_path / "one")]]:
+    for command in (
+        COMMANDS_AT_80
+        + [[*c, "--help"] for c in HELP_AT_80]
+        + [["rebuild", str(SEEDS / "09OTTAWA265.txt"), "--index", str(tmp_path / "one")]]
+    ):
         extra = [] if command[-1] == "--help" or command[0] == "rebuild" else ["--index", str(seed_index)]
-        done = subprocess.run([sys.executable, "-m", "cables.search", *command, *extra], capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "cables.search", *command, *extra], capture_output=True, text=True, cwd=REPO, env=env, timeout=300
+        )
         assert done.returncode == 0, (command, done.stderr)
         for line in (done.stdout + done.stderr).splitlines():
             assert len(line) <= 80, (command, line)
@@ -259,7 +298,9 @@ def test_show_raw_prints_the_file_and_show_names_it(seed_index):
 
 @pytest.mark.parametrize("how", [["--all"], ["--limit", "0"]])
 def test_all_streams_every_match(seed_index, how):
-    paged = [hit["id"] for page in (1, 2, 3) for hit in search_json(seed_index, "embassy", "--limit", "250", "--page", str(page))["results"]]
+    paged = [
+        hit["id"] for page in (1, 2, 3) for hit in search_json(seed_index, "embassy", "--limit", "250", "--page", str(page))["results"]
+    ]
     total = search_json(seed_index, "embassy")["total"]
     assert 500 < total < 750
     every = search_json(seed_index, "embassy", *how)

@@ -24,7 +24,8 @@ def _cables_saying(seed_records, pattern: str) -> set[str]:
     """The seed cables whose subject or paragraphs match a regular expression (case-insensitive)."""
     regex = re.compile(pattern, re.IGNORECASE)
     return {
-        cable_id for cable_id, record in seed_records.items()
+        cable_id
+        for cable_id, record in seed_records.items()
         if regex.search(record.subject) or any(regex.search(p.text) for p in record.paragraphs)
     }
 
@@ -107,8 +108,14 @@ def test_different_people_and_words_one_letter_apart_are_never_merged(engine, se
     from cables.index.variants import same_initial
 
     spellings = _spellings(engine)
-    for first, second in (("gerry", "kerry"), ("gamal", "kamal"), ("gordon", "kordon"), ("baker", "baqer"),
-                          ("monterey", "monterrey"), ("timerman", "timmerman")):
+    for first, second in (
+        ("gerry", "kerry"),
+        ("gamal", "kamal"),
+        ("gordon", "kordon"),
+        ("baker", "baqer"),
+        ("monterey", "monterrey"),
+        ("timerman", "timmerman"),
+    ):
         assert _cables_saying(seed_records, rf"\b{first}\b") and _cables_saying(seed_records, rf"\b{second}\b")
         assert not any({first, second} <= group for group in spellings), (first, second)
     assert not same_initial("gamal", "kamal") and not same_initial("ghami", "khamis")

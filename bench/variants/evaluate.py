@@ -68,13 +68,15 @@ def measure(index: Path, corpus: Path) -> dict:
         ranking = engine.rank(SearchRequest(query=row["query"], limit=10))
         found = [ids[int(ordinal)] for ordinal in ranking.candidates]
         top = [ids[int(ordinal)] for ordinal in ranking.order[:10]]
-        results.append({
-            **row,
-            "meant": len(wanted),
-            "found": len(found),
-            "recall": round(len(wanted & set(found)) / len(wanted), 4) if wanted else None,
-            "precision_at_10": round(sum(cable in wanted for cable in top) / len(top), 4) if top else 0.0,
-        })
+        results.append(
+            {
+                **row,
+                "meant": len(wanted),
+                "found": len(found),
+                "recall": round(len(wanted & set(found)) / len(wanted), 4) if wanted else None,
+                "precision_at_10": round(sum(cable in wanted for cable in top) / len(top), 4) if top else 0.0,
+            }
+        )
     engine.close()
     return {"queries": results}
 
@@ -100,7 +102,10 @@ def table(before: dict, after: dict) -> str:
         count = sum(1 for row in after["queries"] if kind in ("all", row["kind"]))
         lines.append(f"| {kind} | {count} | {first[kind][0]:.3f} | {second[kind][0]:.3f} | {first[kind][1]:.3f} | {second[kind][1]:.3f} |")
     lines += [""]
-    lines += ["| qid | kind | query | meant | found before | found after | recall before | recall after | P@10 before | P@10 after |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "| qid | kind | query | meant | found before | found after | recall before | recall after | P@10 before | P@10 after |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for old, new in zip(before["queries"], after["queries"], strict=True):
         lines.append(
             f"| {new['qid']} | {new['kind']} | `{new['query']}` | {new['meant']} | {old['found']} | {new['found']} | "

@@ -31,7 +31,8 @@ def spelling_pairs(folder: Path) -> list[tuple[str, str]]:
     groups = json.loads((folder / TABLE_FILE).read_text(encoding="utf-8"))
     return [
         (first[0], second[0])
-        for group in groups if group["kind"] == "spelling"
+        for group in groups
+        if group["kind"] == "spelling"
         for first, second in itertools.combinations(group["members"], 2)
     ]
 
@@ -59,8 +60,10 @@ def main() -> None:
     pairs = spelling_pairs(folder)
     left_out = judged_pairs(options.exclude)
     fresh = [pair for pair in pairs if pair not in left_out and pair[::-1] not in left_out]
-    print(f"# {len(groups)} learned spelling groups, {sum(len(g['members']) for g in groups)} spellings, {len(pairs)} pairs; "
-          f"{min(options.size, len(fresh))} drawn with seed {options.seed} from the {len(fresh)} not in {len(options.exclude)} judged files")
+    print(
+        f"# {len(groups)} learned spelling groups, {sum(len(g['members']) for g in groups)} spellings, {len(pairs)} pairs; "
+        f"{min(options.size, len(fresh))} drawn with seed {options.seed} from the {len(fresh)} not in {len(options.exclude)} judged files"
+    )
     print("first\tsecond\tjudgement")
     for first, second in sorted(random.Random(options.seed).sample(fresh, min(options.size, len(fresh)))):
         print(f"{first}\t{second}\t")
