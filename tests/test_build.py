@@ -6,10 +6,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from cables.index.build import rebuild, update
 from cables.index.reader import read_file
 from cables.index.store import IndexUnavailable, generations_folder, writer_lock
 from cables.search.engine import Engine, SearchRequest
-from tests.helpers import answers, copy_seeds
+from tests.helpers import answers, copy_seeds, kill_cables_after
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -53,15 +51,7 @@ def test_killed_rebuild_leaves_previous_index_answering_identically(tmp_path, de
     rebuild(location, [copy_seeds(tmp_path / "a", 0, 40)])
     before = probe(location)
     bigger = copy_seeds(tmp_path / "b", 40, 150)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cables.search", "rebuild", str(bigger), "--index", str(location)],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_cables_after(delay, "rebuild", bigger, "--index", location)
     after = probe(location)
     if after != before:
         fresh = tmp_path / "fresh"

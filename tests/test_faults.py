@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -26,7 +25,7 @@ from cables.index.store import IndexUnavailable, generations_folder
 from cables.search.cli import main
 from cables.search.engine import Engine, SearchRequest
 from cables.search.query import QuerySyntaxError
-from tests.helpers import answers, copy_seeds
+from tests.helpers import answers, copy_seeds, kill_cables_after
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -266,15 +265,7 @@ def test_killed_update_leaves_previous_index_answering_identically(tmp_path, del
     before = probe(location)
     for path in sorted(SEEDS.glob("*.txt"))[30:150]:
         shutil.copy(path, source / path.name)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cables.search", "update", str(source), "--index", str(location)],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_cables_after(delay, "update", source, "--index", location)
     engine = Engine(location)
     cables = engine.cables
     engine.close()
