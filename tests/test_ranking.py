@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.baselines import read_topics
-from bench.metrics import read_qrels, summarise
+from bench import read_qrels, read_topics, summarise
 from cables.index.analysis import SnowballStem, analyse
 from cables.search.engine import Engine, SearchRequest
 from cables.search.ranking import RankingSettings
