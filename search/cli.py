@@ -1,6 +1,5 @@
-"""The ``cables`` command: each command reads its options, asks the library one question and prints
-the answer through :mod:`cables.search.render` or :mod:`cables.search.reports`.  Errors, exit codes, shared options
-and opening the index live in :mod:`cables.search.console`."""
+"""The ``cables`` command: each command reads its options, asks the library one question and prints the answer
+(:mod:`cables.search.render`, :mod:`cables.search.reports`); errors, exit codes and shared options: :mod:`cables.search.console`."""
 
 from __future__ import annotations
 
@@ -16,8 +15,9 @@ from cables.search.console import (
     QueryCommand,
     build_bundled_index_on_first_search,
     bundled_seeds,
+    cable_filter_options,
     emit,
-    facet_values,
+    facets_option,
     friendly,
     index_option,
     location,
@@ -25,6 +25,7 @@ from cables.search.console import (
     print_version,
     rebuild_with_progress,
     report_options,
+    search_request,
     update_with_progress,
 )
 
@@ -43,9 +44,7 @@ def main() -> None:
 
 @main.command(cls=QueryCommand)
 @click.argument("query", required=False, default="")
-@click.option("--classification", multiple=True, help="A published value (SECRET//NOFORN) or a level (SECRET). Repeatable.")
-@click.option("--origin", multiple=True, help="An origin (Embassy Ottawa) or its place (Ottawa). Repeatable.")
-@click.option("--tag", multiple=True, help="A TAGS value such as PREL or MX. Repeatable.")
+@cable_filter_options
 @click.option("--marking", multiple=True, help="Paragraph marking such as S, C or S//NF: only paragraphs so marked. Repeatable.")
 @click.option("--from", "date_from", metavar="DATE", help="Created on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", help="Created on or before DATE: YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -55,15 +54,7 @@ def main() -> None:
 )
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--all", "every", is_flag=True, help="Every match, printed as it is found, without pages.")
-@click.option(
-    "--facets",
-    "facet_values",
-    default="5",
-    show_default=True,
-    metavar="N|all",
-    callback=facet_values,
-    help="Values shown per facet (text); years are always all shown.",
-)
+@facets_option("5", "Values shown per facet (text); years are always all shown.")
 @click.option("--explain", is_flag=True, help="Show how each score was made.")
 @click.option(
     "--format",
@@ -75,23 +66,7 @@ def main() -> None:
 )
 @index_option
 @friendly
-def search(
-    query,
-    classification,
-    origin,
-    tag,
-    marking,
-    date_from,
-    date_to,
-    sort,
-    limit,
-    page,
-    every,
-    facet_values,
-    explain,
-    output_format,
-    index_path,
-):
+def search(query, limit, page, every, facet_values, output_format, index_path, **options):
     """Search cables: ranked results with highlighted paragraphs and facets.
 
     \b
@@ -108,26 +83,9 @@ def search(
       cables search --classification SECRET --tag IC      (browse)
       cables search Icesave --all --format ids
     """
-    from cables.search.engine import SearchRequest
     from cables.search.render import result_pieces
-    from cables.search.request import BadDate
 
-    try:
-        request = SearchRequest(
-            query=query,
-            classification=list(classification),
-            origin=list(origin),
-            tag=list(tag),
-            marking=list(marking),
-            date_from=date_from,
-            date_to=date_to,
-            sort=sort,
-            limit=0 if every else limit,
-            page=1 if every or not limit else page,
-            explain=explain,
-        )
-    except BadDate as error:
-        raise click.BadParameter(error.reason, param_hint=error.option) from None
+    request = search_request(query, limit=0 if every else limit, page=1 if every or not limit else page, **options)
     build_bundled_index_on_first_search(index_path)
     result, hits = open_engine(index_path).results(request)
     emit(result_pieces(result, hits, output_format, facet_values), nl=False)
@@ -145,26 +103,9 @@ def show(cable_id, raw, output_format, index_path):
       cables show 09OTTAWA265
       cables show 09OTTAWA265 --raw > 09OTTAWA265.txt
     """
-    from cables.search.errors import UnknownCable
-    from cables.search.render import json_text, record_text
+    from cables.search.reports import show_report
 
-    engine = open_engine(index_path)
-    record = engine.cable(cable_id.strip())
-    if record is None:
-        raise UnknownCable(cable_id)
-    source = engine.source(record["id"])
-    if source is None:
-        raise UnknownCable(cable_id)
-    if raw:
-        try:
-            content = Path(source).read_bytes()
-        except OSError as error:
-            raise Failure(f"cannot read {source}, the file {record['id']} was indexed from: {error.strerror}") from None
-        click.echo(content, nl=False)
-    elif output_format == "json":
-        click.echo(json_text({**record, "file": source}))
-    else:
-        click.echo(record_text(record, engine.held(ref["id"] for ref in record["references"]), source), nl=False)
+    click.echo(show_report(open_engine(index_path), cable_id, raw, output_format), nl=False)
 
 
 @main.command()
@@ -235,15 +176,7 @@ def batch(queries, limit, output_format, run_name, index_path):
 
 
 @main.command()
-@click.option(
-    "--facets",
-    "facet_values",
-    default="10",
-    show_default=True,
-    metavar="N|all",
-    callback=facet_values,
-    help="Values shown per facet; years are always all shown.",
-)
+@facets_option("10", "Values shown per facet; years are always all shown.")
 @report_options
 def stats(facet_values, output_format, index_path):
     """Index statistics: cables, paragraphs, dates, largest facet values, size.
@@ -311,11 +244,9 @@ def tags(prefix, output_format, index_path):
 @main.command()
 @click.argument("query", required=False, default="")
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
-@click.option("--tag", multiple=True)
-@click.option("--origin", multiple=True)
-@click.option("--classification", multiple=True)
+@cable_filter_options
 @report_options
-def timeline(query, by, tag, origin, classification, output_format, index_path):
+def timeline(query, by, output_format, index_path, **options):
     """How many matching cables per year (or month), as a histogram.
 
     \b
@@ -323,9 +254,8 @@ def timeline(query, by, tag, origin, classification, output_format, index_path):
       cables timeline Icesave --by month
     """
     from cables.search import relations, reports
-    from cables.search.engine import SearchRequest
 
-    request = SearchRequest(query=query, tag=list(tag), origin=list(origin), classification=list(classification))
+    request = search_request(query, **options)
     emit(reports.timeline_report(query, by, relations.timeline(open_engine(index_path), request, by), output_format))
 
 

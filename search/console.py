@@ -16,17 +16,18 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cables.index.paths import printable
 from cables.index.store import ENV_VARIABLE, BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
-from cables.search.errors import BadTopicLine, UnknownCable
+from cables.search.errors import BadTopicLine, UnknownCable, UnreadableSource
 
 if TYPE_CHECKING:
     from cables.index.build import BuildReport
     from cables.search.engine import Engine
+    from cables.search.request import SearchRequest
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -67,7 +68,7 @@ def friendly(command):
             raise Usage(f"bad query: {error}") from None
         except (BadLocation, BadTopicLine) as error:
             raise Usage(str(error)) from None
-        except (IndexUnavailable, NothingIndexed, UnknownCable) as error:
+        except (IndexUnavailable, NothingIndexed, UnknownCable, UnreadableSource) as error:
             raise Failure(str(error)) from None
         except KeyboardInterrupt as error:
             raise Failure(str(error) or "interrupted") from None
@@ -111,6 +112,36 @@ def _end_on_closed_pipe() -> None:
 def report_options(command):
     """What most commands take: ``--format text|json`` and ``--index``, with the library's errors made one line."""
     return click.option("--format", "output_format", type=FORMATS, default="text", show_default=True)(index_option(friendly(command)))
+
+
+def cable_filter_options(command):
+    """``--classification``, ``--origin`` and ``--tag``: repeatable filters on what a cable is (search, timeline)."""
+    options = (
+        click.option("--classification", multiple=True, help="A published value (SECRET//NOFORN) or a level (SECRET). Repeatable."),
+        click.option("--origin", multiple=True, help="An origin (Embassy Ottawa) or its place (Ottawa). Repeatable."),
+        click.option("--tag", multiple=True, help="A TAGS value such as PREL or MX. Repeatable."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def facets_option(default: str, description: str):
+    """``--facets N|all`` with a command's own default and help (search shows 5 values, stats 10)."""
+    return click.option(
+        "--facets", "facet_values", default=default, show_default=True, metavar="N|all", callback=facet_values, help=description
+    )
+
+
+def search_request(query: str, **options: Any) -> SearchRequest:
+    """The request a command's options describe (repeated options become lists); a bad date is a usage error naming its option."""
+    from cables.search.request import BadDate, SearchRequest
+
+    fields: dict[str, Any] = {name: list(value) if isinstance(value, tuple) else value for name, value in options.items()}
+    try:
+        return SearchRequest(query=query, **fields)
+    except BadDate as error:
+        raise click.BadParameter(error.reason, param_hint=error.option) from None
 
 
 def index_option(command):

@@ -19,3 +19,7 @@ class UnknownCable(KeyError):
 
 class BadTopicLine(ValueError):
     """A line of a topics file that cannot be run, named by file and line number."""
+
+
+class UnreadableSource(Exception):
+    """A cable's own file that cannot be read back (``cables show --raw``); the message names the file and why."""

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cables.search.engine import Hit, IndexStats, SearchResult
+from cables.search.engine import Engine, Hit, IndexStats, SearchResult
+from cables.search.errors import UnknownCable, UnreadableSource
 from cables.search.relations import Node
-from cables.search.render import bar, cable_line, facets_text, hit_json, json_text, result_json, width, wrap
+from cables.search.render import bar, cable_line, facets_text, hit_json, json_text, record_text, result_json, width, wrap
 
 if TYPE_CHECKING:
     from cables.index.build import BuildReport
@@ -132,3 +134,19 @@ def batch_lines(qid: str, result: SearchResult, output_format: str, run_name: st
     if output_format == "jsonl":
         return [json.dumps({"qid": qid, **result_json(result)}, ensure_ascii=False)]
     return [f"{qid} Q0 {hit.id} {rank} {hit.score:.4f} {run_name}" for rank, hit in enumerate(result.hits, start=1)]
+
+
+def show_report(engine: Engine, cable_id: str, raw: bool, output_format: str) -> str | bytes:
+    """``cables show``: the cable's file byte for byte (``raw``), its record as JSON, or as text with its references marked held or not."""
+    record = engine.cable(cable_id.strip())
+    source = engine.source(record["id"]) if record is not None else None
+    if record is None or source is None:
+        raise UnknownCable(cable_id)
+    if raw:
+        try:
+            return Path(source).read_bytes()
+        except OSError as error:
+            raise UnreadableSource(f"cannot read {source}, the file {record['id']} was indexed from: {error.strerror}") from None
+    if output_format == "json":
+        return json_text({**record, "file": source}) + "\n"
+    return record_text(record, engine.held(ref["id"] for ref in record["references"]), source)
