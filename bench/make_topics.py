@@ -47,10 +47,13 @@ change).
 
 The written information needs (``needs.tsv``) are not simulated; their
 judgments were made by reading cables.  ``python -m bench.make_topics --pool
-INDEX`` prints the judging pool of each need: the union of the top 20 of the
-engine, the plain BM25 baseline and FTS5, plus up to 25 cables matching the
+INDEX`` prints the judging pool of each need: the union of the top ``--depth``
+(20) of every system :func:`bench.evaluate.build_systems` runs (the engine and
+each peer configuration), plus up to ``--grep`` (25) cables matching the
 need's regular expression in ``needs_grep.tsv`` (most matches first), each
-shown with its subject and the passages that match.
+shown with its subject and the passages that match.  ``--needs`` limits the
+sheet to some needs and ``--unjudged`` to the cables ``needs.qrels`` has no
+judgment for, which is how the pools are completed after a system changes.
 """
 
 from __future__ import annotations
