@@ -5,10 +5,12 @@ Three kinds of group, written into each index generation as ``variants.json``:
 * ``spelling``: transliteration and spelling variants of names (Qadhafi,
   Qaddafi, Gaddafi), learned at build time from the index's own vocabulary
   by one general rule: a transliteration key proposes candidates, an edit
-  distance bounds them, and the contexts they are used in confirm them
-  (the words of the paragraphs that hold them, and the tags of their
-  cables); a spelling written mostly in lower case in mixed-case text is an
-  ordinary word and is never merged.
+  distance bounds them, and the cables confirm them: a rare word beside
+  both (a name's other part), or, when their cables mostly concern
+  countries written in another script than Latin (``data/scripts.tsv``),
+  the contexts they are used in (the words of the paragraphs that hold
+  them, and the tags of their cables); a spelling written mostly in lower
+  case in mixed-case text is an ordinary word and is never merged.
 * ``name``: other names of one place or body (Burma, Myanmar), and
 * ``family``: a country's name with its adjectives and demonyms (Iran,
   Iranian), both from the curated table ``index/data/names.tsv`` tied to the
@@ -31,10 +33,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise, words
+
+if TYPE_CHECKING:
+    from cables.index.cablearrays import CableArrays
 
 TABLE_FILE = "variants.json"
 NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
@@ -157,15 +163,11 @@ class Contexts:
         ix.close()
         self._paragraphs: dict[int, list[dict]] = {}
         self._rarity: dict[str, float] = {}
-        self._held: dict[str, int] = {}
+        self._cables: dict[str, set[int]] = {}
         live = np.flatnonzero(self.arrays.cable_valid).tolist()
         held: Counter[str] = Counter()
-        scripts = read_scripts()
-        self._other_script = np.full(len(self.arrays.cable_valid), np.nan)
         for cable in live:
-            places = self._places_of(cable)
-            held.update(places)
-            self._other_script[cable] = other_script_share(places, scripts)
+            held.update(self._places_of(cable))
         self._place_rarity = {feature: math.log(len(live) / count) for feature, count in held.items()}
         ids = {ordinal: cable_id for cable_id, (ordinal, _, _) in self.records.sources().items()}
         self._rank = np.zeros(len(self.arrays.cable_valid), dtype=np.int64)
@@ -189,20 +191,10 @@ class Contexts:
         return docs[np.lexsort((self.arrays.doc_position[docs], self._rank[self.arrays.doc_cable[docs]]))]
 
     def cables(self, stem: str) -> set[int]:
-        """The cables holding a stem."""
-        return set(self.arrays.doc_cable[self.docs(stem)].tolist())
-
-    def held_by(self, stem: str) -> int:
-        """How many cables hold a stem (remembered)."""
-        if stem not in self._held:
-            self._held[stem] = len(self.cables(stem))
-        return self._held[stem]
-
-    def other_script(self, stem: str) -> tuple[float, int]:
-        """Over the cables of a stem that carry a country tag: the summed :func:`other_script_share`, and how many."""
-        shares = self._other_script[sorted(self.cables(stem))]
-        shares = shares[~np.isnan(shares)]
-        return float(shares.sum()), len(shares)
+        """The cables holding a stem (remembered; not to be changed by the caller)."""
+        if stem not in self._cables:
+            self._cables[stem] = set(self.arrays.doc_cable[self.docs(stem)].tolist())
+        return self._cables[stem]
 
     def _places_of(self, cable: int) -> set[str]:
         """A cable's origin and tags, as features."""
@@ -331,16 +323,33 @@ def read_scripts(path: Path = SCRIPTS_FILE) -> dict[str, str]:
     return scripts
 
 
-def other_script_share(places: set[str], scripts: dict[str, str]) -> float:
-    """The share of a cable's country tags whose country writes its main language in a script other than Latin.
+def other_script_shares(arrays: CableArrays, path: Path = SCRIPTS_FILE) -> np.ndarray:
+    """For each cable, the share of its country tags whose country writes its main language in another script than Latin.
 
-    NaN when the cable has no country tag.  A name spelt two ways in cables
+    NaN for a cable with no country tag.  A name spelt two ways in cables
     about Libya or Iran was romanised from another script, where spellings
     vary; two spellings used about Latin-script countries are more often two
     names (Hermann and Herrmann, Guiana and Guyana).
     """
-    countries = [scripts[place[4:]] for place in places if place.startswith("tag:") and place[4:] in scripts]
-    return sum(script != LATIN for script in countries) / len(countries) if countries else math.nan
+    scripts = read_scripts(path)
+    other = {code: scripts[name] != LATIN for code, name in enumerate(arrays.vocabulary["tag"]) if name in scripts}
+    shares = np.full(len(arrays.cable_valid), np.nan)
+    for cable in np.flatnonzero(arrays.cable_valid).tolist():
+        countries = [
+            other[tag]
+            for tag in arrays.cable_tags[arrays.cable_tag_start[cable] : arrays.cable_tag_start[cable + 1]].tolist()
+            if tag in other
+        ]
+        if countries:
+            shares[cable] = sum(countries) / len(countries)
+    return shares
+
+
+def summed_shares(shares: np.ndarray, cables: set[int]) -> tuple[float, int]:
+    """The summed :func:`other_script_shares` of the cables that have one, and how many have one."""
+    held = shares[sorted(cables)]
+    held = held[~np.isnan(held)]
+    return float(held.sum()), len(held)
 
 
 def names_by_case(first: float | None, second: float | None) -> bool:
@@ -462,12 +471,13 @@ def learn_spellings(contexts: Contexts, words_by_stem: dict[str, set[str]]) -> l
         return []
     stem_of = {word: stem for stem, spellings in words_by_stem.items() for word in spellings}
     most = MAX_NEIGHBOUR_SHARE * int(contexts.arrays.cable_valid.sum())
+    shares = other_script_shares(contexts.arrays)
     evidence = {}
     for stem in sorted({s for pair in pairs for s in pair}):
         context, capitalised, capitals, neighbours = contexts.profile(stem, words_by_stem[stem])
-        rare = {near for near in neighbours if near[1:] in stem_of and contexts.held_by(stem_of[near[1:]]) <= most}
-        places, held, script = contexts.places(stem), contexts.held_by(stem), contexts.other_script(stem)
-        evidence[stem] = Evidence(context, capitalised, capitals, places, held, rare, script)
+        rare = {near for near in neighbours if near[1:] in stem_of and len(contexts.cables(stem_of[near[1:]])) <= most}
+        held = contexts.cables(stem)
+        evidence[stem] = Evidence(context, capitalised, capitals, contexts.places(stem), len(held), rare, summed_shares(shares, held))
     contexts.count_features([item.context for item in evidence.values()])
     confirmed = [(a, b) for a, b in pairs if agree(a, b, evidence, contexts)]
     return [

@@ -183,7 +183,7 @@ def test_a_rare_word_beside_both_spellings_confirms_one_name(engine, seed_record
     try:
         near = contexts.profile("sorour", {"sorour"})[3] & contexts.profile("surour", {"surour"})[3]
         assert "<fathi" in near
-        assert contexts.held_by(engine.stem_of("fathi")) <= MAX_NEIGHBOUR_SHARE * int(contexts.arrays.cable_valid.sum())
+        assert len(contexts.cables(engine.stem_of("fathi"))) <= MAX_NEIGHBOUR_SHARE * int(contexts.arrays.cable_valid.sum())
     finally:
         contexts.close()
 
@@ -197,14 +197,15 @@ def test_spellings_used_about_latin_script_countries_need_more_than_a_shared_top
     enough and no rare word stands beside both.  Qadhafi's cables are about
     Libya (Arabic script), where the shared context still confirms Gaddafi.
     """
-    from cables.index.variants import MIN_OTHER_SCRIPT, Contexts
+    from cables.index.variants import MIN_OTHER_SCRIPT, Contexts, other_script_shares, summed_shares
 
     def other_script_share(first: str, second: str) -> float:
-        (a, tagged_a), (b, tagged_b) = contexts.other_script(first), contexts.other_script(second)
+        (a, tagged_a), (b, tagged_b) = (summed_shares(shares, contexts.cables(stem)) for stem in (first, second))
         return (a + b) / (tagged_a + tagged_b)
 
     pairs = (("colombia", "columbia"), ("guiana", "guyana"), ("helen", "hellen"), ("repubblica", "republica"))
     contexts = Contexts(engine.folder)
+    shares = other_script_shares(contexts.arrays)
     try:
         for first, second in pairs:
             assert _cables_saying(seed_records, rf"\b{first}\b") and _cables_saying(seed_records, rf"\b{second}\b")
