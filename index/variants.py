@@ -198,10 +198,8 @@ class Contexts:
 
     def _places_of(self, cable: int) -> set[str]:
         """A cable's origin and tags, as features."""
-        arrays = self.arrays
-        tags = arrays.cable_tags[arrays.cable_tag_start[cable] : arrays.cable_tag_start[cable + 1]].tolist()
-        names = arrays.vocabulary["tag"]
-        return {f"origin:{int(arrays.cable_origin[cable])}"} | {f"tag:{names[tag]}" for tag in tags}
+        names = self.arrays.vocabulary["tag"]
+        return {f"origin:{int(self.arrays.cable_origin[cable])}"} | {f"tag:{names[tag]}" for tag in tags_of(self.arrays, cable)}
 
     def places(self, stem: str) -> Counter[str]:
         """Where a stem is used: the origins and tags of every cable holding it, counted."""
@@ -335,14 +333,15 @@ def other_script_shares(arrays: CableArrays, path: Path = SCRIPTS_FILE) -> np.nd
     other = {code: scripts[name] != LATIN for code, name in enumerate(arrays.vocabulary["tag"]) if name in scripts}
     shares = np.full(len(arrays.cable_valid), np.nan)
     for cable in np.flatnonzero(arrays.cable_valid).tolist():
-        countries = [
-            other[tag]
-            for tag in arrays.cable_tags[arrays.cable_tag_start[cable] : arrays.cable_tag_start[cable + 1]].tolist()
-            if tag in other
-        ]
+        countries = [other[tag] for tag in tags_of(arrays, cable) if tag in other]
         if countries:
             shares[cable] = sum(countries) / len(countries)
     return shares
+
+
+def tags_of(arrays: CableArrays, cable: int) -> list[int]:
+    """A cable's tags, as codes of the arrays' tag vocabulary."""
+    return arrays.cable_tags[arrays.cable_tag_start[cable] : arrays.cable_tag_start[cable + 1]].tolist()
 
 
 def summed_shares(shares: np.ndarray, cables: set[int]) -> tuple[float, int]:
