@@ -80,10 +80,6 @@ class RankingSettings:
     coverage_weight: float = 1.0
     header_weight: float = 0.2
     header_in_whole: float = 0.5
-    subject_in_whole: float = 0.0
-    cable_k1: float | None = None
-    cable_b: float | None = None
-    paragraph_idf_per_cable: bool = False
     promote_words: int = 0
     partial_power: float = 3.0
     scattered_subject: bool = True
@@ -103,15 +99,6 @@ def bm25(frequencies: np.ndarray, lengths: np.ndarray, average_length: float, we
     average = average_length if average_length > 0 else 1.0
     norm = k1 * (1.0 - b + b * lengths / average)
     return (weight * frequencies * (k1 + 1.0) / (frequencies + norm)).astype(np.float32)
-
-
-def bm25f(
-    frequencies: np.ndarray, lengths: np.ndarray, average_length: float, extra: np.ndarray, weight: float, k1: float, b: float
-) -> np.ndarray:
-    """BM25 with ``extra`` (other fields' length-normalised, weighted frequencies) added before saturation (BM25F)."""
-    average = average_length if average_length > 0 else 1.0
-    pseudo = frequencies / (1.0 - b + b * lengths / average) + extra
-    return (weight * pseudo * (k1 + 1.0) / (pseudo + k1)).astype(np.float32)
 
 
 def per_cable_max(cables: np.ndarray, scores: np.ndarray, size: int) -> np.ndarray:

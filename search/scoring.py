@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cables.search.matching import GroupPostings, QueryMatch, WordGroup
-from cables.search.ranking import bm25, bm25f, idf, per_cable_max
+from cables.search.ranking import bm25, idf, per_cable_max
 
 if TYPE_CHECKING:
     from cables.search.engine import Engine
@@ -104,11 +104,8 @@ class Scorer:
         """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
         settings = self.engine.settings
         postings = self._postings(group, "body")
-        if settings.paragraph_idf_per_cable:
-            weight = idf(len(np.unique(postings.cables)), self.engine.cables)
-        else:
-            holders = len(postings.docs) if len(group.stems) == 1 else len(np.unique(postings.docs))
-            weight = idf(holders, self.engine.documents)
+        holders = len(postings.docs) if len(group.stems) == 1 else len(np.unique(postings.docs))
+        weight = idf(holders, self.engine.documents)
         keep = self._candidate[postings.cables]
         docs, frequencies = postings.docs[keep], postings.frequencies[keep]
         scores = bm25(frequencies, self.arrays.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
@@ -131,29 +128,14 @@ class Scorer:
         if settings.header_in_whole and "header" in group.fields:
             header = self._postings(group, "header")
             per_cable += settings.header_in_whole * np.bincount(header.cables, weights=header.frequencies, minlength=self.size)
-        subject = self._subject_frequencies(group) if settings.subject_in_whole and "subject" in group.fields else None
-        held = per_cable if subject is None else per_cable + subject
-        holders = np.flatnonzero(held)
+        holders = np.flatnonzero(per_cable)
         scores = np.zeros(self.size, dtype=np.float32)
         weight = idf(len(holders), self.engine.cables)
         holders = holders[self._candidate[holders]]
-        lengths, average = self.arrays.cable_body_length[holders], self.engine.cable_average
-        k1 = settings.k1 if settings.cable_k1 is None else settings.cable_k1
-        b = settings.b if settings.cable_b is None else settings.cable_b
-        if subject is None:
-            scores[holders] = bm25(per_cable[holders], lengths, average, weight, k1, b)
-        else:
-            scores[holders] = bm25f(per_cable[holders], lengths, average, subject[holders], weight, k1, b)
+        scores[holders] = bm25(
+            per_cable[holders], self.arrays.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b
+        )
         return scores
-
-    def _subject_frequencies(self, group: WordGroup) -> np.ndarray:
-        """A group's frequency in each cable's subject, normalised by the subject's length and times ``subject_in_whole``."""
-        settings = self.engine.settings
-        postings = self._postings(group, "subject")
-        frequencies = np.bincount(postings.cables, weights=postings.frequencies, minlength=self.size)
-        average = self.engine.subject_average if self.engine.subject_average > 0 else 1.0
-        norm = 1.0 - settings.subject_b + settings.subject_b * self.arrays.cable_subject_length / average
-        return settings.subject_in_whole * frequencies / np.maximum(norm, 1e-6)
 
     def _subject_scores(self, group: WordGroup) -> np.ndarray:
         """BM25 of a group in each cable's subject."""
