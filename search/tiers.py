@@ -110,10 +110,13 @@ class Tiers:
 def rank_order(
     arrays: CableArrays, candidates: np.ndarray, scores: np.ndarray | None, tier: np.ndarray, request: SearchRequest, every: bool = False
 ) -> np.ndarray:
-    """Candidates ranked by tier, then score (ties: newest first); or by date.
+    """Candidates ranked by tier, then score (ties: newest first, then index order); or by date.
 
-    Only the page asked for is sorted (all candidates when ``every``); with
-    folded tiers ``tier`` is all zeros.
+    Only the page asked for is sorted (all candidates when ``every``), but
+    every cable tied with the last one of it is sorted too, so the order
+    of tied cables (exact duplicates) does not depend on the page size: a
+    cable is never on two pages, or on none.  With folded tiers ``tier`` is
+    all zeros.
     """
     created = arrays.cable_created[candidates]
     if request.sort == "oldest":
@@ -122,9 +125,13 @@ def rank_order(
         return candidates[np.lexsort((candidates, -created))]
     needed = len(candidates) if every else min(len(candidates), request.page * request.limit)
     candidate_scores = scores[candidates] - TIER_GAP * tier
-    top = np.argpartition(-candidate_scores, needed - 1)[:needed] if needed < len(candidates) else np.arange(len(candidates))
-    ranked = top[np.lexsort((-created[top], -candidate_scores[top]))]
-    return candidates[ranked]
+    if needed < len(candidates):
+        last = -np.partition(-candidate_scores, needed - 1)[needed - 1]
+        top = np.flatnonzero(candidate_scores >= last)
+    else:
+        top = np.arange(len(candidates))
+    ranked = top[np.lexsort((top, -created[top], -candidate_scores[top]))]
+    return candidates[ranked[:needed]]
 
 
 def partial_note(complete: int, partial: int) -> str:

@@ -357,3 +357,27 @@ def test_a_subject_holding_one_of_scattered_words_is_weak_evidence(engine, seed_
     finally:
         plain.close()
     assert all(order.index(rival) < order.index("09MOSCOW3010") for rival in rivals)
+
+
+def test_tied_cables_keep_one_order_whatever_the_page_size(engine):
+    """Of two cables with equal scores, the same one must rank first on every page size, and each must show once.
+
+    For "risks leu bog fuel complementary" 09UNVIEVIENNA218 and
+    09UNVIEVIENNA220 (two IAEA cables holding the same words) tie at ranks
+    5 and 6.  Only the page asked for is sorted, and the cables that make it
+    used to be picked by a partial sort that keeps an arbitrary one of equal
+    scores: five a page showed 218 on page 1 and again on page 2, and 220 on
+    neither.  Now every cable tied with the page's last one is sorted too
+    (ties: newest first, then index order), so pages of 5 read as one page of
+    10, whatever order the tie takes.
+    """
+    query = "risks leu bog fuel complementary"
+    one_page = engine.search(SearchRequest(query=query, limit=10)).hits
+    scores = {hit.id: hit.score for hit in one_page}
+    assert scores["09UNVIEVIENNA218"] == scores["09UNVIEVIENNA220"]
+    pages = [hit.id for page in (1, 2) for hit in engine.search(SearchRequest(query=query, limit=5, page=page)).hits]
+    assert pages == [hit.id for hit in one_page]
+    tied = [cable_id for cable_id in pages if cable_id in ("09UNVIEVIENNA218", "09UNVIEVIENNA220")]
+    for limit in (3, 4, 6):
+        shown = [hit.id for page in (1, 2, 3) for hit in engine.search(SearchRequest(query=query, limit=limit, page=page)).hits]
+        assert [cable_id for cable_id in shown if cable_id in tied] == tied
