@@ -31,7 +31,7 @@ INDEX_NAME = "MAIN"
 ALLOWED_GLOBALS = frozenset(
     {
         ("whoosh.codec.whoosh3", "W3Segment"),  # the segment list
-        ("whoosh.codec.whoosh3", "W3Codec"),
+        ("cables.index.codec", "ArrayCodec"),  # each segment's codec: whoosh's W3 with postings as arrays
         ("collections", "defaultdict"),  # a segment's field lengths
         ("builtins", "int"),  # their default factory
         ("_codecs", "encode"),  # how protocol 2 writes bytes (posting block values)
@@ -131,7 +131,9 @@ def schema_bytes() -> bytes:
 
 def check_segments(segments: Any) -> None:
     """Refuse a segment list that is not what a build writes: whoosh 3 segments with sane counts and ids."""
-    from whoosh.codec.whoosh3 import W3Codec, W3Segment
+    from whoosh.codec.whoosh3 import W3Segment
+
+    from cables.index.codec import ArrayCodec
 
     require(type(segments) is list, "the segment list is not a list")
     seen: set[str] = set()
@@ -159,5 +161,6 @@ def check_segments(segments: Any) -> None:
         )
         codec = segment._codec
         require(
-            type(codec) is W3Codec and all(type(v) is int for v in vars(codec).values()), f"segment {segment.segid} has a malformed codec"
+            type(codec) is ArrayCodec and all(type(v) is int for v in vars(codec).values()),
+            f"segment {segment.segid} has a malformed codec",
         )

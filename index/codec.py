@@ -1,0 +1,223 @@
+"""The whoosh codec of a cables index: whoosh's own, with posting lists stored once, as flat arrays.
+
+whoosh's W3 codec keeps posting lists in zlib-compressed, pickled blocks;
+the search path needs them as arrays (:mod:`cables.index.termarrays`), and
+writing both doubled the index.  :class:`ArrayCodec` keeps everything of
+whoosh's W3 codec (stored fields, field lengths, deletions, segments) but
+its field writer writes the arrays and its terms reader reads them, so
+whoosh's writer, merge and searcher work over the same single copy the
+engine slices without importing whoosh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from whoosh.codec import base
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.matching import ListMatcher
+from whoosh.reading import TermInfo, TermNotFound
+
+from cables.index.termarrays import FieldArraysWriter, SegmentArrays, indexed_fields
+
+POSITION_CACHE = 1 << 16  # most postings hold one or two small positions: their encodings repeat
+
+
+class ArrayCodec(W3Codec):
+    """whoosh's W3 codec with the inverted index (terms and postings) written and read as arrays.
+
+    ``length_stats`` is off: the arrays need no per-posting field lengths,
+    so whoosh's writer does not look one up for every posting it writes.
+    """
+
+    length_stats = False
+
+    def field_writer(self, storage, segment) -> ArrayFieldWriter:
+        return ArrayFieldWriter(Path(storage.folder), segment.segment_id())
+
+    def terms_reader(self, storage, segment) -> ArrayTermsReader:
+        return ArrayTermsReader(Path(storage.folder), segment.segment_id(), segment.doc_count_all())
+
+
+class ArrayFieldWriter(base.FieldWriter):
+    """Receives a segment's postings from whoosh, field by field and term by term in order, and writes them as arrays."""
+
+    def __init__(self, folder: Path, segment_id: str) -> None:
+        self.folder = folder
+        self.segment_id = segment_id
+        self.is_closed = False
+        self.field: FieldArraysWriter | None = None
+        self.positional = False
+        self.decode = None
+
+    def start_field(self, fieldname: str, fieldobj) -> None:
+        self.positional = fieldobj.format.supports("positions")
+        self.field = FieldArraysWriter(self.folder, self.segment_id, fieldname, self.positional)
+        decoder = fieldobj.format.decode_positions if self.positional else fieldobj.format.decode_frequency
+        self.decode = lru_cache(maxsize=POSITION_CACHE)(decoder)
+
+    def start_term(self, text: bytes) -> None:
+        self.field.start_term(text)
+
+    def add(self, docnum: int, weight: float, vbytes: bytes, length: int) -> None:
+        if self.positional:
+            positions = self.decode(vbytes)
+            self.field.add(docnum, len(positions), positions)
+        else:
+            self.field.add(docnum, self.decode(vbytes), [])
+
+    def finish_term(self) -> None:
+        self.field.finish_term()
+
+    def finish_field(self) -> None:
+        self.field.close()
+        self.field = None
+
+    def close(self) -> None:
+        self.is_closed = True
+
+
+class ArrayTermsReader(base.TermsReader):
+    """whoosh's view of a segment's terms and postings, read from the arrays."""
+
+    def __init__(self, folder: Path, segment_id: str, doc_count: int) -> None:
+        self.fields = {name: SegmentArrays(folder, segment_id, name, doc_count) for name in indexed_fields(folder, segment_id)}
+
+    def _index(self, fieldname: str, text: bytes) -> tuple[SegmentArrays, int]:
+        """The field's arrays and the index of ``text`` in them; TermNotFound when absent."""
+        arrays = self.fields.get(fieldname)
+        found = None if arrays is None else arrays.find(text)
+        if found is None:
+            raise TermNotFound(f"{fieldname}:{text!r}")
+        return arrays, found
+
+    def __contains__(self, term: tuple[str, bytes]) -> bool:
+        arrays = self.fields.get(term[0])
+        return arrays is not None and arrays.find(term[1]) is not None
+
+    def indexed_field_names(self) -> list[str]:
+        return list(self.fields)
+
+    def cursor(self, fieldname: str, fieldobj) -> ArrayFieldCursor:
+        return ArrayFieldCursor(self, fieldname, fieldobj)
+
+    def terms(self) -> Iterator[tuple[str, bytes]]:
+        for fieldname in self.fields:
+            yield from self.terms_from(fieldname, b"")
+
+    def terms_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[str, bytes]]:
+        arrays = self.fields.get(fieldname)
+        if arrays is not None:
+            for index in range(arrays.bisect(prefix), len(arrays)):
+                yield fieldname, arrays.term_at(index)
+
+    def items(self) -> Iterator[tuple[tuple[str, bytes], TermInfo]]:
+        for fieldname in self.fields:
+            yield from self.items_from(fieldname, b"")
+
+    def items_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[tuple[str, bytes], TermInfo]]:
+        for term in self.terms_from(fieldname, prefix):
+            yield term, self.term_info(*term)
+
+    def term_info(self, fieldname: str, text: bytes) -> TermInfo:
+        arrays, index = self._index(fieldname, text)
+        return _term_info(*arrays.postings_at(index))
+
+    def frequency(self, fieldname: str, text: bytes) -> float:
+        return self.term_info(fieldname, text).weight()
+
+    def doc_frequency(self, fieldname: str, text: bytes) -> int:
+        arrays, index = self._index(fieldname, text)
+        return len(arrays.postings_at(index)[0])
+
+    def matcher(self, fieldname: str, text: bytes, format_, scorer=None) -> ListMatcher:
+        arrays, index = self._index(fieldname, text)
+        docs, frequencies = arrays.postings_at(index)
+        values = None
+        if format_.supports("positions"):
+            values = EncodedPositions(format_, arrays.positions_at(index), frequencies)
+        weights = (frequencies.astype(np.float64) * format_.field_boost).tolist()
+        return ListMatcher(
+            docs.tolist(), weights, values, format_, scorer=scorer, term=(fieldname, text), terminfo=_term_info(docs, frequencies)
+        )
+
+
+def _term_info(docs: np.ndarray, frequencies: np.ndarray) -> TermInfo:
+    """whoosh's statistics of a posting list.
+
+    The minimum length is 1 and the maximum unbounded: the arrays keep no
+    field lengths per posting, and these bounds keep whoosh's quality
+    estimates upper bounds, so its searcher never skips a document that
+    would score.
+    """
+    return TermInfo(
+        weight=float(frequencies.sum(dtype=np.int64)),
+        df=len(docs),
+        minlength=1,
+        maxlength=np.iinfo(np.int32).max,
+        maxweight=float(frequencies.max()) if len(frequencies) else 0.0,
+        minid=int(docs[0]) if len(docs) else None,
+        maxid=int(docs[-1]) if len(docs) else 0,
+    )
+
+
+class EncodedPositions:
+    """The value of each posting as whoosh's field format encodes positions, made when whoosh asks for it.
+
+    whoosh's phrase matching and merging read values one posting at a time;
+    most postings are never asked for, so none is encoded in advance.
+    """
+
+    def __init__(self, format_, positions: np.ndarray, frequencies: np.ndarray) -> None:
+        self.format = format_
+        self.positions = positions
+        self.ends = np.cumsum(frequencies, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, index: int) -> bytes:
+        start = int(self.ends[index - 1]) if index else 0
+        return self.format.encode(self.positions[start : int(self.ends[index])].tolist())
+
+
+class ArrayFieldCursor(base.FieldCursor):
+    """whoosh's cursor over one field's sorted terms (for its fuzzy and range queries)."""
+
+    def __init__(self, reader: ArrayTermsReader, fieldname: str, fieldobj) -> None:
+        self.reader = reader
+        self.fieldname = fieldname
+        self.fieldobj = fieldobj
+        self.arrays = reader.fields.get(fieldname)
+        self.index = 0
+        self.current = None
+        self.first()
+
+    def first(self):
+        return self._go(0)
+
+    def find(self, term):
+        key = term if isinstance(term, bytes) else self.fieldobj.to_bytes(term)
+        return self._go(self.arrays.bisect(key) if self.arrays is not None else 0)
+
+    def next(self):
+        return self._go(self.index + 1) if self.current is not None else None
+
+    def _go(self, index: int):
+        """Move to the term at ``index``; its text, or None past the end."""
+        self.index = index
+        within = self.arrays is not None and index < len(self.arrays)
+        self.current = self.fieldobj.from_bytes(self.arrays.term_at(index)) if within else None
+        return self.current
+
+    def text(self):
+        return self.current
+
+    def term_info(self) -> TermInfo | None:
+        return None if self.current is None else _term_info(*self.arrays.postings_at(self.index))
+
+    def is_valid(self) -> bool:
+        return self.current is not None
