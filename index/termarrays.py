@@ -226,7 +226,7 @@ class SegmentArrays:
     """
 
     def __init__(self, folder: Path, segment_id: str, field: str, doc_count: int) -> None:
-        self.name = f"{segment_id}.{field}"
+        self.name = f"{folder.name}/{segment_id}.{field}"
         self.doc_count = doc_count
         if not array_path(folder, segment_id, field, "starts").exists():
             self._terms: mmap.mmap | bytes = b""
