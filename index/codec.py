@@ -87,11 +87,11 @@ class ArrayTermsReader(base.TermsReader):
         self.fields = {name: SegmentArrays(folder, segment_id, name, doc_count) for name in indexed_fields(folder, segment_id)}
 
     def _index(self, fieldname: str, text: bytes) -> tuple[SegmentArrays, int]:
-        """The field's arrays and the index of ``text`` in them; TermNotFound when absent."""
+        """The field's arrays and the index of ``text`` in them; TermNotFound when absent (a KeyError, as whoosh's readers expect)."""
         arrays = self.fields.get(fieldname)
         found = None if arrays is None else arrays.find(text)
         if found is None:
-            raise TermNotFound(f"{fieldname}:{text!r}")
+            raise _Absent(f"{fieldname}:{text!r}")
         return arrays, found
 
     def __contains__(self, term: tuple[str, bytes]) -> bool:
@@ -143,6 +143,10 @@ class ArrayTermsReader(base.TermsReader):
         return ListMatcher(
             docs.tolist(), weights, values, format_, scorer=scorer, term=(fieldname, text), terminfo=_term_info(docs, frequencies)
         )
+
+
+class _Absent(TermNotFound, KeyError):
+    """A term the segment lacks: whoosh's term lookups raise TermNotFound, its frequency lookups expect a KeyError."""
 
 
 def _term_info(docs: np.ndarray, frequencies: np.ndarray) -> TermInfo:
