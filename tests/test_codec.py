@@ -12,7 +12,6 @@ adds whoosh's merge (its reader feeding the codec's writer) and deletions.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np

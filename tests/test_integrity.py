@@ -24,7 +24,6 @@ from cables.index.build import rebuild, update
 from cables.index.integrity import file_digest
 from cables.index.store import MARKER
 from cables.index.termarrays import HEADER, read_array
-from cables.index.unpickling import open_index
 from cables.search.cli import main
 from tests.helpers import copy_seeds
 
