@@ -11,9 +11,10 @@ engine slices without importing whoosh.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh.codec import base
@@ -45,13 +46,14 @@ class ArrayCodec(W3Codec):
 class ArrayFieldWriter(base.FieldWriter):
     """Receives a segment's postings from whoosh, field by field and term by term in order, and writes them as arrays."""
 
+    field: FieldArraysWriter  # the field being written (set by start_field)
+    decode: Callable[[bytes], Any]  # the field format's decoder of a posting's value: its positions, or its frequency
+
     def __init__(self, folder: Path, segment_id: str) -> None:
         self.folder = folder
         self.segment_id = segment_id
         self.is_closed = False
-        self.field: FieldArraysWriter | None = None
         self.positional = False
-        self.decode = None
 
     def start_field(self, fieldname: str, fieldobj) -> None:
         self.positional = fieldobj.format.supports("positions")
@@ -74,7 +76,6 @@ class ArrayFieldWriter(base.FieldWriter):
 
     def finish_field(self) -> None:
         self.field.close()
-        self.field = None
 
     def close(self) -> None:
         self.is_closed = True
@@ -90,7 +91,7 @@ class ArrayTermsReader(base.TermsReader):
         """The field's arrays and the index of ``text`` in them; TermNotFound when absent (a KeyError, as whoosh's readers expect)."""
         arrays = self.fields.get(fieldname)
         found = None if arrays is None else arrays.find(text)
-        if found is None:
+        if arrays is None or found is None:
             raise _Absent(f"{fieldname}:{text!r}")
         return arrays, found
 
@@ -213,8 +214,8 @@ class ArrayFieldCursor(base.FieldCursor):
     def _go(self, index: int):
         """Move to the term at ``index``; its text, or None past the end."""
         self.index = index
-        within = self.arrays is not None and index < len(self.arrays)
-        self.current = self.fieldobj.from_bytes(self.arrays.term_at(index)) if within else None
+        arrays = self.arrays
+        self.current = self.fieldobj.from_bytes(arrays.term_at(index)) if arrays is not None and index < len(arrays) else None
         return self.current
 
     def text(self):

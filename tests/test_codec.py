@@ -12,6 +12,7 @@ adds whoosh's merge (its reader feeding the codec's writer) and deletions.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -165,3 +166,18 @@ def test_whoosh_over_a_merged_codec_index_matches_the_engine(updated):
         assert searcher.engine.postings.phrase_docs("body", ["_the", "zebrafish"]).tolist() == found
     finally:
         searcher.close()
+
+
+def test_no_private_whoosh_name_is_used():
+    """The codec and the writers use whoosh's public classes and methods only: no ``._name`` access on anything
+    but the project's own objects (``self``), and no import of a whoosh name starting with ``_``."""
+    repo = Path(__file__).resolve().parent.parent
+    private_access = re.compile(r"(?<!self)\._[A-Za-z]")
+    private_import = re.compile(r"from whoosh[\w.]* import [^\n]*\b_[A-Za-z]")
+    sources = sorted([*(repo / "index").glob("*.py"), *(repo / "search").glob("*.py")])
+    assert any(path.name == "codec.py" for path in sources)
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for pattern in (private_access, private_import):
+            found = pattern.search(text)
+            assert found is None, f"{path.name}: {found.group(0) if found is not None else ''}"
