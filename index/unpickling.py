@@ -1,10 +1,10 @@
 """Open a whoosh index without letting its files run code.
 
 whoosh keeps Python pickles on disk: the schema and the segment list in the
-table of contents, a pickled header before each posting block, the blocks'
-values, each posting's position list, the hash tables' extras and the stored
-fields.  Unpickling can call
-any importable function, so a planted pickle would run code the moment an
+table of contents and the stored fields (posting lists are raw arrays,
+:mod:`cables.index.codec`; position lists are pickled only in memory, when
+whoosh's merge reads them from the codec and its writer decodes them).
+Unpickling can call any importable function, so a planted pickle would run code the moment an
 index is read.  Here every pickle whoosh reads goes through an unpickler that
 resolves only the few classes a ``cables`` index holds (found by recording
 every global its pickles name), and refuses anything else before it is
@@ -35,7 +35,6 @@ ALLOWED_GLOBALS = frozenset(
         ("cables.index.codec", "ArrayCodec"),  # each segment's codec: whoosh's W3 with postings as arrays
         ("collections", "defaultdict"),  # a segment's field lengths
         ("builtins", "int"),  # their default factory
-        ("_codecs", "encode"),  # how protocol 2 writes bytes (posting block values)
     }
 )
 SEGMENT_ID = re.compile(r"[0-9a-z]{1,64}")
