@@ -81,16 +81,16 @@ def index_stats(engine: Engine) -> IndexStats:
     """What an index holds: counts, first and last dates, size on disk, schema, build time, every facet."""
     from cables.index.build import folder_size
 
-    oldest = engine.search(SearchRequest(limit=1, sort="oldest"))
-    newest = engine.search(SearchRequest(limit=1, sort="newest"))
+    everything = engine.search(SearchRequest(limit=0))
+    created = engine.created(SearchRequest())
     return IndexStats(
         index=str(engine.location),
         cables=engine.cables,
         paragraphs=engine.documents,
-        first=oldest.hits[0].created if oldest.hits else None,
-        last=newest.hits[0].created if newest.hits else None,
+        first=str(created.min()) if created.size else None,
+        last=str(created.max()) if created.size else None,
         size_bytes=folder_size(engine.folder),
         schema_version=SCHEMA_VERSION,
         built=engine.marker.built,
-        facets=oldest.facets,
+        facets=everything.facets,
     )
