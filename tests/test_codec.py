@@ -181,3 +181,31 @@ def test_no_private_whoosh_name_is_used():
         for pattern in (private_access, private_import):
             found = pattern.search(text)
             assert found is None, f"{path.name}: {found.group(0) if found is not None else ''}"
+
+
+def test_arrays_widen_when_a_value_outgrows_their_width(tmp_path):
+    """A segment past 65,535 documents or positions, or a frequency past 255: the file is rewritten wider as it is
+    written, its header records the width, and every value reads back as written."""
+    from cables.index.termarrays import FieldArraysWriter, SegmentArrays, array_path, read_array
+
+    lists = {
+        b"alpha": [(3, [1]), (70_000, [5, 80_000])],  # a document and a position past 16 bits
+        b"beta": [(4, list(range(300)))],  # a frequency past 8 bits
+        b"gamma": [(70_001, [2])],
+    }
+    writer = FieldArraysWriter(tmp_path, "MAIN_test", "body", positional=True)
+    for term, postings in lists.items():
+        writer.start_term(term)
+        for doc, positions in postings:
+            writer.add(doc, len(positions), positions)
+        writer.finish_term()
+    writer.close()
+    widths = {kind: read_array(array_path(tmp_path, "MAIN_test", "body", kind)).dtype for kind in ("docs", "freqs", "positions")}
+    assert widths == {"docs": np.uint32, "freqs": np.uint16, "positions": np.uint32}
+    arrays = SegmentArrays(tmp_path, "MAIN_test", "body", doc_count=70_002)
+    arrays.check()
+    for term, postings in lists.items():
+        docs, frequencies = arrays.lookup(term.decode())
+        assert docs.tolist() == [doc for doc, _ in postings]
+        assert frequencies.tolist() == [len(positions) for _, positions in postings]
+        assert arrays.positions(term.decode()).tolist() == [place for _, positions in postings for place in positions]
