@@ -37,9 +37,11 @@ class ArrayCodec(W3Codec):
     length_stats = False
 
     def field_writer(self, storage, segment) -> ArrayFieldWriter:
+        """The writer of a new segment's terms and postings: the arrays."""
         return ArrayFieldWriter(Path(storage.folder), segment.segment_id())
 
     def terms_reader(self, storage, segment) -> ArrayTermsReader:
+        """The reader of a segment's terms and postings: the arrays."""
         return ArrayTermsReader(Path(storage.folder), segment.segment_id(), segment.doc_count_all())
 
 
@@ -56,15 +58,18 @@ class ArrayFieldWriter(base.FieldWriter):
         self.positional = False
 
     def start_field(self, fieldname: str, fieldobj) -> None:
+        """Begin a field's arrays; positions are kept when its format has them."""
         self.positional = fieldobj.format.supports("positions")
         self.field = FieldArraysWriter(self.folder, self.segment_id, fieldname, self.positional)
         decoder = fieldobj.format.decode_positions if self.positional else fieldobj.format.decode_frequency
         self.decode = lru_cache(maxsize=POSITION_CACHE)(decoder)
 
     def start_term(self, text: bytes) -> None:
+        """Begin the postings of a term (whoosh gives terms in rising order)."""
         self.field.start_term(text)
 
     def add(self, docnum: int, weight: float, vbytes: bytes, length: int) -> None:
+        """One posting: its positions decoded from whoosh's value (its weight is their count), or its frequency."""
         if self.positional:
             positions = self.decode(vbytes)
             self.field.add(docnum, len(positions), positions)
@@ -72,12 +77,15 @@ class ArrayFieldWriter(base.FieldWriter):
             self.field.add(docnum, self.decode(vbytes), [])
 
     def finish_term(self) -> None:
+        """Write the term's postings."""
         self.field.finish_term()
 
     def finish_field(self) -> None:
+        """Finish the field's files."""
         self.field.close()
 
     def close(self) -> None:
+        """Nothing is left open: each field's files were finished with it."""
         self.is_closed = True
 
 
@@ -96,45 +104,56 @@ class ArrayTermsReader(base.TermsReader):
         return arrays, found
 
     def __contains__(self, term: tuple[str, bytes]) -> bool:
+        """Whether the segment holds the (field, term bytes) pair."""
         arrays = self.fields.get(term[0])
         return arrays is not None and arrays.find(term[1]) is not None
 
     def indexed_field_names(self) -> list[str]:
+        """The fields with postings in this segment."""
         return list(self.fields)
 
     def cursor(self, fieldname: str, fieldobj) -> ArrayFieldCursor:
+        """A cursor over one field's terms."""
         return ArrayFieldCursor(self, fieldname, fieldobj)
 
     def terms(self) -> Iterator[tuple[str, bytes]]:
+        """Every (field, term bytes) pair, field by field, in order."""
         for fieldname in self.fields:
             yield from self.terms_from(fieldname, b"")
 
     def terms_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[str, bytes]]:
+        """The (field, term bytes) pairs of one field from ``prefix`` on, in order."""
         arrays = self.fields.get(fieldname)
         if arrays is not None:
             for index in range(arrays.bisect(prefix), len(arrays)):
                 yield fieldname, arrays.term_at(index)
 
     def items(self) -> Iterator[tuple[tuple[str, bytes], TermInfo]]:
+        """Every term with its statistics."""
         for fieldname in self.fields:
             yield from self.items_from(fieldname, b"")
 
     def items_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[tuple[str, bytes], TermInfo]]:
+        """The terms of one field from ``prefix`` on, with their statistics."""
         for term in self.terms_from(fieldname, prefix):
             yield term, self.term_info(*term)
 
     def term_info(self, fieldname: str, text: bytes) -> TermInfo:
+        """The statistics of a term; TermNotFound when absent."""
         arrays, index = self._index(fieldname, text)
         return _term_info(*arrays.postings_at(index))
 
     def frequency(self, fieldname: str, text: bytes) -> float:
+        """How often a term occurs in the segment, over all documents."""
         return self.term_info(fieldname, text).weight()
 
     def doc_frequency(self, fieldname: str, text: bytes) -> int:
+        """How many documents hold a term (deleted ones included, as whoosh counts)."""
         arrays, index = self._index(fieldname, text)
         return len(arrays.postings_at(index)[0])
 
     def matcher(self, fieldname: str, text: bytes, format_, scorer=None) -> ListMatcher:
+        """whoosh's matcher over a term's postings: documents, weights and, for positional fields, values made on demand."""
         arrays, index = self._index(fieldname, text)
         docs, frequencies = arrays.postings_at(index)
         values = None
@@ -182,9 +201,11 @@ class EncodedPositions:
         self.ends = np.cumsum(frequencies, dtype=np.int64)
 
     def __len__(self) -> int:
+        """How many postings."""
         return len(self.ends)
 
     def __getitem__(self, index: int) -> bytes:
+        """The encoded positions of posting ``index``."""
         start = int(self.ends[index - 1]) if index else 0
         return self.format.encode(self.positions[start : int(self.ends[index])].tolist())
 
@@ -202,13 +223,16 @@ class ArrayFieldCursor(base.FieldCursor):
         self.first()
 
     def first(self):
+        """Move to the field's first term."""
         return self._go(0)
 
     def find(self, term):
+        """Move to the first term not below ``term``."""
         key = term if isinstance(term, bytes) else self.fieldobj.to_bytes(term)
         return self._go(self.arrays.bisect(key) if self.arrays is not None else 0)
 
     def next(self):
+        """Move to the next term."""
         return self._go(self.index + 1) if self.current is not None else None
 
     def _go(self, index: int):
@@ -219,10 +243,13 @@ class ArrayFieldCursor(base.FieldCursor):
         return self.current
 
     def text(self):
+        """The current term, or None past the end."""
         return self.current
 
     def term_info(self) -> TermInfo | None:
+        """The statistics of the current term, or None past the end."""
         return None if self.current is None else _term_info(*self.arrays.postings_at(self.index))
 
     def is_valid(self) -> bool:
+        """Whether the cursor is on a term."""
         return self.current is not None

@@ -117,6 +117,7 @@ class _GrowingArray:
         self.handle.write(written.astype(dtype).tobytes())
 
     def close(self) -> None:
+        """Finish the file."""
         self.handle.close()
 
 
@@ -285,6 +286,7 @@ class SegmentArrays:
         require(bool(np.all(np.diff(self._position_starts.astype(np.int64)) >= 0)), f"{self.name}.position_starts does not rise")
 
     def __len__(self) -> int:
+        """How many terms the field has in this segment."""
         return len(self._term_starts) - 1
 
     def find(self, term: bytes) -> int | None:
