@@ -47,10 +47,13 @@ change).
 
 The written information needs (``needs.tsv``) are not simulated; their
 judgments were made by reading cables.  ``python -m bench.make_topics --pool
-INDEX`` prints the judging pool of each need: the union of the top 20 of the
-engine, the plain BM25 baseline and FTS5, plus up to 25 cables matching the
+INDEX`` prints the judging pool of each need: the union of the top ``--depth``
+(20) of every system :func:`bench.evaluate.build_systems` runs (the engine and
+each peer configuration), plus up to ``--grep`` (25) cables matching the
 need's regular expression in ``needs_grep.tsv`` (most matches first), each
-shown with its subject and the passages that match.
+shown with its subject and the passages that match.  ``--needs`` limits the
+sheet to some needs and ``--unjudged`` to the cables ``needs.qrels`` has no
+judgment for, which is how the pools are completed after a system changes.
 """
 
 from __future__ import annotations
@@ -243,14 +246,29 @@ def grep_hits(cables: list[Cable], pattern: str, cap: int = GREP_CAP) -> list[st
     return [cable_id for _, cable_id in sorted(counted)[:cap]]
 
 
-def judging_pool(index: Path, recipe: Recipe, depth: int = POOL_DEPTH, grep_cap: int = GREP_CAP) -> dict[str, list[str]]:
-    """Each need's pool: the top ``depth`` of every evaluated system, then up to ``grep_cap`` grep hits."""
+def judging_pool(
+    index: Path,
+    recipe: Recipe,
+    depth: int = POOL_DEPTH,
+    grep_cap: int = GREP_CAP,
+    chosen: set[str] | None = None,
+    unjudged: bool = False,
+) -> dict[str, list[str]]:
+    """Each need's pool: the top ``depth`` of every evaluated system, then up to ``grep_cap`` grep hits.
+
+    ``chosen`` limits the pools to those needs; with ``unjudged`` a pool keeps
+    only the cables ``needs.qrels`` has no judgment for, so completing the
+    judgments after a system changes means reading just the new cables.
+    """
     from bench.baselines import read_topics
     from bench.evaluate import build_systems
+    from bench.metrics import read_qrels
     from cables.search.engine import Engine
 
     cables = load_cables(recipe.folder)
-    needs = read_topics(recipe.out / "needs.tsv")
+    needs = [(qid, query) for qid, query in read_topics(recipe.out / "needs.tsv") if chosen is None or qid in chosen]
+    qrels_file = recipe.out / "needs.qrels"
+    judged = read_qrels(qrels_file) if unjudged and qrels_file.exists() else {}
     patterns = dict(read_topics(recipe.out / "needs_grep.tsv"))
     engine = Engine(index)
     runs = [system.run(needs) for system in build_systems(engine, recipe.folder)]
@@ -259,7 +277,7 @@ def judging_pool(index: Path, recipe: Recipe, depth: int = POOL_DEPTH, grep_cap:
     for qid, _ in needs:
         pooled = [cable_id for run in runs for cable_id in run.get(qid, [])[:depth]]
         pooled += grep_hits(cables, patterns[qid], grep_cap)
-        pools[qid] = list(dict.fromkeys(pooled))
+        pools[qid] = [cable_id for cable_id in dict.fromkeys(pooled) if cable_id not in judged.get(qid, {})]
     return pools
 
 
@@ -306,10 +324,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--depth", type=int, default=POOL_DEPTH, help="how many of each system's top cables to pool")
     parser.add_argument("--grep", type=int, default=GREP_CAP, help="how many cables matching the need's expression to pool")
+    parser.add_argument("--needs", help="comma-separated need ids to pool (default: every need of the collection)")
+    parser.add_argument("--unjudged", action="store_true", help="pool only the cables needs.qrels does not judge yet")
     args = parser.parse_args(argv)
     recipe = recipes()[args.collection]
     if args.pool:
-        print(judging_sheet(judging_pool(args.pool, recipe, args.depth, args.grep), recipe))
+        chosen = {qid.strip() for qid in args.needs.split(",")} if args.needs else None
+        pools = judging_pool(args.pool, recipe, args.depth, args.grep, chosen, args.unjudged)
+        print(judging_sheet(pools, recipe))
         return
     topics = make_topics(recipe, args.seed)
     write_topics(topics, recipe.out)
