@@ -5,10 +5,12 @@ Three kinds of group, written into each index generation as ``variants.json``:
 * ``spelling``: transliteration and spelling variants of names (Qadhafi,
   Qaddafi, Gaddafi), learned at build time from the index's own vocabulary
   by one general rule: a transliteration key proposes candidates, an edit
-  distance bounds them, and the contexts they are used in confirm them
-  (the words of the paragraphs that hold them, and the tags of their
-  cables); a spelling written mostly in lower case in mixed-case text is an
-  ordinary word and is never merged.
+  distance bounds them, and the cables confirm them: a rare word beside
+  both (a name's other part), or, when their cables mostly concern
+  countries written in another script than Latin (``data/scripts.tsv``),
+  the contexts they are used in (the words of the paragraphs that hold
+  them, and the tags of their cables); a spelling written mostly in lower
+  case in mixed-case text is an ordinary word and is never merged.
 * ``name``: other names of one place or body (Burma, Myanmar), and
 * ``family``: a country's name with its adjectives and demonyms (Iran,
   Iranian), both from the curated table ``index/data/names.tsv`` tied to the
@@ -31,20 +33,28 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise, words
 
+if TYPE_CHECKING:
+    from cables.index.cablearrays import CableArrays
+
 TABLE_FILE = "variants.json"
 NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
 DERIVATIONS_FILE = Path(__file__).parent / "data" / "derivations.tsv"
+SCRIPTS_FILE = Path(__file__).parent / "data" / "scripts.tsv"
+LATIN = "Latn"
 FAMILY_WEIGHT = 0.5
 MIN_LENGTH = 5
 SAMPLE_PARAGRAPHS = 12
 MIN_CONTEXT = 0.16  # measured: 0.17 lost gaddafi/qadhafi (0.168) on the bundled cables; 0.16-0.17 adds ~14 right pairs to 3 wrong on seeds
 MIN_PLACES = 0.1  # with MIN_CHARACTER, chosen on 200 judged corpus pairs, measured on held-out ones (bench/variants/RESULTS.md)
 MIN_CHARACTER = 0.08
+MIN_OTHER_SCRIPT = 0.6  # chosen on the judged pairs of rounds 1-3, measured on a fresh sample (bench/variants/RESULTS.md, fourth round)
+MAX_NEIGHBOUR_SHARE = 0.02
 CHARACTER_COUNT = 2
 MIN_CAPITALISED = 0.6
 MAX_CAPITALS = 0.5
@@ -113,9 +123,10 @@ def close_spellings(first: str, second: str) -> bool:
 
     They must share the key, differ by no more edits than
     :func:`distance_bound` allows and not only in their last two letters (a
-    word ending).  Short words (under 8 letters) must have the same sound
-    spelling; long ones the same loose sound spelling but for at most one
-    vowel in the same place (``hizbullah``, ``hizballah``).
+    word ending).  Short words (under 8 letters) must have the same loose
+    sound spelling (``mostafa``, ``moustafa``); long ones the same loose
+    sound spelling but for at most one vowel in the same place
+    (``hizbullah``, ``hizballah``).
     """
     from nltk.metrics.distance import edit_distance
 
@@ -125,9 +136,9 @@ def close_spellings(first: str, second: str) -> bool:
         return False
     if edit_distance(first, second) > distance_bound(min(first, second, key=len)):
         return False
-    if min(len(first), len(second)) < LONG_NAME:
-        return sound_spelling(first) == sound_spelling(second)
     loose_first, loose_second = sound_spelling(first, loose=True), sound_spelling(second, loose=True)
+    if min(len(first), len(second)) < LONG_NAME:
+        return loose_first == loose_second
     return len(loose_first) == len(loose_second) and sum(x != y for x, y in zip(loose_first, loose_second, strict=True)) <= 1
 
 
@@ -152,6 +163,7 @@ class Contexts:
         ix.close()
         self._paragraphs: dict[int, list[dict]] = {}
         self._rarity: dict[str, float] = {}
+        self._cables: dict[str, set[int]] = {}
         live = np.flatnonzero(self.arrays.cable_valid).tolist()
         held: Counter[str] = Counter()
         for cable in live:
@@ -179,15 +191,15 @@ class Contexts:
         return docs[np.lexsort((self.arrays.doc_position[docs], self._rank[self.arrays.doc_cable[docs]]))]
 
     def cables(self, stem: str) -> set[int]:
-        """The cables holding a stem."""
-        return set(self.arrays.doc_cable[self.docs(stem)].tolist())
+        """The cables holding a stem (remembered; not to be changed by the caller)."""
+        if stem not in self._cables:
+            self._cables[stem] = set(self.arrays.doc_cable[self.docs(stem)].tolist())
+        return self._cables[stem]
 
     def _places_of(self, cable: int) -> set[str]:
         """A cable's origin and tags, as features."""
-        arrays = self.arrays
-        tags = arrays.cable_tags[arrays.cable_tag_start[cable] : arrays.cable_tag_start[cable + 1]].tolist()
-        names = arrays.vocabulary["tag"]
-        return {f"origin:{int(arrays.cable_origin[cable])}"} | {f"tag:{names[tag]}" for tag in tags}
+        names = self.arrays.vocabulary["tag"]
+        return {f"origin:{int(self.arrays.cable_origin[cable])}"} | {f"tag:{names[tag]}" for tag in tags_of(self.arrays, cable)}
 
     def places(self, stem: str) -> Counter[str]:
         """Where a stem is used: the origins and tags of every cable holding it, counted."""
@@ -232,18 +244,21 @@ class Contexts:
         position = int(self.arrays.doc_position[doc])
         return (paragraphs[position]["text"], paragraphs[position]["tags"]) if position < len(paragraphs) else ("", [])
 
-    def profile(self, stem: str, spellings: set[str]) -> tuple[Counter[str], float | None, float]:
+    def profile(self, stem: str, spellings: set[str]) -> tuple[Counter[str], float | None, float, set[str]]:
         """The context of a stem (the words of its paragraphs and its cables' tags, counted), the share
-        of its occurrences in mixed-case text that are capitalised (None when it was never seen so) and
-        the share written in capitals throughout, as an acronym is (0 when never seen)."""
+        of its occurrences in mixed-case text that are capitalised (None when it was never seen so),
+        the share written in capitals throughout, as an acronym is (0 when never seen), and the words
+        beside it (:func:`beside`), all from the same sampled paragraphs."""
         docs = self.docs(stem)
         step = max(1, len(docs) // SAMPLE_PARAGRAPHS)
         context: Counter[str] = Counter()
+        neighbours: set[str] = set()
         upper = lower = capitals = 0
         for doc in docs[::step][:SAMPLE_PARAGRAPHS].tolist():
             text, tags = self._paragraph(doc)
-            found = {word for word, _, _ in words(text)}
-            context.update(found - spellings)
+            found = [word for word, _, _ in words(text)]
+            context.update(set(found) - spellings)
+            neighbours |= beside(found, spellings)
             context.update(f"tag:{tag}" for tag in tags)
             if any(ch.islower() for ch in text):
                 for token in TOKEN_RE.findall(text):
@@ -252,7 +267,7 @@ class Contexts:
                         lower += token[0].islower()
                         capitals += token.isupper()
         seen = upper + lower
-        return context, upper / seen if seen else None, capitals / seen if seen else 0.0
+        return context, upper / seen if seen else None, capitals / seen if seen else 0.0, neighbours
 
     def count_features(self, contexts: list[Counter[str]]) -> None:
         """Learn how common each context feature is among the profiles, so shared common words weigh little."""
@@ -269,6 +284,71 @@ class Contexts:
 
         smaller = min(weight(first), weight(second))
         return weight(first.keys() & second.keys()) / smaller if smaller else 0.0
+
+
+def beside(found: list[str], spellings: set[str]) -> set[str]:
+    """The words just before (``<word``) and after (``>word``) the spellings in a paragraph's words.
+
+    A name's other parts stand beside it whatever its spelling (Youssef
+    Boutros and Yousef Boutros; Hisham Youssef and Hisham Yousef), which is
+    evidence when the paragraphs around two first names of many people share
+    little else.
+    """
+    near = set()
+    for position, word in enumerate(found):
+        if word in spellings:
+            if position > 0:
+                near.add(f"<{found[position - 1]}")
+            if position + 1 < len(found):
+                near.add(f">{found[position + 1]}")
+    return near - {f"{side}{word}" for side in "<>" for word in spellings}
+
+
+def read_scripts(path: Path = SCRIPTS_FILE) -> dict[str, str]:
+    """The writing system of each country code of the tag glossary: code -> ISO 15924 script (``Latn``, ``Arab``).
+
+    Raises ValueError on a bad row.
+    """
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].split("\t") != ["code", "iso", "script"]:
+        raise ValueError(f"{path}: the first line must be the header code, iso, script")
+    scripts = {}
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != 3 or len(fields[0]) != 2 or len(fields[2]) != 4 or not fields[2].isalpha():
+            raise ValueError(f"{path}:{number}: expected a country code, an ISO 3166 code or -, and a script code separated by tabs")
+        scripts[fields[0]] = fields[2]
+    return scripts
+
+
+def other_script_shares(arrays: CableArrays, path: Path = SCRIPTS_FILE) -> np.ndarray:
+    """For each cable, the share of its country tags whose country writes its main language in another script than Latin.
+
+    NaN for a cable with no country tag.  A name spelt two ways in cables
+    about Libya or Iran was romanised from another script, where spellings
+    vary; two spellings used about Latin-script countries are more often two
+    names (Hermann and Herrmann, Guiana and Guyana).
+    """
+    scripts = read_scripts(path)
+    other = {code: scripts[name] != LATIN for code, name in enumerate(arrays.vocabulary["tag"]) if name in scripts}
+    shares = np.full(len(arrays.cable_valid), np.nan)
+    for cable in np.flatnonzero(arrays.cable_valid).tolist():
+        countries = [other[tag] for tag in tags_of(arrays, cable) if tag in other]
+        if countries:
+            shares[cable] = sum(countries) / len(countries)
+    return shares
+
+
+def tags_of(arrays: CableArrays, cable: int) -> list[int]:
+    """A cable's tags, as codes of the arrays' tag vocabulary."""
+    return arrays.cable_tags[arrays.cable_tag_start[cable] : arrays.cable_tag_start[cable + 1]].tolist()
+
+
+def summed_shares(shares: np.ndarray, cables: set[int]) -> tuple[float, int]:
+    """The summed :func:`other_script_shares` of the cables that have one, and how many have one."""
+    held = shares[sorted(cables)]
+    held = held[~np.isnan(held)]
+    return float(held.sum()), len(held)
 
 
 def names_by_case(first: float | None, second: float | None) -> bool:
@@ -309,14 +389,23 @@ class Evidence:
     capitals: float
     places: Counter[str]
     cables: int
+    neighbours: set[str]
+    other_script: tuple[float, int]
 
     def pooled(self, others: list[Evidence]) -> Evidence:
-        """This evidence with others', as if one spelling: contexts and places summed."""
-        context, places = Counter(self.context), Counter(self.places)
+        """This evidence with others', as if one spelling: contexts, places, neighbours and scripts summed."""
+        context, places, neighbours = Counter(self.context), Counter(self.places), set(self.neighbours)
         for other in others:
             context.update(other.context)
             places.update(other.places)
-        return Evidence(context, self.capitalised, self.capitals, places, self.cables + sum(o.cables for o in others))
+            neighbours |= other.neighbours
+        script = (sum(e.other_script[0] for e in [self, *others]), sum(e.other_script[1] for e in [self, *others]))
+        return Evidence(context, self.capitalised, self.capitals, places, self.cables + sum(o.cables for o in others), neighbours, script)
+
+    def written_elsewhere(self, other: Evidence) -> bool:
+        """Whether the two spellings' cables mostly concern countries written in another script (:data:`MIN_OTHER_SCRIPT`)."""
+        tagged = self.other_script[1] + other.other_script[1]
+        return tagged > 0 and (self.other_script[0] + other.other_script[0]) / tagged >= MIN_OTHER_SCRIPT
 
 
 def same_initial(first: str, second: str) -> bool:
@@ -342,18 +431,25 @@ def agree(first: str, second: str, evidence: dict[str, Evidence], contexts: Cont
     """Whether the cables confirm that two candidate spellings are one name.
 
     Both must be written as names (capitalised in mixed-case text), not as
-    acronyms apart, from one initial sound, in enough of the same context
-    (:data:`MIN_CONTEXT`); and they must not disagree both in where they are
-    used (the origins and tags of all their cables, :data:`MIN_PLACES`) and
-    in what characterises the commoner one (:data:`MIN_CHARACTER`): two
-    people one letter apart (Boucher and Bucher) are named in other posts'
-    cables about other things, while a journalist's spelling in a far post's
-    cable (Gaddafi in a Caracas cable) still says Libya.
+    acronyms apart, from one initial sound; and they must share a rare word
+    beside them (a name's other part: Youssef Boutros and Yousef Boutros),
+    or, when their cables mostly concern countries written in another
+    script, enough of the same context (:data:`MIN_CONTEXT`).  Spellings used
+    about Latin-script countries are not romanisations, so sharing a topic
+    is no evidence there (Hermann and Herrmann, Guiana and Guyana).  And they
+    must not disagree both in where they are used (the origins and tags of
+    all their cables, :data:`MIN_PLACES`) and in what characterises the
+    commoner one (:data:`MIN_CHARACTER`): two people one letter apart
+    (Boucher and Bucher) are named in other posts' cables about other
+    things, while a journalist's spelling in a far post's cable (Gaddafi in
+    a Caracas cable) still says Libya.
     """
     a, b = evidence[first], evidence[second]
     if not names_by_case(a.capitalised, b.capitalised) or acronyms_apart(first, second, (a.capitals, b.capitals)):
         return False
-    if not same_initial(first, second) or contexts.overlap(a.context, b.context) < MIN_CONTEXT:
+    if not same_initial(first, second):
+        return False
+    if not a.neighbours & b.neighbours and not (a.written_elsewhere(b) and contexts.overlap(a.context, b.context) >= MIN_CONTEXT):
         return False
     return not apart(a, b, contexts)
 
@@ -372,10 +468,15 @@ def learn_spellings(contexts: Contexts, words_by_stem: dict[str, set[str]]) -> l
     pairs = spelling_candidates(words_by_stem)
     if not pairs:
         return []
+    stem_of = {word: stem for stem, spellings in words_by_stem.items() for word in spellings}
+    most = MAX_NEIGHBOUR_SHARE * int(contexts.arrays.cable_valid.sum())
+    shares = other_script_shares(contexts.arrays)
     evidence = {}
     for stem in sorted({s for pair in pairs for s in pair}):
-        context, capitalised, capitals = contexts.profile(stem, words_by_stem[stem])
-        evidence[stem] = Evidence(context, capitalised, capitals, contexts.places(stem), len(contexts.cables(stem)))
+        context, capitalised, capitals, neighbours = contexts.profile(stem, words_by_stem[stem])
+        rare = {near for near in neighbours if near[1:] in stem_of and len(contexts.cables(stem_of[near[1:]])) <= most}
+        held = contexts.cables(stem)
+        evidence[stem] = Evidence(context, capitalised, capitals, contexts.places(stem), len(held), rare, summed_shares(shares, held))
     contexts.count_features([item.context for item in evidence.values()])
     confirmed = [(a, b) for a, b in pairs if agree(a, b, evidence, contexts)]
     return [

@@ -166,6 +166,80 @@ def test_words_meant_together_match_with_one_word_respelt(engine, seed_records):
     assert found <= _cables_saying(seed_records, r"\bal[-\s]*qa['’]?[ei]da\b")
 
 
+def test_a_rare_word_beside_both_spellings_confirms_one_name(engine, seed_records):
+    """Speaker Fathi Sorour is Fathi Surour in two other Cairo cables: `Sorour` finds them.
+
+    The paragraphs around the two spellings share too little to confirm the
+    pair alone, but the same rare word stands beside both (Fathi, in fewer
+    than 2% of the cables), as a name's other part does whatever its spelling.
+    """
+    from cables.index.variants import MAX_NEIGHBOUR_SHARE, Contexts
+
+    surour = _cables_saying(seed_records, r"\bfathi\s+surour\b")
+    assert surour and not surour & _cables_saying(seed_records, r"\bsorour\b")
+    assert any({"sorour", "surour"} <= group for group in _spellings(engine))
+    assert surour <= _ids(engine, "Sorour")
+    contexts = Contexts(engine.folder)
+    try:
+        near = contexts.profile("sorour", {"sorour"})[3] & contexts.profile("surour", {"surour"})[3]
+        assert "<fathi" in near
+        assert len(contexts.cables(engine.stem_of("fathi"))) <= MAX_NEIGHBOUR_SHARE * int(contexts.arrays.cable_valid.sum())
+    finally:
+        contexts.close()
+
+
+def test_spellings_used_about_latin_script_countries_need_more_than_a_shared_topic(engine, seed_records):
+    """Colombia and Columbia (River, University), French Guiana and Guyana, Helen Clark and Hellen Sanou,
+    La Repubblica and La Republica: one letter apart, in cables about the same region, never merged.
+
+    Their cables are about countries written in the Latin script, where two
+    spellings are seldom one name romanised twice, so a shared context is not
+    enough and no rare word stands beside both.  Qadhafi's cables are about
+    Libya (Arabic script), where the shared context still confirms Gaddafi.
+    """
+    from cables.index.variants import MIN_OTHER_SCRIPT, Contexts, other_script_shares, summed_shares
+
+    def other_script_share(first: str, second: str) -> float:
+        (a, tagged_a), (b, tagged_b) = (summed_shares(shares, contexts.cables(stem)) for stem in (first, second))
+        return (a + b) / (tagged_a + tagged_b)
+
+    pairs = (("colombia", "columbia"), ("guiana", "guyana"), ("helen", "hellen"), ("repubblica", "republica"))
+    contexts = Contexts(engine.folder)
+    shares = other_script_shares(contexts.arrays)
+    try:
+        for first, second in pairs:
+            assert _cables_saying(seed_records, rf"\b{first}\b") and _cables_saying(seed_records, rf"\b{second}\b")
+            assert other_script_share(engine.stem_of(first), engine.stem_of(second)) < MIN_OTHER_SCRIPT, (first, second)
+            assert not any({first, second} <= group for group in _spellings(engine)), (first, second)
+        assert other_script_share("qadhafi", "gaddafi") >= MIN_OTHER_SCRIPT
+    finally:
+        contexts.close()
+    assert not _ids(engine, "Colombia") & (_cables_saying(seed_records, r"\bcolumbia\b") - _cables_saying(seed_records, r"\bcolombia"))
+
+
+def test_short_names_apart_in_o_and_ou_are_one_name(engine, seed_records):
+    """`Moustafa` finds the cables writing Mostafa: short names are candidates when they differ only in
+    vowels the loose sound spelling folds (o/ou/u), and the cables confirm it."""
+    from cables.index.variants import close_spellings
+
+    assert close_spellings("mostafa", "moustafa") and close_spellings("moustafa", "mustafa")
+    mostafa_only = _cables_saying(seed_records, r"\bmostafa\b") - _cables_saying(seed_records, r"\bmoustafa\b")
+    assert mostafa_only and mostafa_only <= _ids(engine, "Moustafa")
+
+
+def test_writing_systems_are_given_for_every_glossary_country_code():
+    """scripts.tsv gives one ISO 15924 script for each country code of the tag glossary, and no other code."""
+    from cables.index.glossary import glossary
+    from cables.index.variants import LATIN, read_scripts
+
+    scripts = read_scripts()
+    assert set(scripts) == {tag for tag, (kind, _) in glossary().items() if kind == "country"}
+    assert all(len(script) == 4 and script.istitle() for script in scripts.values())
+    assert {scripts[code] for code in ("LY", "IR", "LE", "IZ", "EG")} == {"Arab"}
+    assert (scripts["RS"], scripts["IS"], scripts["CH"]) == ("Cyrl", "Hebr", "Hans")
+    assert {scripts[code] for code in ("VE", "NL", "FR", "CO", "SO", "TU")} == {LATIN}
+
+
 def test_acronyms_one_letter_apart_are_not_one_name(engine):
     """CAFTA and GAFTA share a key (c and g are one letter) but are written in capitals: two agreements, never paired."""
     from cables.index.variants import Contexts, acronyms_apart
