@@ -29,7 +29,7 @@ from cables.index.paths import printable, real_path
 from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer, stem_count
 from cables.index.recordstore import RECORDS_FILE, RecordStore
 from cables.index.schema import paragraph_schema
-from cables.index.segments import WRITER_MB, Indexed, ShardedWrite
+from cables.index.segments import CablesWriter, Indexed, ShardedWrite
 from cables.index.stems import read_stem_table, write_stem_table
 from cables.index.store import (
     SCHEMA_VERSION,
@@ -45,8 +45,7 @@ from cables.index.store import (
     remove_stale_generations,
     writer_lock,
 )
-from cables.index.termarrays import FOLDER as ARRAYS_FOLDER
-from cables.index.termarrays import complete as complete_arrays
+from cables.index.termarrays import record_segments
 from cables.index.unpickling import open_index
 from cables.index.variants import write_variants
 
@@ -234,14 +233,13 @@ def update(
         folder = _start_generation(location)
         try:
             shutil.copytree(current / WHOOSH_FOLDER, folder / WHOOSH_FOLDER, copy_function=os.link)
-            shutil.copytree(current / ARRAYS_FOLDER, folder / ARRAYS_FOLDER, copy_function=os.link)
             shutil.copy2(current / RECORDS_FILE, folder / RECORDS_FILE)
             stems = read_stem_table(current)
             store = RecordStore(folder / RECORDS_FILE, writable=True)
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
             ix = _open_copy(location, current, folder)
-            writer = ix.writer(limitmb=WRITER_MB, compound=False)
+            writer = CablesWriter(ix)
             seen: set[str] = set()
             with closing(_prepared_stream(files, jobs)) as prepared:
                 for item in _cables(prepared, len(files), report, progress):
@@ -250,7 +248,7 @@ def update(
             if prune:
                 _prune(writer, store, known, sources, seen, report)
             writer.commit(merge=True)
-            complete_arrays(folder, ix)
+            record_segments(folder, ix)
             _finish(folder, store, stems, _stored_documents(ix))
             publish(location, folder)
         except BaseException:

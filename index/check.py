@@ -15,7 +15,7 @@ from cables.index.cablearrays import check_arrays, load_arrays
 from cables.index.integrity import IndexDamage, damaged_files, require, unlisted_files
 from cables.index.paths import printable
 from cables.index.store import MARKER, WHOOSH_FOLDER, current_generation, read_marker
-from cables.index.termarrays import FIELDS, SEGMENTS_FILE, SegmentArrays, read_segment_list
+from cables.index.termarrays import SEGMENTS_FILE, SegmentArrays, indexed_fields, read_segment_list
 from cables.index.unpickling import open_index
 
 
@@ -71,7 +71,8 @@ def check_structure(folder: Path) -> None:
     """Every invariant of a generation whose files are as built: segment list, cable arrays, every posting array."""
     ix = open_index(folder / WHOOSH_FOLDER)
     try:
-        segments = ix._segments()
+        with ix.reader() as reader:
+            segments = [leaf.segment() for leaf, _ in reader.leaf_readers()]
     finally:
         ix.close()
     require(
@@ -80,5 +81,5 @@ def check_structure(folder: Path) -> None:
     )
     check_arrays(load_arrays(folder), sum(segment.doc_count_all() for segment in segments))
     for segment in segments:
-        for name in FIELDS:
-            SegmentArrays(folder, segment.segment_id(), name, segment.doc_count_all()).check()
+        for name in indexed_fields(folder / WHOOSH_FOLDER, segment.segment_id()):
+            SegmentArrays(folder / WHOOSH_FOLDER, segment.segment_id(), name, segment.doc_count_all()).check()

@@ -7,8 +7,9 @@ went) travels back.  The parent then publishes every segment in one table of
 contents.  whoosh's own multiprocess writer instead pickles every document to
 a file for a second process to read back, which cost a third of the build.
 
-Each worker also writes its segment's posting arrays (:mod:`cables.index.termarrays`).
-The segments stay unmerged: documents find their cable and paragraph position
+The segments are written with the array codec (:mod:`cables.index.codec`),
+so whoosh's writer writes each posting list once, as the arrays the search
+reads.  The segments stay unmerged: documents find their cable and paragraph position
 through stored fields, so the order in which segments number them is free.
 """
 
@@ -23,14 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from whoosh import index as whoosh_index
 from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from cables.index.cablearrays import DELETED_DOCUMENT, Document
+from cables.index.codec import ArrayCodec
 from cables.index.interrupts import default_signals
 from cables.index.prepare import Skipped, documents, prepare, stem_count
-from cables.index.termarrays import write_segment_arrays, write_segment_list
+from cables.index.schema import paragraph_schema
+from cables.index.termarrays import write_segment_list
+from cables.index.unpickling import INDEX_NAME
 
 BATCH = 32
 # Memory, in MB, each whoosh writer buffers before it spills a sorted run (rebuild workers and update alike).
@@ -55,24 +60,6 @@ class Indexed:
     documents: list[Document]
 
 
-class _Lengths:
-    """Field lengths of a new segment, read once per document.
-
-    whoosh's posting writer asks for the length of the posting's document for
-    every posting it writes; answering from lists instead of the length
-    column file took a fifth off the time spent writing postings.
-    """
-
-    def __init__(self, reader, fieldnames: list[str]) -> None:
-        count = reader.doc_count_all()
-        self._columns = {name: [reader.doc_field_length(doc, name) for doc in range(count)] for name in fieldnames}
-
-    def doc_field_length(self, docnum: int, fieldname: str) -> int:
-        """The length of one field of one document (0 for fields without lengths)."""
-        column = self._columns.get(fieldname)
-        return column[docnum] if column is not None else 0
-
-
 class _Pool(PostingPool):
     """whoosh's posting pool without its per-posting type checks and field bookkeeping.
 
@@ -87,28 +74,33 @@ class _Pool(PostingPool):
         self.current.append(item)
 
 
-class _SegmentWriter(SegmentWriter):
-    """whoosh's segment writer, with a leaner pool and field lengths looked up through :class:`_Lengths`."""
+class CablesWriter(SegmentWriter):
+    """whoosh's segment writer on the array codec (:mod:`cables.index.codec`), with a leaner posting pool.
 
-    def __init__(self, ix, **kwargs) -> None:
-        super().__init__(ix, **kwargs)
-        self.pool = _Pool(self._tempstorage, self.newsegment, limitmb=kwargs["limitmb"])
+    Rebuild workers and ``update`` write segments through it alike.
+    """
 
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        reader = self.per_document_reader()
-        lengths = _Lengths(reader, list(self.schema.scorable_names()))
-        reader.close()
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
+    def __init__(self, ix) -> None:
+        super().__init__(ix, codec=ArrayCodec(), limitmb=WRITER_MB, compound=False)
+        self.pool = _Pool(self.temp_storage(), self.get_segment(), limitmb=WRITER_MB)
 
 
 class _Shard:
-    """One worker's whoosh segment and the cables it indexes into it."""
+    """One worker's whoosh segment and the cables it indexes into it.
 
-    def __init__(self, ix, number: int) -> None:
+    Each worker writes a whoosh index of its own in a folder of the
+    generation's whoosh folder (with its own lock and sorted runs), and
+    commits it; :meth:`finish` then moves the segment's files beside the
+    others, where the parent publishes every worker's segment in one table of
+    contents.
+    """
+
+    def __init__(self, whoosh_folder: Path, number: int) -> None:
         self.number = number
-        self.writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
+        self.whoosh_folder = whoosh_folder
+        self.folder = whoosh_folder / f"shard{number}"
+        self.folder.mkdir()
+        self.writer = CablesWriter(whoosh_index.create_in(str(self.folder), paragraph_schema(), indexname=INDEX_NAME))
 
     def index(self, order: int, path: Path) -> Indexed | Skipped:
         """Read, analyse and index one file."""
@@ -134,14 +126,16 @@ class _Shard:
             placed,
         )
 
-    def finish(self, folder: Path):
-        """The finished segment with its posting arrays written into ``folder``, or None when it is empty."""
-        if self.writer.docnum == 0:
-            self.writer._close_segment()  # not cancel(): that deletes the run folder the other workers share
-            return None
-        segment = self.writer._finalize_segment()
-        write_segment_arrays(folder, self.writer.storage, self.writer.schema, segment)
-        return segment
+    def finish(self):
+        """The finished segment, its files moved into the generation's whoosh folder, or None when it is empty."""
+        added = self.writer.doc_count() > 0
+        segment = self.writer.get_segment()
+        self.writer.commit(merge=False)
+        if added:
+            for name in segment.list_files(self.writer.storage):
+                (self.folder / name).replace(self.whoosh_folder / name)
+        shutil.rmtree(self.folder)
+        return segment if added else None
 
 
 class ShardedWrite:
@@ -154,6 +148,7 @@ class ShardedWrite:
     def __init__(self, ix, folder: Path, files: list[Path], jobs: int) -> None:
         self.ix = ix
         self.folder = folder
+        self.whoosh_folder = Path(ix.storage.folder)
         self.files = files
         self.jobs = max(1, min(jobs, -(-len(files) // BATCH)))  # no more workers than batches
         self.segments: list = []
@@ -173,10 +168,10 @@ class ShardedWrite:
             yield outcome
 
     def _serial(self) -> Iterator[Indexed | Skipped]:
-        shard = _Shard(self.ix, 0)
+        shard = _Shard(self.whoosh_folder, 0)
         for order, path in enumerate(self.files):
             yield shard.index(order, path)
-        self.segments = [shard.finish(self.folder)]
+        self.segments = [shard.finish()]
 
     def _parallel(self) -> Iterator[Indexed | Skipped]:
         context = multiprocessing.get_context("fork")
@@ -184,7 +179,7 @@ class ShardedWrite:
         for start in range(0, len(self.files), BATCH):
             tasks.put([(order, self.files[order]) for order in range(start, min(start + BATCH, len(self.files)))])
         workers = [
-            context.Process(target=_work, args=(self.ix, self.folder, number, tasks, outcomes, os.getpid()), daemon=True)
+            context.Process(target=_work, args=(self.whoosh_folder, number, tasks, outcomes, os.getpid()), daemon=True)
             for number in range(self.jobs)
         ]
         for worker in workers:
@@ -219,7 +214,6 @@ class ShardedWrite:
         TOC(self.ix.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
         write_segment_list(self.folder, segments)
         clean_files(self.ix.storage, self.ix.indexname, generation, segments)
-        shutil.rmtree(Path(self.ix.storage.folder) / f"{self.ix.indexname}.tmp", ignore_errors=True)  # the workers' emptied run folder
 
 
 def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, int, Any]:
@@ -247,7 +241,7 @@ def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, 
                 raise RuntimeError(f"index writer process {number} ended without its segment (exit code {exitcode})") from None
 
 
-def _work(ix, folder: Path, number: int, tasks, outcomes, parent: int) -> None:
+def _work(whoosh_folder: Path, number: int, tasks, outcomes, parent: int) -> None:
     """A worker: index batches of files until told to stop, then send back the segment.
 
     It ends as soon as it sees its parent gone, without waiting to hand over
@@ -255,13 +249,13 @@ def _work(ix, folder: Path, number: int, tasks, outcomes, parent: int) -> None:
     """
     default_signals()
     try:
-        shard = _Shard(ix, number)
+        shard = _Shard(whoosh_folder, number)
         while (batch := tasks.get()) is not None:
             if os.getppid() != parent:
                 outcomes.cancel_join_thread()
                 shard.writer.cancel()
                 return
             outcomes.put(("cables", number, [shard.index(order, path) for order, path in batch]))
-        outcomes.put(("segment", number, shard.finish(folder)))
+        outcomes.put(("segment", number, shard.finish()))
     except BaseException as error:
         outcomes.put(("failed", number, error))

@@ -36,9 +36,9 @@ STAMP = "cables-generation"
 GENERATION_NAME = re.compile(r"\d{8}T\d{6}-\d+-\d+")
 WHOOSH_FOLDER = "whoosh"
 ENV_VARIABLE = "CABLES_INDEX"
-# 13: the schema pickle names cables.index.schema.StemField (the package was
-# installed as a top-level `index` before), so older indexes need a rebuild.
-SCHEMA_VERSION = 13
+# 14: segments are written with cables.index.codec.ArrayCodec (posting lists
+# once, as arrays in the whoosh folder; no W3 blocks), so older indexes need a rebuild.
+SCHEMA_VERSION = 14
 """The layout of an index generation (whoosh schema, record store, arrays); a marker of another version is refused."""
 
 

@@ -1,29 +1,33 @@
-"""Each whoosh segment's posting lists, also kept as flat memory-mapped arrays.
+"""Posting lists as flat memory-mapped arrays: the one copy of every list, written by whoosh's codec.
 
-whoosh keeps a posting list in zlib-compressed, pickled blocks of 128
-postings with their positions inside.  Scoring needs whole lists of
-(document, frequency) pairs, and decoding blocks costs about a microsecond a
-posting: a common word at Cablegate scale has hundreds of thousands.  So each
-segment's text fields' lists are also written as plain arrays, which a
-query slices out of a memory map without decoding anything: postings,
-positions, prefix expansions and document frequencies all come from them.
+The index's whoosh codec (:mod:`cables.index.codec`) writes each segment's
+postings as plain arrays beside whoosh's own files, and both whoosh (for
+``update``'s merges and its own searcher) and the search path read them: a
+query slices a list out of a memory map without decoding anything, and
+phrases, prefix expansions and document frequencies come from the same files.
+
+Per segment and indexed field, in the whoosh folder, named
+``<segment id>.<field>.<kind>``:
+
+* ``terms``: the terms (UTF-8), sorted, back to back;
+* ``term_starts``: the byte offset of each term, and the end;
+* ``starts``: the offset of each term's first posting, and the end;
+* ``docs``: document numbers within the segment, rising within each list;
+* ``freqs``: term frequencies;
+* ``positions`` (fields with positions only): token positions of every
+  posting, in posting order, as many per posting as its frequency;
+* ``position_starts``: the offset of each term's first position, and the end.
+
+Every file but ``terms`` is an array of unsigned integers after an 8-byte
+header that records its width: each file is as narrow as its largest value
+allows (positions and documents mostly fit 16 bits, frequencies 8), widened
+while it is written when a larger value comes.  A field with no postings in
+a segment has no files.
 
 ``postings/segments.json`` lists the segments (id, documents) in
 document-number order, so a search needs nothing of whoosh's to find them.
-Per segment and field, under ``postings/<segment id>/``:
-
-* ``<field>.terms``: the terms (UTF-8), sorted, back to back;
-* ``<field>.term_starts``: int64 byte offset of each term, and the end;
-* ``<field>.starts``: int64 offset of each term's first posting, and the end;
-* ``<field>.docs``: int32 document numbers within the segment;
-* ``<field>.freqs``: uint16 term frequencies (saturated at 65,535);
-* ``<field>.positions``: int32 token positions of every posting, in posting
-  order, as many per posting as its frequency;
-* ``<field>.position_starts``: int64 offset of each term's first position, and the end.
-
-The fields are the text fields and their stop-word fields
-(:func:`cables.index.analysis.stop_field`).  Positions count every token, stop
-words included, so phrases and ``NEAR`` are answered from these arrays.
+Positions count every token, stop words included, so phrases and ``NEAR``
+are answered from these arrays.
 """
 
 from __future__ import annotations
@@ -31,96 +35,147 @@ from __future__ import annotations
 import json
 import mmap
 import re
-import shutil
-from collections.abc import Callable, Iterator
-from functools import lru_cache
+from array import array
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from cables.index.analysis import TEXT_FIELDS, stop_field
 from cables.index.integrity import IndexDamage, require
 
 FOLDER = "postings"
 SEGMENTS_FILE = f"{FOLDER}/segments.json"
-SEGMENT_NAME = re.compile(r"[0-9A-Za-z_]{1,80}")  # a whoosh segment id: a safe folder name
-FIELDS = TEXT_FIELDS + tuple(stop_field(name) for name in TEXT_FIELDS)
-MAX_FREQUENCY = np.iinfo(np.uint16).max
-_EMPTY_DOCS = np.zeros(0, dtype=np.int32)
-_EMPTY_FREQS = np.zeros(0, dtype=np.uint16)
-_EMPTY_POSITIONS = np.zeros(0, dtype=np.int32)
+SEGMENT_NAME = re.compile(r"[0-9A-Za-z_]{1,80}")  # a whoosh segment id: a safe file name prefix
+MAGIC = b"CBLAu"
+HEADER = 8
+WIDTHS = (np.uint8, np.uint16, np.uint32, np.uint64)
+_EMPTY = np.zeros(0, dtype=np.uint8)
 
 
-def matcher_arrays(matcher, decode: Callable[[bytes], list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The document numbers, frequencies and positions of a whoosh leaf matcher, a block at a time when it has blocks.
-
-    The positions are every posting's, in posting order, at most
-    :data:`MAX_FREQUENCY` each (so each posting's share is its saturated
-    frequency).  Build side only: the search path reads the arrays.
-    """
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    ids: list = []
-    weights: list = []
-    values: list = []
-    if isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            matcher._read_values()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            values.extend(matcher._values)
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            values.append(matcher.value())
-            matcher.next()
-    places = [decode(value)[:MAX_FREQUENCY] for value in values]
-    positions = np.fromiter((place for posting in places for place in posting), dtype=np.int32)
-    frequencies = np.minimum(np.asarray(weights, dtype=np.float64), MAX_FREQUENCY).astype(np.uint16)
-    return np.asarray(ids, dtype=np.int32), frequencies, positions
+def array_path(folder: Path, segment_id: str, field: str, kind: str) -> Path:
+    """The file of one array of one field of one segment."""
+    return folder / f"{segment_id}.{field}.{kind}"
 
 
-def write_segment_arrays(folder: Path, storage, schema, segment) -> None:
-    """Write the arrays of one finished whoosh segment into the generation ``folder``."""
-    from whoosh.reading import SegmentReader
-
-    target = folder / FOLDER / segment.segment_id()
-    target.mkdir(parents=True, exist_ok=True)
-    reader = SegmentReader(storage, schema, segment)
-    try:
-        for field in FIELDS:
-            _write_field(target, field, reader)
-    finally:
-        reader.close()
+def _header(dtype) -> bytes:
+    """The 8 bytes before an array's values: the magic and the values' width in bytes."""
+    return MAGIC + str(np.dtype(dtype).itemsize).encode("ascii").ljust(HEADER - len(MAGIC), b"\0")
 
 
-def _write_field(target: Path, field: str, reader) -> None:
-    """Stream one field's lists into its seven files."""
-    decode = lru_cache(maxsize=1 << 16)(reader.schema[field].format.decode_positions)  # most postings: one or two small positions
-    term_starts, starts, position_starts = [0], [0], [0]
-    with (
-        open(target / f"{field}.terms", "wb") as terms,
-        open(target / f"{field}.docs", "wb") as docs,
-        open(target / f"{field}.freqs", "wb") as freqs,
-        open(target / f"{field}.positions", "wb") as positions,
-    ):
-        for term in reader.lexicon(field):
-            ids, frequencies, places = matcher_arrays(reader.postings(field, term), decode)
-            require(int(frequencies.sum(dtype=np.int64)) == len(places), f"the {field} positions of {term!r} disagree with its frequencies")
-            terms.write(term)
-            term_starts.append(term_starts[-1] + len(term))
-            docs.write(ids.tobytes())
-            freqs.write(frequencies.tobytes())
-            positions.write(places.tobytes())
-            starts.append(starts[-1] + len(ids))
-            position_starts.append(position_starts[-1] + len(places))
-    np.asarray(term_starts, dtype=np.int64).tofile(target / f"{field}.term_starts")
-    np.asarray(starts, dtype=np.int64).tofile(target / f"{field}.starts")
-    np.asarray(position_starts, dtype=np.int64).tofile(target / f"{field}.position_starts")
+def _fitting(largest: int, narrowest) -> type:
+    """The narrowest unsigned width, not below ``narrowest``, that holds ``largest``."""
+    for dtype in WIDTHS[WIDTHS.index(narrowest) :]:
+        if largest <= np.iinfo(dtype).max:
+            return dtype
+    raise OverflowError(f"{largest} does not fit 64 bits")
+
+
+def write_array(path: Path, values: np.ndarray, narrowest=np.uint8) -> None:
+    """Write ``values`` (non-negative integers) as an array file, in the narrowest width that holds them."""
+    dtype = _fitting(int(values.max()) if len(values) else 0, narrowest)
+    with open(path, "wb") as handle:
+        handle.write(_header(dtype))
+        handle.write(np.asarray(values).astype(dtype).tobytes())
+
+
+def read_array(path: Path) -> np.ndarray:
+    """The values of an array file, as a read-only array over a memory map; a bad header is damage."""
+    data = _map_bytes(path)
+    head = bytes(data[:HEADER])
+    width = head[len(MAGIC) :].rstrip(b"\0")
+    require(
+        head.startswith(MAGIC) and width in (b"1", b"2", b"4", b"8") and (len(data) - HEADER) % int(width) == 0,
+        f"{path.name} is not an array file",
+    )
+    return np.frombuffer(data, dtype=WIDTHS[(1, 2, 4, 8).index(int(width))], offset=HEADER)
+
+
+class _GrowingArray:
+    """An array file written in pieces, widened (rewritten) when a value no longer fits its width."""
+
+    def __init__(self, path: Path, narrowest) -> None:
+        self.path = path
+        self.dtype = narrowest
+        self.handle = open(path, "wb")  # noqa: SIM115 (written piece by piece, closed by close())
+        self.handle.write(_header(narrowest))
+
+    def write(self, values: np.ndarray) -> None:
+        """Append ``values`` (non-negative integers, any integer dtype)."""
+        if len(values):
+            largest = int(values.max())
+            if largest > np.iinfo(self.dtype).max:
+                self._widen(_fitting(largest, self.dtype))
+        self.handle.write(values.astype(self.dtype).tobytes())
+
+    def _widen(self, dtype) -> None:
+        """Rewrite what is written so far in the wider ``dtype`` (rare: the first value past the width's range)."""
+        self.handle.close()
+        written = np.fromfile(self.path, dtype=self.dtype, offset=HEADER)
+        self.dtype = dtype
+        self.handle = open(self.path, "wb")  # noqa: SIM115
+        self.handle.write(_header(dtype))
+        self.handle.write(written.astype(dtype).tobytes())
+
+    def close(self) -> None:
+        """Finish the file."""
+        self.handle.close()
+
+
+class FieldArraysWriter:
+    """Writes one field's posting lists of one segment, term by term in sorted order, posting by posting."""
+
+    def __init__(self, folder: Path, segment_id: str, field: str, positional: bool) -> None:
+        self.folder, self.segment_id, self.field = folder, segment_id, field
+        self._terms = open(array_path(folder, segment_id, field, "terms"), "wb")  # noqa: SIM115 (closed by close())
+        self._docs = _GrowingArray(array_path(folder, segment_id, field, "docs"), np.uint16)
+        self._freqs = _GrowingArray(array_path(folder, segment_id, field, "freqs"), np.uint8)
+        self._positions = _GrowingArray(array_path(folder, segment_id, field, "positions"), np.uint16) if positional else None
+        self._term_starts, self._starts, self._position_starts = array("Q", [0]), array("Q", [0]), array("Q", [0])
+        self._term_docs: list[int] = []
+        self._term_freqs: list[int] = []
+        self._term_positions: list[int] = []
+
+    def start_term(self, term: bytes) -> None:
+        """Begin the list of ``term`` (terms come in rising byte order)."""
+        self._terms.write(term)
+        self._term_starts.append(self._term_starts[-1] + len(term))
+
+    def add(self, doc: int, frequency: int, positions: list[int]) -> None:
+        """One posting of the current term: its document, frequency and (for a positional field) its positions."""
+        self._term_docs.append(doc)
+        self._term_freqs.append(frequency)
+        self._term_positions.extend(positions)
+
+    def finish_term(self) -> None:
+        """Write the current term's list."""
+        self._docs.write(np.asarray(self._term_docs, dtype=np.int64))
+        self._freqs.write(np.asarray(self._term_freqs, dtype=np.int64))
+        self._starts.append(self._starts[-1] + len(self._term_docs))
+        if self._positions is not None:
+            require(
+                len(self._term_positions) == sum(self._term_freqs), f"the {self.field} positions of a term disagree with its frequencies"
+            )
+            self._positions.write(np.asarray(self._term_positions, dtype=np.int64))
+            self._position_starts.append(self._position_starts[-1] + len(self._term_positions))
+        self._term_docs, self._term_freqs, self._term_positions = [], [], []
+
+    def close(self) -> None:
+        """Finish the field's files: the data, then the offsets."""
+        self._terms.close()
+        for growing in (self._docs, self._freqs, self._positions):
+            if growing is not None:
+                growing.close()
+        offsets = [("term_starts", self._term_starts), ("starts", self._starts)]
+        if self._positions is not None:
+            offsets.append(("position_starts", self._position_starts))
+        for kind, values in offsets:
+            write_array(array_path(self.folder, self.segment_id, self.field, kind), np.frombuffer(values, dtype=np.uint64), np.uint32)
+
+
+def indexed_fields(folder: Path, segment_id: str) -> list[str]:
+    """The fields with postings in a segment, sorted (those with a ``starts`` file)."""
+    prefix, suffix = f"{segment_id}.", ".starts"
+    return sorted(path.name[len(prefix) : -len(suffix)] for path in folder.glob(f"{segment_id}.*{suffix}"))
 
 
 def write_segment_list(folder: Path, segments: list) -> None:
@@ -155,49 +210,48 @@ def read_segment_list(folder: Path) -> list[tuple[str, int]]:
     return [(segment_id, count) for segment_id, count in listed]
 
 
-def complete(folder: Path, ix) -> None:
-    """Give every segment of ``ix`` its arrays and drop those of segments it no longer has (after an update)."""
-    reader = ix.reader()
-    try:
-        ordered = [leaf.segment() for leaf, _ in reader.leaf_readers()]
-    finally:
-        reader.close()
-    segments = {segment.segment_id(): segment for segment in ordered}
-    write_segment_list(folder, ordered)
-    root = folder / FOLDER
-    for segment_id, segment in segments.items():
-        if not (root / segment_id).is_dir():
-            write_segment_arrays(folder, ix.storage, ix.schema, segment)
-    for entry in root.iterdir() if root.is_dir() else ():
-        if entry.is_dir() and entry.name not in segments:
-            shutil.rmtree(entry)
+def record_segments(folder: Path, ix) -> None:
+    """Write the segment list of the whoosh index ``ix`` (after an update's commit), in document-number order."""
+    with ix.reader() as reader:
+        write_segment_list(folder, [leaf.segment() for leaf, _ in reader.leaf_readers()])
 
 
 class SegmentArrays:
     """The memory-mapped lists of one segment's field; opening maps files and checks their shapes, reads nothing else.
 
-    A damaged file (wrong shape, offsets or document numbers out of range)
-    raises :class:`cables.index.integrity.IndexDamage` naming it, at open or when the
+    ``folder`` is the whoosh folder the codec writes into.  A field without
+    files in the segment has no terms.  A damaged file (wrong shape, offsets
+    or document numbers out of range) raises
+    :class:`cables.index.integrity.IndexDamage` naming it, at open or when the
     damaged list is read, instead of an IndexError or a silently wrong answer.
     """
 
     def __init__(self, folder: Path, segment_id: str, field: str, doc_count: int) -> None:
-        base = folder / FOLDER / segment_id / field
-        self.name = f"{FOLDER}/{segment_id}/{field}"
+        self.name = f"{folder.name}/{segment_id}.{field}"
         self.doc_count = doc_count
+        if not array_path(folder, segment_id, field, "starts").exists():
+            self._terms: mmap.mmap | bytes = b""
+            self._term_starts = self._starts = self._position_starts = np.zeros(1, dtype=np.uint8)
+            self._docs = self._freqs = self._positions = _EMPTY
+            return
         try:
-            self._terms = _map_bytes(base.with_suffix(".terms"))
-            self._term_starts = _map_array(base.with_suffix(".term_starts"), np.int64)
-            self._starts = _map_array(base.with_suffix(".starts"), np.int64)
-            self._docs = _map_array(base.with_suffix(".docs"), np.int32)
-            self._freqs = _map_array(base.with_suffix(".freqs"), np.uint16)
-            self._positions = _map_array(base.with_suffix(".positions"), np.int32)
-            self._position_starts = _map_array(base.with_suffix(".position_starts"), np.int64)
-        except ValueError as error:
+            self._terms = _map_bytes(array_path(folder, segment_id, field, "terms"))
+            self._term_starts = read_array(array_path(folder, segment_id, field, "term_starts"))
+            self._starts = read_array(array_path(folder, segment_id, field, "starts"))
+            self._docs = read_array(array_path(folder, segment_id, field, "docs"))
+            self._freqs = read_array(array_path(folder, segment_id, field, "freqs"))
+            positional = array_path(folder, segment_id, field, "positions").exists()
+            self._positions = read_array(array_path(folder, segment_id, field, "positions")) if positional else _EMPTY
+            self._position_starts = (
+                read_array(array_path(folder, segment_id, field, "position_starts"))
+                if positional
+                else np.zeros(len(self._starts), np.uint8)
+            )
+        except (OSError, ValueError) as error:
             raise IndexDamage(f"{self.name}: {error}") from None
-        self._check_shapes()
+        self._check_shapes(positional)
 
-    def _check_shapes(self) -> None:
+    def _check_shapes(self, positional: bool) -> None:
         """The cheap invariants: one offset per term and the end, offsets that start at 0 and end at the data's end."""
         terms, postings = len(self._term_starts), len(self._starts)
         require(terms == postings and terms >= 1, f"{self.name}.starts and .term_starts disagree on the number of terms")
@@ -212,92 +266,94 @@ class SegmentArrays:
         require(
             len(self._position_starts) == terms
             and self._position_starts.item(0) == 0
-            and self._position_starts.item(-1) == len(self._positions),
+            and (not positional or self._position_starts.item(-1) == len(self._positions)),
             f"{self.name}.position_starts does not span {self.name}.positions",
         )
 
     def check(self) -> None:
         """Every invariant, reading every value (for ``cables check``): offsets rise, each list rises within the segment."""
-        require(bool(np.all(np.diff(self._term_starts) >= 0)), f"{self.name}.term_starts does not rise")
-        require(bool(np.all(np.diff(self._starts) >= 0)), f"{self.name}.starts does not rise")
+        require(bool(np.all(np.diff(self._term_starts.astype(np.int64)) >= 0)), f"{self.name}.term_starts does not rise")
+        require(bool(np.all(np.diff(self._starts.astype(np.int64)) >= 0)), f"{self.name}.starts does not rise")
         if len(self._docs):
-            require(
-                int(self._docs.min()) >= 0 and int(self._docs.max()) < self.doc_count,
-                f"{self.name}.docs holds a document the segment lacks",
-            )
-            rising = np.diff(self._docs) > 0
-            boundaries = self._starts[1:-1]
-            rising[boundaries[(boundaries > 0) & (boundaries < len(self._docs))] - 1] = True  # each term's list starts afresh
+            docs = self._docs.astype(np.int64)
+            require(int(docs.max()) < self.doc_count, f"{self.name}.docs holds a document the segment lacks")
+            rising = np.diff(docs) > 0
+            boundaries = self._starts[1:-1].astype(np.int64)
+            rising[boundaries[(boundaries > 0) & (boundaries < len(docs))] - 1] = True  # each term's list starts afresh
             require(bool(rising.all()), f"{self.name}.docs holds a list out of order")
-        require(int(self._freqs.sum(dtype=np.int64)) == len(self._positions), f"{self.name}.positions disagrees with {self.name}.freqs")
-        require(bool(np.all(np.diff(self._position_starts) >= 0)), f"{self.name}.position_starts does not rise")
-        require(not len(self._positions) or int(self._positions.min()) >= 0, f"{self.name}.positions holds a negative position")
+        if len(self._positions):
+            require(int(self._freqs.sum(dtype=np.int64)) == len(self._positions), f"{self.name}.positions disagrees with {self.name}.freqs")
+        require(bool(np.all(np.diff(self._position_starts.astype(np.int64)) >= 0)), f"{self.name}.position_starts does not rise")
 
     def __len__(self) -> int:
+        """How many terms the field has in this segment."""
         return len(self._term_starts) - 1
 
-    def lookup(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(documents, frequencies) of ``term`` in this segment (empty when absent)."""
-        found = self._find(term)
-        if found is None:
-            return _EMPTY_DOCS, _EMPTY_FREQS
-        start, end = self._starts.item(found), self._starts.item(found + 1)
+    def find(self, term: bytes) -> int | None:
+        """The index of ``term`` (UTF-8 bytes) among the sorted terms, by bisection, or None."""
+        index = self.bisect(term)
+        return index if index < len(self) and self.term_at(index) == term else None
+
+    def bisect(self, key: bytes) -> int:
+        """The index of the first term not below ``key`` (UTF-8 bytes sort as the terms do)."""
+        low, high = 0, len(self)
+        while low < high:
+            middle = (low + high) // 2
+            if self.term_at(middle) < key:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def term_at(self, index: int) -> bytes:
+        """The bytes of the term at ``index``."""
+        return bytes(self._terms[self._term_starts.item(index) : self._term_starts.item(index + 1)])
+
+    def postings_at(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, frequencies) of the term at ``index``, checked to rise within the segment."""
+        start, end = self._starts.item(index), self._starts.item(index + 1)
         require(0 <= start <= end <= len(self._docs), f"{self.name}.starts holds an offset out of range")
         docs = self._docs[start:end]
         if len(docs):
             require(
-                docs.item(0) >= 0 and docs.item(-1) < self.doc_count and bool(np.all(docs[1:] > docs[:-1])),
+                docs.item(-1) < self.doc_count and bool(np.all(docs[1:] > docs[:-1])),
                 f"{self.name}.docs holds a document the segment lacks",
             )
         return docs, self._freqs[start:end]
 
-    def positions(self, term: str) -> np.ndarray:
-        """Every position of ``term`` in this segment, in posting order (each posting's share is its frequency)."""
-        found = self._find(term)
-        if found is None:
-            return _EMPTY_POSITIONS
-        start, end = self._position_starts.item(found), self._position_starts.item(found + 1)
-        postings = self._freqs[self._starts.item(found) : self._starts.item(found + 1)]
+    def positions_at(self, index: int) -> np.ndarray:
+        """Every position of the term at ``index``, in posting order (each posting's share is its frequency)."""
+        start, end = self._position_starts.item(index), self._position_starts.item(index + 1)
+        postings = self._freqs[self._starts.item(index) : self._starts.item(index + 1)]
         require(
             0 <= start <= end <= len(self._positions) and end - start == int(postings.sum(dtype=np.int64)),
             f"{self.name}.position_starts disagrees with {self.name}.freqs",
         )
         return self._positions[start:end]
 
+    def lookup(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, frequencies) of ``term`` in this segment (empty when absent)."""
+        found = self.find(term.encode("utf-8"))
+        return (_EMPTY, _EMPTY) if found is None else self.postings_at(found)
+
+    def positions(self, term: str) -> np.ndarray:
+        """Every position of ``term`` in this segment, in posting order (empty when absent)."""
+        found = self.find(term.encode("utf-8"))
+        return _EMPTY if found is None else self.positions_at(found)
+
     def terms_from(self, prefix: str) -> Iterator[str]:
         """The terms starting with ``prefix``, in order, found by bisection and read one by one."""
         key = prefix.encode("utf-8")
-        for index in range(self._bisect(key), len(self)):
-            term = self._term(index)
+        for index in range(self.bisect(key), len(self)):
+            term = self.term_at(index)
             if not term.startswith(key):
                 return
             yield _text(term, self.name)
 
     def count(self, term: str) -> int:
         """How many postings ``term`` has in this segment, read from the offsets alone."""
-        found = self._find(term)
+        found = self.find(term.encode("utf-8"))
         return 0 if found is None else max(0, self._starts.item(found + 1) - self._starts.item(found))
-
-    def _find(self, term: str) -> int | None:
-        """The position of ``term`` in the sorted terms, by bisection, or None."""
-        key = term.encode("utf-8")
-        index = self._bisect(key)
-        return index if index < len(self) and self._term(index) == key else None
-
-    def _bisect(self, key: bytes) -> int:
-        """The position of the first term not below ``key`` (UTF-8 bytes sort as the terms do)."""
-        low, high = 0, len(self)
-        while low < high:
-            middle = (low + high) // 2
-            if self._term(middle) < key:
-                low = middle + 1
-            else:
-                high = middle
-        return low
-
-    def _term(self, index: int) -> bytes:
-        """The bytes of the term at ``index``."""
-        return bytes(self._terms[self._term_starts.item(index) : self._term_starts.item(index + 1)])
 
 
 def _text(term: bytes, name: str) -> str:
@@ -314,8 +370,3 @@ def _map_bytes(path: Path) -> mmap.mmap | bytes:
         return b""
     with open(path, "rb") as handle:
         return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-
-
-def _map_array(path: Path, dtype) -> np.ndarray:
-    """A file of raw values as a read-only array over a memory map (``np.memmap`` costs far more to open)."""
-    return np.frombuffer(_map_bytes(path), dtype=dtype)

@@ -1,10 +1,10 @@
 """Open a whoosh index without letting its files run code.
 
 whoosh keeps Python pickles on disk: the schema and the segment list in the
-table of contents, a pickled header before each posting block, the blocks'
-values, each posting's position list, the hash tables' extras and the stored
-fields.  Unpickling can call
-any importable function, so a planted pickle would run code the moment an
+table of contents and the stored fields (posting lists are raw arrays,
+:mod:`cables.index.codec`; position lists are pickled only in memory, when
+whoosh's merge reads them from the codec and its writer decodes them).
+Unpickling can call any importable function, so a planted pickle would run code the moment an
 index is read.  Here every pickle whoosh reads goes through an unpickler that
 resolves only the few classes a ``cables`` index holds (found by recording
 every global its pickles name), and refuses anything else before it is
@@ -21,20 +21,20 @@ import pickle
 import re
 import struct
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from cables.index.integrity import IndexDamage, require
+from cables.index.integrity import TOC_PATTERN, IndexDamage, require
 from cables.index.schema import paragraph_schema
 
 INDEX_NAME = "MAIN"
 ALLOWED_GLOBALS = frozenset(
     {
         ("whoosh.codec.whoosh3", "W3Segment"),  # the segment list
-        ("whoosh.codec.whoosh3", "W3Codec"),
+        ("cables.index.codec", "ArrayCodec"),  # each segment's codec: whoosh's W3 with postings as arrays
         ("collections", "defaultdict"),  # a segment's field lengths
         ("builtins", "int"),  # their default factory
-        ("_codecs", "encode"),  # how protocol 2 writes bytes (posting block values)
     }
 )
 SEGMENT_ID = re.compile(r"[0-9a-z]{1,64}")
@@ -87,39 +87,53 @@ def open_index(folder: Path):
         ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME, schema=paragraph_schema())
     except pickle.UnpicklingError as error:
         raise IndexDamage(f"its table of contents is refused: {error}") from None
-    check_segments(ix._segments())
+    from whoosh.index import TOC
+
+    check_segments(TOC.read(ix.storage, INDEX_NAME, schema=paragraph_schema()).segments)
     return ix
 
 
 def check_schema_bytes(folder: Path) -> None:
     """Refuse a table of contents whose layout or pickled schema is not exactly what this engine writes.
 
-    whoosh would read the newest ``.toc``; its header is read here with
-    whoosh's number readers (no pickle), and its schema bytes compared with
-    the pickle of :func:`cables.index.schema.paragraph_schema`, without loading them.
+    whoosh would read the newest ``.toc``; its head (number sizes, byte
+    order mark, format and whoosh versions, schema pickle) is read here with
+    whoosh's number readers (no pickle) and compared, bytes for bytes, with
+    the head of a table of contents whoosh writes in memory for
+    :func:`cables.index.schema.paragraph_schema`.
     """
-    from whoosh.filedb.structfile import StructFile
-    from whoosh.index import _CURRENT_TOC_VERSION, TOC
-    from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
-
-    generations = [int(match.group(1)) for match in map(TOC._pattern(INDEX_NAME).match, sorted(p.name for p in folder.iterdir())) if match]
+    generations = [int(path.name.split("_")[-1].removesuffix(".toc")) for path in folder.iterdir() if TOC_PATTERN.fullmatch(path.name)]
     require(bool(generations), "the whoosh folder has no table of contents")
-    name = TOC._filename(INDEX_NAME, max(generations))
+    name = f"_{INDEX_NAME}_{max(generations)}.toc"
     try:
         with open(folder / name, "rb") as handle:
-            stream = StructFile(handle)
-            sizes = [stream.read_varint() for _ in range(3)]
-            require(
-                stream.read_int() == -12345 and stream.read_int() == _CURRENT_TOC_VERSION,
-                f"{name} is not a table of contents this engine writes",
-            )
-            for _ in range(3):
-                stream.read_varint()
-            length = stream.read_varint()
-            found = stream.read(length)
+            found = _toc_head(handle)
     except (OSError, EOFError, struct.error) as error:
         raise IndexDamage(f"{name} cannot be read: {error}") from None
-    require(sizes == [_INT_SIZE, _LONG_SIZE, _FLOAT_SIZE] and found == schema_bytes(), f"{name} holds a schema this engine did not write")
+    require(found == expected_toc_head(), f"{name} is not a table of contents this engine writes, or holds another schema")
+
+
+def _toc_head(handle: IO[bytes]) -> tuple:
+    """What a table of contents holds before its generation and segments: sizes, marks, versions and the schema's bytes."""
+    from whoosh.filedb.structfile import StructFile
+
+    stream = StructFile(handle)
+    sizes = [stream.read_varint() for _ in range(3)]
+    marks = [stream.read_int(), stream.read_int()]
+    release = [stream.read_varint() for _ in range(3)]
+    return sizes, marks, release, stream.read(stream.read_varint())
+
+
+@lru_cache(maxsize=1)
+def expected_toc_head() -> tuple:
+    """The head of the table of contents whoosh writes for this engine's schema (written in memory once)."""
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.index import TOC
+
+    storage = RamStorage()
+    TOC(paragraph_schema(), [], 1).write(storage, INDEX_NAME)
+    (name,) = storage.list()
+    return _toc_head(io.BytesIO(storage.open_file(name).read()))
 
 
 def schema_bytes() -> bytes:
@@ -131,7 +145,9 @@ def schema_bytes() -> bytes:
 
 def check_segments(segments: Any) -> None:
     """Refuse a segment list that is not what a build writes: whoosh 3 segments with sane counts and ids."""
-    from whoosh.codec.whoosh3 import W3Codec, W3Segment
+    from whoosh.codec.whoosh3 import W3Segment
+
+    from cables.index.codec import ArrayCodec
 
     require(type(segments) is list, "the segment list is not a list")
     seen: set[str] = set()
@@ -143,21 +159,23 @@ def check_segments(segments: Any) -> None:
             "a segment id is malformed or repeated",
         )
         seen.add(segment.segid)
-        count = segment._doccount
+        state = vars(segment)  # the unpickled state, checked key by key: whoosh's on-disk segment format
+        count = state["_doccount"]
         require(type(count) is int and count >= 0, f"segment {segment.segid} has a malformed document count")
-        deleted = segment._deleted
+        deleted = state["_deleted"]
         require(
             deleted is None or (type(deleted) is set and all(type(d) is int and 0 <= d < count for d in deleted)),
             f"segment {segment.segid} deletes documents it does not have",
         )
-        lengths = segment._fieldlengths
+        lengths = state["_fieldlengths"]
         require(
             type(lengths) is defaultdict
             and lengths.default_factory is int
             and all(type(k) is str and type(v) is int for k, v in lengths.items()),
             f"segment {segment.segid} has malformed field lengths",
         )
-        codec = segment._codec
+        codec = segment.codec()
         require(
-            type(codec) is W3Codec and all(type(v) is int for v in vars(codec).values()), f"segment {segment.segid} has a malformed codec"
+            type(codec) is ArrayCodec and all(type(v) is int for v in vars(codec).values()),
+            f"segment {segment.segid} has a malformed codec",
         )

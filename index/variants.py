@@ -157,7 +157,7 @@ class Contexts:
         ix = open_index(folder / WHOOSH_FOLDER)
         with ix.reader() as reader:
             self.segments = [
-                (SegmentArrays(folder, leaf.segment().segment_id(), "body", leaf.doc_count_all()), offset)
+                (SegmentArrays(folder / WHOOSH_FOLDER, leaf.segment().segment_id(), "body", leaf.doc_count_all()), offset)
                 for leaf, offset in reader.leaf_readers()
             ]
         ix.close()

@@ -20,6 +20,7 @@ import numpy as np
 
 from cables.index.analysis import STOP_MARK, is_stem, stop_field
 from cables.index.integrity import require
+from cables.index.store import WHOOSH_FOLDER
 from cables.index.termarrays import SegmentArrays
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -76,7 +77,7 @@ class PostingReader:
             _Placed(segment.id, int(offset), segment.doc_count, not bool(live[offset : offset + segment.doc_count].all()))
             for segment, offset in zip(segments, offsets, strict=False)  # offsets has one more entry: the end
         ]
-        self._folder = folder
+        self._folder = folder / WHOOSH_FOLDER
         self._live = live
         self._cache: dict[tuple[str, str], Postings] = {}
         self._arrays: dict[tuple[str, str], SegmentArrays] = {}

@@ -193,22 +193,22 @@ def test_rebuild_of_unwritable_target_fails_without_traceback(tmp_path):
 
 
 def test_an_empty_worker_shard_leaves_the_others_able_to_finish(tmp_path):
-    """A worker that got no files must not delete the run folder the other workers share."""
-    from whoosh import index as whoosh_index
-
+    """A worker that got no files must not disturb the others: each writes its own whoosh index, moved beside the rest when done."""
     from cables.index.prepare import reset_stemmer
-    from cables.index.schema import paragraph_schema
     from cables.index.segments import _Shard
 
     (tmp_path / "whoosh").mkdir()
-    ix = whoosh_index.create_in(str(tmp_path / "whoosh"), paragraph_schema())
     reset_stemmer()
-    busy, idle = _Shard(ix, 0), _Shard(ix, 1)
-    for order, path in enumerate(sorted(SEEDS.glob("*.txt"))[:5]):
+    busy, idle = _Shard(tmp_path / "whoosh", 0), _Shard(tmp_path / "whoosh", 1)
+    files = sorted(SEEDS.glob("*.txt"))[:5]
+    for order, path in enumerate(files):
         busy.index(order, path)
-    assert idle.finish(tmp_path) is None
-    segment = busy.finish(tmp_path)
-    assert segment.doc_count_all() == sum(max(1, len(read_file(path).cable.paragraphs)) for path in sorted(SEEDS.glob("*.txt"))[:5])
+    assert idle.finish() is None
+    segment = busy.finish()
+    assert segment.doc_count_all() == sum(max(1, len(read_file(path).cable.paragraphs)) for path in files)
+    names = sorted(path.name for path in (tmp_path / "whoosh").iterdir())
+    assert names and all(name.startswith(f"{segment.segment_id()}.") for name in names), "only the busy segment's files, no shard folder"
+    assert f"{segment.segment_id()}.body.docs" in names
 
 
 class _LateQueue:

@@ -23,8 +23,7 @@ from click.testing import CliRunner
 from cables.index.build import rebuild, update
 from cables.index.integrity import file_digest
 from cables.index.store import MARKER
-from cables.index.termarrays import write_segment_arrays
-from cables.index.unpickling import open_index
+from cables.index.termarrays import HEADER, read_array
 from cables.search.cli import main
 from tests.helpers import copy_seeds
 
@@ -152,31 +151,25 @@ def test_planted_pickle_in_the_table_of_contents_runs_nothing(index_copy, tmp_pa
         assert f"whoosh/{table_of_contents(index_copy).name}: content differs from its checksum" in result.stdout
 
 
-def test_planted_pickle_in_posting_blocks_runs_nothing(index_copy, tmp_path):
-    """Each posting block starts with a pickled header: payloads planted in them run nothing.  A search
-    never reads whoosh's blocks (phrases come from the position arrays), so it still answers; writing a
-    segment's arrays, which an update does for the segments it merges, reads them and refuses them."""
+def test_pickles_planted_in_the_posting_arrays_run_nothing(index_copy, tmp_path):
+    """The codec keeps postings as plain numbers: pickles planted over the position arrays (marker forged) are read as
+    numbers by a search and by whoosh's merge in ``update``, which hands positions to whoosh as values it encodes
+    itself, and never unpickled."""
     witness = tmp_path / "payload-ran"
     payload = pickle.dumps(Touch(witness), 2)
     planted = 0
-    for postings in (generation(index_copy) / "whoosh").glob("*.pst"):
-        data = bytearray(postings.read_bytes())
-        position = data.find(b"\x80\x02", 4)
-        while 0 <= position < len(data) - len(payload):
-            data[position : position + len(payload)] = payload
+    for positions in (generation(index_copy) / "whoosh").glob("*.positions"):
+        data = bytearray(positions.read_bytes())
+        for start in range(HEADER, len(data) - len(payload), 4 * len(payload)):
+            data[start : start + len(payload)] = payload
             planted += 1
-            position = data.find(b"\x80\x02", position + len(payload))
-        postings.write_bytes(bytes(data))
+        positions.write_bytes(bytes(data))
     assert planted > 10
     forge_marker(index_copy)
     result = run_cables("search", '"security council"', "--index", str(index_copy))
-    assert not witness.exists()
     assert result.returncode == 0, result.stderr
-    ix = open_index(generation(index_copy) / "whoosh")
-    with pytest.raises(pickle.UnpicklingError, match="which no cables index holds"):
-        for segment in ix._segments():
-            write_segment_arrays(tmp_path / "arrays", ix.storage, ix.schema, segment)
-    ix.close()
+    result = run_cables("update", str(SEEDS / "09OTTAWA265.txt"), "--index", str(index_copy))
+    assert result.returncode == 0, result.stderr
     assert not witness.exists()
 
 
@@ -271,7 +264,7 @@ def test_a_cable_replaced_twice_answers_like_a_fresh_rebuild(tmp_path):
 
 def segment_file(location: Path, name: str) -> Path:
     """A file of the index's only posting segment (the module's index is built by one worker)."""
-    (path,) = (generation(location) / "postings").glob(f"*/{name}")
+    (path,) = (generation(location) / "whoosh").glob(f"*.{name}")
     return path
 
 
@@ -289,7 +282,7 @@ def test_check_passes_a_whole_index(built):
 
 
 @pytest.mark.parametrize(
-    "name", ["body.docs", "body.freqs", "body.positions", "columns/cable_year.npy", "cables.sqlite", "stems.tsv", "whoosh/*.trm"]
+    "name", ["body.docs", "body.freqs", "body.positions", "columns/cable_year.npy", "cables.sqlite", "stems.tsv", "whoosh/*._stored.col"]
 )
 def test_check_names_the_file_damaged_at_the_same_size(index_copy, name):
     """One flipped bit, size unchanged: the search may answer wrongly, ``cables check`` names exactly that file."""
@@ -312,11 +305,14 @@ def test_posting_documents_changed_within_range_give_wrong_totals_until_checked(
     """Same-size damage that keeps every invariant: only the checksums can tell, and ``cables check`` does."""
     before = ranked(index_copy, "security")[1]
     docs_path = segment_file(index_copy, "body.docs")
-    docs = np.fromfile(docs_path, dtype=np.int32)
-    starts = np.fromfile(segment_file(index_copy, "body.starts"), dtype=np.int64)
-    for start, end in itertools.pairwise(starts):
-        docs[start:end] = np.arange(end - start, dtype=np.int32)  # each list moved to the first documents, still rising
-    docs.tofile(docs_path)
+    starts = read_array(segment_file(index_copy, "body.starts")).tolist()
+
+    def to_first_documents(docs: np.ndarray) -> np.ndarray:
+        for start, end in itertools.pairwise(starts):
+            docs[start:end] = np.arange(end - start)  # each list moved to the first documents, still rising
+        return docs
+
+    rewrite_array(docs_path, to_first_documents)
     assert ranked(index_copy, "security")[1] != before  # the silent wrong answer the checksums exist for
     result = run_cables("check", "--index", str(index_copy))
     assert result.returncode == 1
@@ -333,19 +329,19 @@ def test_an_added_table_of_contents_is_refused(index_copy):
 
 
 def rewrite_array(path: Path, change) -> None:
-    """Change the values of a raw array file or a ``.npy`` file in place, keeping its type, shape and size."""
+    """Change the values of a posting array file or a ``.npy`` file in place, keeping its header, type, shape and size."""
     size = path.stat().st_size
     if path.suffix == ".npy":
         values = np.load(path)
         np.save(path, change(values).astype(values.dtype))
     else:
-        dtype = {".docs": np.int32, ".starts": np.int64, ".term_starts": np.int64, ".position_starts": np.int64}[path.suffix]
-        change(np.fromfile(path, dtype=dtype)).astype(dtype).tofile(path)
+        values = read_array(path).copy()
+        path.write_bytes(path.read_bytes()[:HEADER] + change(values).astype(values.dtype).tobytes())
     assert path.stat().st_size == size
 
 
 OUT_OF_RANGE = {
-    "body.docs": lambda values: values + 1_000_000,
+    "body.docs": lambda values: np.full_like(values, np.iinfo(values.dtype).max),
     "body.starts": lambda values: values * 2,
     "body.term_starts": lambda values: values[::-1],
     "columns/doc_cable.npy": lambda values: values + 1_000,

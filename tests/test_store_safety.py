@@ -214,7 +214,7 @@ def test_a_writer_removes_a_killed_rebuilds_leftovers_when_it_starts(tmp_path):
     assert cli("rebuild", copy_seeds(tmp_path / "a", 0, 20), "--index", location).exit_code == 0
     before = probe(location)
     process = start("rebuild", copy_seeds(tmp_path / "b", 20, 400), "--index", location)
-    assert wait_for(lambda: any((path / "whoosh" / "MAIN.tmp").is_dir() for path in unfinished_generations(location)))
+    assert wait_for(lambda: any(any((path / "whoosh").glob("shard*/MAIN.tmp")) for path in unfinished_generations(location)))
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert unfinished_generations(location), "the killed rebuild left its generation and whoosh's run folder"
