@@ -87,7 +87,7 @@ class RankingSettings:
     coverage_weight: float = 1.0
     header_weight: float = 0.2
     header_in_whole: float = 0.5
-    promote_words: int = 2
+    promote_words: int = 3
     promoted_power: float = 1.0
     partial_power: float = 3.0
     scattered_subject: bool = True

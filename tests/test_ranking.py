@@ -32,12 +32,12 @@ TOLERANCE = 0.02
 # were and moved needs nDCG@10 from 0.899 to 0.898 on these seeds topics.
 # Completing the needs' judging pools to every system's top 10 (109 more
 # judgments) left all four values as they were.  Promoting partial matches
-# whose subject holds the other words (promote_words 2, promoted_power 1)
-# moved needs nDCG@10 from 0.898 to 0.900 and left the others as they were.
+# whose subject holds the other words (promote_words 3, promoted_power 1)
+# moved needs nDCG@10 from 0.898 to 0.901 and left the others as they were.
 PINNED = {
     "subject mrr@10": 0.975,
     "body mrr@10": 0.944,
-    "needs ndcg@10": 0.900,
+    "needs ndcg@10": 0.901,
     "needs mrr@10": 0.990,
 }
 
@@ -189,7 +189,7 @@ def test_broken_settings_fall_below_the_pins(seed_index, settings, part):
     Measured with the shipped settings otherwise: ignoring the subject loses
     subject-remembered cables (subject MRR@10 0.975 to 0.840); a subject
     boost of 50 lets cables that merely mention a need's word in their
-    subject crowd out the cables about it (needs nDCG@10 0.900 to 0.861);
+    subject crowd out the cables about it (needs nDCG@10 0.901 to 0.866);
     BM25 without length normalisation favours long cables over the
     body-remembered target (body MRR@10 0.944 to 0.906).  Only the topic
     kind each setting harms is run, to keep the test fast.
