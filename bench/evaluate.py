@@ -297,7 +297,8 @@ class QueryParts:
     """One query's candidates and their unweighted score parts (for one k1, b).
 
     ``held`` is the share of the query's words each candidate holds when the
-    engine folds the tiers into the scores (a plain bag of words), else None.
+    engine folds the tiers into the scores (a plain bag of words), else None;
+    ``promoted`` marks the partial matches whose subject holds the other words.
     """
 
     candidates: np.ndarray
@@ -311,6 +312,7 @@ class QueryParts:
     tag: np.ndarray
     meaning: np.ndarray
     held: np.ndarray | None
+    promoted: np.ndarray
 
     def ranking(self, settings: RankingSettings, limit: int = LIMIT) -> np.ndarray:
         """Top candidates under these weights, ordered as ``Engine._order`` orders them."""
@@ -325,7 +327,9 @@ class QueryParts:
         ).astype(np.float32)
         tier = self.tier
         if self.held is not None and settings.partial_power:
-            score = (score * (self.held ** np.float32(settings.partial_power)).astype(np.float32)).astype(np.float32)
+            factor = (self.held ** np.float32(settings.partial_power)).astype(np.float32)
+            factor[self.promoted] = self.held[self.promoted] ** np.float32(settings.promoted_power)
+            score = (score * factor).astype(np.float32)
             tier = np.zeros_like(tier)
         order = np.lexsort((-self.created, -score, tier))[:limit]
         return self.candidates[order]
@@ -362,6 +366,7 @@ def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> lis
                 parts["tags"],
                 parts["tag meanings"],
                 held,
+                tiers.promoted[candidates].copy(),
             )
         )
     engine.settings = DEFAULT_SETTINGS

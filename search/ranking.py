@@ -41,11 +41,18 @@ subject holds two of them, the query was not remembered from a subject, so
 a subject holding one of its words is weak evidence; with
 ``scattered_subject`` its subject score is divided by the number of words.
 
+Promoted partial matches: a cable missing one word of a query of at
+least ``promote_words`` words, whose subject holds all the others, is
+about the need in other words ("Swiss ambassador: our relationship with
+Libya is dead" for "Libya Switzerland dispute").  With the tiers folded
+its factor is the share of words held raised to ``promoted_power`` (1:
+0.67 for two of three words) instead of ``partial_power`` (0.30), so it
+ranks among the complete matches without passing the strong ones; with
+strict tiers it joins the top tier.
+
 ``whole_names`` (a country's name counts only when the query holds all of
-it) and ``promote_words`` (partial matches whose subject holds the rest of
-the query join the top tier: with the tiers folded, their score keeps a
-factor of 1) are measured switches left off: neither helped on the tuning
-or held-out topics (see ``bench/RANKING.md``).
+it) is a measured switch left off: it did not help on the tuning or
+held-out topics (see ``bench/RANKING.md``).
 
 The weights were chosen by measurement on the tuning half of the topics in
 ``bench/topics`` (seeds and corpus), and reported on the held-out half.
@@ -80,7 +87,8 @@ class RankingSettings:
     coverage_weight: float = 1.0
     header_weight: float = 0.2
     header_in_whole: float = 0.5
-    promote_words: int = 0
+    promote_words: int = 3
+    promoted_power: float = 1.0
     partial_power: float = 3.0
     scattered_subject: bool = True
     whole_names: bool = False

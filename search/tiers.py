@@ -5,8 +5,8 @@ only through a tag's meaning; tier 2 (added by relaxing a query too strict
 to fill a page) those with only some of the words.  A cable missing one word
 whose subject holds all the others is promoted to tier 0.  For a plain bag
 of words the tiers are instead folded into the scores (``partial_power`` in
-:mod:`cables.search.ranking`), so a strong cable missing one word can pass a weak
-complete match.
+:mod:`cables.search.ranking`, ``promoted_power`` for promoted cables), so a
+strong cable missing one word can pass a weak complete match.
 """
 
 from __future__ import annotations
@@ -82,10 +82,13 @@ class Tiers:
         A word counts as held when it is in the cable's text, is one of its
         tags or names one of its tags' meanings.  The factor (1 for complete
         matches) replaces the tiers, so a strong cable missing one word can
-        pass a weak complete match (see :mod:`cables.search.ranking`).
+        pass a weak complete match.  A promoted cable (its subject holds the
+        words it has) uses the milder ``promoted_power`` (see
+        :mod:`cables.search.ranking`).
         """
-        self.factor = (self.held_share() ** np.float32(self.settings.partial_power)).astype(np.float32)
-        self.factor[self.promoted] = 1.0
+        share = self.held_share()
+        self.factor = (share ** np.float32(self.settings.partial_power)).astype(np.float32)
+        self.factor[self.promoted] = share[self.promoted] ** np.float32(self.settings.promoted_power)
         return (scores * self.factor).astype(np.float32)
 
     def held_share(self) -> np.ndarray:
