@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from cables.index.cable import created_of
 from cables.index.integrity import require
-from cables.index.recordstore import RecordStore
+
+if TYPE_CHECKING:
+    from cables.index.recordstore import RecordStore
 
 CABLE_ARRAYS_FOLDER = "columns"  # the folder name indexes have always used: renaming it would only force rebuilds
 VOCABULARY_FILE = "vocabulary.json"

@@ -16,20 +16,19 @@ with its facets and notes is built by :mod:`cables.search.result`.
 
 from __future__ import annotations
 
-import pickle
-import sqlite3
-import struct
+import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cables.index.analysis import SnowballStem
 from cables.index.cablearrays import CableArrays, check_arrays, load_arrays
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged
-from cables.index.recordstore import RECORDS_FILE, RecordStore
 from cables.index.stems import StemTable, read_stem_table
 from cables.index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
 from cables.index.termarrays import read_segment_list
@@ -41,9 +40,22 @@ from cables.search.ranking import DEFAULT_SETTINGS, RankingSettings
 from cables.search.request import SearchRequest
 from cables.search.result import IndexStats, SearchResult, index_stats, result_of
 
+if TYPE_CHECKING:
+    from cables.index.recordstore import RecordStore
+
 __all__ = ["Engine", "Hit", "IndexStats", "Ranking", "SearchRequest", "SearchResult"]
 
-DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, sqlite3.DatabaseError)
+DAMAGE: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error)
+
+
+def damage_errors() -> tuple[type[Exception], ...]:
+    """The errors a damaged index raises while it is read: the OS's and zlib's, and SQLite's once the record store is open.
+
+    sqlite3 is imported only when a record is first read, and no SQLite error
+    can be raised before, so its error class is looked up only when present.
+    """
+    sqlite3 = sys.modules.get("sqlite3")
+    return DAMAGE if sqlite3 is None else (*DAMAGE, sqlite3.DatabaseError)
 
 
 class Engine:
@@ -60,7 +72,6 @@ class Engine:
             self.segments = [Segment(segment_id, count) for segment_id, count in read_segment_list(self.folder)]
             self.arrays: CableArrays = load_arrays(self.folder)
             check_arrays(self.arrays, sum(segment.doc_count for segment in self.segments))
-            self.records = RecordStore(self.folder / RECORDS_FILE)
             self.stem = StemTable(self.folder, SnowballStem())
             self.postings = PostingReader(self.folder, self.segments, self.arrays.doc_cable >= 0)
             self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed)
@@ -85,9 +96,17 @@ class Engine:
         """True when some paragraph or subject holds the stem."""
         return any(self.postings.document_frequency(name, stem) for name in ("body", "subject"))
 
+    @cached_property
+    def records(self) -> RecordStore:
+        """The cable records, opened when a record is first read (a search that shows none never imports sqlite3)."""
+        from cables.index.recordstore import RECORDS_FILE, RecordStore
+
+        return RecordStore(self.folder / RECORDS_FILE)
+
     def close(self) -> None:
         """Release the index files."""
-        self.records.close()
+        if "records" in vars(self):
+            self.records.close()
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -96,7 +115,7 @@ class Engine:
             yield
         except IndexDamage as error:
             raise damaged(self.location, error) from None
-        except DAMAGE as error:
+        except damage_errors() as error:
             raise damaged(self.location, f"{type(error).__name__}: {error}") from None
 
     def matching(self, request: SearchRequest) -> np.ndarray:

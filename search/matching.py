@@ -263,20 +263,20 @@ class QueryMatch:
         return expanded, cables
 
     def suggestions(self) -> dict[str, str]:
-        """Corrections for query words the index has never seen."""
+        """Corrections for query words the index has never seen (the suggester is imported only when there is one)."""
+        unseen = [
+            group.word
+            for group in self.groups
+            if group.word
+            and not group.alternatives
+            and all(self.engine.postings.document_frequency(name, stem) == 0 for name in group.fields for stem in group.stems)
+        ]
+        if not unseen:
+            return {}
         from cables.search.suggest import suggest
 
-        missing = {}
-        for group in self.groups:
-            if (
-                group.word
-                and not group.alternatives
-                and all(self.engine.postings.document_frequency(name, stem) == 0 for name in group.fields for stem in group.stems)
-            ):
-                correction = suggest(self.engine, group.word)
-                if correction:
-                    missing[group.word] = correction
-        return missing
+        corrections = {word: suggest(self.engine, word) for word in unseen}
+        return {word: correction for word, correction in corrections.items() if correction}
 
 
 def _expanded_group(text: str, terms: list[str], fields: tuple[str, ...], word: str | None, alternatives: list[Alternative]) -> WordGroup:

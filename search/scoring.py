@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cables.search.matching import GroupPostings, QueryMatch, WordGroup
+from cables.search.postings import distinct
 from cables.search.ranking import bm25, idf, per_cable_max
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class Scorer:
         """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
         settings = self.engine.settings
         postings = self._postings(group, "body")
-        holders = len(postings.docs) if len(group.stems) == 1 else len(np.unique(postings.docs))
+        holders = len(postings.docs) if len(group.stems) == 1 else len(distinct(postings.docs))
         weight = idf(holders, self.engine.documents)
         keep = self._candidate[postings.cables]
         docs, frequencies = postings.docs[keep], postings.frequencies[keep]
@@ -142,7 +143,7 @@ class Scorer:
         settings = self.engine.settings
         postings = self._postings(group, "subject")
         cables, frequencies = postings.cables, postings.frequencies
-        weight = idf(len(np.unique(cables)), self.engine.cables)
+        weight = idf(len(distinct(cables)), self.engine.cables)
         scores = bm25(
             frequencies,
             self.arrays.cable_subject_length[cables],
@@ -158,7 +159,7 @@ class Scorer:
         settings = self.engine.settings
         postings = self._postings(group, name)
         cables, frequencies = postings.cables, postings.frequencies
-        weight = idf(len(np.unique(cables)), self.engine.cables)
+        weight = idf(len(distinct(cables)), self.engine.cables)
         scores = bm25(frequencies, np.ones(len(cables), dtype=np.float32), 1.0, weight, settings.k1, 0.0)
         return per_cable_max(cables, scores, self.size)
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from cables.index.cablearrays import CableArrays
 from cables.search.matching import QueryMatch
+from cables.search.postings import distinct
 from cables.search.ranking import RankingSettings
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class Tiers:
         in_subject = np.zeros(match.size, dtype=np.int32)
         for group in match.groups:
             if "subject" in group.fields:
-                in_subject[np.unique(match.occurrences.postings(group, "subject").cables)] += 1
+                in_subject[distinct(match.occurrences.postings(group, "subject").cables)] += 1
         self.promoted = filtered & ~strict & (held == words - 1) & (in_subject >= words - 1)
         return strict | self.promoted
 
