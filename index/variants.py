@@ -21,14 +21,15 @@ Three kinds of group, written into each index generation as ``variants.json``:
   other, far more often than chance would have it.
 
 A member is one word or a phrase (``cote d'ivoire``), kept with its stems so
-a search never stems it again.  Reading the table is reading JSON: no code.
+a search never stems it again.  This module learns and writes the table; a
+search reads it with :mod:`cables.index.varianttable`, which also holds the
+groups and the spelling keys both sides use.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,17 +39,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise, words
+from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, close_spellings, sound_spelling, transliteration_key
 
 if TYPE_CHECKING:
     from cables.index.cablearrays import CableArrays
 
-TABLE_FILE = "variants.json"
 NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
 DERIVATIONS_FILE = Path(__file__).parent / "data" / "derivations.tsv"
 SCRIPTS_FILE = Path(__file__).parent / "data" / "scripts.tsv"
 LATIN = "Latn"
-FAMILY_WEIGHT = 0.5
-MIN_LENGTH = 5
 SAMPLE_PARAGRAPHS = 12
 MIN_CONTEXT = 0.16  # measured: 0.17 lost gaddafi/qadhafi (0.168) on the bundled cables; 0.16-0.17 adds ~14 right pairs to 3 wrong on seeds
 MIN_PLACES = 0.1  # with MIN_CHARACTER, chosen on 200 judged corpus pairs, measured on held-out ones (bench/variants/RESULTS.md)
@@ -62,84 +61,7 @@ MIN_SHARED_CABLES = 3
 MIN_SHARED_SHARE = 0.5
 MIN_LIFT = 5.0
 
-LONG_NAME = 8
-_STRICT_RULES = [
-    (re.compile(r"gh|kh|ck|q|g|c(?![eiy])"), "k"),
-    (re.compile(r"dh|th|dd"), "d"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"ou|oo"), "u"),
-    (re.compile(r"ee|y|(?<=a)e"), "i"),
-    (re.compile(r"(.)\1+"), r"\1"),
-    (re.compile(r"h$"), ""),
-]
-_LOOSE_RULES = [(re.compile(r"o"), "u"), (re.compile(r"e"), "i")]
-_VOWELS = re.compile(r"[aeiouw]+")
 _INITIAL_SOUNDS = ({"q", "k", "kh", "c"}, {"q", "g", "gh"}, {"f", "ph"})
-
-
-@dataclass(frozen=True)
-class Member:
-    """One spelling, name or family word of a group: how it is written and its stems."""
-
-    word: str
-    stems: tuple[str, ...]
-    family: bool = False
-
-
-@dataclass(frozen=True)
-class Group:
-    """Words a query word may stand for: ``spelling`` variants, other ``name`` s, or a ``family``."""
-
-    kind: str
-    members: tuple[Member, ...]
-    key: str = ""
-
-
-def sound_spelling(word: str, loose: bool = False) -> str:
-    """A word respelt by the transliteration rules.
-
-    q/g/k/gh/kh/hard c are one letter, so are dh/th/dd/d and ph/f; ou/oo are
-    u, ee/y and the e of ae are i (``qaeda``, ``qaida``); doubled letters are single and a final ``h`` is silent:
-    ``qadhafi``, ``gaddafi`` and ``kadhafi`` all give ``kadafi``.  ``loose``
-    also makes o a u and e an i (``hezbollah`` -> ``hizbulla``).
-    """
-    for pattern, replacement in _STRICT_RULES + (_LOOSE_RULES if loose else []):
-        word = pattern.sub(replacement, word)
-    return word
-
-
-def transliteration_key(word: str) -> str:
-    """The sound spelling with every run of vowels as one ``a``: the coarse key that proposes candidates."""
-    return _VOWELS.sub("a", sound_spelling(word))
-
-
-def distance_bound(word: str) -> int:
-    """How many edits two spellings of a name may differ by: 1 up to 6 letters, 2 up to 10, then 3."""
-    return 1 if len(word) <= 6 else 2 if len(word) <= 10 else 3
-
-
-def close_spellings(first: str, second: str) -> bool:
-    """Whether two words may spell one name, by their letters alone.
-
-    They must share the key, differ by no more edits than
-    :func:`distance_bound` allows and not only in their last two letters (a
-    word ending).  Short words (under 8 letters) must have the same loose
-    sound spelling (``mostafa``, ``moustafa``); long ones the same loose
-    sound spelling but for at most one vowel in the same place
-    (``hizbullah``, ``hizballah``).
-    """
-    from nltk.metrics.distance import edit_distance
-
-    if transliteration_key(first) != transliteration_key(second):
-        return False
-    if first[:-2] == second[:-2] or first.startswith(second) or second.startswith(first):
-        return False
-    if edit_distance(first, second) > distance_bound(min(first, second, key=len)):
-        return False
-    loose_first, loose_second = sound_spelling(first, loose=True), sound_spelling(second, loose=True)
-    if min(len(first), len(second)) < LONG_NAME:
-        return loose_first == loose_second
-    return len(loose_first) == len(loose_second) and sum(x != y for x, y in zip(loose_first, loose_second, strict=True)) <= 1
 
 
 class Contexts:
@@ -656,34 +578,3 @@ def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], st
         {"kind": group.kind, "key": group.key, "members": [[m.word, list(m.stems), m.family] for m in group.members]} for group in groups
     ]
     (folder / TABLE_FILE).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
-
-
-class VariantTable:
-    """The variant table of an index, looked up by a query word's stems."""
-
-    def __init__(self, folder: Path) -> None:
-        path = folder / TABLE_FILE
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-        self.groups = [
-            Group(item["kind"], tuple(Member(word, tuple(stems), family) for word, stems, family in item["members"]), item["key"])
-            for item in data
-        ]
-        self._by_stems: dict[tuple[str, ...], list[Group]] = defaultdict(list)
-        self._by_key: dict[str, list[Group]] = defaultdict(list)
-        for group in self.groups:
-            for member in group.members:
-                self._by_stems[member.stems].append(group)
-            if group.kind == "spelling":
-                self._by_key[group.key].append(group)
-        self.longest = max((len(stems) for stems in self._by_stems), default=1)
-
-    def groups_of(self, stems: tuple[str, ...]) -> list[Group]:
-        """The groups holding a member with exactly these stems."""
-        return self._by_stems.get(stems, [])
-
-    def spelling_of_unknown(self, word: str) -> Group | None:
-        """The spelling group an unindexed word (``kadhafi``) is a variant of: same key and close to a member."""
-        for group in self._by_key.get(transliteration_key(word), []):
-            if any(close_spellings(word, member.stems[0]) or close_spellings(word, member.word) for member in group.members):
-                return group
-        return None

@@ -5,7 +5,7 @@ is expanded into *alternatives*: each one stem, or a phrase's stems, with a
 weight.  The engine treats a word and its alternatives as one term (a
 synonym set: one document frequency, frequencies summed), so a cable ranks
 as if the user had typed the spelling it uses; a family member (Iranian for
-Iran) counts for :data:`cables.index.variants.FAMILY_WEIGHT` of the exact word.
+Iran) counts for :data:`cables.index.varianttable.FAMILY_WEIGHT` of the exact word.
 
 Sources, in the order tried:
 
@@ -31,7 +31,7 @@ from pathlib import Path
 
 from cables.index.analysis import STOP_WORDS, words
 from cables.index.stems import StemTable, read_stem_table
-from cables.index.variants import FAMILY_WEIGHT, MIN_LENGTH, Group, VariantTable, close_spellings, transliteration_key
+from cables.index.varianttable import FAMILY_WEIGHT, MIN_LENGTH, Group, VariantTable, close_spellings, transliteration_key
 
 MIN_HALF = 3
 

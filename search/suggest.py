@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from cables.index.analysis import fold
-from cables.index.variants import transliteration_key
+from cables.index.varianttable import transliteration_key
 
 
 def suggest(engine, word: str) -> str | None:

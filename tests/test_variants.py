@@ -141,7 +141,7 @@ def test_place_agreement_reads_every_cable_of_both_spellings(engine):
 
 def test_general_words_and_different_names_are_never_merged(engine):
     """The rule keeps police/policy and Ghana/Ghani apart: different words are not one name."""
-    from cables.index.variants import close_spellings
+    from cables.index.varianttable import close_spellings
 
     merged = {member.stems for group in engine.expander.table.groups if group.kind == "spelling" for member in group.members}
     assert not {("polic",), ("polici",), ("ghani",), ("nation",), ("notion",)} & merged
@@ -220,7 +220,7 @@ def test_spellings_used_about_latin_script_countries_need_more_than_a_shared_top
 def test_short_names_apart_in_o_and_ou_are_one_name(engine, seed_records):
     """`Moustafa` finds the cables writing Mostafa: short names are candidates when they differ only in
     vowels the loose sound spelling folds (o/ou/u), and the cables confirm it."""
-    from cables.index.variants import close_spellings
+    from cables.index.varianttable import close_spellings
 
     assert close_spellings("mostafa", "moustafa") and close_spellings("moustafa", "mustafa")
     mostafa_only = _cables_saying(seed_records, r"\bmostafa\b") - _cables_saying(seed_records, r"\bmoustafa\b")

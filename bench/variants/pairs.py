@@ -21,7 +21,7 @@ import random
 from pathlib import Path
 
 from cables.index.store import current_generation
-from cables.index.variants import TABLE_FILE
+from cables.index.varianttable import TABLE_FILE
 
 SAMPLE = 100
 

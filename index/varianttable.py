@@ -1,0 +1,129 @@
+"""The variant table as a search reads it: groups of spellings, names and families, and the spelling keys.
+
+The table (``variants.json`` in each index generation) is learned and
+written by :mod:`cables.index.variants` at build time; a search needs only
+this module, to look up a query word's groups and to tell whether an
+unindexed word is a spelling of a name (``kadhafi``).  Reading the table is
+reading JSON: no code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+TABLE_FILE = "variants.json"
+FAMILY_WEIGHT = 0.5
+MIN_LENGTH = 5
+
+LONG_NAME = 8
+_STRICT_RULES = [
+    (re.compile(r"gh|kh|ck|q|g|c(?![eiy])"), "k"),
+    (re.compile(r"dh|th|dd"), "d"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ou|oo"), "u"),
+    (re.compile(r"ee|y|(?<=a)e"), "i"),
+    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"h$"), ""),
+]
+_LOOSE_RULES = [(re.compile(r"o"), "u"), (re.compile(r"e"), "i")]
+_VOWELS = re.compile(r"[aeiouw]+")
+
+
+@dataclass(frozen=True)
+class Member:
+    """One spelling, name or family word of a group: how it is written and its stems."""
+
+    word: str
+    stems: tuple[str, ...]
+    family: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """Words a query word may stand for: ``spelling`` variants, other ``name`` s, or a ``family``."""
+
+    kind: str
+    members: tuple[Member, ...]
+    key: str = ""
+
+
+def sound_spelling(word: str, loose: bool = False) -> str:
+    """A word respelt by the transliteration rules.
+
+    q/g/k/gh/kh/hard c are one letter, so are dh/th/dd/d and ph/f; ou/oo are
+    u, ee/y and the e of ae are i (``qaeda``, ``qaida``); doubled letters are single and a final ``h`` is silent:
+    ``qadhafi``, ``gaddafi`` and ``kadhafi`` all give ``kadafi``.  ``loose``
+    also makes o a u and e an i (``hezbollah`` -> ``hizbulla``).
+    """
+    for pattern, replacement in _STRICT_RULES + (_LOOSE_RULES if loose else []):
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def transliteration_key(word: str) -> str:
+    """The sound spelling with every run of vowels as one ``a``: the coarse key that proposes candidates."""
+    return _VOWELS.sub("a", sound_spelling(word))
+
+
+def distance_bound(word: str) -> int:
+    """How many edits two spellings of a name may differ by: 1 up to 6 letters, 2 up to 10, then 3."""
+    return 1 if len(word) <= 6 else 2 if len(word) <= 10 else 3
+
+
+def close_spellings(first: str, second: str) -> bool:
+    """Whether two words may spell one name, by their letters alone.
+
+    They must share the key, differ by no more edits than
+    :func:`distance_bound` allows and not only in their last two letters (a
+    word ending).  Short words (under 8 letters) must have the same loose
+    sound spelling (``mostafa``, ``moustafa``); long ones the same loose
+    sound spelling but for at most one vowel in the same place
+    (``hizbullah``, ``hizballah``).
+    """
+    from nltk.metrics.distance import edit_distance
+
+    if transliteration_key(first) != transliteration_key(second):
+        return False
+    if first[:-2] == second[:-2] or first.startswith(second) or second.startswith(first):
+        return False
+    if edit_distance(first, second) > distance_bound(min(first, second, key=len)):
+        return False
+    loose_first, loose_second = sound_spelling(first, loose=True), sound_spelling(second, loose=True)
+    if min(len(first), len(second)) < LONG_NAME:
+        return loose_first == loose_second
+    return len(loose_first) == len(loose_second) and sum(x != y for x, y in zip(loose_first, loose_second, strict=True)) <= 1
+
+
+class VariantTable:
+    """The variant table of an index, looked up by a query word's stems."""
+
+    def __init__(self, folder: Path) -> None:
+        path = folder / TABLE_FILE
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        self.groups = [
+            Group(item["kind"], tuple(Member(word, tuple(stems), family) for word, stems, family in item["members"]), item["key"])
+            for item in data
+        ]
+        self._by_stems: dict[tuple[str, ...], list[Group]] = defaultdict(list)
+        self._by_key: dict[str, list[Group]] = defaultdict(list)
+        for group in self.groups:
+            for member in group.members:
+                self._by_stems[member.stems].append(group)
+            if group.kind == "spelling":
+                self._by_key[group.key].append(group)
+        self.longest = max((len(stems) for stems in self._by_stems), default=1)
+
+    def groups_of(self, stems: tuple[str, ...]) -> list[Group]:
+        """The groups holding a member with exactly these stems."""
+        return self._by_stems.get(stems, [])
+
+    def spelling_of_unknown(self, word: str) -> Group | None:
+        """The spelling group an unindexed word (``kadhafi``) is a variant of: same key and close to a member."""
+        for group in self._by_key.get(transliteration_key(word), []):
+            if any(close_spellings(word, member.stems[0]) or close_spellings(word, member.word) for member in group.members):
+                return group
+        return None
