@@ -239,11 +239,50 @@ def test_first_search_builds_the_bundled_cables_once(tmp_path, seeds_dir, monkey
     assert run("search", "quito", "--index", str(named)).exit_code == 1 and not named.exists()
 
 
+HEAVY = ("whoosh", "nltk", "sqlite3", "numpy")
+LOADED = "print(sorted({name.split('.')[0] for name in sys.modules} & set(sys.argv[1:])), file=sys.stderr)"
+
+
 def test_importing_the_cli_does_not_load_whoosh() -> None:
-    """``cables --help`` and argument errors stay fast: whoosh is imported only by a command that opens or builds an index."""
-    code = "import sys, cables.search.cli; print(sorted(name for name in sys.modules if name.split('.')[0] == 'whoosh'))"
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    """``cables --help`` and argument errors stay fast: whoosh, nltk, sqlite3 and numpy are imported only by a command that needs them."""
+    code = f"import sys, cables.search.cli; {LOADED}"
+    result = subprocess.run([sys.executable, "-c", code, *HEAVY], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stderr.strip() == "[]"
+
+
+SEARCH_AND_LIST_MODULES = f"""
+import sys
+from cables.search.cli import main
+arguments = sys.argv[1 : sys.argv.index("--")]
+del sys.argv[1 : sys.argv.index("--") + 1]
+try:
+    main(arguments)
+except SystemExit as end:
+    assert not end.code, end.code
+{LOADED}
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "options", "loaded"),
+    [
+        ('"has the power" OR visa NEAR/5 fraud OR embass*', [], ["numpy", "sqlite3"]),
+        ("visa fraud", ["--page", "1000"], ["numpy"]),
+    ],
+    ids=["records shown", "no record shown"],
+)
+def test_a_search_imports_no_whoosh_no_nltk_and_sqlite_only_to_show_records(seed_index, query, options, loaded):
+    """A search process reads the arrays only: whoosh is never imported, nor nltk for indexed words, and sqlite3 (the
+    record store) only when a record is shown.  A page past the last match still counts the matches and their facets."""
+    arguments = ["search", query, *options, "--index", str(seed_index), "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, "-c", SEARCH_AND_LIST_MODULES, *arguments, "--", *HEAVY], cwd=REPO, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == str(loaded)
+    data = json.loads(done.stdout)
+    assert data["total"] > 0 and data["facets"]["year"]
+    assert bool(data["results"]) == ("sqlite3" in loaded)
 
 
 def test_explain_names_header_words_in_the_whole_cable_score(seed_index):

@@ -9,8 +9,6 @@ with is read from the cable text itself: a field holds a phrase when its
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from functools import cache
 
 import pytest
@@ -18,7 +16,7 @@ import pytest
 from cables.index.analysis import SnowballStem, is_stem, positioned
 from cables.search.engine import SearchRequest
 from cables.search.query import QuerySyntaxError, parse
-from tests.conftest import CORPUS, REPO
+from tests.conftest import CORPUS
 
 STEM = SnowballStem()
 
@@ -163,18 +161,3 @@ def test_a_phrase_does_not_close_up_over_another_stop_word(corpus_engine):
     assert _ids(corpus_engine, '"redistribute information and"') == {"10CAIRO338"}
     assert _ids(corpus_engine, '"redistribute information on"') == set()
     assert _ids(corpus_engine, '"has the power"') == {"10REYKJAVIK31", "08ADDISABABA286", "10RIYADH184"}
-
-
-def test_search_imports_no_whoosh(seed_index):
-    """A search process reads the arrays only: whoosh is never imported."""
-    script = (
-        "import sys\n"
-        "from cables.search.cli import main\n"
-        "try:\n    main(['search', '\"has the power\" OR visa NEAR/5 fraud OR embass*', "
-        f"'--index', {str(seed_index)!r}, '--format', 'json'])\n"
-        "except SystemExit as end:\n    assert not end.code, end.code\n"
-        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'whoosh'), file=sys.stderr)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "[]"
