@@ -20,16 +20,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import TOC
+from whoosh.writing import SegmentWriter as WhooshWriter
 
 from cables.index.analysis import SnowballStem
-from cables.index.cablearrays import DELETED_DOCUMENT, Document, build_arrays
+from cables.index.cablearrays import DELETED_DOCUMENT, Document, build_arrays, load_arrays, stored_documents
+from cables.index.codec import ArrayCodec
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
 from cables.index.paths import printable, real_path
 from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer, stem_count
 from cables.index.recordstore import RECORDS_FILE, RecordStore
 from cables.index.schema import paragraph_schema
-from cables.index.segments import CablesWriter, Indexed, ShardedWrite
+from cables.index.segments import Indexed, ShardedWrite, document_entry
+from cables.index.segmentwriter import SegmentWriter
 from cables.index.stems import read_stem_table, write_stem_table
 from cables.index.store import (
     SCHEMA_VERSION,
@@ -45,8 +49,8 @@ from cables.index.store import (
     remove_stale_generations,
     writer_lock,
 )
-from cables.index.termarrays import record_segments
-from cables.index.unpickling import open_index
+from cables.index.termarrays import read_segment_list, write_segment_list
+from cables.index.unpickling import INDEX_NAME, open_index
 from cables.index.variants import write_variants
 
 Progress = Callable[[int, int], None]
@@ -178,13 +182,6 @@ def _mkdir(path: Path) -> str:
     return str(path)
 
 
-def _add(writer, store: RecordStore, ordinal: int, item: Prepared) -> None:
-    """Add one prepared cable to the whoosh writer and the record store."""
-    for document in documents(item):
-        writer.add_document(**document)
-    store.put(ordinal, item.record, item.path, item.digest, stem_count(item.subject_stems))
-
-
 def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:
     """Write the arrays, the stem table, the variant table and the marker of a generation."""
     build_arrays(folder, store, documents)
@@ -197,23 +194,6 @@ def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: 
     Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, file_digests(folder, list(sizes))).save(folder)
 
 
-def _stored_documents(ix) -> list[Document]:
-    """Every document of an index as whoosh stores it, in docnum order (an update's old and new segments)."""
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        return [
-            DELETED_DOCUMENT
-            if reader.is_deleted(docnum)
-            else _document(reader.stored_fields(docnum), reader.doc_field_length(docnum, "body") or 0)
-            for docnum in range(reader.doc_count_all())
-        ]
-
-
-def _document(fields: dict, body_length: int) -> Document:
-    """A document of the arrays from whoosh's stored fields of one paragraph."""
-    return Document(fields["cable"], fields["position"], fields.get("marking") or None, body_length)
-
-
 def folder_size(folder: Path) -> int:
     """Total bytes of the files under a folder."""
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
@@ -222,7 +202,15 @@ def folder_size(folder: Path) -> int:
 def update(
     location: Path, sources: Sequence[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None
 ) -> BuildReport:
-    """Add new cables and replace changed ones (by id) in a copy of the index, then publish it."""
+    """Add new cables and replace changed ones (by id) in a copy of the index, then publish it.
+
+    The new and changed cables go into new segments, written as a rebuild
+    writes them; the documents they replace, and those of pruned cables, are
+    marked deleted in whoosh's deletion set; whoosh's merge policy then merges
+    small segments through the codec.  What the update reads and writes
+    grows with the change, not with the index, but for the per-cable arrays
+    and the stem table (see README, "Updating an index").
+    """
     started = time.monotonic()
     location = index_location(location)
     report = BuildReport(index=printable(location))
@@ -238,18 +226,15 @@ def update(
             store = RecordStore(folder / RECORDS_FILE, writable=True)
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
-            ix = _open_copy(location, current, folder)
-            writer = CablesWriter(ix)
+            changes = _Changes(location, current, folder)
             seen: set[str] = set()
             with closing(_prepared_stream(files, jobs)) as prepared:
                 for item in _cables(prepared, len(files), report, progress):
-                    next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
+                    next_ordinal = _apply(changes, store, known, item, next_ordinal, report, seen)
                     stems.update(item.words)
             if prune:
-                _prune(writer, store, known, sources, seen, report)
-            writer.commit(merge=True)
-            record_segments(folder, ix)
-            _finish(folder, store, stems, _stored_documents(ix))
+                _prune(changes, store, known, sources, seen, report)
+            _finish(folder, store, stems, changes.commit(store))
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -258,6 +243,109 @@ def update(
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
+
+
+class _Changes:
+    """An update's changes to the copied whoosh index: new segments for added and changed cables, deletions of replaced ones.
+
+    The documents of a cable are found by number through the current
+    generation's arrays, so nothing of whoosh's is read to delete them, and
+    the document list of the new generation is the current one with the
+    deletions marked, plus the new segments' documents; only a segment that
+    whoosh's merge makes is read back (its stored fields).
+    """
+
+    def __init__(self, location: Path, current: Path, folder: Path) -> None:
+        self.folder = folder
+        self.whoosh_folder = folder / WHOOSH_FOLDER
+        self.arrays = load_arrays(current)
+        self.ix = _open_copy(location, current, folder)
+        self.merger = WhooshWriter(self.ix, codec=ArrayCodec(), compound=False)  # holds whoosh's lock; merges at commit
+        listed = read_segment_list(current)
+        if [(segment.segment_id(), segment.doc_count_all()) for segment in self.merger.segments] != listed:
+            raise damaged(location, IndexDamage("the segment list disagrees with whoosh's table of contents"))
+        self.previous = {segment_id: (start, count) for (segment_id, count), start in zip(listed, _running_starts(listed), strict=True)}
+        self.deleted: set[int] = set()
+        self.writer = SegmentWriter(self.whoosh_folder, paragraph_schema())
+        self.added: list[Document] = []
+
+    def delete(self, ordinal: int) -> None:
+        """Mark every document of the cable stored under ``ordinal`` deleted."""
+        if ordinal < len(self.arrays.cable_valid):
+            for docnum in self.arrays.docs_of(ordinal).tolist():
+                self.merger.delete_document(docnum)
+                self.deleted.add(docnum)
+
+    def add(self, ordinal: int, item: Prepared) -> None:
+        """Index a cable's documents into the new segments."""
+        for document in documents(item):
+            self.writer.add(document)
+            self.added.append(document_entry(ordinal, document))
+
+    def commit(self, store: RecordStore) -> list[Document]:
+        """Write the new segments, let whoosh merge and publish its table of contents; every document, in docnum order."""
+        written = self.writer.finish()
+        self.merger.segments.extend(written)
+        self.merger.commit(merge=True)
+        segments = TOC.read(self.ix.storage, INDEX_NAME, schema=paragraph_schema()).segments
+        write_segment_list(self.folder, segments)
+        new = dict(zip((segment.segment_id() for segment in written), _slices(self.added, written), strict=True))
+        placed: list[Document] = []
+        for segment in segments:
+            segment_id = segment.segment_id()
+            if segment_id in self.previous:
+                placed.extend(self._previous(*self.previous[segment_id]))
+            elif segment_id in new:
+                placed.extend(new[segment_id])
+            else:
+                placed.extend(self._merged(segment, store))
+        return placed
+
+    def _previous(self, start: int, count: int) -> list[Document]:
+        """The documents of a segment the current generation had, with this update's deletions."""
+        kept = stored_documents(self.arrays, start, count)
+        for docnum in self.deleted:
+            if start <= docnum < start + count:
+                kept[docnum - start] = DELETED_DOCUMENT
+        return kept
+
+    def _merged(self, segment, store: RecordStore) -> list[Document]:
+        """The documents of a segment whoosh's merge wrote, read from its stored fields and field lengths."""
+        reader = ArrayCodec().per_document_reader(self.ix.storage, segment)
+        try:
+            return [
+                DELETED_DOCUMENT if reader.is_deleted(docnum) else _merged_document(reader, docnum, store)
+                for docnum in range(segment.doc_count_all())
+            ]
+        finally:
+            reader.close()
+
+
+def _merged_document(reader, docnum: int, store: RecordStore) -> Document:
+    """A document of a merged segment, from its stored fields; one whose cable is gone is deleted."""
+    fields = reader.stored_fields(docnum)
+    ordinal = store.ordinal(fields["cable"])
+    if ordinal is None:
+        return DELETED_DOCUMENT
+    return Document(ordinal, fields["position"], fields.get("marking") or None, reader.doc_field_length(docnum, "body", 0) or 0)
+
+
+def _running_starts(listed: list[tuple[str, int]]) -> list[int]:
+    """The first document number of each listed segment."""
+    starts, total = [], 0
+    for _, count in listed:
+        starts.append(total)
+        total += count
+    return starts
+
+
+def _slices(documents: list[Document], segments: list) -> list[list[Document]]:
+    """``documents`` cut into the runs the given segments hold, in order."""
+    runs, start = [], 0
+    for segment in segments:
+        runs.append(documents[start : start + segment.doc_count_all()])
+        start += segment.doc_count_all()
+    return runs
 
 
 def _open_copy(location: Path, current: Path, folder: Path):
@@ -270,7 +358,7 @@ def _open_copy(location: Path, current: Path, folder: Path):
 
 
 def _apply(
-    writer,
+    changes: _Changes,
     store: RecordStore,
     known: dict[str, tuple[int, str, str]],
     item: Prepared,
@@ -286,17 +374,23 @@ def _apply(
         if digest == item.digest:
             report.unchanged += 1
             return next_ordinal
-        writer.delete_by_term("cable", cable_id)
+        changes.delete(ordinal)
         report.replaced += 1
     else:
         ordinal, next_ordinal = next_ordinal, next_ordinal + 1
         report.added += 1
-    _add(writer, store, ordinal, item)
+    changes.add(ordinal, item)
+    store.put(ordinal, item.record, item.path, item.digest, stem_count(item.subject_stems))
     return next_ordinal
 
 
 def _prune(
-    writer, store: RecordStore, known: dict[str, tuple[int, str, str]], sources: Sequence[str | Path], seen: set[str], report: BuildReport
+    changes: _Changes,
+    store: RecordStore,
+    known: dict[str, tuple[int, str, str]],
+    sources: Sequence[str | Path],
+    seen: set[str],
+    report: BuildReport,
 ) -> None:
     """Remove cables whose source file, under the given sources, no longer exists."""
     roots = [Path(source).resolve() for source in sources]
@@ -304,6 +398,6 @@ def _prune(
         resolved = Path(real_path(path)).resolve()
         under = any(resolved == root or root in resolved.parents for root in roots)
         if cable_id not in seen and under and not resolved.exists():
-            writer.delete_by_term("cable", cable_id)
+            changes.delete(ordinal)
             store.delete(ordinal)
             report.removed += 1

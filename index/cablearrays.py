@@ -29,16 +29,16 @@ FACETED = ("classification", "origin", "tag", "marking")
 
 
 class Document(NamedTuple):
-    """A paragraph document as the arrays need it: its cable id, paragraph position, marking and body length in stems."""
+    """A paragraph document as the arrays need it: its cable's ordinal, paragraph position, marking and body length in stems."""
 
-    cable: str
+    cable: int
     position: int
     marking: str | None
     body_length: int
 
 
-DELETED_DOCUMENT = Document("", 0, None, 0)
-"""The place of a deleted document in docnum order (its cable id matches no cable)."""
+DELETED_DOCUMENT = Document(-1, 0, None, 0)
+"""The place of a deleted document in docnum order (its ordinal names no cable)."""
 
 
 @dataclass
@@ -85,7 +85,6 @@ def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) ->
     def code(kind: str, value: str) -> int:
         return codes[kind].setdefault(value, len(codes[kind]))
 
-    ordinal_of: dict[str, int] = {}
     cable_valid = np.zeros(size, dtype=bool)
     created = np.zeros(size, dtype=np.int64)
     year = np.zeros(size, dtype=np.int16)
@@ -94,7 +93,6 @@ def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) ->
     subject_length = np.zeros(size, dtype=np.int32)
     tag_lists: list[list[int]] = [[] for _ in range(size)]
     for ordinal, record, subject_stems in store.records():
-        ordinal_of[record["id"]] = ordinal
         cable_valid[ordinal] = True
         moment = created_of(record)
         created[ordinal] = _epoch(moment)
@@ -106,7 +104,10 @@ def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) ->
     tag_start = np.zeros(size + 1, dtype=np.int64)
     tag_start[1:] = np.cumsum([len(tags) for tags in tag_lists])
     tags = np.fromiter((tag for tags in tag_lists for tag in tags), dtype=np.int32, count=int(tag_start[-1]))
-    doc_cable = np.fromiter((ordinal_of.get(doc.cable, -1) for doc in documents), dtype=np.int32, count=len(documents))
+    doc_cable = np.fromiter((doc.cable for doc in documents), dtype=np.int32, count=len(documents))
+    held = (doc_cable >= 0) & (doc_cable < size)
+    held[held] = cable_valid[doc_cable[held]]
+    doc_cable[~held] = -1  # a cable the store does not hold
     doc_position = np.fromiter((doc.position for doc in documents), dtype=np.int32, count=len(documents))
     doc_marking = np.fromiter(
         (code("marking", doc.marking) if doc.marking else -1 for doc in documents), dtype=np.int16, count=len(documents)
@@ -140,6 +141,22 @@ def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) ->
     )
     save_arrays(folder, arrays)
     return arrays
+
+
+def stored_documents(arrays: CableArrays, start: int, count: int) -> list[Document]:
+    """The documents ``start`` to ``start + count`` of a generation, as :func:`build_arrays` was given them (for an update)."""
+    markings = arrays.vocabulary["marking"]
+    rows = zip(
+        arrays.doc_cable[start : start + count].tolist(),
+        arrays.doc_position[start : start + count].tolist(),
+        arrays.doc_marking[start : start + count].tolist(),
+        arrays.doc_body_length[start : start + count].tolist(),
+        strict=True,
+    )
+    return [
+        DELETED_DOCUMENT if cable < 0 else Document(cable, position, markings[marking] if marking >= 0 else None, length)
+        for cable, position, marking, length in rows
+    ]
 
 
 def save_arrays(folder: Path, arrays: CableArrays) -> None:
