@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import TOC
+from whoosh.writing import MERGE_SMALL
 from whoosh.writing import SegmentWriter as WhooshWriter
 
 from cables.index.analysis import SnowballStem
@@ -285,8 +286,12 @@ class _Changes:
     def commit(self, store: RecordStore) -> list[Document]:
         """Write the new segments, let whoosh merge and publish its table of contents; every document, in docnum order."""
         written = self.writer.finish()
-        self.merger.segments.extend(written)
-        self.merger.commit(merge=True)
+
+        def merge_then_add(writer, segments: list) -> list:
+            """whoosh's merge policy over the segments the update found; the new ones join after it, as whoosh's writer adds its own."""
+            return [*MERGE_SMALL(writer, segments), *written]
+
+        self.merger.commit(mergetype=merge_then_add)
         segments = TOC.read(self.ix.storage, INDEX_NAME, schema=paragraph_schema()).segments
         write_segment_list(self.folder, segments)
         new = dict(zip((segment.segment_id() for segment in written), _slices(self.added, written), strict=True))

@@ -202,8 +202,9 @@ class FieldLists(NamedTuple):
 def write_field_lists(folder: Path, segment_id: str, field: str, lists: FieldLists) -> None:
     """Write one field's lists of one segment at once, in the files and widths :class:`FieldArraysWriter` writes."""
     array_path(folder, segment_id, field, "terms").write_bytes(lists.terms)
-    for kind, values in lists._asdict().items():
-        if kind != "terms" and values is not None:
+    for kind in NARROWEST:
+        values = getattr(lists, kind)
+        if values is not None:
             write_array(array_path(folder, segment_id, field, kind), values, NARROWEST[kind])
 
 
