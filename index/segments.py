@@ -194,7 +194,7 @@ def _segment_of(segments: list, docnum: int) -> tuple[Any, int]:
     raise IndexError(f"no document {docnum} past the worker's segments")
 
 
-def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, int, Any]:
+def _next_outcome(outcomes, workers, segments: dict[int, list]) -> tuple[str, int, Any]:
     """The next message from the workers; a worker that ended without sending its segment is a failure.
 
     A message is (kind, worker number, payload); the payload's type depends on

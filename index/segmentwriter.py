@@ -22,6 +22,7 @@ from array import array
 from pathlib import Path
 
 import numpy as np
+from whoosh.codec.base import PerDocumentWriter
 from whoosh.filedb.filestore import FileStorage
 
 from cables.index.codec import ArrayCodec
@@ -141,15 +142,16 @@ class SegmentWriter:
         """Open a new segment."""
         self.segment = self.codec.new_segment(None, INDEX_NAME)
         self.storage = _SegmentStorage(self.folder, self.segment.segment_id())
-        self.per_document = None  # whoosh's writer of stored fields and lengths, opened by the segment's first document
+        self.per_document: PerDocumentWriter | None = None  # whoosh's writer of stored fields and lengths, opened by the first document
         self.fields: dict[str, _FieldPostings] = {}
         self.docnum = 0
 
     def add(self, document: dict) -> None:
         """Index one document; write the segment when the buffer is full."""
-        if self.per_document is None:
-            self.per_document = self.codec.per_document_writer(self.storage, self.segment)
-        self.per_document.start_doc(self.docnum)
+        per_document = self.per_document
+        if per_document is None:
+            per_document = self.per_document = self.codec.per_document_writer(self.storage, self.segment)
+        per_document.start_doc(self.docnum)
         for name in sorted(name for name in document if not name.startswith("_")):
             value = document[name]
             if value is None:
@@ -162,8 +164,8 @@ class SegmentWriter:
                     self.fields.setdefault(name, _FieldPostings()).add(self.docnum, postings)
                 if field.scorable:
                     length = frequency
-            self.per_document.add_field(name, field, value if field.stored else None, length)
-        self.per_document.finish_doc()
+            per_document.add_field(name, field, value if field.stored else None, length)
+        per_document.finish_doc()
         self.docnum += 1
         self.documents += 1
         if sum(buffer.size() for buffer in self.fields.values()) >= self.budget:
@@ -184,8 +186,9 @@ class SegmentWriter:
         return postings, sum(frequency for _, frequency, _, _ in indexed)
 
     def _write(self) -> None:
-        """Write the buffered documents as a segment: stored fields and lengths, then each field's posting lists."""
-        self.per_document.close()
+        """Write the buffered documents (at least one) as a segment: stored fields and lengths, then each field's posting lists."""
+        if self.per_document is not None:
+            self.per_document.close()
         self.storage.temporary.rmdir()  # whoosh's per-document writer has removed its temporary file
         for name, buffer in sorted(self.fields.items()):
             positional = self.schema[name].format.supports("positions")

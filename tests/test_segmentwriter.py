@@ -23,7 +23,7 @@ from cables.index import segmentwriter
 from cables.index.analysis import TEXT_FIELDS
 from cables.index.build import rebuild, update
 from cables.index.codec import ArrayCodec
-from cables.index.prepare import documents, prepare, reset_stemmer
+from cables.index.prepare import Prepared, documents, prepare, reset_stemmer
 from cables.index.reader import read_file
 from cables.index.schema import paragraph_schema
 from cables.index.segmentwriter import SegmentWriter
@@ -52,7 +52,8 @@ QUERIES = [
 def seed_documents(count: int) -> list[dict]:
     """The whoosh documents of the first ``count`` seed cables, as the build analyses them."""
     reset_stemmer()
-    return [document for path in sorted(SEEDS.glob("*.txt"))[:count] for document in documents(prepare(path))]
+    prepared = [prepare(path) for path in sorted(SEEDS.glob("*.txt"))[:count]]
+    return [document for item in prepared if isinstance(item, Prepared) for document in documents(item)]
 
 
 def segment_files(folder: Path, segment_id: str) -> dict[str, bytes]:
