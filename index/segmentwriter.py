@@ -32,7 +32,6 @@ from cables.index.unpickling import INDEX_NAME
 
 WRITER_MB = 256
 """The memory, in MB, a writer's buffered postings may take before it writes them as a segment."""
-POSTING_BYTES = 8  # a buffered posting: its term number and its position (or frequency), 4 bytes each
 TERM_BYTES = 120  # a buffered distinct term: its bytes and its entry in the field's dict of term numbers
 
 
@@ -53,12 +52,16 @@ class _SegmentStorage(FileStorage):
 
 
 class _FieldPostings:
-    """One field's buffered postings, in document order: a term number and a value (position, or frequency) each."""
+    """One field's buffered postings, in document order: a term number and a value (position, or frequency) each.
+
+    Values are kept in 16 bits until one needs more (then the buffer is
+    widened to 32), so a buffered posting takes 6 bytes, rarely 8.
+    """
 
     def __init__(self) -> None:
         self.numbers: dict[bytes, int] = {}
         self.terms = array("I")
-        self.values = array("I")
+        self.values = array("H")
         self.docs = array("I")  # the documents with postings in this field
         self.counts = array("I")  # how many postings each of them has
 
@@ -71,42 +74,54 @@ class _FieldPostings:
             if number is None:
                 number = numbers[term] = len(numbers)
             terms.extend([number] * len(places))
-            values.extend(places)
+            try:
+                values.extend(places)
+            except OverflowError:  # a value past 16 bits: widen, dropping what the failed extend appended
+                del values[len(terms) - len(places) :]
+                self.values = values = array("I", values)
+                values.extend(places)
         if len(terms) > before:
             self.docs.append(doc)
             self.counts.append(len(terms) - before)
 
     def lists(self, positional: bool) -> FieldLists:
-        """The buffered postings as sorted posting lists (terms in byte order, documents and positions rising)."""
+        """The buffered postings as sorted posting lists (terms in byte order, documents and positions rising).
+
+        The buffers are released as their sorted forms are made, so sorting
+        takes about twice the buffer's memory at most.
+        """
         encoded = list(self.numbers)
         order = sorted(range(len(encoded)), key=encoded.__getitem__)
         rank = np.empty(len(order), dtype=np.uint32)
         rank[order] = np.arange(len(order), dtype=np.uint32)
         ranked = rank[np.frombuffer(self.terms, dtype=np.uint32)]
+        self.terms = array("I")
         # Within a term the buffer already runs in document, then position order: a stable sort by term is enough.
         permutation = np.argsort(ranked, kind="stable")
         per_term = np.bincount(ranked, minlength=len(order))
         del ranked
+        values = np.frombuffer(self.values, dtype=np.dtype(self.values.typecode))[permutation]
+        self.values = array("H")
         docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), np.frombuffer(self.counts, dtype=np.uint32))[permutation]
-        values = np.frombuffer(self.values, dtype=np.uint32)[permutation]
         del permutation
-        lengths = np.fromiter((len(encoded[number]) for number in order), dtype=np.int64, count=len(order))
         terms = b"".join(encoded[number] for number in order)
-        term_starts = _starts(lengths)
+        term_starts = _starts(np.fromiter((len(encoded[number]) for number in order), dtype=np.int64, count=len(order)))
         value_starts = _starts(per_term)
         if not positional:
             return FieldLists(terms, term_starts, value_starts, docs, values, None, None)
-        first = np.ones(len(docs), dtype=bool)  # where a posting (a term in a document) begins
-        first[1:] = docs[1:] != docs[:-1]
+        first = np.empty(len(docs), dtype=bool)  # where a posting (a term in a document) begins
+        first[0] = True
+        np.not_equal(docs[1:], docs[:-1], out=first[1:])
         first[value_starts[:-1]] = True
-        posting_starts = np.flatnonzero(first)
-        freqs = np.diff(np.append(posting_starts, len(docs)))
-        starts = np.searchsorted(posting_starts, value_starts.astype(np.int64)).astype(np.uint64)
+        posting_starts = np.flatnonzero(first).astype(np.uint32)
+        del first
+        freqs = np.diff(posting_starts, append=np.array([len(docs)], dtype=np.uint32))
+        starts = np.searchsorted(posting_starts, value_starts.astype(np.uint32)).astype(np.uint64)
         return FieldLists(terms, term_starts, starts, docs[posting_starts], freqs, values, value_starts)
 
     def size(self) -> int:
         """The bytes the buffer takes, roughly."""
-        return POSTING_BYTES * len(self.terms) + TERM_BYTES * len(self.numbers)
+        return len(self.terms) * self.terms.itemsize + len(self.values) * self.values.itemsize + TERM_BYTES * len(self.numbers)
 
 
 def _starts(counts: np.ndarray) -> np.ndarray:
