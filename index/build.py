@@ -27,7 +27,7 @@ from whoosh.writing import SegmentWriter as WhooshWriter
 from cables.index.analysis import SnowballStem
 from cables.index.cablearrays import DELETED_DOCUMENT, Document, build_arrays, load_arrays, stored_documents
 from cables.index.codec import ArrayCodec
-from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
+from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digest
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
 from cables.index.paths import printable, real_path
 from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer, stem_count
@@ -52,10 +52,15 @@ from cables.index.store import (
 )
 from cables.index.termarrays import read_segment_list, write_segment_list
 from cables.index.unpickling import INDEX_NAME, open_index
+from cables.index.variants import TABLE_FILE as VARIANTS_FILE
 from cables.index.variants import write_variants
 
 Progress = Callable[[int, int], None]
 UPDATE_BATCH = 2000
+RELEARN_SHARE = 0.1
+"""An update that adds, replaces or removes at least this share of the index's cables relearns the variant table;
+a smaller one keeps the previous table.  Measured on the corpus: relearning took 86% of an update of 100 changed
+cables (2% of the index) and gave the same 496 groups (bench/README.md, issue 14 item 4)."""
 
 
 @dataclass
@@ -183,16 +188,42 @@ def _mkdir(path: Path) -> str:
     return str(path)
 
 
-def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:
-    """Write the arrays, the stem table, the variant table and the marker of a generation."""
+def _finish(
+    folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document], previous: Path | None = None, relearn: bool = True
+) -> None:
+    """Write the arrays, the stem table, the variant table and the marker of a generation.
+
+    ``previous`` is the generation an update started from: files the update
+    shares with it (hard links) keep the digests its marker records, and
+    unless ``relearn`` its variant table is kept (see :data:`RELEARN_SHARE`).
+    """
     build_arrays(folder, store, documents)
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
-    write_variants(folder, stems, SnowballStem())
-    paragraphs = sum(1 for document in documents if document[0])
+    if relearn or previous is None:
+        write_variants(folder, stems, SnowballStem())
+    else:
+        shutil.copy2(previous / VARIANTS_FILE, folder / VARIANTS_FILE)
+    paragraphs = sum(1 for document in documents if document[0] >= 0)
     sizes = file_sizes(folder)
-    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, file_digests(folder, list(sizes))).save(folder)
+    digests = _digests(folder, list(sizes), previous)
+    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, digests).save(folder)
+
+
+def _digests(folder: Path, names: list[str], previous: Path | None) -> dict[str, str]:
+    """The digest of each named file; a file that is the previous generation's own (a hard link) keeps the digest recorded there.
+
+    An update links every unchanged whoosh file, so it hashes only what it wrote.
+    """
+    if previous is None:
+        return {name: file_digest(folder / name) for name in names}
+    recorded = read_marker(previous).checksums
+    digests = {}
+    for name in names:
+        shared = name in recorded and (previous / name).is_file() and os.path.samefile(folder / name, previous / name)
+        digests[name] = recorded[name] if shared else file_digest(folder / name)
+    return digests
 
 
 def folder_size(folder: Path) -> int:
@@ -235,7 +266,9 @@ def update(
                     stems.update(item.words)
             if prune:
                 _prune(changes, store, known, sources, seen, report)
-            _finish(folder, store, stems, changes.commit(store))
+            placed = changes.commit(store)
+            relearn = report.added + report.replaced + report.removed >= RELEARN_SHARE * len(known)
+            _finish(folder, store, stems, placed, current, relearn)
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
