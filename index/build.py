@@ -25,7 +25,7 @@ from whoosh.writing import MERGE_SMALL
 from whoosh.writing import SegmentWriter as WhooshWriter
 
 from cables.index.analysis import SnowballStem
-from cables.index.cablearrays import DELETED_DOCUMENT, Document, build_arrays, load_arrays, stored_documents
+from cables.index.cablearrays import DELETED_DOCUMENT, CableArrays, Document, build_arrays, load_arrays, stored_documents
 from cables.index.codec import ArrayCodec
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digest
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
@@ -188,26 +188,38 @@ def _mkdir(path: Path) -> str:
     return str(path)
 
 
-def _finish(
-    folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document], previous: Path | None = None, relearn: bool = True
-) -> None:
+@dataclass
+class _Since:
+    """What an update carries over from the generation it started from (its folder and arrays)."""
+
+    folder: Path
+    arrays: CableArrays
+    touched: frozenset[int]  # the ordinals of the cables it added, replaced or removed
+    relearn: bool  # whether the variant table is learnt again (see RELEARN_SHARE)
+
+
+def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document], since: _Since | None = None) -> None:
     """Write the arrays, the stem table, the variant table and the marker of a generation.
 
-    ``previous`` is the generation an update started from: files the update
-    shares with it (hard links) keep the digests its marker records, and
-    unless ``relearn`` its variant table is kept (see :data:`RELEARN_SHARE`).
+    After an update (``since``), only the touched cables' records are read for
+    the arrays, files shared with the previous generation (hard links) keep
+    the digests its marker records, and its variant table is kept unless
+    the update is large enough to learn it again.
     """
-    build_arrays(folder, store, documents)
+    if since is None:
+        build_arrays(folder, store, documents)
+    else:
+        build_arrays(folder, store, documents, since.arrays, since.touched)
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
-    if relearn or previous is None:
+    if since is None or since.relearn:
         write_variants(folder, stems, SnowballStem())
     else:
-        shutil.copy2(previous / VARIANTS_FILE, folder / VARIANTS_FILE)
+        shutil.copy2(since.folder / VARIANTS_FILE, folder / VARIANTS_FILE)
     paragraphs = sum(1 for document in documents if document[0] >= 0)
     sizes = file_sizes(folder)
-    digests = _digests(folder, list(sizes), previous)
+    digests = _digests(folder, list(sizes), since.folder if since else None)
     Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, digests).save(folder)
 
 
@@ -268,7 +280,7 @@ def update(
                 _prune(changes, store, known, sources, seen, report)
             placed = changes.commit(store)
             relearn = report.added + report.replaced + report.removed >= RELEARN_SHARE * len(known)
-            _finish(folder, store, stems, placed, current, relearn)
+            _finish(folder, store, stems, placed, _Since(current, changes.arrays, frozenset(changes.touched), relearn))
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -300,11 +312,13 @@ class _Changes:
             raise damaged(location, IndexDamage("the segment list disagrees with whoosh's table of contents"))
         self.previous = {segment_id: (start, count) for (segment_id, count), start in zip(listed, _running_starts(listed), strict=True)}
         self.deleted: set[int] = set()
+        self.touched: set[int] = set()
         self.writer = SegmentWriter(self.whoosh_folder, paragraph_schema())
         self.added: list[Document] = []
 
     def delete(self, ordinal: int) -> None:
         """Mark every document of the cable stored under ``ordinal`` deleted."""
+        self.touched.add(ordinal)
         if ordinal < len(self.arrays.cable_valid):
             for docnum in self.arrays.docs_of(ordinal).tolist():
                 self.merger.delete_document(docnum)
@@ -312,6 +326,7 @@ class _Changes:
 
     def add(self, ordinal: int, item: Prepared) -> None:
         """Index a cable's documents into the new segments."""
+        self.touched.add(ordinal)
         for document in documents(item):
             self.writer.add(document)
             self.added.append(document_entry(ordinal, document))

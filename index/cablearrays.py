@@ -77,10 +77,19 @@ def _epoch(moment: datetime) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
 
-def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) -> CableArrays:
-    """Compute and save the arrays for ``documents`` in docnum order (deleted ones as :data:`DELETED_DOCUMENT`)."""
+def build_arrays(
+    folder: Path, store: RecordStore, documents: list[Document], previous: CableArrays | None = None, touched: frozenset[int] = frozenset()
+) -> CableArrays:
+    """Compute and save the arrays for ``documents`` in docnum order (deleted ones as :data:`DELETED_DOCUMENT`).
+
+    Given ``previous`` (the arrays an update started from), only the cables
+    whose ordinals are in ``touched`` (added, replaced or removed) are read
+    from the store; every other cable keeps its values and codes.
+    """
     size = store.max_ordinal() + 1
-    codes: dict[str, dict[str, int]] = {name: {} for name in FACETED}
+    codes: dict[str, dict[str, int]] = {
+        name: {} if previous is None else {value: code for code, value in enumerate(previous.vocabulary[name])} for name in FACETED
+    }
 
     def code(kind: str, value: str) -> int:
         return codes[kind].setdefault(value, len(codes[kind]))
@@ -91,8 +100,27 @@ def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) ->
     classification = np.zeros(size, dtype=np.int16)
     origin = np.zeros(size, dtype=np.int16)
     subject_length = np.zeros(size, dtype=np.int32)
-    tag_lists: list[list[int]] = [[] for _ in range(size)]
-    for ordinal, record, subject_stems in store.records():
+    tag_lists: list = [[] for _ in range(size)]
+    if previous is None:
+        rows = store.records()
+    else:
+        kept = min(size, len(previous.cable_valid))
+        for mine, theirs in (
+            (cable_valid, previous.cable_valid),
+            (created, previous.cable_created),
+            (year, previous.cable_year),
+            (classification, previous.cable_classification),
+            (origin, previous.cable_origin),
+            (subject_length, previous.cable_subject_length),
+        ):
+            mine[:kept] = theirs[:kept]
+        tag_lists[:kept] = np.split(np.asarray(previous.cable_tags), previous.cable_tag_start[1:-1])[:kept]
+        for ordinal in touched:
+            if ordinal < size:
+                cable_valid[ordinal] = False
+                tag_lists[ordinal] = []
+        rows = store.records(sorted(touched))
+    for ordinal, record, subject_stems in rows:
         cable_valid[ordinal] = True
         moment = created_of(record)
         created[ordinal] = _epoch(moment)
