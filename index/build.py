@@ -19,13 +19,24 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import TOC
 from whoosh.writing import MERGE_SMALL
 from whoosh.writing import SegmentWriter as WhooshWriter
 
 from cables.index.analysis import SnowballStem
-from cables.index.cablearrays import DELETED_DOCUMENT, CableArrays, Document, build_arrays, load_arrays, stored_documents
+from cables.index.cablearrays import (
+    DELETED_DOCUMENT,
+    CableArrays,
+    Document,
+    DocumentColumns,
+    build_arrays,
+    document_columns,
+    joined_columns,
+    load_arrays,
+    previous_columns,
+)
 from cables.index.codec import ArrayCodec
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digest
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
@@ -118,7 +129,7 @@ def rebuild(location: Path, sources: Sequence[str | Path], jobs: int = 1, progre
                 store.close()
                 raise NothingIndexed("no cable could be indexed" + (f" ({len(report.skipped)} files skipped)" if report.skipped else ""))
             write.publish(_duplicates(placed, report))
-            _finish(folder, store, stems, write.documents)
+            _finish(folder, store, stems, document_columns(write.documents))
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -198,7 +209,7 @@ class _Since:
     relearn: bool  # whether the variant table is learnt again (see RELEARN_SHARE)
 
 
-def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document], since: _Since | None = None) -> None:
+def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: DocumentColumns, since: _Since | None = None) -> None:
     """Write the arrays, the stem table, the variant table and the marker of a generation.
 
     After an update (``since``), only the touched cables' records are read for
@@ -217,7 +228,7 @@ def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: 
         write_variants(folder, stems, SnowballStem())
     else:
         shutil.copy2(since.folder / VARIANTS_FILE, folder / VARIANTS_FILE)
-    paragraphs = sum(1 for document in documents if document[0] >= 0)
+    paragraphs = int(np.count_nonzero(documents.cable >= 0))
     sizes = file_sizes(folder)
     digests = _digests(folder, list(sizes), since.folder if since else None)
     Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, digests).save(folder)
@@ -331,7 +342,7 @@ class _Changes:
             self.writer.add(document)
             self.added.append(document_entry(ordinal, document))
 
-    def commit(self, store: RecordStore) -> list[Document]:
+    def commit(self, store: RecordStore) -> DocumentColumns:
         """Write the new segments, let whoosh merge and publish its table of contents; every document, in docnum order."""
         written = self.writer.finish()
 
@@ -343,23 +354,23 @@ class _Changes:
         segments = TOC.read(self.ix.storage, INDEX_NAME, schema=paragraph_schema()).segments
         write_segment_list(self.folder, segments)
         new = dict(zip((segment.segment_id() for segment in written), _slices(self.added, written), strict=True))
-        placed: list[Document] = []
+        markings = list(self.arrays.vocabulary["marking"])
+        runs: list[DocumentColumns] = []
         for segment in segments:
             segment_id = segment.segment_id()
             if segment_id in self.previous:
-                placed.extend(self._previous(*self.previous[segment_id]))
-            elif segment_id in new:
-                placed.extend(new[segment_id])
+                runs.append(self._previous(*self.previous[segment_id]))
             else:
-                placed.extend(self._merged(segment, store))
-        return placed
+                listed = new[segment_id] if segment_id in new else self._merged(segment, store)
+                runs.append(document_columns(listed, markings))
+                markings = runs[-1].markings
+        return joined_columns(runs)
 
-    def _previous(self, start: int, count: int) -> list[Document]:
+    def _previous(self, start: int, count: int) -> DocumentColumns:
         """The documents of a segment the current generation had, with this update's deletions."""
-        kept = stored_documents(self.arrays, start, count)
-        for docnum in self.deleted:
-            if start <= docnum < start + count:
-                kept[docnum - start] = DELETED_DOCUMENT
+        kept = previous_columns(self.arrays, start, count)
+        deleted = np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))
+        kept.cable[deleted[(deleted >= start) & (deleted < start + count)] - start] = -1
         return kept
 
     def _merged(self, segment, store: RecordStore) -> list[Document]:

@@ -77,10 +77,59 @@ def _epoch(moment: datetime) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
 
+class DocumentColumns(NamedTuple):
+    """Documents in docnum order, as the columns :func:`build_arrays` reads: each one's cable ordinal (-1: deleted),
+    paragraph position, marking (an index into ``markings``, -1: none) and body length."""
+
+    cable: np.ndarray
+    position: np.ndarray
+    marking: np.ndarray
+    body_length: np.ndarray
+    markings: list[str]
+
+
+def document_columns(documents: list[Document], markings: list[str] | None = None) -> DocumentColumns:
+    """The columns of a list of documents, their markings coded in the order of ``markings``, new ones appended."""
+    codes = {marking: code for code, marking in enumerate(markings or [])}
+    count = len(documents)
+    return DocumentColumns(
+        np.fromiter((doc.cable for doc in documents), dtype=np.int32, count=count),
+        np.fromiter((doc.position for doc in documents), dtype=np.int32, count=count),
+        np.fromiter((codes.setdefault(doc.marking, len(codes)) if doc.marking else -1 for doc in documents), dtype=np.int16, count=count),
+        np.fromiter((doc.body_length for doc in documents), dtype=np.int32, count=count),
+        list(codes),
+    )
+
+
+def previous_columns(arrays: CableArrays, start: int, count: int) -> DocumentColumns:
+    """The documents ``start`` to ``start + count`` of a generation's arrays, as :func:`build_arrays` was given them."""
+    span = slice(start, start + count)
+    return DocumentColumns(
+        np.array(arrays.doc_cable[span], dtype=np.int32),
+        np.array(arrays.doc_position[span], dtype=np.int32),
+        np.array(arrays.doc_marking[span], dtype=np.int16),
+        np.array(arrays.doc_body_length[span], dtype=np.int32),
+        list(arrays.vocabulary["marking"]),
+    )
+
+
+def joined_columns(parts: list[DocumentColumns]) -> DocumentColumns:
+    """Runs of documents one after another; each run's markings must begin the last run's (codes are kept)."""
+    markings = parts[-1].markings if parts else []
+    require(all(part.markings == markings[: len(part.markings)] for part in parts), "document runs disagree on their marking codes")
+
+    def joined(name: str, dtype) -> np.ndarray:
+        return np.concatenate([getattr(part, name) for part in parts]) if parts else np.zeros(0, dtype)
+
+    return DocumentColumns(
+        joined("cable", np.int32), joined("position", np.int32), joined("marking", np.int16), joined("body_length", np.int32), markings
+    )
+
+
 def build_arrays(
-    folder: Path, store: RecordStore, documents: list[Document], previous: CableArrays | None = None, touched: frozenset[int] = frozenset()
+    folder: Path, store: RecordStore, documents: DocumentColumns, previous: CableArrays | None = None, touched: frozenset[int] = frozenset()
 ) -> CableArrays:
-    """Compute and save the arrays for ``documents`` in docnum order (deleted ones as :data:`DELETED_DOCUMENT`).
+    """Compute and save the arrays for ``documents`` (deleted ones with cable -1).
 
     Given ``previous`` (the arrays an update started from), only the cables
     whose ordinals are in ``touched`` (added, replaced or removed) are read
@@ -90,6 +139,7 @@ def build_arrays(
     codes: dict[str, dict[str, int]] = {
         name: {} if previous is None else {value: code for code, value in enumerate(previous.vocabulary[name])} for name in FACETED
     }
+    codes["marking"] = {value: code for code, value in enumerate(documents.markings)}
 
     def code(kind: str, value: str) -> int:
         return codes[kind].setdefault(value, len(codes[kind]))
@@ -132,15 +182,11 @@ def build_arrays(
     tag_start = np.zeros(size + 1, dtype=np.int64)
     tag_start[1:] = np.cumsum([len(tags) for tags in tag_lists])
     tags = np.fromiter((tag for tags in tag_lists for tag in tags), dtype=np.int32, count=int(tag_start[-1]))
-    doc_cable = np.fromiter((doc.cable for doc in documents), dtype=np.int32, count=len(documents))
+    doc_cable = documents.cable.astype(np.int32)
     held = (doc_cable >= 0) & (doc_cable < size)
     held[held] = cable_valid[doc_cable[held]]
     doc_cable[~held] = -1  # a cable the store does not hold
-    doc_position = np.fromiter((doc.position for doc in documents), dtype=np.int32, count=len(documents))
-    doc_marking = np.fromiter(
-        (code("marking", doc.marking) if doc.marking else -1 for doc in documents), dtype=np.int16, count=len(documents)
-    )
-    doc_length = np.fromiter((doc.body_length for doc in documents), dtype=np.int32, count=len(documents))
+    doc_position, doc_marking, doc_length = documents.position, documents.marking, documents.body_length
     tag_owner = np.repeat(np.arange(size, dtype=np.int32), np.diff(tag_start))
     live = np.flatnonzero(doc_cable >= 0)
     cable_docs = live[np.lexsort((doc_position[live], doc_cable[live]))].astype(np.int64)
@@ -169,22 +215,6 @@ def build_arrays(
     )
     save_arrays(folder, arrays)
     return arrays
-
-
-def stored_documents(arrays: CableArrays, start: int, count: int) -> list[Document]:
-    """The documents ``start`` to ``start + count`` of a generation, as :func:`build_arrays` was given them (for an update)."""
-    markings = arrays.vocabulary["marking"]
-    rows = zip(
-        arrays.doc_cable[start : start + count].tolist(),
-        arrays.doc_position[start : start + count].tolist(),
-        arrays.doc_marking[start : start + count].tolist(),
-        arrays.doc_body_length[start : start + count].tolist(),
-        strict=True,
-    )
-    return [
-        DELETED_DOCUMENT if cable < 0 else Document(cable, position, markings[marking] if marking >= 0 else None, length)
-        for cable, position, marking, length in rows
-    ]
 
 
 def save_arrays(folder: Path, arrays: CableArrays) -> None:
