@@ -1,8 +1,9 @@
 """Rebuild and update an index from cable files.
 
-A rebuild reads, analyses and indexes cables in worker processes, one whoosh
-segment each (:mod:`cables.index.segments`); an update prepares them in workers and
-writes one new segment here.  The main process keeps the record store, then
+A rebuild reads, analyses and indexes cables in worker processes, each
+writing its own segments (:mod:`cables.index.segments`); an update prepares
+them in workers and writes their new segment here with the same writer
+(:mod:`cables.index.segmentwriter`).  The main process keeps the record store, then
 writes the arrays and the stem table into a new generation that
 :func:`cables.index.store.publish` swaps in.  Nothing is published unless all of it
 was written, so a failed or killed build leaves the previous index as it was.

@@ -1,7 +1,9 @@
-"""Posting lists as flat memory-mapped arrays: the one copy of every list, written by whoosh's codec.
+"""Posting lists as flat memory-mapped arrays: the one copy of every list.
 
-The index's whoosh codec (:mod:`cables.index.codec`) writes each segment's
-postings as plain arrays beside whoosh's own files, and both whoosh (for
+The direct segment writer (:mod:`cables.index.segmentwriter`, rebuilds and
+updates) and the index's whoosh codec (:mod:`cables.index.codec`, whoosh's
+merges) write each segment's postings as plain arrays beside whoosh's own
+files, in the same format, and both whoosh (for
 ``update``'s merges and its own searcher) and the search path read them: a
 query slices a list out of a memory map without decoding anything, and
 phrases, prefix expansions and document frequencies come from the same files.
@@ -244,12 +246,6 @@ def read_segment_list(folder: Path) -> list[tuple[str, int]]:
     )
     require(len({entry[0] for entry in listed}) == len(listed), f"{SEGMENTS_FILE} names a segment twice")
     return [(segment_id, count) for segment_id, count in listed]
-
-
-def record_segments(folder: Path, ix) -> None:
-    """Write the segment list of the whoosh index ``ix`` (after an update's commit), in document-number order."""
-    with ix.reader() as reader:
-        write_segment_list(folder, [leaf.segment() for leaf, _ in reader.leaf_readers()])
 
 
 class SegmentArrays:
