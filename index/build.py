@@ -1,8 +1,9 @@
 """Rebuild and update an index from cable files.
 
-A rebuild reads, analyses and indexes cables in worker processes, one whoosh
-segment each (:mod:`cables.index.segments`); an update prepares them in workers and
-writes one new segment here.  The main process keeps the record store, then
+A rebuild reads, analyses and indexes cables in worker processes, each
+writing its own segments (:mod:`cables.index.segments`); an update prepares
+them in workers and writes their new segment here with the same writer
+(:mod:`cables.index.segmentwriter`).  The main process keeps the record store, then
 writes the arrays and the stem table into a new generation that
 :func:`cables.index.store.publish` swaps in.  Nothing is published unless all of it
 was written, so a failed or killed build leaves the previous index as it was.
@@ -19,17 +20,33 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
+from whoosh.index import TOC
+from whoosh.writing import MERGE_SMALL
+from whoosh.writing import SegmentWriter as WhooshWriter
 
 from cables.index.analysis import SnowballStem
-from cables.index.cablearrays import DELETED_DOCUMENT, Document, build_arrays
-from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digests
+from cables.index.cablearrays import (
+    DELETED_DOCUMENT,
+    CableArrays,
+    Document,
+    DocumentColumns,
+    build_arrays,
+    document_columns,
+    joined_columns,
+    load_arrays,
+    previous_columns,
+)
+from cables.index.codec import ArrayCodec
+from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digest
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
 from cables.index.paths import printable, real_path
 from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer, stem_count
 from cables.index.recordstore import RECORDS_FILE, RecordStore
 from cables.index.schema import paragraph_schema
-from cables.index.segments import CablesWriter, Indexed, ShardedWrite
+from cables.index.segments import Indexed, ShardedWrite, document_entry
+from cables.index.segmentwriter import SegmentWriter
 from cables.index.stems import read_stem_table, write_stem_table
 from cables.index.store import (
     SCHEMA_VERSION,
@@ -45,12 +62,17 @@ from cables.index.store import (
     remove_stale_generations,
     writer_lock,
 )
-from cables.index.termarrays import record_segments
-from cables.index.unpickling import open_index
+from cables.index.termarrays import read_segment_list, write_segment_list
+from cables.index.unpickling import INDEX_NAME, open_index
+from cables.index.variants import TABLE_FILE as VARIANTS_FILE
 from cables.index.variants import write_variants
 
 Progress = Callable[[int, int], None]
 UPDATE_BATCH = 2000
+RELEARN_SHARE = 0.1
+"""An update that adds, replaces or removes at least this share of the index's cables relearns the variant table;
+a smaller one keeps the previous table.  Measured on the corpus: relearning took 86% of an update of 100 changed
+cables (2% of the index) and gave the same 496 groups (bench/README.md, issue 14 item 4)."""
 
 
 @dataclass
@@ -108,7 +130,7 @@ def rebuild(location: Path, sources: Sequence[str | Path], jobs: int = 1, progre
                 store.close()
                 raise NothingIndexed("no cable could be indexed" + (f" ({len(report.skipped)} files skipped)" if report.skipped else ""))
             write.publish(_duplicates(placed, report))
-            _finish(folder, store, stems, write.documents)
+            _finish(folder, store, stems, document_columns(write.documents))
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -178,40 +200,54 @@ def _mkdir(path: Path) -> str:
     return str(path)
 
 
-def _add(writer, store: RecordStore, ordinal: int, item: Prepared) -> None:
-    """Add one prepared cable to the whoosh writer and the record store."""
-    for document in documents(item):
-        writer.add_document(**document)
-    store.put(ordinal, item.record, item.path, item.digest, stem_count(item.subject_stems))
+@dataclass
+class _Since:
+    """What an update carries over from the generation it started from (its folder and arrays)."""
+
+    folder: Path
+    arrays: CableArrays
+    touched: frozenset[int]  # the ordinals of the cables it added, replaced or removed
+    relearn: bool  # whether the variant table is learnt again (see RELEARN_SHARE)
 
 
-def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: list[Document]) -> None:
-    """Write the arrays, the stem table, the variant table and the marker of a generation."""
-    build_arrays(folder, store, documents)
+def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: DocumentColumns, since: _Since | None = None) -> None:
+    """Write the arrays, the stem table, the variant table and the marker of a generation.
+
+    After an update (``since``), only the touched cables' records are read for
+    the arrays, files shared with the previous generation (hard links) keep
+    the digests its marker records, and its variant table is kept unless
+    the update is large enough to learn it again.
+    """
+    if since is None:
+        build_arrays(folder, store, documents)
+    else:
+        build_arrays(folder, store, documents, since.arrays, since.touched)
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
-    write_variants(folder, stems, SnowballStem())
-    paragraphs = sum(1 for document in documents if document[0])
+    if since is None or since.relearn:
+        write_variants(folder, stems, SnowballStem())
+    else:
+        shutil.copy2(since.folder / VARIANTS_FILE, folder / VARIANTS_FILE)
+    paragraphs = int(np.count_nonzero(documents.cable >= 0))
     sizes = file_sizes(folder)
-    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, file_digests(folder, list(sizes))).save(folder)
+    digests = _digests(folder, list(sizes), since.folder if since else None)
+    Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, digests).save(folder)
 
 
-def _stored_documents(ix) -> list[Document]:
-    """Every document of an index as whoosh stores it, in docnum order (an update's old and new segments)."""
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        return [
-            DELETED_DOCUMENT
-            if reader.is_deleted(docnum)
-            else _document(reader.stored_fields(docnum), reader.doc_field_length(docnum, "body") or 0)
-            for docnum in range(reader.doc_count_all())
-        ]
+def _digests(folder: Path, names: list[str], previous: Path | None) -> dict[str, str]:
+    """The digest of each named file; a file that is the previous generation's own (a hard link) keeps the digest recorded there.
 
-
-def _document(fields: dict, body_length: int) -> Document:
-    """A document of the arrays from whoosh's stored fields of one paragraph."""
-    return Document(fields["cable"], fields["position"], fields.get("marking") or None, body_length)
+    An update links every unchanged whoosh file, so it hashes only what it wrote.
+    """
+    if previous is None:
+        return {name: file_digest(folder / name) for name in names}
+    recorded = read_marker(previous).checksums
+    digests = {}
+    for name in names:
+        shared = name in recorded and (previous / name).is_file() and os.path.samefile(folder / name, previous / name)
+        digests[name] = recorded[name] if shared else file_digest(folder / name)
+    return digests
 
 
 def folder_size(folder: Path) -> int:
@@ -222,7 +258,15 @@ def folder_size(folder: Path) -> int:
 def update(
     location: Path, sources: Sequence[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None
 ) -> BuildReport:
-    """Add new cables and replace changed ones (by id) in a copy of the index, then publish it."""
+    """Add new cables and replace changed ones (by id) in a copy of the index, then publish it.
+
+    The new and changed cables go into new segments, written as a rebuild
+    writes them; the documents they replace, and those of pruned cables, are
+    marked deleted in whoosh's deletion set; whoosh's merge policy then merges
+    small segments through the codec.  What the update reads and writes
+    grows with the change, not with the index, but for the per-cable arrays
+    and the stem table (see README, "Updating an index").
+    """
     started = time.monotonic()
     location = index_location(location)
     report = BuildReport(index=printable(location))
@@ -238,18 +282,17 @@ def update(
             store = RecordStore(folder / RECORDS_FILE, writable=True)
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
-            ix = _open_copy(location, current, folder)
-            writer = CablesWriter(ix)
+            changes = _Changes(location, current, folder)
             seen: set[str] = set()
             with closing(_prepared_stream(files, jobs)) as prepared:
                 for item in _cables(prepared, len(files), report, progress):
-                    next_ordinal = _apply(writer, store, known, item, next_ordinal, report, seen)
+                    next_ordinal = _apply(changes, store, known, item, next_ordinal, report, seen)
                     stems.update(item.words)
             if prune:
-                _prune(writer, store, known, sources, seen, report)
-            writer.commit(merge=True)
-            record_segments(folder, ix)
-            _finish(folder, store, stems, _stored_documents(ix))
+                _prune(changes, store, known, sources, seen, report)
+            placed = changes.commit(store)
+            relearn = report.added + report.replaced + report.removed >= RELEARN_SHARE * len(known)
+            _finish(folder, store, stems, placed, _Since(current, changes.arrays, frozenset(changes.touched), relearn))
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -258,6 +301,116 @@ def update(
     report.seconds = round(time.monotonic() - started, 3)
     report.size_bytes = folder_size(folder)
     return report
+
+
+class _Changes:
+    """An update's changes to the copied whoosh index: new segments for added and changed cables, deletions of replaced ones.
+
+    The documents of a cable are found by number through the current
+    generation's arrays, so nothing of whoosh's is read to delete them, and
+    the document list of the new generation is the current one with the
+    deletions marked, plus the new segments' documents; only a segment that
+    whoosh's merge makes is read back (its stored fields).
+    """
+
+    def __init__(self, location: Path, current: Path, folder: Path) -> None:
+        self.folder = folder
+        self.whoosh_folder = folder / WHOOSH_FOLDER
+        self.arrays = load_arrays(current)
+        self.ix = _open_copy(location, current, folder)
+        self.merger = WhooshWriter(self.ix, codec=ArrayCodec(), compound=False)  # holds whoosh's lock; merges at commit
+        listed = read_segment_list(current)
+        if [(segment.segment_id(), segment.doc_count_all()) for segment in self.merger.segments] != listed:
+            raise damaged(location, IndexDamage("the segment list disagrees with whoosh's table of contents"))
+        self.previous = {segment_id: (start, count) for (segment_id, count), start in zip(listed, _running_starts(listed), strict=True)}
+        self.deleted: set[int] = set()
+        self.touched: set[int] = set()
+        self.writer = SegmentWriter(self.whoosh_folder, paragraph_schema())
+        self.added: list[Document] = []
+
+    def delete(self, ordinal: int) -> None:
+        """Mark every document of the cable stored under ``ordinal`` deleted."""
+        self.touched.add(ordinal)
+        if ordinal < len(self.arrays.cable_valid):
+            for docnum in self.arrays.docs_of(ordinal).tolist():
+                self.merger.delete_document(docnum)
+                self.deleted.add(docnum)
+
+    def add(self, ordinal: int, item: Prepared) -> None:
+        """Index a cable's documents into the new segments."""
+        self.touched.add(ordinal)
+        for document in documents(item):
+            self.writer.add(document)
+            self.added.append(document_entry(ordinal, document))
+
+    def commit(self, store: RecordStore) -> DocumentColumns:
+        """Write the new segments, let whoosh merge and publish its table of contents; every document, in docnum order."""
+        written = self.writer.finish()
+
+        def merge_then_add(writer, segments: list) -> list:
+            """whoosh's merge policy over the segments the update found; the new ones join after it, as whoosh's writer adds its own."""
+            return [*MERGE_SMALL(writer, segments), *written]
+
+        self.merger.commit(mergetype=merge_then_add)
+        segments = TOC.read(self.ix.storage, INDEX_NAME, schema=paragraph_schema()).segments
+        write_segment_list(self.folder, segments)
+        new = dict(zip((segment.segment_id() for segment in written), _slices(self.added, written), strict=True))
+        markings = list(self.arrays.vocabulary["marking"])
+        runs: list[DocumentColumns] = []
+        for segment in segments:
+            segment_id = segment.segment_id()
+            if segment_id in self.previous:
+                runs.append(self._previous(*self.previous[segment_id]))
+            else:
+                listed = new[segment_id] if segment_id in new else self._merged(segment, store)
+                runs.append(document_columns(listed, markings))
+                markings = runs[-1].markings
+        return joined_columns(runs)
+
+    def _previous(self, start: int, count: int) -> DocumentColumns:
+        """The documents of a segment the current generation had, with this update's deletions."""
+        kept = previous_columns(self.arrays, start, count)
+        deleted = np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))
+        kept.cable[deleted[(deleted >= start) & (deleted < start + count)] - start] = -1
+        return kept
+
+    def _merged(self, segment, store: RecordStore) -> list[Document]:
+        """The documents of a segment whoosh's merge wrote, read from its stored fields and field lengths."""
+        reader = ArrayCodec().per_document_reader(self.ix.storage, segment)
+        try:
+            return [
+                DELETED_DOCUMENT if reader.is_deleted(docnum) else _merged_document(reader, docnum, store)
+                for docnum in range(segment.doc_count_all())
+            ]
+        finally:
+            reader.close()
+
+
+def _merged_document(reader, docnum: int, store: RecordStore) -> Document:
+    """A document of a merged segment, from its stored fields; one whose cable is gone is deleted."""
+    fields = reader.stored_fields(docnum)
+    ordinal = store.ordinal(fields["cable"])
+    if ordinal is None:
+        return DELETED_DOCUMENT
+    return Document(ordinal, fields["position"], fields.get("marking") or None, reader.doc_field_length(docnum, "body", 0) or 0)
+
+
+def _running_starts(listed: list[tuple[str, int]]) -> list[int]:
+    """The first document number of each listed segment."""
+    starts, total = [], 0
+    for _, count in listed:
+        starts.append(total)
+        total += count
+    return starts
+
+
+def _slices(documents: list[Document], segments: list) -> list[list[Document]]:
+    """``documents`` cut into the runs the given segments hold, in order."""
+    runs, start = [], 0
+    for segment in segments:
+        runs.append(documents[start : start + segment.doc_count_all()])
+        start += segment.doc_count_all()
+    return runs
 
 
 def _open_copy(location: Path, current: Path, folder: Path):
@@ -270,7 +423,7 @@ def _open_copy(location: Path, current: Path, folder: Path):
 
 
 def _apply(
-    writer,
+    changes: _Changes,
     store: RecordStore,
     known: dict[str, tuple[int, str, str]],
     item: Prepared,
@@ -286,17 +439,23 @@ def _apply(
         if digest == item.digest:
             report.unchanged += 1
             return next_ordinal
-        writer.delete_by_term("cable", cable_id)
+        changes.delete(ordinal)
         report.replaced += 1
     else:
         ordinal, next_ordinal = next_ordinal, next_ordinal + 1
         report.added += 1
-    _add(writer, store, ordinal, item)
+    changes.add(ordinal, item)
+    store.put(ordinal, item.record, item.path, item.digest, stem_count(item.subject_stems))
     return next_ordinal
 
 
 def _prune(
-    writer, store: RecordStore, known: dict[str, tuple[int, str, str]], sources: Sequence[str | Path], seen: set[str], report: BuildReport
+    changes: _Changes,
+    store: RecordStore,
+    known: dict[str, tuple[int, str, str]],
+    sources: Sequence[str | Path],
+    seen: set[str],
+    report: BuildReport,
 ) -> None:
     """Remove cables whose source file, under the given sources, no longer exists."""
     roots = [Path(source).resolve() for source in sources]
@@ -304,6 +463,6 @@ def _prune(
         resolved = Path(real_path(path)).resolve()
         under = any(resolved == root or root in resolved.parents for root in roots)
         if cable_id not in seen and under and not resolved.exists():
-            writer.delete_by_term("cable", cable_id)
+            changes.delete(ordinal)
             store.delete(ordinal)
             report.removed += 1

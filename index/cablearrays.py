@@ -31,16 +31,16 @@ FACETED = ("classification", "origin", "tag", "marking")
 
 
 class Document(NamedTuple):
-    """A paragraph document as the arrays need it: its cable id, paragraph position, marking and body length in stems."""
+    """A paragraph document as the arrays need it: its cable's ordinal, paragraph position, marking and body length in stems."""
 
-    cable: str
+    cable: int
     position: int
     marking: str | None
     body_length: int
 
 
-DELETED_DOCUMENT = Document("", 0, None, 0)
-"""The place of a deleted document in docnum order (its cable id matches no cable)."""
+DELETED_DOCUMENT = Document(-1, 0, None, 0)
+"""The place of a deleted document in docnum order (its ordinal names no cable)."""
 
 
 @dataclass
@@ -79,24 +79,100 @@ def _epoch(moment: datetime) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
 
-def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) -> CableArrays:
-    """Compute and save the arrays for ``documents`` in docnum order (deleted ones as :data:`DELETED_DOCUMENT`)."""
+class DocumentColumns(NamedTuple):
+    """Documents in docnum order, as the columns :func:`build_arrays` reads: each one's cable ordinal (-1: deleted),
+    paragraph position, marking (an index into ``markings``, -1: none) and body length."""
+
+    cable: np.ndarray
+    position: np.ndarray
+    marking: np.ndarray
+    body_length: np.ndarray
+    markings: list[str]
+
+
+def document_columns(documents: list[Document], markings: list[str] | None = None) -> DocumentColumns:
+    """The columns of a list of documents, their markings coded in the order of ``markings``, new ones appended."""
+    codes = {marking: code for code, marking in enumerate(markings or [])}
+    count = len(documents)
+    return DocumentColumns(
+        np.fromiter((doc.cable for doc in documents), dtype=np.int32, count=count),
+        np.fromiter((doc.position for doc in documents), dtype=np.int32, count=count),
+        np.fromiter((codes.setdefault(doc.marking, len(codes)) if doc.marking else -1 for doc in documents), dtype=np.int16, count=count),
+        np.fromiter((doc.body_length for doc in documents), dtype=np.int32, count=count),
+        list(codes),
+    )
+
+
+def previous_columns(arrays: CableArrays, start: int, count: int) -> DocumentColumns:
+    """The documents ``start`` to ``start + count`` of a generation's arrays, as :func:`build_arrays` was given them."""
+    span = slice(start, start + count)
+    return DocumentColumns(
+        np.array(arrays.doc_cable[span], dtype=np.int32),
+        np.array(arrays.doc_position[span], dtype=np.int32),
+        np.array(arrays.doc_marking[span], dtype=np.int16),
+        np.array(arrays.doc_body_length[span], dtype=np.int32),
+        list(arrays.vocabulary["marking"]),
+    )
+
+
+def joined_columns(parts: list[DocumentColumns]) -> DocumentColumns:
+    """Runs of documents one after another; each run's markings must begin the last run's (codes are kept)."""
+    markings = parts[-1].markings if parts else []
+    require(all(part.markings == markings[: len(part.markings)] for part in parts), "document runs disagree on their marking codes")
+
+    def joined(name: str, dtype) -> np.ndarray:
+        return np.concatenate([getattr(part, name) for part in parts]) if parts else np.zeros(0, dtype)
+
+    return DocumentColumns(
+        joined("cable", np.int32), joined("position", np.int32), joined("marking", np.int16), joined("body_length", np.int32), markings
+    )
+
+
+def build_arrays(
+    folder: Path, store: RecordStore, documents: DocumentColumns, previous: CableArrays | None = None, touched: frozenset[int] = frozenset()
+) -> CableArrays:
+    """Compute and save the arrays for ``documents`` (deleted ones with cable -1).
+
+    Given ``previous`` (the arrays an update started from), only the cables
+    whose ordinals are in ``touched`` (added, replaced or removed) are read
+    from the store; every other cable keeps its values and codes.
+    """
     size = store.max_ordinal() + 1
-    codes: dict[str, dict[str, int]] = {name: {} for name in FACETED}
+    codes: dict[str, dict[str, int]] = {
+        name: {} if previous is None else {value: code for code, value in enumerate(previous.vocabulary[name])} for name in FACETED
+    }
+    codes["marking"] = {value: code for code, value in enumerate(documents.markings)}
 
     def code(kind: str, value: str) -> int:
         return codes[kind].setdefault(value, len(codes[kind]))
 
-    ordinal_of: dict[str, int] = {}
     cable_valid = np.zeros(size, dtype=bool)
     created = np.zeros(size, dtype=np.int64)
     year = np.zeros(size, dtype=np.int16)
     classification = np.zeros(size, dtype=np.int16)
     origin = np.zeros(size, dtype=np.int16)
     subject_length = np.zeros(size, dtype=np.int32)
-    tag_lists: list[list[int]] = [[] for _ in range(size)]
-    for ordinal, record, subject_stems in store.records():
-        ordinal_of[record["id"]] = ordinal
+    tag_lists: list = [[] for _ in range(size)]
+    if previous is None:
+        rows = store.records()
+    else:
+        kept = min(size, len(previous.cable_valid))
+        for mine, theirs in (
+            (cable_valid, previous.cable_valid),
+            (created, previous.cable_created),
+            (year, previous.cable_year),
+            (classification, previous.cable_classification),
+            (origin, previous.cable_origin),
+            (subject_length, previous.cable_subject_length),
+        ):
+            mine[:kept] = theirs[:kept]
+        tag_lists[:kept] = np.split(np.asarray(previous.cable_tags), previous.cable_tag_start[1:-1])[:kept]
+        for ordinal in touched:
+            if ordinal < size:
+                cable_valid[ordinal] = False
+                tag_lists[ordinal] = []
+        rows = store.records(sorted(touched))
+    for ordinal, record, subject_stems in rows:
         cable_valid[ordinal] = True
         moment = created_of(record)
         created[ordinal] = _epoch(moment)
@@ -108,12 +184,11 @@ def build_arrays(folder: Path, store: RecordStore, documents: list[Document]) ->
     tag_start = np.zeros(size + 1, dtype=np.int64)
     tag_start[1:] = np.cumsum([len(tags) for tags in tag_lists])
     tags = np.fromiter((tag for tags in tag_lists for tag in tags), dtype=np.int32, count=int(tag_start[-1]))
-    doc_cable = np.fromiter((ordinal_of.get(doc.cable, -1) for doc in documents), dtype=np.int32, count=len(documents))
-    doc_position = np.fromiter((doc.position for doc in documents), dtype=np.int32, count=len(documents))
-    doc_marking = np.fromiter(
-        (code("marking", doc.marking) if doc.marking else -1 for doc in documents), dtype=np.int16, count=len(documents)
-    )
-    doc_length = np.fromiter((doc.body_length for doc in documents), dtype=np.int32, count=len(documents))
+    doc_cable = documents.cable.astype(np.int32)
+    held = (doc_cable >= 0) & (doc_cable < size)
+    held[held] = cable_valid[doc_cable[held]]
+    doc_cable[~held] = -1  # a cable the store does not hold
+    doc_position, doc_marking, doc_length = documents.position, documents.marking, documents.body_length
     tag_owner = np.repeat(np.arange(size, dtype=np.int32), np.diff(tag_start))
     live = np.flatnonzero(doc_cable >= 0)
     cable_docs = live[np.lexsort((doc_position[live], doc_cable[live]))].astype(np.int64)

@@ -156,9 +156,8 @@ class ArrayTermsReader(base.TermsReader):
         """whoosh's matcher over a term's postings: documents, weights and, for positional fields, values made on demand."""
         arrays, index = self._index(fieldname, text)
         docs, frequencies = arrays.postings_at(index)
-        values = None
-        if format_.supports("positions"):
-            values = EncodedPositions(format_, arrays.positions_at(index), frequencies)
+        positions = arrays.positions_at(index) if format_.supports("positions") else None
+        values = EncodedValues(format_, frequencies, positions)
         weights = (frequencies.astype(np.float64) * format_.field_boost).tolist()
         return ListMatcher(
             docs.tolist(), weights, values, format_, scorer=scorer, term=(fieldname, text), terminfo=_term_info(docs, frequencies)
@@ -188,15 +187,17 @@ def _term_info(docs: np.ndarray, frequencies: np.ndarray) -> TermInfo:
     )
 
 
-class EncodedPositions:
-    """The value of each posting as whoosh's field format encodes positions, made when whoosh asks for it.
+class EncodedValues:
+    """The value of each posting as whoosh's field format encodes it (positions, or the frequency), made when whoosh asks for it.
 
     whoosh's phrase matching and merging read values one posting at a time;
-    most postings are never asked for, so none is encoded in advance.
+    most postings are never asked for, so none is encoded in advance.  A
+    merge hands every value to whoosh's posting pool, which takes bytes only.
     """
 
-    def __init__(self, format_, positions: np.ndarray, frequencies: np.ndarray) -> None:
+    def __init__(self, format_, frequencies: np.ndarray, positions: np.ndarray | None) -> None:
         self.format = format_
+        self.frequencies = frequencies
         self.positions = positions
         self.ends = np.cumsum(frequencies, dtype=np.int64)
 
@@ -205,7 +206,9 @@ class EncodedPositions:
         return len(self.ends)
 
     def __getitem__(self, index: int) -> bytes:
-        """The encoded positions of posting ``index``."""
+        """The encoded value of posting ``index``."""
+        if self.positions is None:
+            return self.format.encode(int(self.frequencies[index]))
         start = int(self.ends[index - 1]) if index else 0
         return self.format.encode(self.positions[start : int(self.ends[index])].tolist())
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 RECORDS_FILE = "cables.sqlite"
@@ -94,9 +94,18 @@ class RecordStore:
             raise KeyError(ordinal)
         return row[0]
 
-    def records(self) -> Iterator[tuple[int, dict, int]]:
-        """Every (ordinal, record, subject length in stems), in ordinal order."""
-        for ordinal, packed, subject_length in self._db.execute("SELECT ord, record, subject_length FROM cables ORDER BY ord"):
+    def records(self, ordinals: list[int] | None = None) -> Iterator[tuple[int, dict, int]]:
+        """Every (ordinal, record, subject length in stems), in ordinal order; only those of ``ordinals`` (held ones) when given."""
+        rows: Iterable[tuple[int, bytes, int]]
+        if ordinals is None:
+            rows = self._db.execute("SELECT ord, record, subject_length FROM cables ORDER BY ord")
+        else:
+            rows = (
+                row
+                for ordinal in ordinals
+                for row in self._db.execute("SELECT ord, record, subject_length FROM cables WHERE ord = ?", (ordinal,))
+            )
+        for ordinal, packed, subject_length in rows:
             yield ordinal, _unpack(packed), subject_length
 
     def sources(self) -> dict[str, tuple[int, str, str]]:

@@ -59,15 +59,24 @@ class StopField(StemField):
         return _postings(value, stops=True)
 
 
-def _postings(value: str, stops: bool) -> Iterator[tuple[bytes, int, float, bytes]]:
-    """(term, frequency, weight, encoded positions) of the stems, or of the stop words, among a value's entries."""
+def term_positions(value: str, stops: bool) -> dict[bytes, list[int]]:
+    """Each stem, or each stop word, among a value's entries (UTF-8) -> its positions, rising.
+
+    whoosh's writer (through :class:`StemField`) and the direct segment writer
+    (:mod:`cables.index.segmentwriter`) both index a value's terms from here.
+    """
     positions: dict[str, list[int]] = defaultdict(list)
     for position, term in enumerate(value.split()):
         if is_stem(term) != stops:
             positions[term[len(STOP_MARK) :] if stops else term].append(position)
     positions.pop("", None)
-    for term, places in positions.items():
-        yield term.encode("utf-8"), len(places), float(len(places)), _encoded_positions(tuple(places))
+    return {term.encode("utf-8"): places for term, places in positions.items()}
+
+
+def _postings(value: str, stops: bool) -> Iterator[tuple[bytes, int, float, bytes]]:
+    """(term, frequency, weight, encoded positions) of the stems, or of the stop words, among a value's entries."""
+    for term, places in term_positions(value, stops).items():
+        yield term, len(places), float(len(places)), _encoded_positions(tuple(places))
 
 
 @lru_cache(maxsize=1 << 16)

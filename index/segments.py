@@ -1,16 +1,18 @@
-"""Write the whoosh segments of a rebuild, one per worker process.
+"""Write the whoosh segments of a rebuild, each worker process its own.
 
-Each worker reads, analyses and indexes its share of the files into a whoosh
-segment of its own, so a cable's paragraphs never cross a process boundary;
-only what the parent stores (the record, the new stems, where the documents
-went) travels back.  The parent then publishes every segment in one table of
-contents.  whoosh's own multiprocess writer instead pickles every document to
-a file for a second process to read back, which cost a third of the build.
+Each worker reads, analyses and indexes its share of the files into
+segments of its own (:mod:`cables.index.segmentwriter`: sorted posting arrays
+written straight from numpy, several segments only when a worker's postings
+outgrow its memory budget), so a cable's paragraphs never cross a process
+boundary; only what the parent stores (the record, the new stems, where the
+documents went) travels back.  The parent then publishes every segment in
+one table of contents.  whoosh's own multiprocess writer instead pickles
+every document to a file for a second process to read back, which cost a
+third of the build.
 
-The segments are written with the array codec (:mod:`cables.index.codec`),
-so whoosh's writer writes each posting list once, as the arrays the search
-reads.  The segments stay unmerged: documents find their cable and paragraph position
-through stored fields, so the order in which segments number them is free.
+The segments stay unmerged: documents find their cable and paragraph
+position through the document arrays, so the order in which segments
+number them is free.
 """
 
 from __future__ import annotations
@@ -18,30 +20,23 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import shutil
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
 from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import PostingPool, SegmentWriter
 
+from cables.index import segmentwriter
 from cables.index.cablearrays import DELETED_DOCUMENT, Document
-from cables.index.codec import ArrayCodec
 from cables.index.interrupts import default_signals
 from cables.index.prepare import Skipped, documents, prepare, stem_count
 from cables.index.schema import paragraph_schema
+from cables.index.segmentwriter import SegmentWriter
 from cables.index.termarrays import write_segment_list
-from cables.index.unpickling import INDEX_NAME
 
 BATCH = 32
-# Memory, in MB, each whoosh writer buffers before it spills a sorted run (rebuild workers and update alike).
-WRITER_MB = 128
-# What one buffered posting costs in memory besides its term and value bytes (tuple, ints, references), as the pool counts it.
-POSTING_OVERHEAD = 150
 
 
 @dataclass
@@ -56,63 +51,43 @@ class Indexed:
     paragraphs: int
     words: dict[str, str]
     shard: int
-    first_document: int
+    first_document: int  # numbered over all of the worker's segments
     documents: list[Document]
 
 
-class _Pool(PostingPool):
-    """whoosh's posting pool without its per-posting type checks and field bookkeeping.
+def document_entry(ordinal: int, document: dict) -> Document:
+    """The arrays' entry of a document just indexed for the cable stored under ``ordinal``.
 
-    The postings come from :class:`cables.index.schema.StemField` and whoosh's ID
-    field, so their types are known; memory stays bounded by ``limitmb``.
+    Its body length is quantised as whoosh stores field lengths, so a
+    document read back from a merged segment gets the same length.
     """
-
-    def add(self, item: tuple) -> None:
-        self.currentsize += POSTING_OVERHEAD + len(item[1]) + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
-
-
-class CablesWriter(SegmentWriter):
-    """whoosh's segment writer on the array codec (:mod:`cables.index.codec`), with a leaner posting pool.
-
-    Rebuild workers and ``update`` write segments through it alike.
-    """
-
-    def __init__(self, ix) -> None:
-        super().__init__(ix, codec=ArrayCodec(), limitmb=WRITER_MB, compound=False)
-        self.pool = _Pool(self.temp_storage(), self.get_segment(), limitmb=WRITER_MB)
+    length = byte_to_length(length_to_byte(stem_count(document["body"])))
+    return Document(ordinal, document["position"], document["marking"] or None, length)
 
 
 class _Shard:
-    """One worker's whoosh segment and the cables it indexes into it.
+    """One worker's segments and the cables it indexes into them.
 
-    Each worker writes a whoosh index of its own in a folder of the
-    generation's whoosh folder (with its own lock and sorted runs), and
-    commits it; :meth:`finish` then moves the segment's files beside the
-    others, where the parent publishes every worker's segment in one table of
-    contents.
+    Its :class:`cables.index.segmentwriter.SegmentWriter` writes straight into
+    the generation's whoosh folder, where the parent publishes every worker's
+    segments in one table of contents.  Documents are numbered from 0 over
+    all of the worker's segments, in order.
     """
 
     def __init__(self, whoosh_folder: Path, number: int) -> None:
         self.number = number
-        self.whoosh_folder = whoosh_folder
-        self.folder = whoosh_folder / f"shard{number}"
-        self.folder.mkdir()
-        self.writer = CablesWriter(whoosh_index.create_in(str(self.folder), paragraph_schema(), indexname=INDEX_NAME))
+        self.writer = SegmentWriter(whoosh_folder, paragraph_schema(), segmentwriter.WRITER_MB)
 
     def index(self, order: int, path: Path) -> Indexed | Skipped:
         """Read, analyse and index one file."""
         item = prepare(path)
         if isinstance(item, Skipped):
             return item
-        first = self.writer.docnum
+        first = self.writer.documents
         placed = []
         for document in documents(item):
-            self.writer.add_document(**document)
-            length = byte_to_length(length_to_byte(stem_count(document["body"])))
-            placed.append(Document(document["cable"], document["position"], document["marking"] or None, length))
+            self.writer.add(document)
+            placed.append(document_entry(order, document))
         return Indexed(
             order,
             item.path,
@@ -126,23 +101,16 @@ class _Shard:
             placed,
         )
 
-    def finish(self):
-        """The finished segment, its files moved into the generation's whoosh folder, or None when it is empty."""
-        added = self.writer.doc_count() > 0
-        segment = self.writer.get_segment()
-        self.writer.commit(merge=False)
-        if added:
-            for name in segment.list_files(self.writer.storage):
-                (self.folder / name).replace(self.whoosh_folder / name)
-        shutil.rmtree(self.folder)
-        return segment if added else None
+    def finish(self) -> list:
+        """The worker's segments, the last one written now (none when it indexed nothing)."""
+        return self.writer.finish()
 
 
 class ShardedWrite:
-    """Index files into one segment per worker; :meth:`results` yields each file's outcome as it is done.
+    """Index files into segments, each worker its own; :meth:`results` yields each file's outcome as it is done.
 
     With one job everything runs in this process.  After :meth:`results` is
-    exhausted, :attr:`segments` holds the segments, shard by shard.
+    exhausted, :attr:`segments` holds each worker's segments, worker by worker.
     """
 
     def __init__(self, ix, folder: Path, files: list[Path], jobs: int) -> None:
@@ -151,7 +119,7 @@ class ShardedWrite:
         self.whoosh_folder = Path(ix.storage.folder)
         self.files = files
         self.jobs = max(1, min(jobs, -(-len(files) // BATCH)))  # no more workers than batches
-        self.segments: list = []
+        self.segments: list[list] = []
         self._shard_documents: list[list[Document]] = [[] for _ in range(self.jobs)]
 
     @property
@@ -185,7 +153,7 @@ class ShardedWrite:
         for worker in workers:
             tasks.put(None)
             worker.start()
-        segments: dict[int, object] = {}
+        segments: dict[int, list] = {}
         try:
             while len(segments) < len(workers):
                 kind, number, payload = _next_outcome(outcomes, workers, segments)
@@ -207,16 +175,26 @@ class ShardedWrite:
         """Write the table of contents naming every segment, with the documents of ``deleted`` cables deleted."""
         for item in deleted:
             for docnum in range(item.first_document, item.first_document + len(item.documents)):
-                self.segments[item.shard].delete_document(docnum)
+                segment, number = _segment_of(self.segments[item.shard], docnum)
+                segment.delete_document(number)
                 self._shard_documents[item.shard][docnum] = DELETED_DOCUMENT
-        segments = [segment for segment in self.segments if segment is not None]
+        segments = [segment for shard in self.segments for segment in shard]
         generation = self.ix.latest_generation() + 1
         TOC(self.ix.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
         write_segment_list(self.folder, segments)
         clean_files(self.ix.storage, self.ix.indexname, generation, segments)
 
 
-def _next_outcome(outcomes, workers, segments: dict[int, object]) -> tuple[str, int, Any]:
+def _segment_of(segments: list, docnum: int) -> tuple[Any, int]:
+    """The segment, among one worker's, holding the worker's document ``docnum``, and its number there."""
+    for segment in segments:
+        if docnum < segment.doc_count_all():
+            return segment, docnum
+        docnum -= segment.doc_count_all()
+    raise IndexError(f"no document {docnum} past the worker's segments")
+
+
+def _next_outcome(outcomes, workers, segments: dict[int, list]) -> tuple[str, int, Any]:
     """The next message from the workers; a worker that ended without sending its segment is a failure.
 
     A message is (kind, worker number, payload); the payload's type depends on
@@ -253,7 +231,6 @@ def _work(whoosh_folder: Path, number: int, tasks, outcomes, parent: int) -> Non
         while (batch := tasks.get()) is not None:
             if os.getppid() != parent:
                 outcomes.cancel_join_thread()
-                shard.writer.cancel()
                 return
             outcomes.put(("cables", number, [shard.index(order, path) for order, path in batch]))
         outcomes.put(("segment", number, shard.finish()))

@@ -247,8 +247,8 @@ def remove_stale_generations(location: Path, keep: set[Path | None] | None = Non
     """Remove the generations cables made for ``location`` that are neither kept nor being built right now.
 
     With ``keep`` None (a writer starting) every finished generation stays and
-    only what killed builds left goes: their folders and whoosh's sorted runs
-    inside them, so the new build has that disk back before it starts.
+    only what killed builds left goes: their folders and the partly written
+    segments inside them, so the new build has that disk back before it starts.
     Anything not proven by :func:`made_by_cables` is never touched.
     """
     parent = generations_folder(location)

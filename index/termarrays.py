@@ -1,7 +1,9 @@
-"""Posting lists as flat memory-mapped arrays: the one copy of every list, written by whoosh's codec.
+"""Posting lists as flat memory-mapped arrays: the one copy of every list.
 
-The index's whoosh codec (:mod:`cables.index.codec`) writes each segment's
-postings as plain arrays beside whoosh's own files, and both whoosh (for
+The direct segment writer (:mod:`cables.index.segmentwriter`, rebuilds and
+updates) and the index's whoosh codec (:mod:`cables.index.codec`, whoosh's
+merges) write each segment's postings as plain arrays beside whoosh's own
+files, in the same format, and both whoosh (for
 ``update``'s merges and its own searcher) and the search path read them: a
 query slices a list out of a memory map without decoding anything, and
 phrases, prefix expansions and document frequencies come from the same files.
@@ -38,6 +40,7 @@ import re
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -49,6 +52,15 @@ SEGMENT_NAME = re.compile(r"[0-9A-Za-z_]{1,80}")  # a whoosh segment id: a safe 
 MAGIC = b"CBLAu"
 HEADER = 8
 WIDTHS = (np.uint8, np.uint16, np.uint32, np.uint64)
+NARROWEST = {
+    "docs": np.uint16,
+    "freqs": np.uint8,
+    "positions": np.uint16,
+    "term_starts": np.uint32,
+    "starts": np.uint32,
+    "position_starts": np.uint32,
+}
+"""The width each kind of array file starts at (a wider one when its values need it)."""
 _EMPTY = np.zeros(0, dtype=np.uint8)
 
 
@@ -75,7 +87,7 @@ def write_array(path: Path, values: np.ndarray, narrowest=np.uint8) -> None:
     dtype = _fitting(int(values.max()) if len(values) else 0, narrowest)
     with open(path, "wb") as handle:
         handle.write(_header(dtype))
-        handle.write(np.asarray(values).astype(dtype).tobytes())
+        handle.write(np.ascontiguousarray(values, dtype=dtype).data)
 
 
 def read_array(path: Path) -> np.ndarray:
@@ -127,9 +139,9 @@ class FieldArraysWriter:
     def __init__(self, folder: Path, segment_id: str, field: str, positional: bool) -> None:
         self.folder, self.segment_id, self.field = folder, segment_id, field
         self._terms = open(array_path(folder, segment_id, field, "terms"), "wb")  # noqa: SIM115 (closed by close())
-        self._docs = _GrowingArray(array_path(folder, segment_id, field, "docs"), np.uint16)
-        self._freqs = _GrowingArray(array_path(folder, segment_id, field, "freqs"), np.uint8)
-        self._positions = _GrowingArray(array_path(folder, segment_id, field, "positions"), np.uint16) if positional else None
+        self._docs = _GrowingArray(array_path(folder, segment_id, field, "docs"), NARROWEST["docs"])
+        self._freqs = _GrowingArray(array_path(folder, segment_id, field, "freqs"), NARROWEST["freqs"])
+        self._positions = _GrowingArray(array_path(folder, segment_id, field, "positions"), NARROWEST["positions"]) if positional else None
         self._term_starts, self._starts, self._position_starts = array("Q", [0]), array("Q", [0]), array("Q", [0])
         self._term_docs: list[int] = []
         self._term_freqs: list[int] = []
@@ -169,7 +181,33 @@ class FieldArraysWriter:
         if self._positions is not None:
             offsets.append(("position_starts", self._position_starts))
         for kind, values in offsets:
-            write_array(array_path(self.folder, self.segment_id, self.field, kind), np.frombuffer(values, dtype=np.uint64), np.uint32)
+            write_array(array_path(self.folder, self.segment_id, self.field, kind), np.frombuffer(values, dtype=np.uint64), NARROWEST[kind])
+
+
+class FieldLists(NamedTuple):
+    """One field's posting lists of one segment, whole: what :class:`FieldArraysWriter` writes term by term.
+
+    ``terms`` are the sorted terms back to back; the offsets hold a start per
+    term and the end; ``positions`` and ``position_starts`` are None for a
+    field without positions.
+    """
+
+    terms: bytes
+    term_starts: np.ndarray
+    starts: np.ndarray
+    docs: np.ndarray
+    freqs: np.ndarray
+    positions: np.ndarray | None
+    position_starts: np.ndarray | None
+
+
+def write_field_lists(folder: Path, segment_id: str, field: str, lists: FieldLists) -> None:
+    """Write one field's lists of one segment at once, in the files and widths :class:`FieldArraysWriter` writes."""
+    array_path(folder, segment_id, field, "terms").write_bytes(lists.terms)
+    for kind in NARROWEST:
+        values = getattr(lists, kind)
+        if values is not None:
+            write_array(array_path(folder, segment_id, field, kind), values, NARROWEST[kind])
 
 
 def indexed_fields(folder: Path, segment_id: str) -> list[str]:
@@ -208,12 +246,6 @@ def read_segment_list(folder: Path) -> list[tuple[str, int]]:
     )
     require(len({entry[0] for entry in listed}) == len(listed), f"{SEGMENTS_FILE} names a segment twice")
     return [(segment_id, count) for segment_id, count in listed]
-
-
-def record_segments(folder: Path, ix) -> None:
-    """Write the segment list of the whoosh index ``ix`` (after an update's commit), in document-number order."""
-    with ix.reader() as reader:
-        write_segment_list(folder, [leaf.segment() for leaf, _ in reader.leaf_readers()])
 
 
 class SegmentArrays:

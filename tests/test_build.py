@@ -193,7 +193,7 @@ def test_rebuild_of_unwritable_target_fails_without_traceback(tmp_path):
 
 
 def test_an_empty_worker_shard_leaves_the_others_able_to_finish(tmp_path):
-    """A worker that got no files must not disturb the others: each writes its own whoosh index, moved beside the rest when done."""
+    """A worker that got no files must not disturb the others: each writes its own segments straight into the whoosh folder."""
     from cables.index.prepare import reset_stemmer
     from cables.index.segments import _Shard
 
@@ -203,11 +203,11 @@ def test_an_empty_worker_shard_leaves_the_others_able_to_finish(tmp_path):
     files = sorted(SEEDS.glob("*.txt"))[:5]
     for order, path in enumerate(files):
         busy.index(order, path)
-    assert idle.finish() is None
-    segment = busy.finish()
+    assert idle.finish() == []
+    [segment] = busy.finish()
     assert segment.doc_count_all() == sum(max(1, len(read_file(path).cable.paragraphs)) for path in files)
     names = sorted(path.name for path in (tmp_path / "whoosh").iterdir())
-    assert names and all(name.startswith(f"{segment.segment_id()}.") for name in names), "only the busy segment's files, no shard folder"
+    assert names and all(name.startswith(f"{segment.segment_id()}.") for name in names), "only the busy segment's files"
     assert f"{segment.segment_id()}.body.docs" in names
 
 
@@ -239,3 +239,31 @@ def test_a_worker_that_sent_its_segment_then_ended_is_not_called_failed():
     assert _next_outcome(late, [_Ended()], {}) == ("segment", 0, "its segment")
     with pytest.raises(RuntimeError, match="index writer process 0 ended without its segment"):
         _next_outcome(_LateQueue([]), [_Ended()], {})
+
+
+def test_a_small_update_keeps_the_variant_table_and_a_large_one_learns_it_again(tmp_path, monkeypatch):
+    """Learning the variant table costs most of a small update and changes nothing there (bench/README.md): an
+    update touching under a tenth of the cables keeps the table as it was; a larger one learns it again."""
+    import cables.index.build as build
+
+    learnt: list[Path] = []
+    real = build.write_variants
+
+    def learning(folder: Path, *args) -> None:
+        learnt.append(folder)
+        real(folder, *args)
+
+    monkeypatch.setattr(build, "write_variants", learning)
+    source = copy_seeds(tmp_path / "src", 0, 30)
+    location = tmp_path / "ix"
+    rebuild(location, [source])
+    before = (location.resolve() / "variants.json").read_bytes()
+    files = sorted(source.glob("*.txt"))
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert update(location, [source]).replaced == 1
+    assert len(learnt) == 1, "only the rebuild learnt the table"
+    assert (location.resolve() / "variants.json").read_bytes() == before
+    for path in files[1:4]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert update(location, [source]).replaced == 3
+    assert learnt[-1] == location.resolve() and len(learnt) == 2, "3 of 30 cables: the update learnt it again"

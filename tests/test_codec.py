@@ -20,6 +20,7 @@ import pytest
 
 from cables.index.analysis import STOP_MARK, TEXT_FIELDS, stop_field
 from cables.index.build import rebuild, update
+from cables.index.reader import read_file
 from cables.index.store import WHOOSH_FOLDER
 from cables.index.termarrays import read_segment_list
 from cables.index.unpickling import open_index
@@ -122,8 +123,6 @@ def test_whoosh_over_the_codec_matches_what_the_engine_matches(seed_index):
 
 def short_seeds(folder: Path, count: int) -> list[Path]:
     """The first ``count`` cables (in name order) with at most three paragraphs: segments small enough for whoosh to merge."""
-    from cables.index.reader import read_file
-
     return [path for path in sorted(folder.glob("*.txt")) if len(read_file(path).cable.paragraphs) <= 3][:count]
 
 
@@ -135,8 +134,9 @@ def add_zebrafish(path: Path) -> None:
 @pytest.fixture(scope="module")
 def updated(tmp_path_factory) -> Path:
     """60 seed cables, then five updates of one short cable each (five small segments), then an update that changes
-    the first short cable and a built one: whoosh's merge policy merges the five small segments into the new one
-    through the codec (its reader over the arrays feeding the codec's writer), dropping the replaced documents."""
+    the first short cable and a built one: it writes their documents into a new segment, and whoosh's merge policy
+    merges the five small segments into one through the codec (its reader over the arrays feeding the codec's
+    writer), dropping the replaced documents."""
     root = tmp_path_factory.mktemp("codec")
     location = root / "index"
     built = copy_seeds(root / "built", 0, 60)
@@ -149,7 +149,9 @@ def updated(tmp_path_factory) -> Path:
     for path in changed:
         add_zebrafish(path)
     assert update(location, changed).replaced == 2
-    assert len(read_segment_list(location.resolve())) == 2, "the five small segments were merged into the new one"
+    segments = read_segment_list(location.resolve())
+    assert len(segments) == 3, "the built segment, the update's new one, the five small ones merged into one"
+    assert segments[2][1] == sum(max(1, len(read_file(path).cable.paragraphs)) for path in small[1:]), "without the replaced cable"
     return location
 
 

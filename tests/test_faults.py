@@ -134,7 +134,7 @@ def test_disk_full_during_rebuild_keeps_the_previous_index(tmp_path, monkeypatch
 
 def test_disk_full_in_a_worker_fails_the_rebuild_and_keeps_the_previous_index(tmp_path, monkeypatch):
     """A worker process that cannot write its segment's arrays fails the whole rebuild, with its error."""
-    from cables.index.termarrays import FieldArraysWriter
+    from cables.index import segmentwriter
 
     location = tmp_path / "ix"
     rebuild(location, [copy_seeds(tmp_path / "a", 0, 30)], jobs=2)
@@ -143,7 +143,7 @@ def test_disk_full_in_a_worker_fails_the_rebuild_and_keeps_the_previous_index(tm
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(FieldArraysWriter, "close", full)  # the forked workers inherit it
+    monkeypatch.setattr(segmentwriter, "write_field_lists", full)  # the forked workers inherit it
     with pytest.raises(OSError, match="No space left"):
         rebuild(location, [copy_seeds(tmp_path / "b", 30, 40)], jobs=2)
     assert probe(location) == before

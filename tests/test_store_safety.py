@@ -214,10 +214,10 @@ def test_a_writer_removes_a_killed_rebuilds_leftovers_when_it_starts(tmp_path):
     assert cli("rebuild", copy_seeds(tmp_path / "a", 0, 20), "--index", location).exit_code == 0
     before = probe(location)
     process = start("rebuild", copy_seeds(tmp_path / "b", 20, 400), "--index", location)
-    assert wait_for(lambda: any(any((path / "whoosh").glob("shard*/MAIN.tmp")) for path in unfinished_generations(location)))
+    assert wait_for(lambda: any(any((path / "whoosh").glob("*.tmp")) for path in unfinished_generations(location)))
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert unfinished_generations(location), "the killed rebuild left its generation and whoosh's run folder"
+    assert unfinished_generations(location), "the killed rebuild left its generation and a segment's temporary folder"
     (tmp_path / "empty").mkdir()
     result = cli("rebuild", tmp_path / "empty", "--index", location)
     assert result.exit_code == 1 and "no cable could be indexed" in result.stderr

@@ -1,0 +1,219 @@
+"""Write whoosh segments of the array codec straight from analysed documents.
+
+whoosh's own writer buffers every posting as a Python tuple, spills sorted
+runs to disk, merges them and hands the postings one at a time to the codec
+(:mod:`cables.index.codec`).  This writer gives each field's postings the
+same terms, positions and frequencies, keeps them as two compact integer
+arrays per field (a term number and a position per posting), and when its
+memory budget is reached, or at the end, sorts them with numpy and writes a
+segment at once: the posting arrays of :mod:`cables.index.termarrays`, byte
+for byte what whoosh's writer on :class:`cables.index.codec.ArrayCodec`
+writes, and the stored fields and field lengths through the codec's own
+per-document writer.  Nothing is written twice and no temporary copy of the
+postings is made.
+
+Rebuild workers and ``update`` write their segments here; whoosh reads,
+deletes from and merges them through the codec.
+"""
+
+from __future__ import annotations
+
+from array import array
+from pathlib import Path
+
+import numpy as np
+from whoosh.codec.base import PerDocumentWriter
+from whoosh.filedb.filestore import FileStorage
+
+from cables.index.codec import ArrayCodec
+from cables.index.schema import StemField, StopField, term_positions
+from cables.index.termarrays import FieldLists, write_field_lists
+from cables.index.unpickling import INDEX_NAME
+
+WRITER_MB = 256
+"""The memory, in MB, a writer's buffered postings may take before it writes them as a segment."""
+TERM_BYTES = 120  # a buffered distinct term: its bytes and its entry in the field's dict of term numbers
+
+
+class _SegmentStorage(FileStorage):
+    """The whoosh folder, with a temporary folder of the segment's own for whoosh's per-document writer.
+
+    whoosh names that folder after the index, so writers working side by side
+    in one folder would share (and remove) one temporary folder.
+    """
+
+    def __init__(self, folder: Path, segment_id: str) -> None:
+        super().__init__(str(folder))
+        self.temporary = folder / f"{segment_id}.tmp"
+
+    def temp_storage(self, name: str | None = None) -> FileStorage:
+        """The segment's own temporary folder, whatever name whoosh asks for."""
+        return FileStorage(str(self.temporary)).create()
+
+
+class _FieldPostings:
+    """One field's buffered postings, in document order: a term number and a value (position, or frequency) each.
+
+    Values are kept in 16 bits until one needs more (then the buffer is
+    widened to 32), so a buffered posting takes 6 bytes, rarely 8.
+    """
+
+    def __init__(self) -> None:
+        self.numbers: dict[bytes, int] = {}
+        self.terms = array("I")
+        self.values = array("H")
+        self.docs = array("I")  # the documents with postings in this field
+        self.counts = array("I")  # how many postings each of them has
+
+    def add(self, doc: int, postings: dict[bytes, list[int]]) -> None:
+        """A document's postings: each term with its positions (or its frequency alone)."""
+        numbers, terms, values = self.numbers, self.terms, self.values
+        before = len(terms)
+        for term, places in postings.items():
+            number = numbers.get(term)
+            if number is None:
+                number = numbers[term] = len(numbers)
+            terms.extend([number] * len(places))
+            try:
+                values.extend(places)
+            except OverflowError:  # a value past 16 bits: widen, dropping what the failed extend appended
+                del values[len(terms) - len(places) :]
+                self.values = values = array("I", values)
+                values.extend(places)
+        if len(terms) > before:
+            self.docs.append(doc)
+            self.counts.append(len(terms) - before)
+
+    def lists(self, positional: bool) -> FieldLists:
+        """The buffered postings as sorted posting lists (terms in byte order, documents and positions rising).
+
+        The buffers are released as their sorted forms are made, so sorting
+        takes about twice the buffer's memory at most.
+        """
+        encoded = list(self.numbers)
+        order = sorted(range(len(encoded)), key=encoded.__getitem__)
+        rank = np.empty(len(order), dtype=np.uint32)
+        rank[order] = np.arange(len(order), dtype=np.uint32)
+        ranked = rank[np.frombuffer(self.terms, dtype=np.uint32)]
+        self.terms = array("I")
+        # Within a term the buffer already runs in document, then position order: a stable sort by term is enough.
+        permutation = np.argsort(ranked, kind="stable")
+        per_term = np.bincount(ranked, minlength=len(order))
+        del ranked
+        values = np.frombuffer(self.values, dtype=np.dtype(self.values.typecode))[permutation]
+        self.values = array("H")
+        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), np.frombuffer(self.counts, dtype=np.uint32))[permutation]
+        del permutation
+        terms = b"".join(encoded[number] for number in order)
+        term_starts = _starts(np.fromiter((len(encoded[number]) for number in order), dtype=np.int64, count=len(order)))
+        value_starts = _starts(per_term)
+        if not positional:
+            return FieldLists(terms, term_starts, value_starts, docs, values, None, None)
+        first = np.empty(len(docs), dtype=bool)  # where a posting (a term in a document) begins
+        first[0] = True
+        np.not_equal(docs[1:], docs[:-1], out=first[1:])
+        first[value_starts[:-1]] = True
+        posting_starts = np.flatnonzero(first).astype(np.uint32)
+        del first
+        freqs = np.diff(posting_starts, append=np.array([len(docs)], dtype=np.uint32))
+        starts = np.searchsorted(posting_starts, value_starts.astype(np.uint32)).astype(np.uint64)
+        return FieldLists(terms, term_starts, starts, docs[posting_starts], freqs, values, value_starts)
+
+    def size(self) -> int:
+        """The bytes the buffer takes, roughly."""
+        return len(self.terms) * self.terms.itemsize + len(self.values) * self.values.itemsize + TERM_BYTES * len(self.numbers)
+
+
+def _starts(counts: np.ndarray) -> np.ndarray:
+    """Offsets from counts: 0, then each running total."""
+    starts = np.zeros(len(counts) + 1, dtype=np.uint64)
+    np.cumsum(counts, out=starts[1:])
+    return starts
+
+
+class SegmentWriter:
+    """Index documents (the field dicts of :func:`cables.index.prepare.documents`) into whoosh segments in ``folder``.
+
+    Each field is analysed as whoosh's writer analyses it, and stored and
+    measured as whoosh's writer does; a segment is written whenever the
+    buffered postings reach ``budget_mb``, and by :meth:`finish`.
+    :attr:`segments` lists the segments written, in document order;
+    :attr:`documents` counts the documents added over all of them.
+    """
+
+    def __init__(self, folder: Path, schema, budget_mb: float = WRITER_MB) -> None:
+        unsupported = [name for name, field in schema.items() if field.vector or field.column_type or field.separate_spelling()]
+        if unsupported:
+            raise ValueError(f"the direct segment writer cannot write vectors, columns or spelling: {', '.join(unsupported)}")
+        self.folder = folder
+        self.schema = schema
+        self.budget = budget_mb * 1e6
+        self.codec = ArrayCodec()
+        self.segments: list = []
+        self.documents = 0
+        self._start()
+
+    def _start(self) -> None:
+        """Open a new segment."""
+        self.segment = self.codec.new_segment(None, INDEX_NAME)
+        self.storage = _SegmentStorage(self.folder, self.segment.segment_id())
+        self.per_document: PerDocumentWriter | None = None  # whoosh's writer of stored fields and lengths, opened by the first document
+        self.fields: dict[str, _FieldPostings] = {}
+        self.docnum = 0
+
+    def add(self, document: dict) -> None:
+        """Index one document; write the segment when the buffer is full."""
+        per_document = self.per_document
+        if per_document is None:
+            per_document = self.per_document = self.codec.per_document_writer(self.storage, self.segment)
+        per_document.start_doc(self.docnum)
+        for name in sorted(name for name in document if not name.startswith("_")):
+            value = document[name]
+            if value is None:
+                continue
+            field = self.schema[name]
+            length = 0
+            if field.indexed:
+                postings, frequency = self._postings(field, value)
+                if postings:
+                    self.fields.setdefault(name, _FieldPostings()).add(self.docnum, postings)
+                if field.scorable:
+                    length = frequency
+            per_document.add_field(name, field, value if field.stored else None, length)
+        per_document.finish_doc()
+        self.docnum += 1
+        self.documents += 1
+        if sum(buffer.size() for buffer in self.fields.values()) >= self.budget:
+            self._write()
+            self._start()
+
+    @staticmethod
+    def _postings(field, value) -> tuple[dict[bytes, list[int]], int]:
+        """A field value's terms as whoosh indexes them, each with its positions (or frequency), and their total frequency."""
+        if isinstance(field, StemField):
+            postings = term_positions(value, stops=isinstance(field, StopField))
+            return postings, sum(len(places) for places in postings.values())
+        positional = field.format.supports("positions")
+        indexed = list(field.index(value))
+        postings = {
+            term: list(field.format.decode_positions(encoded)) if positional else [frequency] for term, frequency, _, encoded in indexed
+        }
+        return postings, sum(frequency for _, frequency, _, _ in indexed)
+
+    def _write(self) -> None:
+        """Write the buffered documents (at least one) as a segment: stored fields and lengths, then each field's posting lists."""
+        if self.per_document is not None:
+            self.per_document.close()
+        self.storage.temporary.rmdir()  # whoosh's per-document writer has removed its temporary file
+        for name, buffer in sorted(self.fields.items()):
+            positional = self.schema[name].format.supports("positions")
+            write_field_lists(self.folder, self.segment.segment_id(), name, buffer.lists(positional))
+            self.fields[name] = _FieldPostings()  # free the buffer before the next field is sorted
+        self.segment.set_doc_count(self.docnum)
+        self.segments.append(self.segment)
+
+    def finish(self) -> list:
+        """Write what is buffered (unless nothing is) and return every segment written."""
+        if self.docnum:
+            self._write()
+        return self.segments
