@@ -48,7 +48,12 @@ Libya is dead" for "Libya Switzerland dispute").  With the tiers folded
 its factor is the share of words held raised to ``promoted_power`` (1:
 0.67 for two of three words) instead of ``partial_power`` (0.30), so it
 ranks among the complete matches without passing the strong ones; with
-strict tiers it joins the top tier.
+strict tiers it joins the top tier.  The subject may lack ``promote_slack``
+(1) of the words the cable holds, as long as it holds two: for "arms export
+end-use checks" the Blue Lantern cables never say "arms" and their subjects
+("post-shipment end-use check on license ...") do not say "export" either,
+and for "Russia Ukraine gas crisis" a subject naming Russia and Ukraine over
+a text on gas supplies is about the need without saying "crisis".
 
 ``whole_names`` (a country's name counts only when the query holds all of
 it) is a measured switch left off: it did not help on the tuning or
@@ -89,6 +94,7 @@ class RankingSettings:
     header_in_whole: float = 0.5
     promote_words: int = 3
     promoted_power: float = 1.0
+    promote_slack: int = 1
     partial_power: float = 3.0
     scattered_subject: bool = True
     whole_names: bool = False

@@ -3,7 +3,8 @@
 Tier 0 holds cables with every query word; tier 1 those that matched a word
 only through a tag's meaning; tier 2 (added by relaxing a query too strict
 to fill a page) those with only some of the words.  A cable missing one word
-whose subject holds all the others is promoted to tier 0.  For a plain bag
+whose subject holds the others (all, or all but ``promote_slack`` of them) is
+promoted to tier 0.  For a plain bag
 of words the tiers are instead folded into the scores (``partial_power`` in
 :mod:`cables.search.ranking`, ``promoted_power`` for promoted cables), so a
 strong cable missing one word can pass a weak complete match.
@@ -43,12 +44,15 @@ class Tiers:
         self.notes: list[str] = []
 
     def promote(self, strict: np.ndarray, filtered: np.ndarray) -> np.ndarray:
-        """Add to the top tier the cables missing one word whose subject holds all the others.
+        """Add to the top tier the cables missing one word whose subject holds the others.
 
         A cable about the need may say "conflict" where the query says
         "war"; when its subject carries the rest of the query that is strong
         evidence, unlike a cable that merely mentions some of the words.
-        Only for queries of at least ``promote_words`` words (0: never).
+        The subject may lack ``promote_slack`` of the words the cable holds,
+        but must hold at least two ("Blue Lantern: post-shipment end-use
+        check" for "arms export end-use checks", whose text never says
+        "arms").  Only for queries of at least ``promote_words`` words (0: never).
         """
         match = self.match
         words = len(match.group_masks)
@@ -60,7 +64,8 @@ class Tiers:
         for group in match.groups:
             if "subject" in group.fields:
                 in_subject[distinct(match.occurrences.postings(group, "subject").cables)] += 1
-        self.promoted = filtered & ~strict & (held == words - 1) & (in_subject >= words - 1)
+        in_subject_needed = max(2, words - 1 - self.settings.promote_slack)
+        self.promoted = filtered & ~strict & (held == words - 1) & (in_subject >= in_subject_needed)
         return strict | self.promoted
 
     def relax(self, strict: np.ndarray, filtered: np.ndarray) -> np.ndarray:
@@ -99,7 +104,7 @@ class Tiers:
     def describe(self, cable: int) -> dict:
         """The cable's tier (0 ranks first unless the tiers were folded into the score) and why it is there."""
         tier = int(self.tier[cable])
-        reason = "missing one word, its subject holds all the others" if self.promoted[cable] else TIER_REASONS[tier]
+        reason = "missing one word, its subject holds the others" if self.promoted[cable] else TIER_REASONS[tier]
         if self.factor is None:
             return {"tier": tier, "reason": reason}
         factor = round(float(self.factor[cable]), 4)
