@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from cables.index.analysis import fold, normalise
+from cables.index.analysis import STOP_WORDS, fold, normalise
 from cables.search.engine import SearchRequest
 
 
@@ -147,6 +147,33 @@ def test_general_words_and_different_names_are_never_merged(engine):
     assert not {("polic",), ("polici",), ("ghani",), ("nation",), ("notion",)} & merged
     assert close_spellings("qadhafi", "gaddafi") and close_spellings("hezbollah", "hizballah")
     assert not close_spellings("ghana", "ghani") and not close_spellings("polic", "polici") and not close_spellings("nation", "notion")
+
+
+def test_candidate_pairs_are_every_pair_of_a_key_the_letters_accept(seed_index):
+    """Proposing only spellings one loose letter apart loses no pair that comparing every two spellings of a key finds.
+
+    The seeds' 42,000 words are the real input; the all-pairs loop is the
+    definition the faster proposal must keep.
+    """
+    from collections import defaultdict
+
+    from cables.index.stems import read_stem_table
+    from cables.index.store import current_generation
+    from cables.index.variants import spelling_candidates
+    from cables.index.varianttable import MIN_LENGTH, close_spellings, transliteration_key
+
+    words_by_stem: dict[str, set[str]] = defaultdict(set)
+    for word, stem in read_stem_table(current_generation(seed_index)).items():
+        words_by_stem[stem].add(word)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for stem in sorted(words_by_stem):
+        if len(stem) >= MIN_LENGTH and stem.isalpha() and stem.isascii():
+            by_key[transliteration_key(stem)].append(stem)
+    every_pair = {(a, b) for members in by_key.values() for i, a in enumerate(members) for b in members[i + 1 :] if close_spellings(a, b)}
+    proposed = spelling_candidates(words_by_stem)
+    assert len(every_pair) > 300
+    assert set(proposed) == {pair for pair in every_pair if not STOP_WORDS & set(pair)}
+    assert len(proposed) == len(set(proposed))
 
 
 def test_a_name_no_cable_writes_matches_the_cables_spelling(engine, seed_records):
