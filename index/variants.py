@@ -33,6 +33,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,7 @@ DERIVATIONS_FILE = Path(__file__).parent / "data" / "derivations.tsv"
 SCRIPTS_FILE = Path(__file__).parent / "data" / "scripts.tsv"
 LATIN = "Latn"
 SAMPLE_PARAGRAPHS = 12
+PARAGRAPH_CACHE = 20_000  # cables whose paragraphs learning keeps read: about 200 MB for cables of average length
 MIN_CONTEXT = 0.16  # measured: 0.17 lost gaddafi/qadhafi (0.168) on the bundled cables; 0.16-0.17 adds ~14 right pairs to 3 wrong on seeds
 MIN_PLACES = 0.1  # with MIN_CHARACTER, chosen on 200 judged corpus pairs, measured on held-out ones (bench/variants/RESULTS.md)
 MIN_CHARACTER = 0.08
@@ -83,9 +85,10 @@ class Contexts:
                 for leaf, offset in reader.leaf_readers()
             ]
         ix.close()
-        self._paragraphs: dict[int, list[dict]] = {}
+        self._paragraphs = lru_cache(maxsize=PARAGRAPH_CACHE)(self._read_paragraphs)
         self._rarity: dict[str, float] = {}
         self._cables: dict[str, set[int]] = {}
+        self._cable_counts: dict[str, int] = {}
         live = np.flatnonzero(self.arrays.cable_valid).tolist()
         held: Counter[str] = Counter()
         for cable in live:
@@ -117,6 +120,12 @@ class Contexts:
         if stem not in self._cables:
             self._cables[stem] = set(self.arrays.doc_cable[self.docs(stem)].tolist())
         return self._cables[stem]
+
+    def cable_count(self, stem: str) -> int:
+        """How many cables hold a stem (remembered as a number: a common word's set of cables would fill memory at full size)."""
+        if stem not in self._cable_counts:
+            self._cable_counts[stem] = len(np.unique(self.arrays.doc_cable[self.docs(stem)]))
+        return self._cable_counts[stem]
 
     def _places_of(self, cable: int) -> set[str]:
         """A cable's origin and tags, as features."""
@@ -156,15 +165,16 @@ class Contexts:
         total = sum(recurring.values())
         return sum(weight for f, weight in recurring.items() if f in rare) / total if total else None
 
+    def _read_paragraphs(self, cable: int) -> list[tuple[str, list[str]]]:
+        """A cable's paragraphs' texts, each with the cable's tags."""
+        record = self.records.record(cable)
+        return [(paragraph["text"], record["tags"]) for paragraph in record["paragraphs"]]
+
     def _paragraph(self, doc: int) -> tuple[str, list[str]]:
-        """A paragraph document's text and its cable's tags (each cable read once)."""
-        cable = int(self.arrays.doc_cable[doc])
-        if cable not in self._paragraphs:
-            record = self.records.record(cable)
-            self._paragraphs[cable] = [{"text": p["text"], "tags": record["tags"]} for p in record["paragraphs"]]
-        paragraphs = self._paragraphs[cable]
+        """A paragraph document's text and its cable's tags (the cables read last are kept, not every cable: memory stays bounded)."""
+        paragraphs = self._paragraphs(int(self.arrays.doc_cable[doc]))
         position = int(self.arrays.doc_position[doc])
-        return (paragraphs[position]["text"], paragraphs[position]["tags"]) if position < len(paragraphs) else ("", [])
+        return paragraphs[position] if position < len(paragraphs) else ("", [])
 
     def profile(self, stem: str, spellings: set[str]) -> tuple[Counter[str], float | None, float, set[str]]:
         """The context of a stem (the words of its paragraphs and its cables' tags, counted), the share
@@ -419,7 +429,7 @@ def learn_spellings(contexts: Contexts, words_by_stem: dict[str, set[str]]) -> l
     evidence = {}
     for stem in sorted({s for pair in pairs for s in pair}):
         context, capitalised, capitals, neighbours = contexts.profile(stem, words_by_stem[stem])
-        rare = {near for near in neighbours if near[1:] in stem_of and len(contexts.cables(stem_of[near[1:]])) <= most}
+        rare = {near for near in neighbours if near[1:] in stem_of and contexts.cable_count(stem_of[near[1:]]) <= most}
         held = contexts.cables(stem)
         evidence[stem] = Evidence(context, capitalised, capitals, contexts.places(stem), len(held), rare, summed_shares(shares, held))
     contexts.count_features([item.context for item in evidence.values()])
