@@ -180,14 +180,21 @@ def positioned(text: str, stem: Callable[[str], str]) -> list[str]:
     is ``_`` alone.  ``"has the power"`` is ``["_has", "_the", "power"]``:
     the phrase's stop words and their places are part of what it asks for.
     """
-    return [_positioned_term(token, stem) for token in TOKEN_RE.findall(text)]
+    unstemmed = map(_unstemmed, TOKEN_RE.findall(text))
+    return [entry if entry.startswith(STOP_MARK) else stem(entry) for entry in unstemmed]
 
 
-def _positioned_term(token: str, stem: Callable[[str], str]) -> str:
-    """A token's entry in :func:`positioned`."""
+@lru_cache(maxsize=1 << 18)
+def _unstemmed(token: str) -> str:
+    """A token's word (to be stemmed), or its entry in :func:`positioned` when it has no stem (``_the``, ``_``).
+
+    Memoised, as :func:`_word` is: a stop word is about every other token of
+    a cable.  The stemming itself is left to the caller's stemmer, whose memo
+    is what lists the words a build saw.
+    """
     word = _word(token)
     if word:
-        return stem(word)
+        return word
     stop = normalise(REDACTION_RE.sub("", token))
     return STOP_MARK + stop if stop in STOP_WORDS else STOP_MARK
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from cables.index.analysis import SnowballStem, is_stem, positioned, stop_field
+from cables.index.analysis import SnowballStem, positioned, stop_field
 from cables.index.cable import Cable, record_json
 from cables.index.paths import printable
 from cables.index.reader import CableError, read_file
@@ -142,11 +142,6 @@ def _analysed(cable: Cable, path: str, digest: str) -> Prepared:
     header_stems = " ".join(positioned(cable.header_text(), _STEM))
     by_stems = " ".join(positioned(cable.classified_by_name or cable.classified_by or "", _STEM))
     return Prepared(path, digest, record_json(cable), subject_stems, header_stems, by_stems, paragraphs, _STEM.take_fresh())
-
-
-def stem_count(value: str) -> int:
-    """How many stems a text field's value holds (its length for BM25; stop words and gaps are not counted)."""
-    return sum(1 for term in value.split() if is_stem(term))
 
 
 def documents(prepared: Prepared) -> Iterator[dict]:
