@@ -179,9 +179,42 @@ def positioned(text: str, stem: Callable[[str], str]) -> list[str]:
     apart so an exact phrase can check it; a redaction or an overlong token
     is ``_`` alone.  ``"has the power"`` is ``["_has", "_the", "power"]``:
     the phrase's stop words and their places are part of what it asks for.
+    A build analyses many texts with one :class:`Positioner` instead.
     """
-    unstemmed = map(_unstemmed, TOKEN_RE.findall(text))
-    return [entry if entry.startswith(STOP_MARK) else stem(entry) for entry in unstemmed]
+    return Positioner(stem)(text)
+
+
+POSITIONER_TOKENS = 1 << 18
+"""The distinct tokens a :class:`Positioner` remembers before it starts over (about 40 MB)."""
+
+
+class Positioner(dict[str, str]):
+    """:func:`positioned` with one stemmer, remembering each token's entry (token -> entry).
+
+    A build meets the same tokens millions of times; a remembered one costs
+    one dict lookup, made in C.  A new token is analysed and stemmed with
+    ``stem``, whose own memo is what lists the words a build saw, so a
+    positioner must not outlive its stemmer.  Past ``POSITIONER_TOKENS``
+    tokens it forgets them all, so memory stays bounded.
+    """
+
+    def __init__(self, stem: Callable[[str], str]) -> None:
+        super().__init__()
+        self.stem = stem
+
+    def __call__(self, text: str) -> list[str]:
+        """The entries of ``text``'s tokens, in order."""
+        return list(map(self.__getitem__, TOKEN_RE.findall(text)))
+
+    def __missing__(self, token: str) -> str:
+        """A token's entry, made on first sight."""
+        if len(self) >= POSITIONER_TOKENS:
+            self.clear()
+        entry = _unstemmed(token)
+        if not entry.startswith(STOP_MARK):
+            entry = self.stem(entry)
+        self[token] = entry
+        return entry
 
 
 @lru_cache(maxsize=1 << 18)
