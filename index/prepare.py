@@ -150,15 +150,14 @@ def documents(prepared: Prepared) -> Iterator[dict]:
     """The whoosh documents of one cable: one per paragraph, the subject and header fields on the first.
 
     Each text field's value also feeds its stop-word field (:class:`cables.index.schema.StopField`).
+    The later paragraphs leave those fields out: an empty text field adds
+    neither postings nor a length, so the segment has the same bytes
+    without the work of indexing nothing.
     """
     paragraphs = prepared.paragraphs or [{"number": None, "marking": None, "text": "", "body": ""}]
+    cable_texts = {"subject": prepared.subject_stems, "header": prepared.header_stems, "by": prepared.by_stems}
     for position, paragraph in enumerate(paragraphs):
-        texts = {
-            "body": paragraph["body"],
-            "subject": prepared.subject_stems if position == 0 else "",
-            "header": prepared.header_stems if position == 0 else "",
-            "by": prepared.by_stems if position == 0 else "",
-        }
+        texts = {"body": paragraph["body"], **(cable_texts if position == 0 else {})}
         yield {
             "cable": prepared.record["id"],
             "position": position,
