@@ -185,7 +185,7 @@ def positioned(text: str, stem: Callable[[str], str]) -> list[str]:
 
 
 POSITIONER_TOKENS = 1 << 18
-"""The distinct tokens a :class:`Positioner` remembers before it starts over (about 40 MB)."""
+"""The distinct tokens a :class:`Positioner` remembers before it starts over (a few tens of MB)."""
 
 
 class Positioner(dict[str, str]):
