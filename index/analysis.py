@@ -179,15 +179,55 @@ def positioned(text: str, stem: Callable[[str], str]) -> list[str]:
     apart so an exact phrase can check it; a redaction or an overlong token
     is ``_`` alone.  ``"has the power"`` is ``["_has", "_the", "power"]``:
     the phrase's stop words and their places are part of what it asks for.
+    A build analyses many texts with one :class:`Positioner` instead.
     """
-    return [_positioned_term(token, stem) for token in TOKEN_RE.findall(text)]
+    return Positioner(stem)(text)
 
 
-def _positioned_term(token: str, stem: Callable[[str], str]) -> str:
-    """A token's entry in :func:`positioned`."""
+POSITIONER_TOKENS = 1 << 18
+"""The distinct tokens a :class:`Positioner` remembers before it starts over (a few tens of MB)."""
+
+
+class Positioner(dict[str, str]):
+    """:func:`positioned` with one stemmer, remembering each token's entry (token -> entry).
+
+    A build meets the same tokens millions of times; a remembered one costs
+    one dict lookup, made in C.  A new token is analysed and stemmed with
+    ``stem``, whose own memo is what lists the words a build saw, so a
+    positioner must not outlive its stemmer.  Past ``POSITIONER_TOKENS``
+    tokens it forgets them all, so memory stays bounded.
+    """
+
+    def __init__(self, stem: Callable[[str], str]) -> None:
+        super().__init__()
+        self.stem = stem
+
+    def __call__(self, text: str) -> list[str]:
+        """The entries of ``text``'s tokens, in order."""
+        return list(map(self.__getitem__, TOKEN_RE.findall(text)))
+
+    def __missing__(self, token: str) -> str:
+        """A token's entry, made on first sight."""
+        if len(self) >= POSITIONER_TOKENS:
+            self.clear()
+        entry = _unstemmed(token)
+        if not entry.startswith(STOP_MARK):
+            entry = self.stem(entry)
+        self[token] = entry
+        return entry
+
+
+@lru_cache(maxsize=1 << 18)
+def _unstemmed(token: str) -> str:
+    """A token's word (to be stemmed), or its entry in :func:`positioned` when it has no stem (``_the``, ``_``).
+
+    Memoised, as :func:`_word` is: a stop word is about every other token of
+    a cable.  The stemming itself is left to the caller's stemmer, whose memo
+    is what lists the words a build saw.
+    """
     word = _word(token)
     if word:
-        return stem(word)
+        return word
     stop = normalise(REDACTION_RE.sub("", token))
     return STOP_MARK + stop if stop in STOP_WORDS else STOP_MARK
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from cables.index.analysis import SnowballStem, is_stem, positioned, stop_field
+from cables.index.analysis import Positioner, SnowballStem, stop_field
 from cables.index.cable import Cable, record_json
 from cables.index.paths import printable
 from cables.index.reader import CableError, read_file
@@ -51,6 +51,7 @@ class Prepared:
 
 
 _STEM = SnowballStem()
+_POSITIONED = Positioner(_STEM)
 
 
 def reset_stemmer() -> None:
@@ -58,8 +59,9 @@ def reset_stemmer() -> None:
 
     The stemmer is loaded here, in the parent, so forked workers share the import.
     """
-    global _STEM
+    global _STEM, _POSITIONED
     _STEM = SnowballStem().load()
+    _POSITIONED = Positioner(_STEM)
 
 
 def find_cable_files(sources: Iterable[str | Path], skipped: list[Skipped]) -> list[Path]:
@@ -135,33 +137,27 @@ def prepare(path: Path) -> Prepared | Skipped:
 
 def _analysed(cable: Cable, path: str, digest: str) -> Prepared:
     """The paragraph documents and stems of a parsed cable."""
-    subject_stems = " ".join(positioned(cable.subject, _STEM))
+    subject_stems = " ".join(_POSITIONED(cable.subject))
     paragraphs = [
-        {"number": p.number, "marking": p.marking, "text": p.text, "body": " ".join(positioned(p.text, _STEM))} for p in cable.paragraphs
+        {"number": p.number, "marking": p.marking, "text": p.text, "body": " ".join(_POSITIONED(p.text))} for p in cable.paragraphs
     ]
-    header_stems = " ".join(positioned(cable.header_text(), _STEM))
-    by_stems = " ".join(positioned(cable.classified_by_name or cable.classified_by or "", _STEM))
+    header_stems = " ".join(_POSITIONED(cable.header_text()))
+    by_stems = " ".join(_POSITIONED(cable.classified_by_name or cable.classified_by or ""))
     return Prepared(path, digest, record_json(cable), subject_stems, header_stems, by_stems, paragraphs, _STEM.take_fresh())
-
-
-def stem_count(value: str) -> int:
-    """How many stems a text field's value holds (its length for BM25; stop words and gaps are not counted)."""
-    return sum(1 for term in value.split() if is_stem(term))
 
 
 def documents(prepared: Prepared) -> Iterator[dict]:
     """The whoosh documents of one cable: one per paragraph, the subject and header fields on the first.
 
     Each text field's value also feeds its stop-word field (:class:`cables.index.schema.StopField`).
+    The later paragraphs leave those fields out: an empty text field adds
+    neither postings nor a length, so the segment has the same bytes
+    without the work of indexing nothing.
     """
     paragraphs = prepared.paragraphs or [{"number": None, "marking": None, "text": "", "body": ""}]
+    cable_texts = {"subject": prepared.subject_stems, "header": prepared.header_stems, "by": prepared.by_stems}
     for position, paragraph in enumerate(paragraphs):
-        texts = {
-            "body": paragraph["body"],
-            "subject": prepared.subject_stems if position == 0 else "",
-            "header": prepared.header_stems if position == 0 else "",
-            "by": prepared.by_stems if position == 0 else "",
-        }
+        texts = {"body": paragraph["body"], **(cable_texts if position == 0 else {})}
         yield {
             "cable": prepared.record["id"],
             "position": position,

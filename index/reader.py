@@ -96,6 +96,12 @@ MAX_UNLABELLED_SUBJECT = 200
 # glued to a number (``MANAMA 510Classified By:``).
 GLUED_REF = r"(?<=[A-Z]{2})REF(?:S|TEL|TELS)?\s*:"
 CLASSIFIED_BY = r"(?:\b|(?<=\d))CLASSIFIED\s+BY"
+CASE_BLIND_LETTERS = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ and the Kelvin sign
+"""The letters outside ASCII that a case-blind pattern matches to ASCII ones (``ſ`` to ``s``, the Kelvin sign to ``k``).
+
+A line holding none of them matches a case-blind word only where its
+lower-cased text holds the word (``tests/test_reader_fields.py`` checks the list).
+"""
 # Where a subject runs on into other header text; a time (``14:25``) glued
 # before that text belongs to the transmission line, not the subject.
 SUBJECT_CUT_RE = re.compile(
@@ -392,14 +398,18 @@ def _clean(text: str) -> str:
 def _classified_by_search(line: str) -> re.Match | None:
     """:data:`CLASSIFIED_BY_RE` searched in ``line``, skipping the search where it cannot match.
 
-    The reader asks this of nearly every line, and few hold the words; an
-    ASCII line without ``classified`` in any case cannot match (a non-ASCII
-    line is always searched: the case-blind pattern also matches letters
-    such as the long s).
+    The reader asks this of nearly every line, and few hold the words.
     """
-    if line.isascii() and "classified" not in line.lower():
-        return None
-    return CLASSIFIED_BY_RE.search(line)
+    return CLASSIFIED_BY_RE.search(line) if _may_hold(line, "classified") else None
+
+
+def _may_hold(text: str, word: str) -> bool:
+    """False where a case-blind pattern cannot find ``word`` (lower case) in ``text``, so its search can be skipped.
+
+    That is a text whose lower-cased form lacks the word and that holds none
+    of the :data:`CASE_BLIND_LETTERS` (a text with one is always searched).
+    """
+    return word in text.lower() or not CASE_BLIND_LETTERS.isdisjoint(text)
 
 
 def _inline_ref_search(line: str) -> re.Match | None:
@@ -1034,7 +1044,7 @@ def _parse_date(text: str) -> date | None:
 def _summary(paragraphs: list[Paragraph]) -> str | None:
     """The text from ``SUMMARY:`` (or a SUMMARY heading) to ``END SUMMARY``, where the cable has one."""
     for position, paragraph in enumerate(paragraphs):
-        match = SUMMARY_RE.search(paragraph.text)
+        match = SUMMARY_RE.search(paragraph.text) if _may_hold(paragraph.text, "summary") else None
         if not match or END_SUMMARY_RE.search(paragraph.text, 0, match.start()):
             continue
         text = match.group("text")

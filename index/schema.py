@@ -25,7 +25,7 @@ from functools import lru_cache
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
 
-from cables.index.analysis import STOP_MARK, TEXT_FIELDS, is_stem, stop_field
+from cables.index.analysis import STOP_MARK, TEXT_FIELDS, stop_field
 
 _POSITIONS = formats.Positions()
 
@@ -64,12 +64,36 @@ def term_positions(value: str, stops: bool) -> dict[bytes, list[int]]:
 
     whoosh's writer (through :class:`StemField`) and the direct segment writer
     (:mod:`cables.index.segmentwriter`) both index a value's terms from here.
+    The dict is shared with later calls for the same value: read it, never change it.
     """
-    positions: dict[str, list[int]] = defaultdict(list)
+    return _split_terms(value)[stops]
+
+
+def stem_count(value: str) -> int:
+    """How many stems a text field's value holds (its length for BM25; stop words and gaps are not counted)."""
+    return sum(map(len, _split_terms(value)[False].values()))
+
+
+@lru_cache(maxsize=16)
+def _split_terms(value: str) -> tuple[dict[bytes, list[int]], dict[bytes, list[int]]]:
+    """A value's stems, then its stop words (each UTF-8 -> its positions), in one pass over its entries.
+
+    Memoised: a document's text field, its stop-word field and its length
+    read the same value one after the other.
+    """
+    stems: dict[str, list[int]] = defaultdict(list)
+    stopped: dict[str, list[int]] = defaultdict(list)
     for position, term in enumerate(value.split()):
-        if is_stem(term) != stops:
-            positions[term[len(STOP_MARK) :] if stops else term].append(position)
-    positions.pop("", None)
+        if term.startswith(STOP_MARK):
+            stopped[term[len(STOP_MARK) :]].append(position)
+        else:
+            stems[term].append(position)
+    stopped.pop("", None)
+    return _encoded(stems), _encoded(stopped)
+
+
+def _encoded(positions: dict[str, list[int]]) -> dict[bytes, list[int]]:
+    """The same mapping, its terms in UTF-8."""
     return {term.encode("utf-8"): places for term, places in positions.items()}
 
 

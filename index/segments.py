@@ -31,8 +31,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from cables.index import segmentwriter
 from cables.index.cablearrays import DELETED_DOCUMENT, Document
 from cables.index.interrupts import default_signals
-from cables.index.prepare import Skipped, documents, prepare, stem_count
-from cables.index.schema import paragraph_schema
+from cables.index.prepare import Skipped, documents, prepare
+from cables.index.schema import paragraph_schema, stem_count
 from cables.index.segmentwriter import SegmentWriter
 from cables.index.termarrays import write_segment_list
 

@@ -11,13 +11,16 @@ others.  Fields a case leaves at ``SKIP`` are not checked for that cable.
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import pytest
 
-from tests.conftest import read_seed
+from cables.index.reader import CASE_BLIND_LETTERS, read_cable
+from tests.conftest import SEEDS, read_seed
 
 SKIP: Any = object()  # "not checked for this cable" (None is a real expected value)
 
@@ -880,3 +883,21 @@ def test_paragraph_text_is_clean_in_every_case() -> None:
             assert paragraph.text == paragraph.text.strip(), (case.id, paragraph.number)
             assert "  " not in paragraph.text, (case.id, paragraph.number)
             assert not paragraph.text.startswith(("¶", "(C)", "(S)", "(SBU)", "(U)")), (case.id, paragraph.number)
+
+
+def test_case_blind_letters_are_every_letter_beyond_ascii_a_case_blind_pattern_takes_for_ascii() -> None:
+    """The reader skips a case-blind search in a line whose lower-cased text lacks the word, unless the line
+    holds one of these letters: a missing one would make it skip lines the pattern matches."""
+    beyond_ascii = "".join(map(chr, range(128, sys.maxunicode + 1)))
+    assert frozenset(re.findall("[a-z]", beyond_ascii, re.IGNORECASE)) == CASE_BLIND_LETTERS
+
+
+def test_classified_by_spelt_with_a_long_s_is_still_read() -> None:
+    """A real cable's Classified By line written with long s letters (``Claſſified``) is read as the plain one:
+    the skipped searches never skip a line the case-blind pattern matches."""
+    text = (SEEDS / "09OTTAWA265.txt").read_text(encoding="utf-8")
+    assert "Classified By:" in text
+    plain = read_cable(text)
+    spelt = read_cable(text.replace("Classified By:", "Claſſified By:"))
+    assert plain.classified_by and spelt.classified_by == plain.classified_by
+    assert spelt.reasons == plain.reasons
