@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -397,11 +398,7 @@ def _merged_document(reader, docnum: int, store: RecordStore) -> Document:
 
 def _running_starts(listed: list[tuple[str, int]]) -> list[int]:
     """The first document number of each listed segment."""
-    starts, total = [], 0
-    for _, count in listed:
-        starts.append(total)
-        total += count
-    return starts
+    return list(accumulate((count for _, count in listed), initial=0))[:-1]
 
 
 def _slices(documents: list[Document], segments: list) -> list[list[Document]]:

@@ -230,11 +230,11 @@ def save_arrays(folder: Path, arrays: CableArrays) -> None:
 
 
 def load_arrays(folder: Path) -> CableArrays:
-    """Memory-map the arrays of a generation."""
+    """Memory-map the arrays of a generation, as plain arrays: slicing a ``np.memmap`` runs Python code, a query slices thousands."""
     source = folder / CABLE_ARRAYS_FOLDER
     vocabulary = json.loads((source / VOCABULARY_FILE).read_text(encoding="utf-8"))
     loaded = {
-        name: np.load(source / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        name: np.asarray(np.load(source / f"{name}.npy", mmap_mode="r", allow_pickle=False))
         for name in CableArrays.__dataclass_fields__
         if name != "vocabulary"
     }

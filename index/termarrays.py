@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import os
 import re
 from array import array
 from collections.abc import Iterator
@@ -90,14 +91,14 @@ def write_array(path: Path, values: np.ndarray, narrowest=np.uint8) -> None:
         handle.write(np.ascontiguousarray(values, dtype=dtype).data)
 
 
-def read_array(path: Path) -> np.ndarray:
+def read_array(path: Path | str) -> np.ndarray:
     """The values of an array file, as a read-only array over a memory map; a bad header is damage."""
     data = _map_bytes(path)
-    head = bytes(data[:HEADER])
+    head = data[:HEADER]
     width = head[len(MAGIC) :].rstrip(b"\0")
     require(
         head.startswith(MAGIC) and width in (b"1", b"2", b"4", b"8") and (len(data) - HEADER) % int(width) == 0,
-        f"{path.name} is not an array file",
+        f"{os.path.basename(path)} is not an array file",
     )
     return np.frombuffer(data, dtype=WIDTHS[(1, 2, 4, 8).index(int(width))], offset=HEADER)
 
@@ -261,27 +262,36 @@ class SegmentArrays:
     def __init__(self, folder: Path, segment_id: str, field: str, doc_count: int) -> None:
         self.name = f"{folder.name}/{segment_id}.{field}"
         self.doc_count = doc_count
-        if not array_path(folder, segment_id, field, "starts").exists():
+        self._found: dict[bytes, int | None] = {}
+        prefix = f"{folder}{os.sep}{segment_id}.{field}."  # plain strings: a search opens dozens of these
+        try:
+            self._starts = read_array(prefix + "starts")
+        except FileNotFoundError:
             self._terms: mmap.mmap | bytes = b""
             self._term_starts = self._starts = self._position_starts = np.zeros(1, dtype=np.uint8)
             self._docs = self._freqs = self._positions = _EMPTY
             return
+        except (OSError, ValueError) as error:
+            raise IndexDamage(f"{self.name}: {error}") from None
         try:
-            self._terms = _map_bytes(array_path(folder, segment_id, field, "terms"))
-            self._term_starts = read_array(array_path(folder, segment_id, field, "term_starts"))
-            self._starts = read_array(array_path(folder, segment_id, field, "starts"))
-            self._docs = read_array(array_path(folder, segment_id, field, "docs"))
-            self._freqs = read_array(array_path(folder, segment_id, field, "freqs"))
-            positional = array_path(folder, segment_id, field, "positions").exists()
-            self._positions = read_array(array_path(folder, segment_id, field, "positions")) if positional else _EMPTY
-            self._position_starts = (
-                read_array(array_path(folder, segment_id, field, "position_starts"))
-                if positional
-                else np.zeros(len(self._starts), np.uint8)
-            )
+            self._terms = _map_bytes(prefix + "terms")
+            self._term_starts = read_array(prefix + "term_starts")
+            self._docs = read_array(prefix + "docs")
+            self._freqs = read_array(prefix + "freqs")
+            positional = self._map_positions(prefix)
         except (OSError, ValueError) as error:
             raise IndexDamage(f"{self.name}: {error}") from None
         self._check_shapes(positional)
+
+    def _map_positions(self, prefix: str) -> bool:
+        """Map the positions and their offsets; a field indexed without positions has none, and zero offsets."""
+        try:
+            self._positions = read_array(prefix + "positions")
+        except FileNotFoundError:
+            self._positions, self._position_starts = _EMPTY, np.zeros(len(self._starts), np.uint8)
+            return False
+        self._position_starts = read_array(prefix + "position_starts")
+        return True
 
     def _check_shapes(self, positional: bool) -> None:
         """The cheap invariants: one offset per term and the end, offsets that start at 0 and end at the data's end."""
@@ -322,9 +332,14 @@ class SegmentArrays:
         return len(self._term_starts) - 1
 
     def find(self, term: bytes) -> int | None:
-        """The index of ``term`` (UTF-8 bytes) among the sorted terms, by bisection, or None."""
-        index = self.bisect(term)
-        return index if index < len(self) and self.term_at(index) == term else None
+        """The index of ``term`` (UTF-8 bytes) among the sorted terms, by bisection, or None.
+
+        Memoised: a query asks each segment for a term's frequency before its postings.
+        """
+        if term not in self._found:
+            index = self.bisect(term)
+            self._found[term] = index if index < len(self) and self.term_at(index) == term else None
+        return self._found[term]
 
     def bisect(self, key: bytes) -> int:
         """The index of the first term not below ``key`` (UTF-8 bytes sort as the terms do)."""
@@ -396,9 +411,10 @@ def _text(term: bytes, name: str) -> str:
         raise IndexDamage(f"{name}.terms holds a term that is not UTF-8") from None
 
 
-def _map_bytes(path: Path) -> mmap.mmap | bytes:
+def _map_bytes(path: Path | str) -> mmap.mmap | bytes:
     """A read-only map of a file (empty bytes for an empty file, which mmap refuses)."""
-    if path.stat().st_size == 0:
-        return b""
-    with open(path, "rb") as handle:
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        return mmap.mmap(handle, 0, access=mmap.ACCESS_READ) if os.fstat(handle).st_size else b""
+    finally:
+        os.close(handle)
