@@ -41,16 +41,24 @@ from cables.index.termarrays import (
     write_field_lists,
 )
 
-OLD_KINDS = ("term_starts", "starts", "docs", "freqs", "positions", "position_starts")
-
 
 def old_lists(folder: Path, segment_id: str, field: str) -> FieldLists:
     """One field's lists of one segment as the old format holds them (documents absolute)."""
-    arrays = {
-        kind: read_array(array_path(folder, segment_id, field, kind)) if array_path(folder, segment_id, field, kind).exists() else None
-        for kind in OLD_KINDS
-    }
-    return FieldLists(terms=array_path(folder, segment_id, field, "terms").read_bytes(), **arrays)
+
+    def read(kind: str) -> np.ndarray:
+        """One old array of the field."""
+        return read_array(array_path(folder, segment_id, field, kind))
+
+    positional = array_path(folder, segment_id, field, "positions").exists()
+    return FieldLists(
+        terms=array_path(folder, segment_id, field, "terms").read_bytes(),
+        term_starts=read("term_starts"),
+        starts=read("starts"),
+        docs=read("docs"),
+        freqs=read("freqs"),
+        positions=read("positions") if positional else None,
+        position_starts=read("position_starts") if positional else None,
+    )
 
 
 def rewrite_field(folder: Path, scratch: Path, segment_id: str, field: str, doc_count: int) -> tuple[Counter, Counter]:

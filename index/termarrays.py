@@ -5,8 +5,8 @@ updates) and the index's whoosh codec (:mod:`cables.index.codec`, whoosh's
 merges) write each segment's postings as plain arrays beside whoosh's own
 files, in the same format, and both whoosh (for
 ``update``'s merges and its own searcher) and the search path read them: a
-query slices a list out of a memory map without decoding anything, and
-phrases, prefix expansions and document frequencies come from the same files.
+query slices a list out of a memory map and decodes its documents with a
+few whole-array numpy steps, and phrases, prefix expansions and document frequencies come from the same files.
 
 Per segment and indexed field, in the whoosh folder, named
 ``<segment id>.<field>.<kind>``:
@@ -26,7 +26,7 @@ Per segment and indexed field, in the whoosh folder, named
 
 Every file but ``terms`` is an array of unsigned integers after an 8-byte
 header that records its width: each file is as narrow as its largest value
-allows (positions and documents mostly fit 16 bits, frequencies 8), widened
+allows (positions mostly fit 16 bits, frequencies and document gaps 8), widened
 while it is written when a larger value comes.  A field with no postings in
 a segment has no files.
 
