@@ -7,7 +7,6 @@ command a user would run.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import pickle
@@ -24,7 +23,7 @@ from cables.index.build import rebuild, update
 from cables.index.check import check_structure
 from cables.index.integrity import IndexDamage, file_digest
 from cables.index.store import MARKER
-from cables.index.termarrays import GAP_LIMIT, HEADER, SegmentArrays, read_array
+from cables.index.termarrays import EXCEPTION, HEADER, LARGEST_GAP, SegmentArrays, read_array
 from cables.search.cli import main
 from tests.helpers import copy_seeds
 
@@ -306,15 +305,11 @@ def test_posting_documents_changed_within_range_give_wrong_totals_until_checked(
     """Same-size damage that keeps every invariant: only the checksums can tell, and ``cables check`` does."""
     before = ranked(index_copy, "security")[1]
     docs_path = segment_file(index_copy, "body.docs")
-    starts = read_array(segment_file(index_copy, "body.starts")).tolist()
 
     def to_first_documents(codes: np.ndarray) -> np.ndarray:
-        # Each list moved towards the first documents, still rising: every gap of one byte becomes 1 (a list's first, 0);
+        # Each list moved towards the first documents, still rising: every gap held in one byte becomes 1;
         # the large gaps, kept in the exceptions, stay where they are.
-        small = codes < GAP_LIMIT
-        codes[small] = 1
-        firsts = np.array([start for start, end in itertools.pairwise(starts) if end > start], dtype=np.int64)
-        codes[firsts[small[firsts]]] = 0
+        codes[codes != EXCEPTION] = 1
         return codes
 
     rewrite_array(docs_path, to_first_documents)
@@ -383,7 +378,7 @@ def test_damaged_gap_exceptions_are_reported_as_damage(index_copy, name, how):
     path = segment_file(index_copy, name)
     starts = segment_file(index_copy, "body.starts")
     arrays = SegmentArrays(starts.parent, starts.name.split(".")[0], "body", doc_count=598)
-    assert (np.diff(arrays.lookup("turkish")[0], prepend=0) >= GAP_LIMIT).any()
+    assert (np.diff(arrays.lookup("turkish")[0], prepend=-1) > LARGEST_GAP).any()
     rewrite_array(path, GAP_DAMAGE[name][how])
     result = run_cables("search", "turkish", "--index", str(index_copy))
     assert_damaged(result, index_copy)
