@@ -38,7 +38,8 @@ WHOOSH_FOLDER = "whoosh"
 ENV_VARIABLE = "CABLES_INDEX"
 # 14: segments are written with cables.index.codec.ArrayCodec (posting lists
 # once, as arrays in the whoosh folder; no W3 blocks), so older indexes need a rebuild.
-SCHEMA_VERSION = 14
+# 15: posting lists' documents are one-byte gaps with exceptions (cables.index.termarrays).
+SCHEMA_VERSION = 15
 """The layout of an index generation (whoosh schema, record store, arrays); a marker of another version is refused."""
 
 

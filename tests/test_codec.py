@@ -202,8 +202,12 @@ def test_arrays_widen_when_a_value_outgrows_their_width(tmp_path):
             writer.add(doc, len(positions), positions)
         writer.finish_term()
     writer.close()
-    widths = {kind: read_array(array_path(tmp_path, "MAIN_test", "body", kind)).dtype for kind in ("docs", "freqs", "positions")}
-    assert widths == {"docs": np.uint32, "freqs": np.uint16, "positions": np.uint32}
+    kinds = ("docs", "doc_exceptions", "freqs", "positions")
+    widths = {kind: read_array(array_path(tmp_path, "MAIN_test", "body", kind)).dtype for kind in kinds}
+    # Documents are one-byte gaps (a list's first counted from -1); those past a byte are exceptions, here past 16 bits:
+    # 70,000 - 3 in alpha's list and 70,001 + 1, the first of gamma's.
+    assert widths == {"docs": np.uint8, "doc_exceptions": np.uint32, "freqs": np.uint16, "positions": np.uint32}
+    assert read_array(array_path(tmp_path, "MAIN_test", "body", "doc_exceptions")).tolist() == [69_997, 70_002]
     arrays = SegmentArrays(tmp_path, "MAIN_test", "body", doc_count=70_002)
     arrays.check()
     for term, postings in lists.items():

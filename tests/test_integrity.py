@@ -7,7 +7,6 @@ command a user would run.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import pickle
@@ -21,9 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from cables.index.build import rebuild, update
-from cables.index.integrity import file_digest
+from cables.index.check import check_structure
+from cables.index.integrity import IndexDamage, file_digest
 from cables.index.store import MARKER
-from cables.index.termarrays import HEADER, read_array
+from cables.index.termarrays import EXCEPTION, HEADER, LARGEST_GAP, SegmentArrays, read_array
 from cables.search.cli import main
 from tests.helpers import copy_seeds
 
@@ -305,12 +305,12 @@ def test_posting_documents_changed_within_range_give_wrong_totals_until_checked(
     """Same-size damage that keeps every invariant: only the checksums can tell, and ``cables check`` does."""
     before = ranked(index_copy, "security")[1]
     docs_path = segment_file(index_copy, "body.docs")
-    starts = read_array(segment_file(index_copy, "body.starts")).tolist()
 
-    def to_first_documents(docs: np.ndarray) -> np.ndarray:
-        for start, end in itertools.pairwise(starts):
-            docs[start:end] = np.arange(end - start)  # each list moved to the first documents, still rising
-        return docs
+    def to_first_documents(codes: np.ndarray) -> np.ndarray:
+        # Each list moved towards the first documents, still rising: every gap held in one byte becomes 1;
+        # the large gaps, kept in the exceptions, stay where they are.
+        codes[codes != EXCEPTION] = 1
+        return codes
 
     rewrite_array(docs_path, to_first_documents)
     assert ranked(index_copy, "security")[1] != before  # the silent wrong answer the checksums exist for
@@ -361,6 +361,44 @@ def test_arrays_out_of_range_are_reported_as_damage(index_copy, name):
     result = run_cables("search", "security", "--marking", "S", "--index", str(index_copy))
     assert_damaged(result, index_copy)
     assert str(path.relative_to(folder)).rsplit(".", 1)[0] in result.stderr
+
+
+GAP_DAMAGE = {
+    "body.doc_exceptions": {"zeroed": lambda values: values * 0, "maxed": lambda values: np.full_like(values, np.iinfo(values.dtype).max)},
+    "body.doc_exception_starts": {"reversed": lambda values: values[::-1], "halved": lambda values: values // 2},
+}
+
+
+@pytest.mark.parametrize(("name", "how"), [(name, how) for name, changes in GAP_DAMAGE.items() for how in changes])
+def test_damaged_gap_exceptions_are_reported_as_damage(index_copy, name, how):
+    """The large gaps of the documents' one-byte encoding, or their offsets, damaged (size unchanged): a search that reads
+    the lists exits 1 with one line naming the field's files, never a wrong answer or an IndexError.  "turkish" is in
+    paragraphs far apart among the 60 cables' 598, so its list has a gap of a byte or more: an exception."""
+    folder = generation(index_copy)
+    path = segment_file(index_copy, name)
+    starts = segment_file(index_copy, "body.starts")
+    arrays = SegmentArrays(starts.parent, starts.name.split(".")[0], "body", doc_count=598)
+    assert (np.diff(arrays.lookup("turkish")[0], prepend=-1) > LARGEST_GAP).any()
+    rewrite_array(path, GAP_DAMAGE[name][how])
+    result = run_cables("search", "turkish", "--index", str(index_copy))
+    assert_damaged(result, index_copy)
+    assert str(path.relative_to(folder)).split(".")[0] in result.stderr
+
+
+def test_exception_offsets_moved_within_range_are_found_by_the_structure_check(index_copy):
+    """Offsets that still rise and span the exceptions but put one term's large gaps under another: the whole check reads
+    every list and finds the offsets disagreeing with the gap codes (``cables check`` reaches it when the checksums agree)."""
+    path = segment_file(index_copy, "body.doc_exception_starts")
+
+    def moved(values: np.ndarray) -> np.ndarray:
+        inner = np.flatnonzero(values[1:-1] < values[-1]) + 1  # offsets that can move up one and still end in range
+        values[inner[len(inner) // 2]] += 1
+        return values
+
+    check_structure(generation(index_copy))
+    rewrite_array(path, moved)
+    with pytest.raises(IndexDamage, match="doc_exception_starts disagrees"):
+        check_structure(generation(index_copy))
 
 
 @pytest.mark.parametrize("change", [lambda values: values[::-1], lambda values: values // 2], ids=["reversed", "halved"])
