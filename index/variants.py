@@ -44,6 +44,7 @@ from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, clo
 
 if TYPE_CHECKING:
     from cables.index.cablearrays import CableArrays
+    from cables.index.termarrays import SegmentArrays
 
 NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
 DERIVATIONS_FILE = Path(__file__).parent / "data" / "derivations.tsv"
@@ -73,7 +74,6 @@ class Contexts:
         from cables.index.cablearrays import load_arrays
         from cables.index.recordstore import RECORDS_FILE, RecordStore
         from cables.index.store import WHOOSH_FOLDER
-        from cables.index.termarrays import SegmentArrays
         from cables.index.unpickling import open_index
 
         self.folder = folder
@@ -81,11 +81,10 @@ class Contexts:
         self.records = RecordStore(folder / RECORDS_FILE)
         ix = open_index(folder / WHOOSH_FOLDER)
         with ix.reader() as reader:
-            self.segments = [
-                (SegmentArrays(folder / WHOOSH_FOLDER, leaf.segment().segment_id(), "body", leaf.doc_count_all()), offset)
-                for leaf, offset in reader.leaf_readers()
-            ]
+            self._leaves = [(leaf.segment().segment_id(), leaf.doc_count_all(), offset) for leaf, offset in reader.leaf_readers()]
         ix.close()
+        self.segments: list[tuple[SegmentArrays, int]] = []
+        self.remap()
         self._rarity: dict[str, float] = {}
         self._cable_counts: dict[str, int] = {}
         live = np.flatnonzero(self.arrays.cable_valid).tolist()
@@ -97,6 +96,22 @@ class Contexts:
         self._rank = np.zeros(len(self.arrays.cable_valid), dtype=np.int64)
         for rank, ordinal in enumerate(sorted(ids, key=ids.__getitem__)):
             self._rank[ordinal] = rank
+
+    def remap(self) -> None:
+        """Map the segments' posting lists afresh.
+
+        The pages of a mapped file that a lookup touched count in this
+        process's resident memory for as long as the file stays mapped; at
+        full size every common neighbour's and derived word's list would
+        add up to the whole body field (636 MB).  Mapping again between
+        batches releases them.
+        """
+        from cables.index.store import WHOOSH_FOLDER
+        from cables.index.termarrays import SegmentArrays
+
+        self.segments = [
+            (SegmentArrays(self.folder / WHOOSH_FOLDER, segment, "body", count), offset) for segment, count, offset in self._leaves
+        ]
 
     def close(self) -> None:
         """Release the record store."""
@@ -356,10 +371,14 @@ def spelling_candidates(words_by_stem: dict[str, set[str]]) -> list[tuple[str, s
     return [pair for pairs in candidates_by_key(words_by_stem).values() for pair in pairs]
 
 
-def candidates_by_key(words_by_stem: dict[str, set[str]]) -> dict[str, list[tuple[str, str]]]:
-    """The :func:`spelling_candidates` of each transliteration key that has some."""
+def candidates_by_key(stems: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """The :func:`spelling_candidates` among some stems, by transliteration key (only keys that have some).
+
+    Whether two stems are candidates depends on them alone, so the stems
+    of the pairs found yield the same pairs, in the same order.
+    """
     by_key: dict[str, list[str]] = defaultdict(list)
-    for stem in words_by_stem:
+    for stem in stems:
         if len(stem) >= MIN_LENGTH and stem.isalpha() and stem.isascii() and stem not in STOP_WORDS:
             by_key[transliteration_key(stem)].append(stem)
     candidates = {}
@@ -529,6 +548,7 @@ def learn_spellings(
             for item in evidence.values():
                 seen.update(item.context.keys())
             aside.write(json.dumps({stem: item.dumped() for stem, item in evidence.items()}) + "\n")
+            contexts.remap()
         contexts.count_features(seen, sum(len(stems) for stems, _ in batches))
         del seen
         aside.seek(0)
@@ -560,9 +580,10 @@ def gather_evidence(contexts: Contexts, spellings: dict[str, set[str]], stem_of:
 def derivation_candidates(stems: Iterable[str], path: Path = DERIVATIONS_FILE) -> list[tuple[str, str, str]]:
     """Pairs of indexed stems that differ by a row of the derivations table: (base, derived, row)."""
     indexed = set(stems)
+    ordered = sorted(indexed)
     pairs = []
     for ending, derived in read_derivations(path):
-        for base in sorted(indexed):
+        for base in ordered:
             stem = base[: -len(ending)] + derived
             if base.endswith(ending) and len(base) >= MIN_LENGTH and stem in indexed:
                 pairs.append((base, stem, f"{ending}-{derived}"))
@@ -594,15 +615,15 @@ def shared_by_cables(first: np.ndarray, second: np.ndarray, cables: int) -> bool
 
 def learn_derivations(contexts: Contexts, words_by_stem: dict[str, set[str]]) -> list[Group]:
     """Family groups of derivation pairs the cables confirm; the derived word is the family member."""
-    pairs = derivation_candidates(words_by_stem)
     cables = int(contexts.arrays.cable_valid.sum())
-    return [
-        Group(
-            "family", (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True)), row
-        )
-        for base, derived, row in pairs
-        if shared_by_cables(contexts.cables(base), contexts.cables(derived), cables)
-    ]
+    groups = []
+    for number, (base, derived, row) in enumerate(derivation_candidates(words_by_stem), start=1):
+        if shared_by_cables(contexts.cables(base), contexts.cables(derived), cables):
+            members = (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True))
+            groups.append(Group("family", members, row))
+        if number % BATCH_STEMS == 0:
+            contexts.remap()
+    return groups
 
 
 def _shown(words: set[str]) -> str:
@@ -714,10 +735,20 @@ def _listed(field: str) -> list[str]:
 
 
 def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], str]) -> None:
-    """Learn the spelling groups and derived families of a built generation and write them with the curated groups."""
-    words_by_stem: dict[str, set[str]] = defaultdict(set)
+    """Learn the spelling groups and derived families of a built generation and write them with the curated groups.
+
+    Only the stems of candidate pairs are given their words (:func:`candidates_by_key`,
+    :func:`derivation_candidates`): a set of words for each of the million stems
+    of a full-size index took 280 MB.
+    """
+    indexed = set(stems.values())
+    candidates = {stem for pairs in candidates_by_key(indexed).values() for pair in pairs for stem in pair}
+    candidates.update(stem for base, derived, _ in derivation_candidates(indexed) for stem in (base, derived))
+    del indexed
+    words_by_stem: dict[str, set[str]] = {stem: set() for stem in sorted(candidates)}
     for word, word_stem in stems.items():
-        words_by_stem[word_stem].add(word)
+        if word_stem in words_by_stem:
+            words_by_stem[word_stem].add(word)
     contexts = Contexts(folder)
     try:
         learned = learn_spellings(contexts, words_by_stem, stems) + learn_derivations(contexts, words_by_stem)
