@@ -51,7 +51,8 @@ DERIVATIONS_FILE = Path(__file__).parent / "data" / "derivations.tsv"
 SCRIPTS_FILE = Path(__file__).parent / "data" / "scripts.tsv"
 LATIN = "Latn"
 SAMPLE_PARAGRAPHS = 12
-BATCH_STEMS = 2_000  # candidate stems whose evidence learning holds at once (about 45 KB each at full size)
+BATCH_STEMS = 2_000  # candidate stems whose evidence learning holds at once
+REMAP_AFTER = 16_000_000  # document numbers read between two mappings of the posting lists: 32-64 MB of pages
 MIN_CONTEXT = 0.16  # measured: 0.17 lost gaddafi/qadhafi (0.168) on the bundled cables; 0.16-0.17 adds ~14 right pairs to 3 wrong on seeds
 MIN_PLACES = 0.1  # with MIN_CHARACTER, chosen on 200 judged corpus pairs, measured on held-out ones (bench/variants/RESULTS.md)
 MIN_CHARACTER = 0.08
@@ -98,20 +99,31 @@ class Contexts:
             self._rank[ordinal] = rank
 
     def remap(self) -> None:
-        """Map the segments' posting lists afresh.
-
-        The pages of a mapped file that a lookup touched count in this
-        process's resident memory for as long as the file stays mapped; at
-        full size every common neighbour's and derived word's list would
-        add up to the whole body field (636 MB).  Mapping again between
-        batches releases them.
-        """
+        """Map the segments' posting lists afresh (see :meth:`postings`)."""
         from cables.index.store import WHOOSH_FOLDER
         from cables.index.termarrays import SegmentArrays
 
         self.segments = [
             (SegmentArrays(self.folder / WHOOSH_FOLDER, segment, "body", count), offset) for segment, count, offset in self._leaves
         ]
+        self._read = 0
+
+    def postings(self, stem: str) -> np.ndarray:
+        """The paragraph documents holding a stem in every segment, deleted or not, numbered over all segments.
+
+        The pages of a mapped file that a lookup touched count in this
+        process's resident memory for as long as the file stays mapped; at
+        full size the lists of the common words beside candidate names
+        would add up to most of the body field (636 MB).  So the lists are
+        mapped afresh once :data:`REMAP_AFTER` document numbers have been
+        read.
+        """
+        parts = [arrays.lookup(stem)[0].astype(np.int64) + offset for arrays, offset in self.segments]
+        docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        self._read += len(docs)
+        if self._read > REMAP_AFTER:
+            self.remap()
+        return docs
 
     def close(self) -> None:
         """Release the record store."""
@@ -124,15 +136,13 @@ class Contexts:
         (``--jobs``), so the paragraphs sampled from it, and the table
         learned, are the same for the same cables.
         """
-        parts = [arrays.lookup(stem)[0].astype(np.int64) + offset for arrays, offset in self.segments]
-        docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        docs = self.postings(stem)
         docs = docs[self.arrays.doc_cable[docs] >= 0]
         return docs[np.lexsort((self.arrays.doc_position[docs], self._rank[self.arrays.doc_cable[docs]]))]
 
     def cables(self, stem: str) -> np.ndarray:
         """The live cables holding a stem, in ordinal order, each once."""
-        parts = [arrays.lookup(stem)[0].astype(np.int64) + offset for arrays, offset in self.segments]
-        cables = self.arrays.doc_cable[np.concatenate(parts)] if parts else np.zeros(0, dtype=np.int64)
+        cables = self.arrays.doc_cable[self.postings(stem)]
         return np.unique(cables[cables >= 0])
 
     def cable_count(self, stem: str) -> int:
@@ -548,7 +558,6 @@ def learn_spellings(
             for item in evidence.values():
                 seen.update(item.context.keys())
             aside.write(json.dumps({stem: item.dumped() for stem, item in evidence.items()}) + "\n")
-            contexts.remap()
         contexts.count_features(seen, sum(len(stems) for stems, _ in batches))
         del seen
         aside.seek(0)
@@ -615,15 +624,15 @@ def shared_by_cables(first: np.ndarray, second: np.ndarray, cables: int) -> bool
 
 def learn_derivations(contexts: Contexts, words_by_stem: dict[str, set[str]]) -> list[Group]:
     """Family groups of derivation pairs the cables confirm; the derived word is the family member."""
+    pairs = derivation_candidates(words_by_stem)
     cables = int(contexts.arrays.cable_valid.sum())
-    groups = []
-    for number, (base, derived, row) in enumerate(derivation_candidates(words_by_stem), start=1):
-        if shared_by_cables(contexts.cables(base), contexts.cables(derived), cables):
-            members = (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True))
-            groups.append(Group("family", members, row))
-        if number % BATCH_STEMS == 0:
-            contexts.remap()
-    return groups
+    return [
+        Group(
+            "family", (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True)), row
+        )
+        for base, derived, row in pairs
+        if shared_by_cables(contexts.cables(base), contexts.cables(derived), cables)
+    ]
 
 
 def _shown(words: set[str]) -> str:
