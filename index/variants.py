@@ -545,8 +545,8 @@ def learn_spellings(
     pass gathers each batch's evidence, counts its features and sets the
     evidence aside in a scratch file in the generation's folder (deleted
     when closed); a second reads the batches back one at a time and judges
-    their pairs.  At full size (251,287 cables, 52,503 candidate stems) all
-    the evidence at once took 2.3 GB.
+    their pairs.  At full size (251,287 cables, 52,503 candidate stems),
+    learning with all the evidence at once peaked at 2.99 GB.
     """
     batches = candidate_batches(words_by_stem, batch)
     shares = other_script_shares(contexts.arrays)
