@@ -52,7 +52,8 @@ SCRIPTS_FILE = Path(__file__).parent / "data" / "scripts.tsv"
 LATIN = "Latn"
 SAMPLE_PARAGRAPHS = 12
 BATCH_STEMS = 2_000  # candidate stems whose evidence learning holds at once
-REMAP_AFTER = 16_000_000  # document numbers read between two mappings of the posting lists: 32-64 MB of pages
+REMAP_AFTER = 32_000_000  # document numbers read between two mappings of the posting lists: 64-128 MB of pages
+FAULT_AROUND = 32_768  # a lookup touching one page of a list maps up to 64 KB around it (Linux fault-around): 32,768 16-bit numbers
 MIN_CONTEXT = 0.16  # measured: 0.17 lost gaddafi/qadhafi (0.168) on the bundled cables; 0.16-0.17 adds ~14 right pairs to 3 wrong on seeds
 MIN_PLACES = 0.1  # with MIN_CHARACTER, chosen on 200 judged corpus pairs, measured on held-out ones (bench/variants/RESULTS.md)
 MIN_CHARACTER = 0.08
@@ -113,14 +114,15 @@ class Contexts:
 
         The pages of a mapped file that a lookup touched count in this
         process's resident memory for as long as the file stays mapped; at
-        full size the lists of the common words beside candidate names
-        would add up to most of the body field (636 MB).  So the lists are
-        mapped afresh once :data:`REMAP_AFTER` document numbers have been
-        read.
+        full size the lists of the common words beside candidate names,
+        and the pages mapped around every short list looked up, added up to
+        most of the body field (636 MB).  So the lists are mapped afresh
+        once :data:`REMAP_AFTER` document numbers have been read, counting
+        :data:`FAULT_AROUND` for each segment looked up.
         """
         parts = [arrays.lookup(stem)[0].astype(np.int64) + offset for arrays, offset in self.segments]
         docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        self._read += len(docs)
+        self._read += len(docs) + FAULT_AROUND * len(parts)
         if self._read > REMAP_AFTER:
             self.remap()
         return docs
