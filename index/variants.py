@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import json
 import math
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,13 +44,16 @@ from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, clo
 
 if TYPE_CHECKING:
     from cables.index.cablearrays import CableArrays
+    from cables.index.termarrays import SegmentArrays
 
 NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
 DERIVATIONS_FILE = Path(__file__).parent / "data" / "derivations.tsv"
 SCRIPTS_FILE = Path(__file__).parent / "data" / "scripts.tsv"
 LATIN = "Latn"
 SAMPLE_PARAGRAPHS = 12
-PARAGRAPH_CACHE = 20_000  # cables whose paragraphs learning keeps read: about 200 MB for cables of average length
+BATCH_STEMS = 2_000  # candidate stems whose evidence learning holds at once
+REMAP_AFTER = 32_000_000  # document numbers read between two mappings of the posting lists: 64-128 MB of pages
+FAULT_AROUND = 32_768  # a lookup touching one page of a list maps up to 64 KB around it (Linux fault-around): 32,768 16-bit numbers
 MIN_CONTEXT = 0.16  # measured: 0.17 lost gaddafi/qadhafi (0.168) on the bundled cables; 0.16-0.17 adds ~14 right pairs to 3 wrong on seeds
 MIN_PLACES = 0.1  # with MIN_CHARACTER, chosen on 200 judged corpus pairs, measured on held-out ones (bench/variants/RESULTS.md)
 MIN_CHARACTER = 0.08
@@ -73,21 +76,18 @@ class Contexts:
         from cables.index.cablearrays import load_arrays
         from cables.index.recordstore import RECORDS_FILE, RecordStore
         from cables.index.store import WHOOSH_FOLDER
-        from cables.index.termarrays import SegmentArrays
         from cables.index.unpickling import open_index
 
+        self.folder = folder
         self.arrays = load_arrays(folder)
         self.records = RecordStore(folder / RECORDS_FILE)
         ix = open_index(folder / WHOOSH_FOLDER)
         with ix.reader() as reader:
-            self.segments = [
-                (SegmentArrays(folder / WHOOSH_FOLDER, leaf.segment().segment_id(), "body", leaf.doc_count_all()), offset)
-                for leaf, offset in reader.leaf_readers()
-            ]
+            self._leaves = [(leaf.segment().segment_id(), leaf.doc_count_all(), offset) for leaf, offset in reader.leaf_readers()]
         ix.close()
-        self._paragraphs = lru_cache(maxsize=PARAGRAPH_CACHE)(self._read_paragraphs)
+        self.segments: list[tuple[SegmentArrays, int]] = []
+        self.remap()
         self._rarity: dict[str, float] = {}
-        self._cables: dict[str, set[int]] = {}
         self._cable_counts: dict[str, int] = {}
         live = np.flatnonzero(self.arrays.cable_valid).tolist()
         held: Counter[str] = Counter()
@@ -98,6 +98,34 @@ class Contexts:
         self._rank = np.zeros(len(self.arrays.cable_valid), dtype=np.int64)
         for rank, ordinal in enumerate(sorted(ids, key=ids.__getitem__)):
             self._rank[ordinal] = rank
+
+    def remap(self) -> None:
+        """Map the segments' posting lists afresh (see :meth:`postings`)."""
+        from cables.index.store import WHOOSH_FOLDER
+        from cables.index.termarrays import SegmentArrays
+
+        self.segments = [
+            (SegmentArrays(self.folder / WHOOSH_FOLDER, segment, "body", count), offset) for segment, count, offset in self._leaves
+        ]
+        self._read = 0
+
+    def postings(self, stem: str) -> np.ndarray:
+        """The paragraph documents holding a stem in every segment, deleted or not, numbered over all segments.
+
+        The pages of a mapped file that a lookup touched count in this
+        process's resident memory for as long as the file stays mapped; at
+        full size the lists of the common words beside candidate names,
+        and the pages mapped around every short list looked up, added up to
+        most of the body field (636 MB).  So the lists are mapped afresh
+        once :data:`REMAP_AFTER` document numbers have been read, counting
+        :data:`FAULT_AROUND` for each segment looked up.
+        """
+        parts = [arrays.lookup(stem)[0].astype(np.int64) + offset for arrays, offset in self.segments]
+        docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        self._read += len(docs) + FAULT_AROUND * len(parts)
+        if self._read > REMAP_AFTER:
+            self.remap()
+        return docs
 
     def close(self) -> None:
         """Release the record store."""
@@ -110,21 +138,19 @@ class Contexts:
         (``--jobs``), so the paragraphs sampled from it, and the table
         learned, are the same for the same cables.
         """
-        parts = [arrays.lookup(stem)[0].astype(np.int64) + offset for arrays, offset in self.segments]
-        docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        docs = self.postings(stem)
         docs = docs[self.arrays.doc_cable[docs] >= 0]
         return docs[np.lexsort((self.arrays.doc_position[docs], self._rank[self.arrays.doc_cable[docs]]))]
 
-    def cables(self, stem: str) -> set[int]:
-        """The cables holding a stem (remembered; not to be changed by the caller)."""
-        if stem not in self._cables:
-            self._cables[stem] = set(self.arrays.doc_cable[self.docs(stem)].tolist())
-        return self._cables[stem]
+    def cables(self, stem: str) -> np.ndarray:
+        """The live cables holding a stem, in ordinal order, each once."""
+        cables = self.arrays.doc_cable[self.postings(stem)]
+        return np.unique(cables[cables >= 0])
 
     def cable_count(self, stem: str) -> int:
-        """How many cables hold a stem (remembered as a number: a common word's set of cables would fill memory at full size)."""
+        """How many cables hold a stem (remembered as a number: a common word's cables would fill memory at full size)."""
         if stem not in self._cable_counts:
-            self._cable_counts[stem] = len(np.unique(self.arrays.doc_cable[self.docs(stem)]))
+            self._cable_counts[stem] = len(self.cables(stem))
         return self._cable_counts[stem]
 
     def _places_of(self, cable: int) -> set[str]:
@@ -132,10 +158,10 @@ class Contexts:
         names = self.arrays.vocabulary["tag"]
         return {f"origin:{int(self.arrays.cable_origin[cable])}"} | {f"tag:{names[tag]}" for tag in tags_of(self.arrays, cable)}
 
-    def places(self, stem: str) -> Counter[str]:
-        """Where a stem is used: the origins and tags of every cable holding it, counted."""
+    def places(self, cables: np.ndarray) -> Counter[str]:
+        """Where a stem is used: the origins and tags of every cable holding it (:meth:`cables`), counted."""
         found: Counter[str] = Counter()
-        for cable in sorted(self.cables(stem)):
+        for cable in cables.tolist():
             found.update(self._places_of(cable))
         return found
 
@@ -170,43 +196,48 @@ class Contexts:
         record = self.records.record(cable)
         return [(paragraph["text"], record["tags"]) for paragraph in record["paragraphs"]]
 
-    def _paragraph(self, doc: int) -> tuple[str, list[str]]:
-        """A paragraph document's text and its cable's tags (the cables read last are kept, not every cable: memory stays bounded)."""
-        paragraphs = self._paragraphs(int(self.arrays.doc_cable[doc]))
-        position = int(self.arrays.doc_position[doc])
-        return paragraphs[position] if position < len(paragraphs) else ("", [])
+    def sample(self, stem: str) -> np.ndarray:
+        """The paragraph documents a stem's profile reads: :data:`SAMPLE_PARAGRAPHS` spread evenly over its :meth:`docs`."""
+        docs = self.docs(stem)
+        return docs[:: max(1, len(docs) // SAMPLE_PARAGRAPHS)][:SAMPLE_PARAGRAPHS]
 
     def profile(self, stem: str, spellings: set[str]) -> tuple[Counter[str], float | None, float, set[str]]:
         """The context of a stem (the words of its paragraphs and its cables' tags, counted), the share
         of its occurrences in mixed-case text that are capitalised (None when it was never seen so),
         the share written in capitals throughout, as an acronym is (0 when never seen), and the words
-        beside it (:func:`beside`), all from the same sampled paragraphs."""
-        docs = self.docs(stem)
-        step = max(1, len(docs) // SAMPLE_PARAGRAPHS)
-        context: Counter[str] = Counter()
-        neighbours: set[str] = set()
-        upper = lower = capitals = 0
-        for doc in docs[::step][:SAMPLE_PARAGRAPHS].tolist():
-            text, tags = self._paragraph(doc)
-            found = [word for word, _, _ in words(text)]
-            context.update(set(found) - spellings)
-            neighbours |= beside(found, spellings)
-            context.update(f"tag:{tag}" for tag in tags)
-            if any(ch.islower() for ch in text):
-                for token in TOKEN_RE.findall(text):
-                    if token[0].isalpha() and normalise(token) in spellings:
-                        upper += token[0].isupper()
-                        lower += token[0].islower()
-                        capitals += token.isupper()
-        seen = upper + lower
-        return context, upper / seen if seen else None, capitals / seen if seen else 0.0, neighbours
+        beside it (:func:`beside`), all from the same sampled paragraphs (:meth:`sample`)."""
+        return self.profiles({stem: spellings})[stem]
 
-    def count_features(self, contexts: list[Counter[str]]) -> None:
-        """Learn how common each context feature is among the profiles, so shared common words weigh little."""
-        seen: Counter[str] = Counter()
-        for context in contexts:
-            seen.update(context.keys())
-        self._rarity = {feature: math.log(1 + len(contexts) / count) for feature, count in seen.items()}
+    def profiles(self, spellings: dict[str, set[str]]) -> dict[str, tuple[Counter[str], float | None, float, set[str]]]:
+        """The :meth:`profile` of each stem (with its spellings), every sampled paragraph read and split once.
+
+        The paragraphs are read in cable order, each cable's record once,
+        whichever stems sample it; each stem still meets its own paragraphs
+        in the order of its :meth:`docs`.
+        """
+        running = {stem: Profile(words) for stem, words in spellings.items()}
+        readers: dict[int, list[Profile]] = defaultdict(list)
+        for stem, profile in running.items():
+            for doc in self.sample(stem).tolist():
+                readers[doc].append(profile)
+        docs = np.array(sorted(readers), dtype=np.int64)
+        cables = self.arrays.doc_cable[docs]
+        cable, paragraphs = -1, []
+        for doc in docs[np.lexsort((self.arrays.doc_position[docs], self._rank[cables]))].tolist():
+            if int(self.arrays.doc_cable[doc]) != cable:
+                cable = int(self.arrays.doc_cable[doc])
+                paragraphs = self._read_paragraphs(cable)
+            position = int(self.arrays.doc_position[doc])
+            text, tags = paragraphs[position] if position < len(paragraphs) else ("", [])
+            paragraph = Paragraph.split(text, tags)
+            for profile in readers.pop(doc):
+                profile.add(paragraph)
+        return {stem: profile.result() for stem, profile in running.items()}
+
+    def count_features(self, seen: Counter[str], profiles: int) -> None:
+        """Learn how common each context feature is among the profiles (in how many of them it was
+        ``seen``), so shared common words weigh little."""
+        self._rarity = {feature: math.log(1 + profiles / count) for feature, count in seen.items()}
 
     def overlap(self, first: Counter[str], second: Counter[str]) -> float:
         """How much of the smaller context the other one shares, each feature weighted by its rarity."""
@@ -234,6 +265,54 @@ def beside(found: list[str], spellings: set[str]) -> set[str]:
             if position + 1 < len(found):
                 near.add(f">{found[position + 1]}")
     return near - {f"{side}{word}" for side in "<>" for word in spellings}
+
+
+@dataclass
+class Paragraph:
+    """A sampled paragraph split once for every stem that samples it: its words, its cables' tags, and
+    its tokens by normalised word (only when the text is in mixed case, where case tells names apart)."""
+
+    found: list[str]
+    distinct: set[str]
+    tags: list[str]
+    tokens: dict[str, list[str]]
+
+    @classmethod
+    def split(cls, text: str, tags: list[str]) -> Paragraph:
+        """Split a paragraph's text."""
+        found = [word for word, _, _ in words(text)]
+        tokens: dict[str, list[str]] = defaultdict(list)
+        if any(ch.islower() for ch in text):
+            for token in TOKEN_RE.findall(text):
+                if token[0].isalpha():
+                    tokens[normalise(token)].append(token)
+        return cls(found, set(found), tags, tokens)
+
+
+class Profile:
+    """One stem's :meth:`Contexts.profile`, gathered paragraph by paragraph."""
+
+    def __init__(self, spellings: set[str]) -> None:
+        self.spellings = spellings
+        self.context: Counter[str] = Counter()
+        self.neighbours: set[str] = set()
+        self.upper = self.lower = self.capitals = 0
+
+    def add(self, paragraph: Paragraph) -> None:
+        """Count one sampled paragraph: its other words and tags, the words beside the stem, and the stem's case."""
+        self.context.update(paragraph.distinct - self.spellings)
+        self.neighbours |= beside(paragraph.found, self.spellings)
+        self.context.update(f"tag:{tag}" for tag in paragraph.tags)
+        for spelling in self.spellings:
+            for token in paragraph.tokens.get(spelling, ()):
+                self.upper += token[0].isupper()
+                self.lower += token[0].islower()
+                self.capitals += token.isupper()
+
+    def result(self) -> tuple[Counter[str], float | None, float, set[str]]:
+        """The context, the capitalised share (None when never seen in mixed case), the capitals share, the neighbours."""
+        seen = self.upper + self.lower
+        return self.context, self.upper / seen if seen else None, self.capitals / seen if seen else 0.0, self.neighbours
 
 
 def read_scripts(path: Path = SCRIPTS_FILE) -> dict[str, str]:
@@ -276,9 +355,9 @@ def tags_of(arrays: CableArrays, cable: int) -> list[int]:
     return arrays.cable_tags[arrays.cable_tag_start[cable] : arrays.cable_tag_start[cable + 1]].tolist()
 
 
-def summed_shares(shares: np.ndarray, cables: set[int]) -> tuple[float, int]:
-    """The summed :func:`other_script_shares` of the cables that have one, and how many have one."""
-    held = shares[sorted(cables)]
+def summed_shares(shares: np.ndarray, cables: np.ndarray) -> tuple[float, int]:
+    """The summed :func:`other_script_shares` of some cables (:meth:`Contexts.cables`) that have one, and how many have one."""
+    held = shares[cables]
     held = held[~np.isnan(held)]
     return float(held.sum()), len(held)
 
@@ -301,15 +380,42 @@ def acronyms_apart(first: str, second: str, capitals: tuple[float, float]) -> bo
 
 def spelling_candidates(words_by_stem: dict[str, set[str]]) -> list[tuple[str, str]]:
     """Pairs of indexed stems that may spell one name: same key, close, long enough, alphabetic."""
+    return [pair for pairs in candidates_by_key(words_by_stem).values() for pair in pairs]
+
+
+def candidates_by_key(stems: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """The :func:`spelling_candidates` among some stems, by transliteration key (only keys that have some).
+
+    Whether two stems are candidates depends on them alone, so the stems
+    of the pairs found yield the same pairs, in the same order.
+    """
     by_key: dict[str, list[str]] = defaultdict(list)
-    for stem in words_by_stem:
+    for stem in stems:
         if len(stem) >= MIN_LENGTH and stem.isalpha() and stem.isascii() and stem not in STOP_WORDS:
             by_key[transliteration_key(stem)].append(stem)
-    pairs: list[tuple[str, str]] = []
-    for members in by_key.values():
+    candidates = {}
+    for key, members in by_key.items():
         members.sort()
-        pairs.extend(pair for pair in one_letter_apart(members) if close_spellings(*pair))
-    return pairs
+        pairs = [pair for pair in one_letter_apart(members) if close_spellings(*pair)]
+        if pairs:
+            candidates[key] = pairs
+    return candidates
+
+
+def candidate_batches(words_by_stem: dict[str, set[str]], size: int) -> list[tuple[list[str], list[tuple[str, str]]]]:
+    """The spelling candidates in batches of whole transliteration keys, about ``size`` stems each: (sorted stems, pairs)."""
+    batches = []
+    stems: set[str] = set()
+    pairs: list[tuple[str, str]] = []
+    for _, found in sorted(candidates_by_key(words_by_stem).items()):
+        stems.update(stem for pair in found for stem in pair)
+        pairs.extend(found)
+        if len(stems) >= size:
+            batches.append((sorted(stems), pairs))
+            stems, pairs = set(), []
+    if pairs:
+        batches.append((sorted(stems), pairs))
+    return batches
 
 
 def one_letter_apart(members: list[str]) -> Iterator[tuple[str, str]]:
@@ -356,6 +462,16 @@ class Evidence:
             neighbours |= other.neighbours
         script = (sum(e.other_script[0] for e in [self, *others]), sum(e.other_script[1] for e in [self, *others]))
         return Evidence(context, self.capitalised, self.capitals, places, self.cables + sum(o.cables for o in others), neighbours, script)
+
+    def dumped(self) -> list:
+        """The evidence as JSON values, to be set aside (:meth:`loaded` gives it back, counts in their order)."""
+        return [self.context, self.capitalised, self.capitals, self.places, self.cables, sorted(self.neighbours), list(self.other_script)]
+
+    @classmethod
+    def loaded(cls, row: list) -> Evidence:
+        """Evidence from its :meth:`dumped` JSON values."""
+        context, capitalised, capitals, places, cables, neighbours, (script, tagged) = row
+        return cls(Counter(context), capitalised, capitals, Counter(places), cables, set(neighbours), (script, tagged))
 
     def written_elsewhere(self, other: Evidence) -> bool:
         """Whether the two spellings' cables mostly concern countries written in another script (:data:`MIN_OTHER_SCRIPT`)."""
@@ -418,34 +534,67 @@ def apart(first: Evidence, second: Evidence, contexts: Contexts) -> bool:
     return character is not None and character < MIN_CHARACTER
 
 
-def learn_spellings(contexts: Contexts, words_by_stem: dict[str, set[str]]) -> list[Group]:
-    """Spelling groups confirmed by the cables among the candidate pairs of a built generation (words by stem)."""
-    pairs = spelling_candidates(words_by_stem)
-    if not pairs:
-        return []
-    stem_of = {word: stem for stem, spellings in words_by_stem.items() for word in spellings}
-    most = MAX_NEIGHBOUR_SHARE * int(contexts.arrays.cable_valid.sum())
+def learn_spellings(
+    contexts: Contexts, words_by_stem: dict[str, set[str]], stem_of: dict[str, str], batch: int = BATCH_STEMS
+) -> list[Group]:
+    """Spelling groups confirmed by the cables among the candidate pairs of a built generation (words by
+    stem, and the stem of each word).
+
+    Memory holds the evidence of one batch of transliteration keys at a time
+    (:func:`candidate_batches`, about ``batch`` stems), not every
+    candidate's: a pair, and so a group, never spans two keys.  Only the
+    rarity of context features is counted over every candidate, so a first
+    pass gathers each batch's evidence, counts its features and sets the
+    evidence aside in a scratch file in the generation's folder (deleted
+    when closed); a second reads the batches back one at a time and judges
+    their pairs.  At full size (251,287 cables, 52,503 candidate stems),
+    learning with all the evidence at once peaked at 2.99 GB.
+    """
+    batches = candidate_batches(words_by_stem, batch)
     shares = other_script_shares(contexts.arrays)
-    evidence = {}
-    for stem in sorted({s for pair in pairs for s in pair}):
-        context, capitalised, capitals, neighbours = contexts.profile(stem, words_by_stem[stem])
-        rare = {near for near in neighbours if near[1:] in stem_of and contexts.cable_count(stem_of[near[1:]]) <= most}
-        held = contexts.cables(stem)
-        evidence[stem] = Evidence(context, capitalised, capitals, contexts.places(stem), len(held), rare, summed_shares(shares, held))
-    contexts.count_features([item.context for item in evidence.values()])
-    confirmed = [(a, b) for a, b in pairs if agree(a, b, evidence, contexts)]
+    found: list[tuple[str, list[str]]] = []
+    with tempfile.TemporaryFile("w+", encoding="utf-8", dir=contexts.folder) as aside:
+        seen: Counter[str] = Counter()
+        for stems, _ in batches:
+            evidence = gather_evidence(contexts, {stem: words_by_stem[stem] for stem in stems}, stem_of, shares)
+            for item in evidence.values():
+                seen.update(item.context.keys())
+            aside.write(json.dumps({stem: item.dumped() for stem, item in evidence.items()}) + "\n")
+        contexts.count_features(seen, sum(len(stems) for stems, _ in batches))
+        del seen
+        aside.seek(0)
+        for (_, pairs), line in zip(batches, aside, strict=True):
+            evidence = {stem: Evidence.loaded(row) for stem, row in json.loads(line).items()}
+            confirmed = [(a, b) for a, b in pairs if agree(a, b, evidence, contexts)]
+            found.extend(_families(confirmed, {frozenset(pair) for pair in pairs}, evidence, contexts))
+    found.sort(key=lambda family: family[0])
     return [
         Group("spelling", tuple(Member(_shown(words_by_stem[s]), (s,)) for s in members), transliteration_key(members[0]))
-        for members in _families(confirmed, {frozenset(pair) for pair in pairs}, evidence, contexts)
+        for _, members in found
     ]
+
+
+def gather_evidence(contexts: Contexts, spellings: dict[str, set[str]], stem_of: dict[str, str], shares: np.ndarray) -> dict[str, Evidence]:
+    """What the cables say about each of some candidate stems (with their spellings), their sampled
+    paragraphs read once; a neighbour counts when its stem is rare (:data:`MAX_NEIGHBOUR_SHARE`)."""
+    most = MAX_NEIGHBOUR_SHARE * int(contexts.arrays.cable_valid.sum())
+    profiles = contexts.profiles(spellings)
+    evidence = {}
+    for stem in spellings:
+        context, capitalised, capitals, neighbours = profiles.pop(stem)
+        rare = {near for near in neighbours if near[1:] in stem_of and contexts.cable_count(stem_of[near[1:]]) <= most}
+        held = contexts.cables(stem)
+        evidence[stem] = Evidence(context, capitalised, capitals, contexts.places(held), len(held), rare, summed_shares(shares, held))
+    return evidence
 
 
 def derivation_candidates(stems: Iterable[str], path: Path = DERIVATIONS_FILE) -> list[tuple[str, str, str]]:
     """Pairs of indexed stems that differ by a row of the derivations table: (base, derived, row)."""
     indexed = set(stems)
+    ordered = sorted(indexed)
     pairs = []
     for ending, derived in read_derivations(path):
-        for base in sorted(indexed):
+        for base in ordered:
             stem = base[: -len(ending)] + derived
             if base.endswith(ending) and len(base) >= MIN_LENGTH and stem in indexed:
                 pairs.append((base, stem, f"{ending}-{derived}"))
@@ -466,10 +615,10 @@ def read_derivations(path: Path = DERIVATIONS_FILE) -> list[tuple[str, str]]:
     return rows
 
 
-def shared_by_cables(first: set[int], second: set[int], cables: int) -> bool:
-    """True when two words' cables show one topic: enough shared cables, most of the rarer word's, and
-    far more than chance (lift = shared * cables / (|first| * |second|))."""
-    shared = len(first & second)
+def shared_by_cables(first: np.ndarray, second: np.ndarray, cables: int) -> bool:
+    """True when two words' cables (each once, :meth:`Contexts.cables`) show one topic: enough shared
+    cables, most of the rarer word's, and far more than chance (lift = shared * cables / (|first| * |second|))."""
+    shared = len(np.intersect1d(first, second, assume_unique=True))
     if shared < MIN_SHARED_CABLES:
         return False
     return shared / min(len(first), len(second)) >= MIN_SHARED_SHARE and shared * cables / (len(first) * len(second)) >= MIN_LIFT
@@ -479,13 +628,12 @@ def learn_derivations(contexts: Contexts, words_by_stem: dict[str, set[str]]) ->
     """Family groups of derivation pairs the cables confirm; the derived word is the family member."""
     pairs = derivation_candidates(words_by_stem)
     cables = int(contexts.arrays.cable_valid.sum())
-    held = {stem: contexts.cables(stem) for stem in sorted({s for base, derived, _ in pairs for s in (base, derived)})}
     return [
         Group(
             "family", (Member(_shown(words_by_stem[base]), (base,)), Member(_shown(words_by_stem[derived]), (derived,), family=True)), row
         )
         for base, derived, row in pairs
-        if shared_by_cables(held[base], held[derived], cables)
+        if shared_by_cables(contexts.cables(base), contexts.cables(derived), cables)
     ]
 
 
@@ -496,8 +644,9 @@ def _shown(words: set[str]) -> str:
 
 def _families(
     confirmed: list[tuple[str, str]], candidates: set[frozenset[str]], evidence: dict[str, Evidence], contexts: Contexts
-) -> list[list[str]]:
-    """Groups of spellings: the family of each connected group of confirmed pairs, and the pairs left out of it.
+) -> list[tuple[str, list[str]]]:
+    """Groups of spellings: the family of each connected group of confirmed pairs, and the pairs left out of it,
+    each with its connected group's first member (groups sorted by it come in the order of their groups).
 
     When every two members of a connected group are candidate spellings of
     one another or have one sound spelling, the members that agree
@@ -515,10 +664,10 @@ def _families(
         if all(_kin(a, b, candidates) for i, a in enumerate(component) for b in component[i + 1 :]):
             family = [member for member in component if _joins(member, component, pairs, evidence, contexts)]
         if len(family) > 1:
-            groups.append(family)
+            groups.append((component[0], family))
         else:
             family = []
-        groups.extend(sorted(pair) for pair in sorted(confirmed) if pair[0] in component and not set(pair) <= set(family))
+        groups.extend((component[0], sorted(pair)) for pair in sorted(confirmed) if pair[0] in component and not set(pair) <= set(family))
     return groups
 
 
@@ -597,13 +746,23 @@ def _listed(field: str) -> list[str]:
 
 
 def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], str]) -> None:
-    """Learn the spelling groups and derived families of a built generation and write them with the curated groups."""
-    words_by_stem: dict[str, set[str]] = defaultdict(set)
+    """Learn the spelling groups and derived families of a built generation and write them with the curated groups.
+
+    Only the stems of candidate pairs are given their words (:func:`candidates_by_key`,
+    :func:`derivation_candidates`): a set of words for each of the million stems
+    of a full-size index took 280 MB.
+    """
+    indexed = set(stems.values())
+    candidates = {stem for pairs in candidates_by_key(indexed).values() for pair in pairs for stem in pair}
+    candidates.update(stem for base, derived, _ in derivation_candidates(indexed) for stem in (base, derived))
+    del indexed
+    words_by_stem: dict[str, set[str]] = {stem: set() for stem in sorted(candidates)}
     for word, word_stem in stems.items():
-        words_by_stem[word_stem].add(word)
+        if word_stem in words_by_stem:
+            words_by_stem[word_stem].add(word)
     contexts = Contexts(folder)
     try:
-        learned = learn_spellings(contexts, words_by_stem) + learn_derivations(contexts, words_by_stem)
+        learned = learn_spellings(contexts, words_by_stem, stems) + learn_derivations(contexts, words_by_stem)
     finally:
         contexts.close()
     groups = learned + curated_groups(stem)

@@ -130,10 +130,10 @@ def test_place_agreement_reads_every_cable_of_both_spellings(engine):
 
     contexts = Contexts(engine.folder)
     try:
-        qadhafi = contexts.places("qadhafi")
+        qadhafi = contexts.places(contexts.cables("qadhafi"))
         assert qadhafi["tag:LY"] >= 50
-        assert contexts.place_agreement(contexts.places("gaddafi"), qadhafi) < MIN_PLACES
-        assert contexts.place_agreement(contexts.places("qaddafi"), qadhafi) > MIN_PLACES
+        assert contexts.place_agreement(contexts.places(contexts.cables("gaddafi")), qadhafi) < MIN_PLACES
+        assert contexts.place_agreement(contexts.places(contexts.cables("qaddafi")), qadhafi) > MIN_PLACES
         assert contexts.place_agreement(qadhafi, qadhafi) == pytest.approx(1.0)
     finally:
         contexts.close()
@@ -310,6 +310,42 @@ def test_learning_reads_paragraphs_in_cable_order_whatever_the_segments(engine):
     finally:
         contexts.close()
     assert len(order) > 12 and order == sorted(order)
+
+
+def test_spellings_are_learnt_a_batch_of_whole_keys_at_a_time_and_the_batches_change_nothing(engine):
+    """Learning holds one batch of transliteration keys' evidence at a time, not every candidate's, and
+    learns the same groups, in the same order, in batches of one key as in one batch of all of them.
+
+    The batches are whole keys (a stem is in one batch, with every pair it is
+    in), about the size asked for, and cover every candidate pair.
+    """
+    from collections import defaultdict
+
+    from cables.index.stems import read_stem_table
+    from cables.index.variants import Contexts, candidate_batches, candidates_by_key, learn_spellings, spelling_candidates
+    from cables.index.varianttable import transliteration_key
+
+    stem_of = read_stem_table(engine.folder)
+    words_by_stem: dict[str, set[str]] = defaultdict(set)
+    for word, stem in stem_of.items():
+        words_by_stem[stem].add(word)
+    batches = candidate_batches(words_by_stem, 200)
+    keys = [{transliteration_key(stem) for stem in stems} for stems, _ in batches]
+    assert len(batches) > 5
+    assert all(set(stems) == {stem for pair in pairs for stem in pair} for stems, pairs in batches)
+    assert all(not first & second for i, first in enumerate(keys) for second in keys[i + 1 :])
+    largest = max(len({stem for pair in pairs for stem in pair}) for pairs in candidates_by_key(words_by_stem).values())
+    assert all(len(stems) < 200 + largest for stems, _ in batches)
+    assert sorted(pair for _, pairs in batches for pair in pairs) == sorted(spelling_candidates(words_by_stem))
+    contexts = Contexts(engine.folder)
+    try:
+        one_key_each = learn_spellings(contexts, words_by_stem, stem_of, batch=1)
+        all_at_once = learn_spellings(contexts, words_by_stem, stem_of, batch=len(words_by_stem))
+    finally:
+        contexts.close()
+    assert len(candidate_batches(words_by_stem, 1)) == len({transliteration_key(a) for a, _ in spelling_candidates(words_by_stem)})
+    assert [group for group in engine.expander.table.groups if group.kind == "spelling"] == one_key_each == all_at_once
+    assert any({"qadhafi", "gaddafi", "qaddafi"} <= {m.stems[0] for m in group.members} for group in one_key_each)
 
 
 def test_family_words_match_and_count_for_less(engine, seed_records):
