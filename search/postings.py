@@ -100,7 +100,7 @@ class PostingReader:
             segment_docs, segment_frequencies = self._segment_arrays(segment, field).lookup(term)
             if not len(segment_docs):
                 continue
-            segment_docs = segment_docs.astype(np.int64) + segment.offset
+            segment_docs = segment_docs.astype(np.int64, copy=False) + segment.offset  # decoded lists are int64 already
             segment_frequencies = segment_frequencies.astype(np.float32)
             if segment.has_deletions:
                 keep = self._live[segment_docs]
@@ -124,7 +124,7 @@ class PostingReader:
             arrays = self._segment_arrays(segment, field)
             if segment.has_deletions:
                 docs, _ = arrays.lookup(term)
-                total += int(np.count_nonzero(self._live[docs.astype(np.int64) + segment.offset]))
+                total += int(np.count_nonzero(self._live[docs.astype(np.int64, copy=False) + segment.offset]))
             else:
                 total += arrays.count(term)
         return total
