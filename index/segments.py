@@ -29,7 +29,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from cables.index import segmentwriter
-from cables.index.cablearrays import DELETED_DOCUMENT, Document
+from cables.index.cablearrays import Document, DocumentColumns, DocumentLog, joined_columns
 from cables.index.interrupts import default_signals
 from cables.index.prepare import Skipped, documents, prepare
 from cables.index.schema import paragraph_schema, stem_count
@@ -39,7 +39,7 @@ from cables.index.termarrays import write_segment_list
 BATCH = 32
 
 
-@dataclass
+@dataclass(slots=True)
 class Indexed:
     """A cable one worker has indexed: what the parent stores, and where its documents are."""
 
@@ -52,7 +52,8 @@ class Indexed:
     words: dict[str, str]
     shard: int
     first_document: int  # numbered over all of the worker's segments
-    documents: list[Document]
+    document_count: int
+    documents: list[Document]  # emptied once the parent has logged them
 
 
 def document_entry(ordinal: int, document: dict) -> Document:
@@ -98,6 +99,7 @@ class _Shard:
             item.words,
             self.number,
             first,
+            len(placed),
             placed,
         )
 
@@ -120,12 +122,12 @@ class ShardedWrite:
         self.files = files
         self.jobs = max(1, min(jobs, -(-len(files) // BATCH)))  # no more workers than batches
         self.segments: list[list] = []
-        self._shard_documents: list[list[Document]] = [[] for _ in range(self.jobs)]
+        codes: dict[str, int] = {}
+        self._shard_documents = [DocumentLog(codes) for _ in range(self.jobs)]
 
-    @property
-    def documents(self) -> list[Document]:
+    def documents(self) -> DocumentColumns:
         """Every document, in the docnum order of the published segments (for :mod:`cables.index.cablearrays`)."""
-        return [document for shard in self._shard_documents for document in shard]
+        return joined_columns([log.columns() for log in self._shard_documents])
 
     def results(self) -> Generator[Indexed | Skipped, None, None]:
         """Each file's outcome, in the order the workers finish them."""
@@ -133,6 +135,7 @@ class ShardedWrite:
         for outcome in outcomes:
             if isinstance(outcome, Indexed):
                 self._shard_documents[outcome.shard].extend(outcome.documents)
+                outcome.documents = []
             yield outcome
 
     def _serial(self) -> Iterator[Indexed | Skipped]:
@@ -174,10 +177,10 @@ class ShardedWrite:
     def publish(self, deleted: list[Indexed]) -> None:
         """Write the table of contents naming every segment, with the documents of ``deleted`` cables deleted."""
         for item in deleted:
-            for docnum in range(item.first_document, item.first_document + len(item.documents)):
+            for docnum in range(item.first_document, item.first_document + item.document_count):
                 segment, number = _segment_of(self.segments[item.shard], docnum)
                 segment.delete_document(number)
-                self._shard_documents[item.shard][docnum] = DELETED_DOCUMENT
+                self._shard_documents[item.shard].delete(docnum)
         segments = [segment for shard in self.segments for segment in shard]
         generation = self.ix.latest_generation() + 1
         TOC(self.ix.schema, segments, generation).write(self.ix.storage, self.ix.indexname)

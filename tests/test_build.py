@@ -267,3 +267,24 @@ def test_a_small_update_keeps_the_variant_table_and_a_large_one_learns_it_again(
         path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert update(location, [source]).replaced == 3
     assert learnt[-1] == location.resolve() and len(learnt) == 2, "3 of 30 cables: the update learnt it again"
+
+
+def test_a_large_generation_learns_its_variant_table_in_a_fresh_process_with_the_same_result(seed_index, tmp_path, monkeypatch):
+    """At full size the build's own state made learning beside it peak at 1.5 GB, so a large generation learns
+    in a fresh process from the stem table on disk; that table must be the one learnt from the build's own stems."""
+    import cables.index.build as build
+    from cables.index.stems import read_stem_table
+
+    generation = seed_index.resolve()
+    copy = tmp_path / "generation"
+    shutil.copytree(generation, copy)
+    (copy / "variants.json").unlink()
+    in_this_process: list[Path] = []
+    monkeypatch.setattr(build, "write_variants", lambda folder, *args: in_this_process.append(folder))
+    cables = json.loads((generation / "cables-index.json").read_text(encoding="utf-8"))["cables"]
+    monkeypatch.setattr(build, "LEARN_APART", cables)
+    build._learn_variants(copy, read_stem_table(copy), cables)
+    assert in_this_process == [], "the table was learnt in another process"
+    learnt = json.loads((copy / "variants.json").read_text(encoding="utf-8"))
+    assert any(group["kind"] == "spelling" for group in learnt), "the seeds teach some spelling groups"
+    assert (copy / "variants.json").read_bytes() == (generation / "variants.json").read_bytes()
