@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise, words
+from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise
 from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, close_spellings, sound_spelling, transliteration_key
 
 if TYPE_CHECKING:
@@ -280,9 +280,9 @@ class Paragraph:
     @classmethod
     def split(cls, text: str, tags: list[str]) -> Paragraph:
         """Split a paragraph's text."""
-        found = [word for word, _, _ in words(text)]
+        found = analyse(text, str)  # the words themselves, unstemmed
         tokens: dict[str, list[str]] = defaultdict(list)
-        if any(ch.islower() for ch in text):
+        if any(map(str.islower, text)):
             for token in TOKEN_RE.findall(text):
                 if token[0].isalpha():
                     tokens[normalise(token)].append(token)
