@@ -115,7 +115,6 @@ def fold(text: str) -> str:
     return "".join(ch for ch in lowered if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=1 << 18)
 def normalise(token: str) -> str:
     """Fold a token, drop a possessive or contraction tail, then the apostrophes inside it.
 

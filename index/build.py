@@ -243,8 +243,8 @@ def _learn_variants(folder: Path, stems: dict[str, str], cables: int) -> None:
 
     By then this process holds the build's own state (the stems of every
     word, each cable's placing and every document), and memory freed here
-    is not returned to the system, so learning beside it raised the peak
-    of a full-size rebuild from 0.9 to 1.5 GB.  A fresh process reads the
+    is not returned to the system: learning beside it raised the peak of
+    a full-size rebuild's main process from 1.04 to 1.49 GB.  A fresh process reads the
     stem table just written instead; for a small index starting it (about
     half a second of imports) would cost more than it saves.
     """
