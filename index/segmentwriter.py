@@ -3,8 +3,10 @@
 whoosh's own writer buffers every posting as a Python tuple, spills sorted
 runs to disk, merges them and hands the postings one at a time to the codec
 (:mod:`cables.index.codec`).  This writer gives each field's postings the
-same terms, positions and frequencies, keeps them as two compact integer
-arrays per field (a term number and a position per posting), and when its
+same terms, positions and frequencies, keeps them as compact integer
+arrays (a text field keeps one number per token, for its stems and its stop
+words alike, its position being its place in the document; another field a
+term number and a value per posting), and when its
 memory budget is reached, or at the end, sorts them with numpy and writes a
 segment at once: the posting arrays of :mod:`cables.index.termarrays`, byte
 for byte what whoosh's writer on :class:`cables.index.codec.ArrayCodec`
@@ -224,6 +226,7 @@ class SegmentWriter:
             raise ValueError(f"the direct segment writer cannot write vectors, columns or spelling: {', '.join(unsupported)}")
         self.folder = folder
         self.schema = schema
+        self.recent: dict[str, tuple] = {}  # field name -> its last value and that value's postings
         self.text_of = {
             stop_field(name): name for name, field in schema.items() if isinstance(field, StemField) and not isinstance(field, StopField)
         }
@@ -257,7 +260,7 @@ class SegmentWriter:
             if isinstance(field, StemField):
                 length = self._add_text(name, field, value, document)
             elif field.indexed:
-                postings, frequency = self._postings(field, value)
+                postings, frequency = self._postings(name, field, value)
                 if postings:
                     self.fields.setdefault(name, _FieldPostings()).add(self.docnum, postings)
                 if field.scorable:
@@ -284,15 +287,22 @@ class SegmentWriter:
         self.texts.setdefault(name, _TextPostings()).add(self.docnum, value.split())
         return stem_count(value) if field.scorable else 0
 
-    @staticmethod
-    def _postings(field, value) -> tuple[dict[bytes, list[int]], int]:
-        """A field value's terms as whoosh indexes them, each with its frequency (or positions), and their total frequency."""
-        positional = field.format.supports("positions")
-        indexed = list(field.index(value))
-        postings = {
-            term: list(field.format.decode_positions(encoded)) if positional else [frequency] for term, frequency, _, encoded in indexed
-        }
-        return postings, sum(frequency for _, frequency, _, _ in indexed)
+    def _postings(self, name: str, field, value) -> tuple[dict[bytes, list[int]], int]:
+        """A field value's terms as whoosh indexes them, each with its frequency (or positions), and their total frequency.
+
+        The last value of each field is remembered: a cable's paragraph
+        documents carry the same cable id one after the other.  The postings
+        are only read, never changed, so a remembered one is reused as it is.
+        """
+        recent = self.recent.get(name)
+        if recent is None or recent[0] != value:
+            positional = field.format.supports("positions")
+            indexed = list(field.index(value))
+            postings = {
+                term: list(field.format.decode_positions(encoded)) if positional else [frequency] for term, frequency, _, encoded in indexed
+            }
+            recent = self.recent[name] = (value, (postings, sum(frequency for _, frequency, _, _ in indexed)))
+        return recent[1]
 
     def _write(self) -> None:
         """Write the buffered documents (at least one) as a segment: stored fields and lengths, then each field's posting lists."""
