@@ -227,9 +227,9 @@ class SegmentWriter:
         self.folder = folder
         self.schema = schema
         self.recent: dict[str, tuple] = {}  # field name -> its last value and that value's postings
-        self.text_of = {
-            stop_field(name): name for name, field in schema.items() if isinstance(field, StemField) and not isinstance(field, StopField)
-        }
+        self.text_pairs = [
+            (name, stop_field(name)) for name, field in schema.items() if isinstance(field, StemField) and not isinstance(field, StopField)
+        ]
         self.budget = budget_mb * 1e6
         self.codec = ArrayCodec()
         self.segments: list = []
@@ -247,6 +247,9 @@ class SegmentWriter:
 
     def add(self, document: dict) -> None:
         """Index one document; write the segment when the buffer is full."""
+        for text, stops in self.text_pairs:
+            if document.get(text) != document.get(stops):
+                raise ValueError(f"the direct segment writer needs {text} and {stops} to hold the same text (one buffer serves both)")
         per_document = self.per_document
         if per_document is None:
             per_document = self.per_document = self.codec.per_document_writer(self.storage, self.segment)
@@ -258,7 +261,7 @@ class SegmentWriter:
             field = self.schema[name]
             length = 0
             if isinstance(field, StemField):
-                length = self._add_text(name, field, value, document)
+                length = self._add_text(name, field, value)
             elif field.indexed:
                 postings, frequency = self._postings(name, field, value)
                 if postings:
@@ -273,15 +276,12 @@ class SegmentWriter:
             self._write()
             self._start()
 
-    def _add_text(self, name: str, field: StemField, value: str, document: dict) -> int:
+    def _add_text(self, name: str, field: StemField, value: str) -> int:
         """Buffer a text field's entries (its stop-word field's too: they are the same), and return its length.
 
-        A text field and its stop-word field must carry the same value, as
-        :func:`cables.index.prepare.documents` gives them: one buffer serves both.
+        A text field and its stop-word field carry the same value (:meth:`add`
+        refuses a document where they do not): one buffer serves both.
         """
-        text = self.text_of.get(name, name)
-        if document.get(text) != document.get(stop_field(text)):
-            raise ValueError(f"the direct segment writer needs {text} and {stop_field(text)} to hold the same text")
         if isinstance(field, StopField):
             return 0
         self.texts.setdefault(name, _TextPostings()).add(self.docnum, value.split())
