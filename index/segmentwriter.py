@@ -140,9 +140,10 @@ class _TextPostings:
         """The sorted posting lists of the stems, or of the stop words (unmarked), or None when the field has none.
 
         They are the lists :class:`_FieldPostings` makes from the terms and
-        positions of :func:`cables.index.schema.term_positions`.  Only the
-        postings kept are copied before sorting, so the sort takes about what
-        :class:`_FieldPostings` takes for the same postings.
+        positions of :func:`cables.index.schema.term_positions`.  Each
+        whole-buffer array is cut to the postings kept as soon as it is made,
+        so the sort takes about what :class:`_FieldPostings` takes for the
+        same postings, beside the buffer.
         """
         keys = list(self.numbers)
         kept = [number for number, entry in enumerate(keys) if is_stem(entry) != stops and entry != STOP_MARK]
@@ -155,10 +156,14 @@ class _TextPostings:
         rank[order] = np.arange(len(order), dtype=np.uint32)
         ranked = rank[np.frombuffer(self.entries, dtype=np.uint32)]
         held = ranked < len(order)
+        ranked = ranked[held]
         counts = np.frombuffer(self.counts, dtype=np.uint32)
-        positions = np.arange(len(ranked), dtype=np.uint32) - np.repeat(_starts(counts)[:-1].astype(np.uint32), counts)
+        positions = np.arange(len(held), dtype=np.uint32)
+        positions -= np.repeat(_starts(counts)[:-1].astype(np.uint32), counts)
+        positions = positions[held]
         docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), counts)[held]
-        return _sorted_lists(ranked[held], len(order), docs, positions[held], [encoded[number] for number in order], True)
+        del held
+        return _sorted_lists(ranked, len(order), docs, positions, [encoded[number] for number in order], True)
 
     def size(self) -> int:
         """The bytes the buffer counts against the writer's budget: :data:`TOKEN_BYTES` a token."""
