@@ -16,6 +16,7 @@ import re
 import stat
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -102,6 +103,7 @@ CASE_BLIND_LETTERS = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ and the K
 A line holding none of them matches a case-blind word only where its
 lower-cased text holds the word (``tests/test_reader_fields.py`` checks the list).
 """
+CASE_BLIND_RE = re.compile("[" + "".join(sorted(CASE_BLIND_LETTERS)) + "]")
 # Where a subject runs on into other header text; a time (``14:25``) glued
 # before that text belongs to the transmission line, not the subject.
 SUBJECT_CUT_RE = re.compile(
@@ -408,8 +410,9 @@ def _may_hold(text: str, word: str) -> bool:
 
     That is a text whose lower-cased form lacks the word and that holds none
     of the :data:`CASE_BLIND_LETTERS` (a text with one is always searched).
+    An ASCII text holds none of them (Python knows that without reading it); any other is looked through once.
     """
-    return word in text.lower() or not CASE_BLIND_LETTERS.isdisjoint(text)
+    return word in text.lower() or not (text.isascii() or CASE_BLIND_RE.search(text) is None)
 
 
 def _inline_ref_search(line: str) -> re.Match | None:
@@ -591,7 +594,7 @@ def _field_end(raw: list[str], index: int) -> int:
 
 def _is_noise(line: str) -> bool:
     """True for transmission lines that are never content."""
-    return bool(NOISE_LINE_RE.match(line) or (OLD_PAGE_RE.match(line) and not OLD_PAGE_HEADER_RE.sub("", line).strip()))
+    return bool(NOISE_LINE_RE.match(line) or (_old_page(line) and not OLD_PAGE_HEADER_RE.sub("", line).strip()))
 
 
 def _is_q_duplicate(line: str, previous: str) -> bool:
@@ -629,7 +632,12 @@ def _strip_markers(line: str, city: str) -> str:
 
 def _strip_old_page_header(line: str) -> str:
     """Drop an old-format page header (``PAGE 02 ROME 01196 01 OF 02 082030Z``), keeping text glued after it."""
-    return OLD_PAGE_HEADER_RE.sub("", line) if OLD_PAGE_RE.match(line) else line
+    return OLD_PAGE_HEADER_RE.sub("", line) if _old_page(line) else line
+
+
+def _old_page(line: str) -> bool:
+    """True for a line opening with an old-format page header; only a line holding ``PAGE`` is matched (most lines lack it)."""
+    return "PAGE" in line and OLD_PAGE_RE.match(line) is not None
 
 
 def _strip_inline_noise(line: str, city: str) -> str:
@@ -1029,8 +1037,13 @@ def _declassify_on(lines: list[str]) -> date | str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 12)
 def _parse_date(text: str) -> date | None:
-    """Parse the date formats DECL lines use; None when it is not a date."""
+    """Parse the date formats DECL lines use; None when it is not a date.
+
+    Memoised: ``strptime`` is slow, a value often fails several formats
+    before one fits, and the same DECL values recur from cable to cable.
+    """
     token = text.split(" ")[0] if text else ""
     for pattern in ("%m/%d/%Y", "%Y/%m/%d", "%Y-%m-%d", "%m/%d/%y", "%m-%d-%Y", "%m-%d-%y", "%d %B %Y", "%B %d, %Y"):
         try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import repeat
 
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
@@ -62,16 +63,21 @@ class StopField(StemField):
 def term_positions(value: str, stops: bool) -> dict[bytes, list[int]]:
     """Each stem, or each stop word, among a value's entries (UTF-8) -> its positions, rising.
 
-    whoosh's writer (through :class:`StemField`) and the direct segment writer
-    (:mod:`cables.index.segmentwriter`) both index a value's terms from here.
-    The dict is shared with later calls for the same value: read it, never change it.
+    whoosh's writer indexes a value's terms from here (through :class:`StemField`);
+    the direct segment writer (:mod:`cables.index.segmentwriter`) makes the same
+    terms and positions from the entries in bulk.  The dict is shared with later calls for the same value: read it, never change it.
     """
     return _split_terms(value)[stops]
 
 
+@lru_cache(maxsize=16)
 def stem_count(value: str) -> int:
-    """How many stems a text field's value holds (its length for BM25; stop words and gaps are not counted)."""
-    return sum(map(len, _split_terms(value)[False].values()))
+    """How many stems a text field's value holds (its length for BM25; stop words and gaps are not counted).
+
+    Memoised: the segment writer and the document's array entry ask for the same value one after the other.
+    """
+    entries = value.split()
+    return len(entries) - sum(map(str.startswith, entries, repeat(STOP_MARK)))
 
 
 @lru_cache(maxsize=16)

@@ -3,8 +3,10 @@
 whoosh's own writer buffers every posting as a Python tuple, spills sorted
 runs to disk, merges them and hands the postings one at a time to the codec
 (:mod:`cables.index.codec`).  This writer gives each field's postings the
-same terms, positions and frequencies, keeps them as two compact integer
-arrays per field (a term number and a position per posting), and when its
+same terms, positions and frequencies, keeps them as compact integer
+arrays (a text field keeps one number per token, for its stems and its stop
+words alike, its position being its place in the document; another field a
+term number and a value per posting), and when its
 memory budget is reached, or at the end, sorts them with numpy and writes a
 segment at once: the posting arrays of :mod:`cables.index.termarrays`, byte
 for byte what whoosh's writer on :class:`cables.index.codec.ArrayCodec`
@@ -25,14 +27,18 @@ import numpy as np
 from whoosh.codec.base import PerDocumentWriter
 from whoosh.filedb.filestore import FileStorage
 
+from cables.index.analysis import STOP_MARK, is_stem, stop_field
 from cables.index.codec import ArrayCodec
-from cables.index.schema import StemField, StopField, term_positions
+from cables.index.schema import StemField, StopField, stem_count
 from cables.index.termarrays import FieldLists, write_field_lists
 from cables.index.unpickling import INDEX_NAME
 
 WRITER_MB = 256
 """The memory, in MB, a writer's buffered postings may take before it writes them as a segment."""
 TERM_BYTES = 120  # a buffered distinct term: its bytes and its entry in the field's dict of term numbers
+TOKEN_BYTES = 6
+"""A buffered token of a text field, counted against the budget as a buffered posting was when positions were
+kept (4 bytes are its own, the rest stands for its share of the sort), so segments are cut about where they were."""
 
 
 class _SegmentStorage(FileStorage):
@@ -96,32 +102,110 @@ class _FieldPostings:
         rank[order] = np.arange(len(order), dtype=np.uint32)
         ranked = rank[np.frombuffer(self.terms, dtype=np.uint32)]
         self.terms = array("I")
-        # Within a term the buffer already runs in document, then position order: a stable sort by term is enough.
-        permutation = np.argsort(ranked, kind="stable")
-        per_term = np.bincount(ranked, minlength=len(order))
-        del ranked
-        values = np.frombuffer(self.values, dtype=np.dtype(self.values.typecode))[permutation]
+        values = np.frombuffer(self.values, dtype=np.dtype(self.values.typecode))
         self.values = array("H")
-        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), np.frombuffer(self.counts, dtype=np.uint32))[permutation]
-        del permutation
-        terms = b"".join(encoded[number] for number in order)
-        term_starts = _starts(np.fromiter((len(encoded[number]) for number in order), dtype=np.int64, count=len(order)))
-        value_starts = _starts(per_term)
-        if not positional:
-            return FieldLists(terms, term_starts, value_starts, docs, values, None, None)
-        first = np.empty(len(docs), dtype=bool)  # where a posting (a term in a document) begins
-        first[0] = True
-        np.not_equal(docs[1:], docs[:-1], out=first[1:])
-        first[value_starts[:-1]] = True
-        posting_starts = np.flatnonzero(first).astype(np.uint32)
-        del first
-        freqs = np.diff(posting_starts, append=np.array([len(docs)], dtype=np.uint32))
-        starts = np.searchsorted(posting_starts, value_starts.astype(np.uint32)).astype(np.uint64)
-        return FieldLists(terms, term_starts, starts, docs[posting_starts], freqs, values, value_starts)
+        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), np.frombuffer(self.counts, dtype=np.uint32))
+        return _sorted_lists(ranked, len(order), docs, values, [encoded[number] for number in order], positional)
 
     def size(self) -> int:
         """The bytes the buffer takes, roughly."""
         return len(self.terms) * self.terms.itemsize + len(self.values) * self.values.itemsize + TERM_BYTES * len(self.numbers)
+
+
+class _TextPostings:
+    """A text field's buffered entries (:func:`cables.index.analysis.positioned`), for it and its stop-word field.
+
+    Each token of a document is one number (its entry, numbered as first
+    seen): stems and stop words alike, in document order, so a token's
+    position is its place in the document and is never stored.  The stem
+    field's and the stop-word field's posting lists are both made from this
+    one buffer when the segment is written; adding a document costs one
+    dict lookup per token, made in C, and a buffered token takes 4 bytes.
+    """
+
+    def __init__(self) -> None:
+        self.numbers: _Numbering = _Numbering()
+        self.entries = array("I")
+        self.docs = array("I")  # the documents with entries in this field
+        self.counts = array("I")  # how many entries each of them has
+
+    def add(self, doc: int, entries: list[str]) -> None:
+        """A document's entries, in order."""
+        if entries:
+            self.entries.extend(map(self.numbers.__getitem__, entries))
+            self.docs.append(doc)
+            self.counts.append(len(entries))
+
+    def lists(self, stops: bool) -> FieldLists | None:
+        """The sorted posting lists of the stems, or of the stop words (unmarked), or None when the field has none.
+
+        They are the lists :class:`_FieldPostings` makes from the terms and
+        positions of :func:`cables.index.schema.term_positions`.  Each
+        whole-buffer array is cut to the postings kept as soon as it is made,
+        so the sort takes about what :class:`_FieldPostings` takes for the
+        same postings, beside the buffer.
+        """
+        keys = list(self.numbers)
+        kept = [number for number, entry in enumerate(keys) if is_stem(entry) != stops and entry != STOP_MARK]
+        if not kept:
+            return None
+        cut = len(STOP_MARK) if stops else 0
+        encoded = {number: keys[number][cut:].encode("utf-8") for number in kept}
+        order = sorted(kept, key=encoded.__getitem__)
+        rank = np.full(len(keys), len(order), dtype=np.uint32)  # len(order) marks an entry of the other field
+        rank[order] = np.arange(len(order), dtype=np.uint32)
+        ranked = rank[np.frombuffer(self.entries, dtype=np.uint32)]
+        held = ranked < len(order)
+        ranked = ranked[held]
+        counts = np.frombuffer(self.counts, dtype=np.uint32)
+        positions = np.arange(len(held), dtype=np.uint32)
+        positions -= np.repeat(_starts(counts)[:-1].astype(np.uint32), counts)
+        positions = positions[held]
+        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), counts)[held]
+        del held
+        return _sorted_lists(ranked, len(order), docs, positions, [encoded[number] for number in order], True)
+
+    def size(self) -> int:
+        """The bytes the buffer counts against the writer's budget: :data:`TOKEN_BYTES` a token."""
+        return len(self.entries) * TOKEN_BYTES + TERM_BYTES * len(self.numbers)
+
+
+class _Numbering(dict[str, int]):
+    """Entry -> number, each entry numbered as it is first looked up (0, 1, 2 ...)."""
+
+    def __missing__(self, entry: str) -> int:
+        number = self[entry] = len(self)
+        return number
+
+
+def _sorted_lists(
+    ranked: np.ndarray, terms: int, docs: np.ndarray, values: np.ndarray, encoded: list[bytes], positional: bool
+) -> FieldLists:
+    """Posting lists from one entry per posting value: its term's rank (terms in byte order), document and value.
+
+    The entries run in document order, and within a document in value
+    order, so a stable sort by term gives every list its documents and
+    positions rising.
+    """
+    permutation = np.argsort(ranked, kind="stable")
+    per_term = np.bincount(ranked, minlength=terms)
+    del ranked
+    values = values[permutation]
+    docs = docs[permutation]
+    del permutation
+    term_starts = _starts(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+    value_starts = _starts(per_term)
+    if not positional:
+        return FieldLists(b"".join(encoded), term_starts, value_starts, docs, values, None, None)
+    first = np.empty(len(docs), dtype=bool)  # where a posting (a term in a document) begins
+    first[0] = True
+    np.not_equal(docs[1:], docs[:-1], out=first[1:])
+    first[value_starts[:-1]] = True
+    posting_starts = np.flatnonzero(first).astype(np.uint32)
+    del first
+    freqs = np.diff(posting_starts, append=np.array([len(docs)], dtype=np.uint32))
+    starts = np.searchsorted(posting_starts, value_starts.astype(np.uint32)).astype(np.uint64)
+    return FieldLists(b"".join(encoded), term_starts, starts, docs[posting_starts], freqs, values, value_starts)
 
 
 def _starts(counts: np.ndarray) -> np.ndarray:
@@ -147,6 +231,10 @@ class SegmentWriter:
             raise ValueError(f"the direct segment writer cannot write vectors, columns or spelling: {', '.join(unsupported)}")
         self.folder = folder
         self.schema = schema
+        self.recent: dict[str, tuple] = {}  # field name -> its last value and that value's postings
+        self.text_pairs = [
+            (name, stop_field(name)) for name, field in schema.items() if isinstance(field, StemField) and not isinstance(field, StopField)
+        ]
         self.budget = budget_mb * 1e6
         self.codec = ArrayCodec()
         self.segments: list = []
@@ -159,10 +247,14 @@ class SegmentWriter:
         self.storage = _SegmentStorage(self.folder, self.segment.segment_id())
         self.per_document: PerDocumentWriter | None = None  # whoosh's writer of stored fields and lengths, opened by the first document
         self.fields: dict[str, _FieldPostings] = {}
+        self.texts: dict[str, _TextPostings] = {}  # by text field; each serves its stop-word field too
         self.docnum = 0
 
     def add(self, document: dict) -> None:
         """Index one document; write the segment when the buffer is full."""
+        for text, stops in self.text_pairs:
+            if document.get(text) != document.get(stops):
+                raise ValueError(f"the direct segment writer needs {text} and {stops} to hold the same text (one buffer serves both)")
         per_document = self.per_document
         if per_document is None:
             per_document = self.per_document = self.codec.per_document_writer(self.storage, self.segment)
@@ -173,8 +265,10 @@ class SegmentWriter:
                 continue
             field = self.schema[name]
             length = 0
-            if field.indexed:
-                postings, frequency = self._postings(field, value)
+            if isinstance(field, StemField):
+                length = self._add_text(name, field, value)
+            elif field.indexed:
+                postings, frequency = self._postings(name, field, value)
                 if postings:
                     self.fields.setdefault(name, _FieldPostings()).add(self.docnum, postings)
                 if field.scorable:
@@ -183,22 +277,37 @@ class SegmentWriter:
         per_document.finish_doc()
         self.docnum += 1
         self.documents += 1
-        if sum(buffer.size() for buffer in self.fields.values()) >= self.budget:
+        if sum(buffer.size() for buffer in self.fields.values()) + sum(buffer.size() for buffer in self.texts.values()) >= self.budget:
             self._write()
             self._start()
 
-    @staticmethod
-    def _postings(field, value) -> tuple[dict[bytes, list[int]], int]:
-        """A field value's terms as whoosh indexes them, each with its positions (or frequency), and their total frequency."""
-        if isinstance(field, StemField):
-            postings = term_positions(value, stops=isinstance(field, StopField))
-            return postings, sum(len(places) for places in postings.values())
-        positional = field.format.supports("positions")
-        indexed = list(field.index(value))
-        postings = {
-            term: list(field.format.decode_positions(encoded)) if positional else [frequency] for term, frequency, _, encoded in indexed
-        }
-        return postings, sum(frequency for _, frequency, _, _ in indexed)
+    def _add_text(self, name: str, field: StemField, value: str) -> int:
+        """Buffer a text field's entries (its stop-word field's too: they are the same), and return its length.
+
+        A text field and its stop-word field carry the same value (:meth:`add`
+        refuses a document where they do not): one buffer serves both.
+        """
+        if isinstance(field, StopField):
+            return 0
+        self.texts.setdefault(name, _TextPostings()).add(self.docnum, value.split())
+        return stem_count(value) if field.scorable else 0
+
+    def _postings(self, name: str, field, value) -> tuple[dict[bytes, list[int]], int]:
+        """A field value's terms as whoosh indexes them, each with its frequency (or positions), and their total frequency.
+
+        The last value of each field is remembered: a cable's paragraph
+        documents carry the same cable id one after the other.  The postings
+        are only read, never changed, so a remembered one is reused as it is.
+        """
+        recent = self.recent.get(name)
+        if recent is None or recent[0] != value:
+            positional = field.format.supports("positions")
+            indexed = list(field.index(value))
+            postings = {
+                term: list(field.format.decode_positions(encoded)) if positional else [frequency] for term, frequency, _, encoded in indexed
+            }
+            recent = self.recent[name] = (value, (postings, sum(frequency for _, frequency, _, _ in indexed)))
+        return recent[1]
 
     def _write(self) -> None:
         """Write the buffered documents (at least one) as a segment: stored fields and lengths, then each field's posting lists."""
@@ -209,6 +318,12 @@ class SegmentWriter:
             positional = self.schema[name].format.supports("positions")
             write_field_lists(self.folder, self.segment.segment_id(), name, buffer.lists(positional))
             self.fields[name] = _FieldPostings()  # free the buffer before the next field is sorted
+        for name, text in sorted(self.texts.items()):
+            for field, stops in ((name, False), (stop_field(name), True)):
+                lists = text.lists(stops)
+                if lists is not None:
+                    write_field_lists(self.folder, self.segment.segment_id(), field, lists)
+            self.texts[name] = _TextPostings()
         self.segment.set_doc_count(self.docnum)
         self.segments.append(self.segment)
 

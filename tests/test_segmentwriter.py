@@ -93,6 +93,19 @@ def test_the_direct_writer_writes_what_whooshs_writer_writes_byte_for_byte(tmp_p
     assert sorted(path.name for path in direct.iterdir()) == sorted(f"{written.segment_id()}.{kind}" for kind in got), "no temporary folder"
 
 
+def test_the_direct_writer_refuses_a_stop_word_field_that_differs_from_its_text_field(tmp_path):
+    """One buffer serves a text field and its stop-word field, so a document whose body_stops is not its body's
+    text (or is missing) is refused, before anything of it is written, with a message naming both fields."""
+    document = seed_documents(1)[0]
+    writer = SegmentWriter(tmp_path, paragraph_schema())
+    for changed in ({**document, "body_stops": document["body"] + " _the"}, {k: v for k, v in document.items() if k != "body_stops"}):
+        with pytest.raises(ValueError, match="body and body_stops"):
+            writer.add(changed)
+    writer.add(document)
+    [segment] = writer.finish()
+    assert segment.doc_count_all() == 1, "a refused document leaves nothing behind"
+
+
 def outcome(location: Path, queries: list[str] = QUERIES) -> list:
     """Every matched cable (ranked, scores rounded), the total and the facets of each query."""
     engine = Engine(location)
