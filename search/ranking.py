@@ -91,7 +91,6 @@ class RankingSettings:
     unknown_tag_weight: float = 1.0
     coverage_weight: float = 1.0
     header_weight: float = 0.2
-    lead_weight: float = 0.0
     header_in_whole: float = 0.5
     promote_words: int = 3
     promoted_power: float = 1.0

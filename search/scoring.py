@@ -20,8 +20,6 @@ from cables.search.ranking import bm25, idf, per_cable_max
 if TYPE_CHECKING:
     from cables.search.engine import Engine
 
-LEAD_WORDS = 3
-"""The fewest query words for the opening-paragraph part (two words share a paragraph too easily to say what a cable is about)."""
 HEADER_FIELDS = ("header", "by")
 """The header fields a group may be scored in (each without length normalisation; ``header`` only when
 ``header_in_whole`` is 0, else its words count in the whole-cable score)."""
@@ -85,7 +83,6 @@ class Scorer:
         totals = np.bincount(inverse, weights=scores, minlength=len(unique_docs)).astype(np.float32)
         self.doc_scores = (unique_docs, totals)
         best = per_cable_max(self.arrays.doc_cable[unique_docs], totals, self.size)
-        lead = self._lead_scores(unique_docs, np.bincount(inverse, minlength=len(unique_docs)), totals, best, in_subject)
         covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
         coverage = np.where(covered, subject, 0.0).astype(np.float32)
         if settings.scattered_subject and _scattered(in_subject[candidates], subject_groups):
@@ -96,37 +93,13 @@ class Scorer:
             "whole cable": whole,
             "subject": subject,
             "subject coverage": coverage,
-            "lead paragraph": lead,
             "header": header,
             "tags": tags,
             "tag meanings": meanings,
         }
-        body = settings.best_weight * best + (1.0 - settings.best_weight) * whole + settings.lead_weight * lead
+        body = settings.best_weight * best + (1.0 - settings.best_weight) * whole
         fields = settings.subject_weight * subject + settings.coverage_weight * coverage + settings.header_weight * header
         return body + fields + tags + meanings
-
-    def _lead_scores(
-        self, docs: np.ndarray, words: np.ndarray, totals: np.ndarray, best: np.ndarray, in_subject: np.ndarray
-    ) -> np.ndarray:
-        """The opening paragraph's score, for cables whose opening paragraph is their best and holds every query word.
-
-        A cable's first paragraph is usually its summary: when it holds every
-        word of a query of at least ``LEAD_WORDS`` words and scores highest,
-        the cable is about them even if its subject says it otherwise, unlike
-        an omnibus cable naming the words in passing.  Only cables whose
-        subject holds none of the words (the subject parts already say
-        what a cable is about when it does).  ``docs`` are the scored
-        paragraphs, ``words`` how many query words each holds, ``totals``
-        their scores.
-        """
-        lead = np.zeros(self.size, dtype=np.float32)
-        groups = len(self.match.groups)
-        if groups < LEAD_WORDS or not all("body" in group.fields for group in self.match.groups):
-            return lead
-        cables = self.arrays.doc_cable[docs]
-        opening = (self.arrays.doc_position[docs] == 0) & (words == groups) & (totals >= best[cables]) & (in_subject[cables] == 0)
-        lead[cables[opening]] = totals[opening]
-        return lead
 
     def _body_scores(self, group: WordGroup) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
