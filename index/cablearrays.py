@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from cables.index.cable import created_of
 from cables.index.integrity import require
 
 if TYPE_CHECKING:
@@ -146,6 +145,8 @@ def build_arrays(
     whose ordinals are in ``touched`` (added, replaced or removed) are read
     from the store; every other cable keeps its values and codes.
     """
+    from cables.index.cable import created_of  # here: a search, which only loads the arrays, never makes a cable
+
     size = store.max_ordinal() + 1
     codes: dict[str, dict[str, int]] = {
         name: {} if previous is None else {value: code for code, value in enumerate(previous.vocabulary[name])} for name in FACETED

@@ -160,7 +160,7 @@ def check_files(folder: Path, marker: Marker, location: Path) -> None:
     """
     base = os.fspath(folder)
     for name, size in marker.files.items():
-        if os.path.isabs(name) or ".." in name.split("/"):
+        if name.startswith("/") or ".." in name.split("/"):
             raise IndexUnavailable(
                 f"index {location} is damaged (its marker names {name!r}, outside the index); rebuild it with 'cables rebuild'"
             )
