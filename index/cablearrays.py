@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from cables.index.cable import created_of
 from cables.index.integrity import require
 
 if TYPE_CHECKING:
@@ -73,8 +72,17 @@ class CableArrays:
         return {tag.casefold(): code for code, tag in enumerate(self.vocabulary["tag"])}
 
     def docs_of(self, cable: int) -> np.ndarray:
-        """The paragraph documents of a cable, in paragraph order."""
-        return self.cable_docs[self.cable_doc_start[cable] : self.cable_doc_start[cable + 1]]
+        """The paragraph documents of a cable, in paragraph order, checked to be documents of the index.
+
+        ``cable_docs`` is checked here, on the few cables a search shows,
+        rather than whole (the largest array) by :func:`check_arrays`.
+        """
+        docs = self.cable_docs[self.cable_doc_start[cable] : self.cable_doc_start[cable + 1]]
+        require(
+            not len(docs) or (int(docs.min()) >= 0 and int(docs.max()) < len(self.doc_cable)),
+            f"{CABLE_ARRAYS_FOLDER}/cable_docs.npy holds a value out of range",
+        )
+        return docs
 
 
 def _epoch(moment: datetime) -> int:
@@ -178,6 +186,8 @@ def build_arrays(
     whose ordinals are in ``touched`` (added, replaced or removed) are read
     from the store; every other cable keeps its values and codes.
     """
+    from cables.index.cable import created_of  # here: a search, which only loads the arrays, never makes a cable
+
     size = store.max_ordinal() + 1
     codes: dict[str, dict[str, int]] = {
         name: {} if previous is None else {value: code for code, value in enumerate(previous.vocabulary[name])} for name in FACETED
@@ -308,8 +318,10 @@ def check_arrays(arrays: CableArrays, documents: int) -> None:
 
     Shapes and types as built, one entry per document (``documents``, from
     whoosh) or per cable, offsets that rise from 0 to their array's end, and
-    every document number, cable number and code within its range.  Each
-    check is one pass over an array of at most one entry per paragraph.
+    every cable number and code within its range.  Each check is one pass
+    over an array of at most one entry per paragraph.  The document numbers
+    of ``cable_docs`` are checked where they are read (:meth:`CableArrays.docs_of`):
+    a search reads a few cables' of them, and the whole array is the largest.
     """
     cables = len(arrays.cable_valid)
     lengths = {"documents": documents, "cables": cables, "cables + 1": cables + 1}
@@ -333,7 +345,6 @@ def check_arrays(arrays: CableArrays, documents: int) -> None:
     valid, vocabulary = arrays.cable_valid, arrays.vocabulary
     for name, values, low, high in (
         ("doc_cable", arrays.doc_cable, -1, cables),
-        ("cable_docs", arrays.cable_docs, 0, documents),
         ("cable_tag_owner", arrays.cable_tag_owner, 0, cables),
         ("doc_marking", arrays.doc_marking, -1, len(vocabulary["marking"])),
         ("cable_tags", arrays.cable_tags, 0, len(vocabulary["tag"])),
@@ -349,6 +360,6 @@ def check_arrays(arrays: CableArrays, documents: int) -> None:
 def _check_offsets(starts: np.ndarray, end: int, name: str) -> None:
     """Offsets into another array: from 0, never falling, ending at its length."""
     require(
-        starts.item(0) == 0 and starts.item(-1) == end and bool(np.all(np.diff(starts) >= 0)),
+        starts.item(0) == 0 and starts.item(-1) == end and bool(np.all(starts[1:] >= starts[:-1])),
         f"{CABLE_ARRAYS_FOLDER}/{name}.npy does not rise from 0 to the end of its array",
     )

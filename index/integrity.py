@@ -13,6 +13,7 @@ the files, which is why reading an index never runs code either
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -81,8 +82,8 @@ def check_table_of_contents(folder: Path, whoosh_folder: str, checksums: dict[st
     whoosh opens the highest-numbered ``.toc`` file it finds, so an added one
     would be read instead of the one the build wrote.
     """
-    found = sorted(f"{whoosh_folder}/{path.name}" for path in (folder / whoosh_folder).iterdir() if TOC_PATTERN.fullmatch(path.name))
-    recorded = sorted(name for name in checksums if TOC_PATTERN.fullmatch(Path(name).name))
+    found = sorted(f"{whoosh_folder}/{name}" for name in os.listdir(folder / whoosh_folder) if TOC_PATTERN.fullmatch(name))
+    recorded = sorted(name for name in checksums if TOC_PATTERN.fullmatch(name.rpartition("/")[2]))
     if found != recorded:
         extra = sorted(set(found) - set(recorded)) or sorted(set(recorded) - set(found))
         raise IndexDamage(f"{', '.join(extra) or whoosh_folder} is not the table of contents the build wrote")

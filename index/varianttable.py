@@ -99,31 +99,48 @@ def close_spellings(first: str, second: str) -> bool:
 
 
 class VariantTable:
-    """The variant table of an index, looked up by a query word's stems."""
+    """The variant table of an index, looked up by a query word's stems.
+
+    Opening parses the JSON and files each group's number under its members'
+    stems (and a spelling group's key); a group is made only when a lookup
+    finds it, since a query meets a few of the thousand groups of a full-size table.
+    """
 
     def __init__(self, folder: Path) -> None:
         path = folder / TABLE_FILE
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-        self.groups = [
-            Group(item["kind"], tuple(Member(word, tuple(stems), family) for word, stems, family in item["members"]), item["key"])
-            for item in data
-        ]
-        self._by_stems: dict[tuple[str, ...], list[Group]] = defaultdict(list)
-        self._by_key: dict[str, list[Group]] = defaultdict(list)
-        for group in self.groups:
-            for member in group.members:
-                self._by_stems[member.stems].append(group)
-            if group.kind == "spelling":
-                self._by_key[group.key].append(group)
+        self._items: list[dict] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        self._made: dict[int, Group] = {}
+        self._by_stems: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        for number, item in enumerate(self._items):
+            kind, key = item["kind"], item["key"]  # a malformed table fails here, as the index opens
+            for _, stems, _ in item["members"]:
+                self._by_stems[tuple(stems)].append(number)
+            if kind == "spelling":
+                self._by_key[key].append(number)
         self.longest = max((len(stems) for stems in self._by_stems), default=1)
+
+    def _group(self, number: int) -> Group:
+        """The group filed as ``number``, made on first use."""
+        group = self._made.get(number)
+        if group is None:
+            item = self._items[number]
+            members = tuple(Member(word, tuple(stems), family) for word, stems, family in item["members"])
+            group = self._made[number] = Group(item["kind"], members, item["key"])
+        return group
+
+    @property
+    def groups(self) -> list[Group]:
+        """Every group of the table, in its order."""
+        return [self._group(number) for number in range(len(self._items))]
 
     def groups_of(self, stems: tuple[str, ...]) -> list[Group]:
         """The groups holding a member with exactly these stems."""
-        return self._by_stems.get(stems, [])
+        return [self._group(number) for number in self._by_stems.get(stems, ())]
 
     def spelling_of_unknown(self, word: str) -> Group | None:
         """The spelling group an unindexed word (``kadhafi``) is a variant of: same key and close to a member."""
-        for group in self._by_key.get(transliteration_key(word), []):
+        for group in map(self._group, self._by_key.get(transliteration_key(word), ())):
             if any(close_spellings(word, member.stems[0]) or close_spellings(word, member.word) for member in group.members):
                 return group
         return None

@@ -30,7 +30,7 @@ from cables.index.analysis import SnowballStem
 from cables.index.cablearrays import CableArrays, check_arrays, load_arrays
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged
 from cables.index.stems import StemTable, read_stem_table
-from cables.index.store import WHOOSH_FOLDER, IndexUnavailable, Marker, check_files, current_generation, read_marker
+from cables.index.store import WHOOSH_FOLDER, IndexUnavailable, check_files, open_generation
 from cables.index.termarrays import read_segment_list
 from cables.search.expansion import Expander
 from cables.search.hits import Hit
@@ -63,9 +63,8 @@ class Engine:
 
     def __init__(self, location: Path, settings: RankingSettings = DEFAULT_SETTINGS) -> None:
         self.location = location
-        self.folder = current_generation(location)
+        self.folder, self.marker = open_generation(location)
         self.settings = settings
-        self.marker: Marker = read_marker(self.folder)
         check_files(self.folder, self.marker, location)
         try:
             check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
@@ -73,7 +72,8 @@ class Engine:
             self.arrays: CableArrays = load_arrays(self.folder)
             check_arrays(self.arrays, sum(segment.doc_count for segment in self.segments))
             self.stem = StemTable(self.folder, SnowballStem())
-            self.postings = PostingReader(self.folder, self.segments, self.arrays.doc_cable >= 0)
+            live = self.arrays.doc_cable >= 0
+            self.postings = PostingReader(self.folder, self.segments, live)
             self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed)
         except IndexUnavailable:
             raise
@@ -81,12 +81,20 @@ class Engine:
             raise damaged(location, error) from None
         except Exception as error:
             raise damaged(location, f"{type(error).__name__}: {error}") from None
-        valid = self.arrays.doc_cable >= 0
-        self.documents = int(valid.sum())
-        self.cables = int(self.arrays.cable_valid.sum())
-        self.body_average = float(self.arrays.doc_body_length[valid].mean()) if self.documents else 0.0
+        self.documents = int(np.count_nonzero(live))
+        self.cables = int(np.count_nonzero(self.arrays.cable_valid))
+        self.body_average = self._paragraph_average()
         self.cable_average = float(self.arrays.cable_body_length[self.arrays.cable_valid].mean()) if self.cables else 0.0
         self.subject_average = float(self.arrays.cable_subject_length[self.arrays.cable_valid].mean()) if self.cables else 0.0
+
+    def _paragraph_average(self) -> float:
+        """The mean body length of a live paragraph, from the per-cable totals.
+
+        Each cable's body length is the sum over its live paragraphs, so the
+        sum of one entry per cable equals the sum over all paragraphs (exactly:
+        integers), read from an array a ninth as long at full size.
+        """
+        return int(self.arrays.cable_body_length.sum()) / self.documents if self.documents else 0.0
 
     def _phrase_found(self, stems: tuple[str, ...]) -> bool:
         """True when some paragraph holds the stems as a phrase."""

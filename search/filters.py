@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cables.index.analysis import fold
-from cables.index.cable import classification_level
 from cables.index.cablearrays import CableArrays
 
 if TYPE_CHECKING:
@@ -38,6 +37,7 @@ def classification_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
 
     ``SECRET`` matches SECRET and SECRET//NOFORN; ``SECRET//NOFORN`` only itself.
     """
+    from cables.index.cable import classification_level  # here: the cable model (three dataclasses) serves only this filter
 
     def match(value: str, want: str) -> bool:
         return _same(value, want) or ("//" not in want and _same(classification_level(value), want))

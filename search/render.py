@@ -7,11 +7,9 @@ terminal, so piped text carries no markup.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
-import shutil
 import textwrap
 from collections.abc import Iterable, Iterator
 
@@ -28,7 +26,9 @@ MIN_LABEL = 12
 
 
 def width() -> int:
-    """CableArrays to wrap text at: the terminal's ($COLUMNS first), at most 100."""
+    """Columns to wrap text at: the terminal's ($COLUMNS first), at most 100."""
+    import shutil  # here: only text is wrapped, and shutil brings bz2 and lzma to every search
+
     return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 
@@ -137,6 +137,8 @@ def result_csv(hits: Iterable[Hit]) -> Iterator[str]:
 
 def _csv_row(values: Iterable[str]) -> str:
     """One CSV line (RFC 4180 quoting, \\n line end)."""
+    import csv  # here: only --format csv writes it
+
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(values)
     return buffer.getvalue()
