@@ -503,10 +503,11 @@ class SegmentArrays:
 
     def bisect(self, key: bytes) -> int:
         """The index of the first term not below ``key`` (UTF-8 bytes sort as the terms do)."""
+        terms, starts = self._terms, self._term_starts  # locals: a search bisects dozens of segment fields
         low, high = 0, len(self)
         while low < high:
             middle = (low + high) // 2
-            if self.term_at(middle) < key:
+            if terms[starts.item(middle) : starts.item(middle + 1)] < key:
                 low = middle + 1
             else:
                 high = middle

@@ -208,14 +208,15 @@ class PostingReader:
         owners: list[np.ndarray] = []
         places: list[np.ndarray] = []
         for segment in self._segments:
-            local = docs[(docs >= segment.offset) & (docs < segment.offset + segment.doc_count)] - segment.offset
+            low, high = np.searchsorted(docs, (segment.offset, segment.offset + segment.doc_count))
+            local = docs[low:high] - segment.offset
             if not len(local):
                 continue
             arrays = self._segment_arrays(segment, field)
             segment_docs, frequencies = arrays.lookup(term)
             positions = arrays.positions(term)
             counts = frequencies.astype(np.int64)
-            wanted = _members(segment_docs, local)
+            wanted = _positions_of(local, segment_docs)  # the candidates are few beside a common term's list
             first = np.cumsum(counts) - counts
             owners.append(np.repeat(segment_docs[wanted].astype(np.int64) + segment.offset, counts[wanted]))
             places.append(positions[ranges(first[wanted], counts[wanted])].astype(np.int64))
@@ -268,7 +269,7 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def _positions_of(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """Where the few sorted ``values`` stand in the long sorted ``sorted_values`` (those it holds): a bisection each."""
+    """Where the sorted ``values`` stand in the sorted ``sorted_values`` (those it holds), in order: a bisection each."""
     where = np.searchsorted(sorted_values, values)
     inside = where < len(sorted_values)
     where, values = where[inside], values[inside]
@@ -284,5 +285,7 @@ def _members(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 def _common(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """The values in both of two sorted arrays of distinct values (posting lists), by binary search."""
+    """The values in both of two sorted arrays of distinct values (posting lists), the shorter one's bisected into the longer."""
+    if len(first) > len(second):
+        first, second = second, first
     return first[_members(first, second)]
