@@ -351,101 +351,137 @@ def read_segment_list(folder: Path) -> list[tuple[str, int]]:
     return [(segment_id, count) for segment_id, count in listed]
 
 
+class _Lists(NamedTuple):
+    """The files of a segment field's posting lists: gap codes, large gaps and their offsets, frequencies."""
+
+    docs: np.ndarray
+    exceptions: np.ndarray
+    exception_starts: np.ndarray
+    freqs: np.ndarray
+
+
+class _Places(NamedTuple):
+    """The positions of a segment field and their offsets (none, and zero offsets, for a field without positions)."""
+
+    positions: np.ndarray
+    position_starts: np.ndarray
+    positional: bool
+
+
 class SegmentArrays:
-    """The memory-mapped lists of one segment's field; opening maps files and checks their shapes, reads nothing else.
+    """The memory-mapped lists of one segment's field; opening maps the terms and offsets and checks their shapes.
+
+    The other files are mapped when first needed, their shapes checked then:
+    the lists' on the first posting list read, the positions' on the first
+    positions read.  A search asks many segments for a term's document
+    frequency (terms and offsets alone) and reads positions only for a phrase,
+    so it maps a few files per segment field instead of nine.
 
     ``folder`` is the whoosh folder the codec writes into.  A field without
     files in the segment has no terms.  A damaged file (wrong shape, offsets
     or document numbers out of range) raises
-    :class:`cables.index.integrity.IndexDamage` naming it, at open or when the
-    damaged list is read, instead of an IndexError or a silently wrong answer.
+    :class:`cables.index.integrity.IndexDamage` naming it, when it is mapped or
+    when the damaged list is read, instead of an IndexError or a silently wrong answer.
     """
 
     def __init__(self, folder: Path, segment_id: str, field: str, doc_count: int) -> None:
         self.name = f"{folder.name}/{segment_id}.{field}"
         self.doc_count = doc_count
         self._found: dict[bytes, int | None] = {}
-        prefix = f"{folder}{os.sep}{segment_id}.{field}."  # plain strings: a search opens dozens of these
+        self._prefix = f"{folder}{os.sep}{segment_id}.{field}."  # plain strings: a search opens dozens of these
         try:
-            self._starts = read_array(prefix + "starts")
+            self._starts = read_array(self._prefix + "starts")
         except FileNotFoundError:
             self._terms: mmap.mmap | bytes = b""
-            self._term_starts = self._starts = self._position_starts = self._exception_starts = np.zeros(1, dtype=np.uint8)
-            self._docs = self._exceptions = self._freqs = self._positions = _EMPTY
+            self._term_starts = self._starts = np.zeros(1, dtype=np.uint8)
+            self._lists: _Lists | None = _Lists(_EMPTY, _EMPTY, self._starts, _EMPTY)
+            self._places: _Places | None = _Places(_EMPTY, self._starts, False)
             return
         except (OSError, ValueError) as error:
             raise IndexDamage(f"{self.name}: {error}") from None
+        self._lists = self._places = None
         try:
-            self._terms = _map_bytes(prefix + "terms")
-            self._term_starts = read_array(prefix + "term_starts")
-            self._docs = read_array(prefix + "docs")
-            self._exceptions = read_array(prefix + "doc_exceptions")
-            self._exception_starts = read_array(prefix + "doc_exception_starts")
-            self._freqs = read_array(prefix + "freqs")
-            positional = self._map_positions(prefix)
+            self._terms = _map_bytes(self._prefix + "terms")
+            self._term_starts = read_array(self._prefix + "term_starts")
         except (OSError, ValueError) as error:
             raise IndexDamage(f"{self.name}: {error}") from None
-        self._check_shapes(positional)
-
-    def _map_positions(self, prefix: str) -> bool:
-        """Map the positions and their offsets; a field indexed without positions has none, and zero offsets."""
-        try:
-            self._positions = read_array(prefix + "positions")
-        except FileNotFoundError:
-            self._positions, self._position_starts = _EMPTY, np.zeros(len(self._starts), np.uint8)
-            return False
-        self._position_starts = read_array(prefix + "position_starts")
-        return True
-
-    def _check_shapes(self, positional: bool) -> None:
-        """The cheap invariants: one offset per term and the end, offsets that start at 0 and end at the data's end."""
-        terms, postings = len(self._term_starts), len(self._starts)
-        require(terms == postings and terms >= 1, f"{self.name}.starts and .term_starts disagree on the number of terms")
+        terms = len(self._term_starts)
+        require(terms == len(self._starts) and terms >= 1, f"{self.name}.starts and .term_starts disagree on the number of terms")
         require(
             self._term_starts.item(0) == 0 and self._term_starts.item(-1) == len(self._terms),
             f"{self.name}.term_starts does not span {self.name}.terms",
         )
-        require(
-            self._starts.item(0) == 0 and self._starts.item(-1) == len(self._docs) == len(self._freqs),
-            f"{self.name}.starts does not span {self.name}.docs and .freqs",
-        )
-        require(
-            len(self._exception_starts) == terms
-            and self._exception_starts.item(0) == 0
-            and self._exception_starts.item(-1) == len(self._exceptions),
-            f"{self.name}.doc_exception_starts does not span {self.name}.doc_exceptions",
-        )
-        require(
-            len(self._position_starts) == terms
-            and self._position_starts.item(0) == 0
-            and (not positional or self._position_starts.item(-1) == len(self._positions)),
-            f"{self.name}.position_starts does not span {self.name}.positions",
-        )
+
+    def lists(self) -> _Lists:
+        """The posting lists' files, mapped and their shapes checked on first use."""
+        if self._lists is None:
+            try:
+                lists = _Lists(*(read_array(self._prefix + kind) for kind in ("docs", "doc_exceptions", "doc_exception_starts", "freqs")))
+            except (OSError, ValueError) as error:
+                raise IndexDamage(f"{self.name}: {error}") from None
+            require(
+                self._starts.item(0) == 0 and self._starts.item(-1) == len(lists.docs) == len(lists.freqs),
+                f"{self.name}.starts does not span {self.name}.docs and .freqs",
+            )
+            require(
+                len(lists.exception_starts) == len(self._starts)
+                and lists.exception_starts.item(0) == 0
+                and lists.exception_starts.item(-1) == len(lists.exceptions),
+                f"{self.name}.doc_exception_starts does not span {self.name}.doc_exceptions",
+            )
+            self._lists = lists
+        return self._lists
+
+    def places(self) -> _Places:
+        """The positions and their offsets, mapped and their shapes checked on first use."""
+        if self._places is None:
+            try:
+                places = self._map_positions()
+            except (OSError, ValueError) as error:
+                raise IndexDamage(f"{self.name}: {error}") from None
+            require(
+                len(places.position_starts) == len(self._starts)
+                and places.position_starts.item(0) == 0
+                and (not places.positional or places.position_starts.item(-1) == len(places.positions)),
+                f"{self.name}.position_starts does not span {self.name}.positions",
+            )
+            self._places = places
+        return self._places
+
+    def _map_positions(self) -> _Places:
+        """Map the positions and their offsets; a field indexed without positions has none, and zero offsets."""
+        try:
+            positions = read_array(self._prefix + "positions")
+        except FileNotFoundError:
+            return _Places(_EMPTY, np.zeros(len(self._starts), np.uint8), False)
+        return _Places(positions, read_array(self._prefix + "position_starts"), True)
 
     def check(self) -> None:
         """Every invariant, reading every value (for ``cables check``): offsets rise, each list rises within the segment."""
+        lists, places = self.lists(), self.places()
         require(bool(np.all(np.diff(self._term_starts.astype(np.int64)) >= 0)), f"{self.name}.term_starts does not rise")
         require(bool(np.all(np.diff(self._starts.astype(np.int64)) >= 0)), f"{self.name}.starts does not rise")
-        if len(self._docs):
-            self._check_documents()
-        if len(self._positions):
-            require(int(self._freqs.sum(dtype=np.int64)) == len(self._positions), f"{self.name}.positions disagrees with {self.name}.freqs")
-        require(bool(np.all(np.diff(self._position_starts.astype(np.int64)) >= 0)), f"{self.name}.position_starts does not rise")
+        if len(lists.docs):
+            self._check_documents(lists)
+        if len(places.positions):
+            total = int(lists.freqs.sum(dtype=np.int64))
+            require(total == len(places.positions), f"{self.name}.positions disagrees with {self.name}.freqs")
+        require(bool(np.all(np.diff(places.position_starts.astype(np.int64)) >= 0)), f"{self.name}.position_starts does not rise")
 
-    def _check_documents(self) -> None:
+    def _check_documents(self, lists: _Lists) -> None:
         """Every list's gaps: exceptions where ``docs`` marks them and the offsets say, none a code, documents in the segment."""
         starts = self._starts.astype(np.int64)
-        marks = np.flatnonzero(self._docs == EXCEPTION)
+        marks = np.flatnonzero(lists.docs == EXCEPTION)
         require(
-            len(marks) == len(self._exceptions) and np.array_equal(np.searchsorted(marks, starts), self._exception_starts),
+            len(marks) == len(lists.exceptions) and np.array_equal(np.searchsorted(marks, starts), lists.exception_starts),
             f"{self.name}.doc_exception_starts disagrees with {self.name}.docs",
         )
         require(
-            not len(self._exceptions) or int(self._exceptions.min()) > LARGEST_GAP,
+            not len(lists.exceptions) or int(lists.exceptions.min()) > LARGEST_GAP,
             f"{self.name}.doc_exceptions holds a gap small enough to be a code",
         )
-        gaps = self._docs.astype(np.int64)
-        gaps[marks] = self._exceptions  # every gap is now at least 1: each list rises
+        gaps = lists.docs.astype(np.int64)
+        gaps[marks] = lists.exceptions  # every gap is now at least 1: each list rises
         totals = np.cumsum(gaps)
         firsts = starts[:-1][starts[:-1] < starts[1:]]
         lasts = totals[starts[1:][starts[:-1] < starts[1:]] - 1] - (totals[firsts] - gaps[firsts]) - 1  # each list's last document
@@ -467,10 +503,11 @@ class SegmentArrays:
 
     def bisect(self, key: bytes) -> int:
         """The index of the first term not below ``key`` (UTF-8 bytes sort as the terms do)."""
+        terms, starts = self._terms, self._term_starts  # locals: a search bisects dozens of segment fields
         low, high = 0, len(self)
         while low < high:
             middle = (low + high) // 2
-            if self.term_at(middle) < key:
+            if terms[starts.item(middle) : starts.item(middle + 1)] < key:
                 low = middle + 1
             else:
                 high = middle
@@ -478,33 +515,34 @@ class SegmentArrays:
 
     def term_at(self, index: int) -> bytes:
         """The bytes of the term at ``index``."""
-        return bytes(self._terms[self._term_starts.item(index) : self._term_starts.item(index + 1)])
+        return self._terms[self._term_starts.item(index) : self._term_starts.item(index + 1)]
 
     def postings_at(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """(documents as int64, frequencies) of the term at ``index``, decoded from its gaps and checked to rise within the segment."""
+        lists = self.lists()
         start, end = self._starts.item(index), self._starts.item(index + 1)
-        if not 0 <= start <= end <= len(self._docs):
+        if not 0 <= start <= end <= len(lists.docs):
             raise IndexDamage(f"{self.name}.starts holds an offset out of range")
-        first, last = self._exception_starts.item(index), self._exception_starts.item(index + 1)
-        if not 0 <= first <= last <= len(self._exceptions):
+        first, last = lists.exception_starts.item(index), lists.exception_starts.item(index + 1)
+        if not 0 <= first <= last <= len(lists.exceptions):
             raise IndexDamage(f"{self.name}.doc_exception_starts holds an offset out of range")
         if start == end:
-            return _NO_DOCS, self._freqs[start:end]
-        codes, exceptions = self._docs[start:end], self._exceptions[first:last]
-        docs = decode_gaps(codes, exceptions, self.name)
+            return _NO_DOCS, lists.freqs[start:end]
+        docs = decode_gaps(lists.docs[start:end], lists.exceptions[first:last], self.name)
         if docs.item(-1) >= self.doc_count:
             raise IndexDamage(f"{self.name}.docs holds a document the segment lacks")
-        return docs, self._freqs[start:end]
+        return docs, lists.freqs[start:end]
 
     def positions_at(self, index: int) -> np.ndarray:
         """Every position of the term at ``index``, in posting order (each posting's share is its frequency)."""
-        start, end = self._position_starts.item(index), self._position_starts.item(index + 1)
-        postings = self._freqs[self._starts.item(index) : self._starts.item(index + 1)]
+        places = self.places()
+        start, end = places.position_starts.item(index), places.position_starts.item(index + 1)
+        postings = self.lists().freqs[self._starts.item(index) : self._starts.item(index + 1)]
         require(
-            0 <= start <= end <= len(self._positions) and end - start == int(postings.sum(dtype=np.int64)),
+            0 <= start <= end <= len(places.positions) and end - start == int(postings.sum(dtype=np.int64)),
             f"{self.name}.position_starts disagrees with {self.name}.freqs",
         )
-        return self._positions[start:end]
+        return places.positions[start:end]
 
     def lookup(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents, frequencies) of ``term`` in this segment (empty when absent)."""

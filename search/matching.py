@@ -84,7 +84,11 @@ class Occurrences:
         return group.postings[name]
 
     def _read(self, group: WordGroup, name: str) -> GroupPostings:
-        """Read a group's postings in one field: its stems' and its alternatives' (weighted), summed per document."""
+        """Read a group's postings in one field: its stems' and its alternatives' (weighted), summed per document.
+
+        The posting reader gives live documents only (the engine's ``live`` is
+        ``doc_cable >= 0``), so every document has a cable.
+        """
         docs_parts, freq_parts = [], []
         for stem in group.stems:
             postings = self.engine.postings.postings(name, stem)
@@ -94,18 +98,22 @@ class Occurrences:
             postings = self.alternative(alternative, name)
             docs_parts.append(postings.docs)
             freq_parts.append(postings.frequencies * np.float32(alternative.weight))
-        docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
-        frequencies = np.concatenate(freq_parts) if freq_parts else np.zeros(0, dtype=np.float32)
+        if len(docs_parts) == 1:
+            docs, frequencies = docs_parts[0], freq_parts[0]
+        else:
+            docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
+            frequencies = np.concatenate(freq_parts) if freq_parts else np.zeros(0, dtype=np.float32)
         if group.alternatives:
             docs, inverse = np.unique(docs, return_inverse=True)
             frequencies = np.bincount(inverse, weights=frequencies, minlength=len(docs)).astype(np.float32)
-        cables = self.arrays.doc_cable[docs]
-        keep = cables >= 0
+        keep = None
         if group.phrase_docs is not None:
-            keep &= np.isin(docs, group.phrase_docs[name])
+            keep = np.isin(docs, group.phrase_docs[name])
         if self.marked_docs is not None and name == "body":
-            keep &= self.marked_docs[docs]
-        return GroupPostings(docs[keep], frequencies[keep], cables[keep])
+            keep = self.marked_docs[docs] if keep is None else keep & self.marked_docs[docs]
+        if keep is not None:
+            docs, frequencies = docs[keep], frequencies[keep]
+        return GroupPostings(docs, frequencies, self.arrays.doc_cable[docs])
 
     def alternative(self, alternative: Alternative, name: str) -> Postings:
         """An alternative's postings: its stem's, or a phrase's first stem's in the documents holding the phrase."""

@@ -69,7 +69,7 @@ def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking
     scores = scorer.scores(candidates) if not isinstance(tree, MatchAll) else None
     tier = tiers.tier[candidates]
     if scores is not None and relaxable(tree) and engine.settings.partial_power and len(match.group_masks) > 1:
-        scores = tiers.fold(scores)
+        scores = tiers.fold(scores, candidates)
         tier = np.zeros_like(tier)
     order = rank_order(engine.arrays, candidates, scores, tier, request, every)
     hits = HitMaker(engine, request, match, tiers, scorer)

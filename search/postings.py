@@ -57,7 +57,13 @@ class _Placed:
     id: str
     offset: int
     doc_count: int
-    has_deletions: bool
+    deleted: np.ndarray
+    """The segment's deleted documents, numbered within it, sorted (an update's or a duplicate's; mostly none)."""
+
+    @property
+    def has_deletions(self) -> bool:
+        """True when some document of the segment is deleted."""
+        return bool(len(self.deleted))
 
 
 class PostingReader:
@@ -73,12 +79,13 @@ class PostingReader:
             "the segments and the document arrays disagree on the number of documents",
         )
         offsets = np.cumsum([0] + [segment.doc_count for segment in segments])
+        deleted = np.flatnonzero(~live)
+        bounds = np.searchsorted(deleted, offsets)
         self._segments = [
-            _Placed(segment.id, int(offset), segment.doc_count, not bool(live[offset : offset + segment.doc_count].all()))
-            for segment, offset in zip(segments, offsets, strict=False)  # offsets has one more entry: the end
+            _Placed(segment.id, int(offset), segment.doc_count, deleted[low:high] - offset)
+            for segment, offset, low, high in zip(segments, offsets, bounds, bounds[1:], strict=False)  # offsets: one more, the end
         ]
         self._folder = folder / WHOOSH_FOLDER
-        self._live = live
         self._cache: dict[tuple[str, str], Postings] = {}
         self._arrays: dict[tuple[str, str], SegmentArrays] = {}
 
@@ -94,22 +101,25 @@ class PostingReader:
         return self._cache[key]
 
     def _read(self, field: str, term: str) -> Postings:
+        """Each segment's list, its deleted documents dropped, numbered among all documents, one after another."""
         docs: list[np.ndarray] = []
         frequencies: list[np.ndarray] = []
         for segment in self._segments:
             segment_docs, segment_frequencies = self._segment_arrays(segment, field).lookup(term)
             if not len(segment_docs):
                 continue
-            segment_docs = segment_docs.astype(np.int64, copy=False) + segment.offset  # decoded lists are int64 already
-            segment_frequencies = segment_frequencies.astype(np.float32)
             if segment.has_deletions:
-                keep = self._live[segment_docs]
-                segment_docs, segment_frequencies = segment_docs[keep], segment_frequencies[keep]
+                dropped = _positions_of(segment.deleted, segment_docs)
+                if len(dropped):
+                    segment_docs, segment_frequencies = np.delete(segment_docs, dropped), np.delete(segment_frequencies, dropped)
+            segment_docs += segment.offset  # a decoded list is a new int64 array: numbered in place
             docs.append(segment_docs)
             frequencies.append(segment_frequencies)
         if not docs:
             return Postings(EMPTY_IDS, EMPTY_WEIGHTS)
-        return Postings(np.concatenate(docs), np.concatenate(frequencies))
+        if len(docs) == 1:
+            return Postings(docs[0], frequencies[0].astype(np.float32))
+        return Postings(np.concatenate(docs), np.concatenate(frequencies).astype(np.float32))
 
     def _segment_arrays(self, segment: _Placed, field: str) -> SegmentArrays:
         key = (segment.id, field)
@@ -118,15 +128,18 @@ class PostingReader:
         return self._arrays[key]
 
     def document_frequency(self, field: str, term: str) -> int:
-        """How many live documents hold the term."""
+        """How many live documents hold the term.
+
+        Counted from each segment's offsets without reading a list; when a
+        segment holding the term has deleted documents, its live postings are
+        read instead (and kept: the search that asks reads them next anyway).
+        """
         total = 0
         for segment in self._segments:
-            arrays = self._segment_arrays(segment, field)
-            if segment.has_deletions:
-                docs, _ = arrays.lookup(term)
-                total += int(np.count_nonzero(self._live[docs.astype(np.int64, copy=False) + segment.offset]))
-            else:
-                total += arrays.count(term)
+            count = self._segment_arrays(segment, field).count(term)
+            if count and segment.has_deletions:
+                return len(self.postings(field, term).docs)
+            total += count
         return total
 
     def expand(self, field: str, pattern: str) -> tuple[list[str], bool]:
@@ -195,17 +208,18 @@ class PostingReader:
         owners: list[np.ndarray] = []
         places: list[np.ndarray] = []
         for segment in self._segments:
-            local = docs[(docs >= segment.offset) & (docs < segment.offset + segment.doc_count)] - segment.offset
+            low, high = np.searchsorted(docs, (segment.offset, segment.offset + segment.doc_count))
+            local = docs[low:high] - segment.offset
             if not len(local):
                 continue
             arrays = self._segment_arrays(segment, field)
             segment_docs, frequencies = arrays.lookup(term)
             positions = arrays.positions(term)
             counts = frequencies.astype(np.int64)
-            wanted = _members(segment_docs, local)
+            wanted = _positions_of(local, segment_docs)  # the candidates are few beside a common term's list
             first = np.cumsum(counts) - counts
             owners.append(np.repeat(segment_docs[wanted].astype(np.int64) + segment.offset, counts[wanted]))
-            places.append(positions[_ranges(first[wanted], counts[wanted])].astype(np.int64))
+            places.append(positions[ranges(first[wanted], counts[wanted])].astype(np.int64))
         if not owners:
             return EMPTY_IDS, EMPTY_IDS
         return np.concatenate(owners), np.concatenate(places)
@@ -245,13 +259,21 @@ def _required(field: str, terms: list[str]) -> list[tuple[int, str, str]]:
     ]
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The indices of the runs [start, start + length), one run after another."""
     total = int(lengths.sum())
     if not total:
         return EMPTY_IDS
     run_starts = np.cumsum(lengths) - lengths
     return np.arange(total, dtype=np.int64) - np.repeat(run_starts - starts, lengths)
+
+
+def _positions_of(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """Where the sorted ``values`` stand in the sorted ``sorted_values`` (those it holds), in order: a bisection each."""
+    where = np.searchsorted(sorted_values, values)
+    inside = where < len(sorted_values)
+    where, values = where[inside], values[inside]
+    return where[sorted_values[where] == values]
 
 
 def _members(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -263,5 +285,7 @@ def _members(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 def _common(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """The values in both of two sorted arrays of distinct values (posting lists), by binary search."""
+    """The values in both of two sorted arrays of distinct values (posting lists), the shorter one's bisected into the longer."""
+    if len(first) > len(second):
+        first, second = second, first
     return first[_members(first, second)]

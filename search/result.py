@@ -63,7 +63,7 @@ def result_of(engine: Engine, request: SearchRequest, ranking: Ranking, hits: li
         page=request.page,
         limit=request.limit,
         hits=hits,
-        facets=count_facets(engine.arrays, ranking.mask),
+        facets=count_facets(engine.arrays, ranking.mask, ranking.candidates),
         notes=match.notes + ranking.tiers.notes + match.ignored_note(),
         partial=ranking.tiers.partial,
         filters=request.described_filters(),

@@ -77,10 +77,7 @@ class Scorer:
             for name in HEADER_FIELDS:
                 if name in group.fields and not (name == "header" and settings.header_in_whole):
                     header += self._header_scores(group, name)
-        docs = np.concatenate(body_docs) if body_docs else np.zeros(0, dtype=np.int64)
-        scores = np.concatenate(body_scores) if body_scores else np.zeros(0, dtype=np.float32)
-        unique_docs, inverse = np.unique(docs, return_inverse=True)
-        totals = np.bincount(inverse, weights=scores, minlength=len(unique_docs)).astype(np.float32)
+        unique_docs, totals = _summed(body_docs, body_scores)
         self.doc_scores = (unique_docs, totals)
         best = per_cable_max(self.arrays.doc_cable[unique_docs], totals, self.size)
         covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
@@ -108,7 +105,9 @@ class Scorer:
         holders = len(postings.docs) if len(group.stems) == 1 else len(distinct(postings.docs))
         weight = idf(holders, self.engine.documents)
         keep = self._candidate[postings.cables]
-        docs, frequencies = postings.docs[keep], postings.frequencies[keep]
+        docs, frequencies = postings.docs, postings.frequencies
+        if not keep.all():
+            docs, frequencies = docs[keep], frequencies[keep]
         scores = bm25(frequencies, self.arrays.doc_body_length[docs], self.engine.body_average, weight, settings.k1, settings.b)
         if len(group.stems) > 1 and len(docs):
             order = np.lexsort((-scores, docs))
@@ -125,7 +124,7 @@ class Scorer:
         """
         settings = self.engine.settings
         postings = self._postings(group, "body")
-        per_cable = np.bincount(postings.cables, weights=postings.frequencies, minlength=self.size).astype(np.float64)
+        per_cable = np.bincount(postings.cables, weights=postings.frequencies, minlength=self.size).astype(np.float64, copy=False)
         if settings.header_in_whole and "header" in group.fields:
             header = self._postings(group, "header")
             per_cable += settings.header_in_whole * np.bincount(header.cables, weights=header.frequencies, minlength=self.size)
@@ -162,6 +161,19 @@ class Scorer:
         weight = idf(len(distinct(cables)), self.engine.cables)
         scores = bm25(frequencies, np.ones(len(cables), dtype=np.float32), 1.0, weight, settings.k1, 0.0)
         return per_cable_max(cables, scores, self.size)
+
+
+def _summed(docs: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each scored document once, sorted, with its scores summed over the groups (each group's documents are sorted and distinct).
+
+    One group's documents are already that: no sort is needed.
+    """
+    if len(docs) == 1:
+        return docs[0], scores[0]
+    all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    all_scores = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
+    unique_docs, inverse = np.unique(all_docs, return_inverse=True)
+    return unique_docs, np.bincount(inverse, weights=all_scores, minlength=len(unique_docs)).astype(np.float32)
 
 
 def _scattered(in_subject: np.ndarray, words: int) -> bool:

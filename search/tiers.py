@@ -82,7 +82,7 @@ class Tiers:
             self.notes.append(partial_note(int(strict.sum()), self.partial))
         return strict | partial
 
-    def fold(self, scores: np.ndarray) -> np.ndarray:
+    def fold(self, scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         """Scores times the share of the query's words each cable holds, raised to ``partial_power``.
 
         A word counts as held when it is in the cable's text, is one of its
@@ -90,16 +90,23 @@ class Tiers:
         matches) replaces the tiers, so a strong cable missing one word can
         pass a weak complete match.  A promoted cable (its subject holds the
         words it has) uses the milder ``promoted_power`` (see
-        :mod:`cables.search.ranking`).
+        :mod:`cables.search.ranking`).  Only the ``candidates`` (sorted
+        ordinals) are folded: the other cables' scores mean nothing.
         """
-        share = self.held_share()
-        self.factor = (share ** np.float32(self.settings.partial_power)).astype(np.float32)
-        self.factor[self.promoted] = share[self.promoted] ** np.float32(self.settings.promoted_power)
-        return (scores * self.factor).astype(np.float32)
+        share = self.held_share(candidates)
+        factor = (share ** np.float32(self.settings.partial_power)).astype(np.float32)
+        promoted = self.promoted[candidates]
+        factor[promoted] = share[promoted] ** np.float32(self.settings.promoted_power)
+        self.factor = np.zeros(self.match.size, dtype=np.float32)
+        self.factor[candidates] = factor
+        folded = scores.copy()
+        folded[candidates] = scores[candidates] * factor
+        return folded
 
-    def held_share(self) -> np.ndarray:
-        """The share of the query's words each cable holds (text, tag or tag meaning)."""
-        return np.asarray(np.sum(self.match.group_masks, axis=0, dtype=np.float32) / np.float32(len(self.match.group_masks)))
+    def held_share(self, candidates: np.ndarray | None = None) -> np.ndarray:
+        """The share of the query's words each cable holds (text, tag or tag meaning); of the ``candidates`` only, when given."""
+        masks = self.match.group_masks if candidates is None else [mask[candidates] for mask in self.match.group_masks]
+        return np.asarray(np.sum(masks, axis=0, dtype=np.float32) / np.float32(len(masks)))
 
     def describe(self, cable: int) -> dict:
         """The cable's tier (0 ranks first unless the tiers were folded into the score) and why it is there."""
