@@ -43,6 +43,7 @@ class Scorer:
         self.parts: dict[str, np.ndarray] = {}
         self.doc_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._candidate = np.zeros(0, dtype=bool)
+        self._candidates = np.zeros(0, dtype=np.int64)
 
     def _postings(self, group: WordGroup, name: str) -> GroupPostings:
         """A group's postings in one field (read once per search by the match's occurrences)."""
@@ -58,6 +59,7 @@ class Scorer:
         settings = self.engine.settings
         self._candidate = np.zeros(self.size, dtype=bool)
         self._candidate[candidates] = True
+        self._candidates = candidates
         body_docs, body_scores, whole = [], [], np.zeros(self.size, dtype=np.float32)
         subject = np.zeros(self.size, dtype=np.float32)
         in_subject = np.zeros(self.size, dtype=np.int32)
@@ -128,10 +130,9 @@ class Scorer:
         if settings.header_in_whole and "header" in group.fields:
             header = self._postings(group, "header")
             per_cable += settings.header_in_whole * np.bincount(header.cables, weights=header.frequencies, minlength=self.size)
-        holders = np.flatnonzero(per_cable)
         scores = np.zeros(self.size, dtype=np.float32)
-        weight = idf(len(holders), self.engine.cables)
-        holders = holders[self._candidate[holders]]
+        weight = idf(int(np.count_nonzero(per_cable)), self.engine.cables)
+        holders = self._candidates[per_cable[self._candidates] != 0]
         scores[holders] = bm25(
             per_cable[holders], self.arrays.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b
         )
