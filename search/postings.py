@@ -87,11 +87,13 @@ class PostingReader:
         ]
         self._folder = folder / WHOOSH_FOLDER
         self._cache: dict[tuple[str, str], Postings] = {}
+        self._phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
         self._arrays: dict[tuple[str, str], SegmentArrays] = {}
 
     def clear(self) -> None:
         """Forget the postings read so far (benchmarks measure each query as a fresh process would)."""
         self._cache.clear()
+        self._phrases.clear()
 
     def postings(self, field: str, term: str) -> Postings:
         """All postings of ``term`` in ``field`` (empty when the index lacks it)."""
@@ -162,6 +164,18 @@ class PostingReader:
 
     def phrase_docs(self, field: str, terms: list[str]) -> np.ndarray:
         """Documents where ``terms`` (entries of :func:`cables.index.analysis.positioned`) stand in ``field`` as given.
+
+        Kept for the reader's life, as postings are: a split compound is
+        looked up as a phrase when the query is expanded, then again when
+        its alternative is matched.
+        """
+        key = (field, tuple(terms))
+        if key not in self._phrases:
+            self._phrases[key] = self._phrase_docs(field, terms)
+        return self._phrases[key]
+
+    def _phrase_docs(self, field: str, terms: list[str]) -> np.ndarray:
+        """Find the documents of :meth:`phrase_docs`.
 
         Each stem must be at its place in the field, each stop word at its
         place in the field's stop words; a bare gap (a redaction) is any
