@@ -50,7 +50,7 @@ class Scorer:
         return self.match.occurrences.postings(group, name)
 
     def scores(self, candidates: np.ndarray) -> np.ndarray:
-        """Scores of all cables (only candidates' are meaningful); see :mod:`cables.search.ranking`.
+        """Scores of all cables (zero but at the ``candidates``, sorted ordinals); see :mod:`cables.search.ranking`.
 
         Postings outside the candidates are dropped before scoring (after
         their document frequencies are counted), so a filter or a rare second
@@ -96,9 +96,25 @@ class Scorer:
             "tags": tags,
             "tag meanings": meanings,
         }
-        body = settings.best_weight * best + (1.0 - settings.best_weight) * whole
-        fields = settings.subject_weight * subject + settings.coverage_weight * coverage + settings.header_weight * header
-        return body + fields + tags + meanings
+        return self._weighted(candidates)
+
+    def _weighted(self, candidates: np.ndarray) -> np.ndarray:
+        """The weighted sum of the parts at the candidates, zero elsewhere.
+
+        Only the candidates' scores mean anything, and a search matches a few
+        of all the cables: summed there, the sum costs what the matches do.
+        """
+        settings = self.engine.settings
+        part = {name: values[candidates] for name, values in self.parts.items()}
+        body = settings.best_weight * part["best paragraph"] + (1.0 - settings.best_weight) * part["whole cable"]
+        fields = (
+            settings.subject_weight * part["subject"]
+            + settings.coverage_weight * part["subject coverage"]
+            + settings.header_weight * part["header"]
+        )
+        total = np.zeros(self.size, dtype=np.float32)
+        total[candidates] = body + fields + part["tags"] + part["tag meanings"]
+        return total
 
     def _body_scores(self, group: WordGroup) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of a group in each paragraph that holds it (best alternative per paragraph)."""
