@@ -69,6 +69,8 @@ SEGMENT_NAME = re.compile(r"[0-9A-Za-z_]{1,80}")  # a whoosh segment id: a safe 
 MAGIC = b"CBLAu"
 HEADER = 8
 WIDTHS = (np.uint8, np.uint16, np.uint32, np.uint64)
+_WIDTH_TYPES = {str(np.dtype(dtype).itemsize).encode("ascii"): dtype for dtype in WIDTHS}
+"""An array file's width field (its values' bytes, as digits) -> their type."""
 LARGEST_GAP = 255
 """The largest gap ``docs`` holds itself; a larger one is an exception."""
 EXCEPTION = 0
@@ -172,11 +174,10 @@ def read_array(path: Path | str) -> np.ndarray:
     data = _map_bytes(path)
     head = data[:HEADER]
     width = head[len(MAGIC) :].rstrip(b"\0")
-    require(
-        head.startswith(MAGIC) and width in (b"1", b"2", b"4", b"8") and (len(data) - HEADER) % int(width) == 0,
-        f"{os.path.basename(path)} is not an array file",
-    )
-    return np.frombuffer(data, dtype=WIDTHS[(1, 2, 4, 8).index(int(width))], offset=HEADER)
+    dtype = _WIDTH_TYPES.get(width)
+    if not (head.startswith(MAGIC) and dtype is not None and (len(data) - HEADER) % int(width) == 0):
+        raise IndexDamage(f"{os.path.basename(path)} is not an array file")  # named only then: a search reads hundreds of arrays
+    return np.frombuffer(data, dtype=dtype, offset=HEADER)
 
 
 class _GrowingArray:
@@ -581,6 +582,10 @@ def _map_bytes(path: Path | str) -> mmap.mmap | bytes:
     """A read-only map of a file (empty bytes for an empty file, which mmap refuses)."""
     handle = os.open(path, os.O_RDONLY)
     try:
-        return mmap.mmap(handle, 0, access=mmap.ACCESS_READ) if os.fstat(handle).st_size else b""
+        return mmap.mmap(handle, 0, access=mmap.ACCESS_READ)
+    except ValueError:  # mmap refuses an empty file; asked only then, one system call fewer for every array read
+        if os.fstat(handle).st_size:
+            raise
+        return b""
     finally:
         os.close(handle)
