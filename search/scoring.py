@@ -183,14 +183,21 @@ class Scorer:
 def _summed(docs: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Each scored document once, sorted, with its scores summed over the groups (each group's documents are sorted and distinct).
 
-    One group's documents are already that: no sort is needed.
+    One group's documents are already that: no sort is needed.  Several
+    groups' are sorted runs, which a stable sort (timsort) merges; each
+    group's scores are then added where its documents stand, group after
+    group, in 64 bits (the sums ``np.bincount`` over the groups' postings
+    in order would make).
     """
     if len(docs) == 1:
         return docs[0], scores[0]
-    all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-    all_scores = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
-    unique_docs, inverse = np.unique(all_docs, return_inverse=True)
-    return unique_docs, np.bincount(inverse, weights=all_scores, minlength=len(unique_docs)).astype(np.float32)
+    if not docs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    unique_docs = distinct(np.concatenate(docs), kind="stable")
+    totals = np.zeros(len(unique_docs), dtype=np.float64)
+    for group_docs, group_scores in zip(docs, scores, strict=True):
+        totals[np.searchsorted(unique_docs, group_docs)] += group_scores
+    return unique_docs, totals.astype(np.float32)
 
 
 def _scattered(in_subject: np.ndarray, words: int) -> bool:
