@@ -15,6 +15,7 @@ import heapq
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -239,7 +240,7 @@ class PostingReader:
         return np.concatenate(owners), np.concatenate(places)
 
 
-def distinct(values: np.ndarray, kind: str = "quicksort") -> np.ndarray:
+def distinct(values: np.ndarray, kind: Literal["quicksort", "stable"] = "quicksort") -> np.ndarray:
     """The sorted distinct values of a 1-D array, as ``np.unique`` gives them.
 
     ``np.unique`` without its ``return_*`` options imports ``numpy.ma`` (numpy
@@ -248,7 +249,7 @@ def distinct(values: np.ndarray, kind: str = "quicksort") -> np.ndarray:
     ``kind`` is the sort's: "stable" (timsort) merges values that are a few
     sorted runs one after another in about a pass.
     """
-    ordered = np.sort(values, kind=kind)  # type: ignore[call-overload]
+    ordered = np.sort(values, kind=kind)
     first = np.ones(len(ordered), dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     return ordered[first]
