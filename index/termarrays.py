@@ -107,17 +107,24 @@ def encode_gaps(docs: np.ndarray, starts: np.ndarray) -> GapCodes:
     """Encode the rising lists ``docs[starts[i]:starts[i + 1]]`` as gaps: one byte each, exceptions apart.
 
     Both writers (the direct segment writer and whoosh's, through the codec)
-    encode here, so they write the same bytes.
+    encode here, so they write the same bytes.  The gaps are worked out in
+    ``docs``' own integer type, one array of them changed in place: a
+    subtraction that wraps or goes negative is only ever at a list's first
+    document, which is set apart.  At full size a segment's body lists hold
+    about 15 million documents, and int64 temporaries took about 33 bytes
+    each, 500 MB, the rebuild worker's peak (bench/README.md, "The rebuild
+    worker's peak memory").
     """
+    docs = np.asarray(docs)
     bounds = np.asarray(starts, dtype=np.int64)
-    values = np.asarray(docs, dtype=np.int64) + 1  # counted from -1: a list's first gap is its first document plus 1
-    gaps = np.diff(values, prepend=0)
+    gaps = np.empty_like(docs)
+    np.subtract(docs[1:], docs[:-1], out=gaps[1:])
     firsts = bounds[:-1][bounds[:-1] < bounds[1:]]
-    gaps[firsts] = values[firsts]
-    large = gaps > LARGEST_GAP
-    exception_counts = np.zeros(len(gaps) + 1, dtype=np.int64)
-    np.cumsum(large, out=exception_counts[1:])
-    return GapCodes(np.where(large, EXCEPTION, gaps).astype(np.uint8), gaps[large], exception_counts[bounds])
+    gaps[firsts] = docs[firsts] + 1  # a list's first gap counts from -1
+    large = np.flatnonzero(gaps > LARGEST_GAP)
+    exceptions = gaps[large]
+    gaps[large] = EXCEPTION
+    return GapCodes(gaps.astype(np.uint8), exceptions, np.searchsorted(large, bounds))
 
 
 def decode_gaps(codes: np.ndarray, exceptions: np.ndarray, name: str) -> np.ndarray:
