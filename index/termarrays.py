@@ -110,10 +110,10 @@ def encode_gaps(docs: np.ndarray, starts: np.ndarray) -> GapCodes:
     encode here, so they write the same bytes.  The gaps are worked out in
     ``docs``' own integer type, one array of them changed in place: a
     subtraction that wraps or goes negative is only ever at a list's first
-    document, which is set apart.  At full size a segment's body lists hold
-    about 15 million documents, and int64 temporaries took about 33 bytes
-    each, 500 MB, the rebuild worker's peak (bench/README.md, "The rebuild
-    worker's peak memory").
+    document, which is set apart.  A full segment's body lists hold about
+    21 million documents; int64 temporaries took about 31 bytes each, 650
+    MB, the rebuild worker's peak (bench/README.md, "The rebuild worker's
+    peak memory").
     """
     docs = np.asarray(docs)
     bounds = np.asarray(starts, dtype=np.int64)
