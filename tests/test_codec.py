@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cables.index import termarrays
 from cables.index.analysis import STOP_MARK, TEXT_FIELDS, stop_field
 from cables.index.build import rebuild, update
 from cables.index.reader import read_file
@@ -231,10 +232,12 @@ def loop_gap_codes(docs: list[int], starts: list[int]) -> tuple[list[int], list[
     return codes, exceptions, exception_starts
 
 
-def test_gap_codes_are_the_same_from_four_and_eight_byte_documents(seed_index):
+@pytest.mark.parametrize("piece", [termarrays.GAP_PIECE, 7])
+def test_gap_codes_are_the_same_from_four_and_eight_byte_documents(seed_index, monkeypatch, piece):
     """The rebuild's writer encodes 4-byte document numbers and whoosh's writer 8-byte ones, each worked on in its own
-    type: for every body list of the seed index's first segment (hundreds of them with a gap past a byte), both give
-    what a loop over the documents gives."""
+    type and a piece at a time: for every body list of the seed index's first segment (hundreds of them with a gap
+    past a byte), both give what a loop over the documents gives, in one piece or in pieces of 7."""
+    monkeypatch.setattr(termarrays, "GAP_PIECE", piece)
     location = seed_index.resolve()
     segment_id, doc_count = read_segment_list(location)[0]
     arrays = SegmentArrays(location / WHOOSH_FOLDER, segment_id, "body", doc_count)
