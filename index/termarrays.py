@@ -86,6 +86,8 @@ NARROWEST = {
     "position_starts": np.uint32,
 }
 """The width each kind of array file starts at (a wider one when its values need it)."""
+GAP_PIECE = 1 << 20
+"""How many documents :func:`encode_gaps` works out the gaps of at a time."""
 FLUSH_POSTINGS = 1 << 20
 """How many documents :class:`FieldArraysWriter` keeps before it encodes and writes them."""
 _EMPTY = np.zeros(0, dtype=np.uint8)
@@ -109,17 +111,34 @@ def encode_gaps(docs: np.ndarray, starts: np.ndarray) -> GapCodes:
     """Encode the rising lists ``docs[starts[i]:starts[i + 1]]`` as gaps: one byte each, exceptions apart.
 
     Both writers (the direct segment writer and whoosh's, through the codec)
-    encode here, so they write the same bytes.
+    encode here, so they write the same bytes.  The gaps are worked out
+    :data:`GAP_PIECE` documents at a time, in ``docs``' own integer type: a
+    subtraction that wraps or goes negative is only ever at a list's first
+    document, which is set apart.  A full segment's body lists hold about
+    21 million documents; gaps of the whole lists in int64 took about 31
+    bytes a document, 650 MB, the rebuild worker's peak (bench/README.md,
+    "The rebuild worker's peak memory").
     """
+    docs = np.asarray(docs)
     bounds = np.asarray(starts, dtype=np.int64)
-    values = np.asarray(docs, dtype=np.int64) + 1  # counted from -1: a list's first gap is its first document plus 1
-    gaps = np.diff(values, prepend=0)
     firsts = bounds[:-1][bounds[:-1] < bounds[1:]]
-    gaps[firsts] = values[firsts]
-    large = gaps > LARGEST_GAP
-    exception_counts = np.zeros(len(gaps) + 1, dtype=np.int64)
-    np.cumsum(large, out=exception_counts[1:])
-    return GapCodes(np.where(large, EXCEPTION, gaps).astype(np.uint8), gaps[large], exception_counts[bounds])
+    codes = np.empty(len(docs), dtype=np.uint8)
+    places, exceptions = [], []
+    for at in range(0, len(docs), GAP_PIECE):
+        end = min(at + GAP_PIECE, len(docs))
+        gaps = np.empty(end - at, dtype=docs.dtype)
+        np.subtract(docs[at + 1 : end], docs[at : end - 1], out=gaps[1:])
+        np.subtract(docs[at : at + 1], docs[at - 1 : at] if at else docs[at : at + 1], out=gaps[:1])  # docs[0] starts a list
+        first = firsts[np.searchsorted(firsts, at) : np.searchsorted(firsts, end)]
+        gaps[first - at] = docs[first] + 1  # a list's first gap counts from -1
+        large = np.flatnonzero(gaps > LARGEST_GAP)
+        places.append(large + at)
+        exceptions.append(gaps[large])
+        gaps[large] = EXCEPTION
+        codes[at:end] = gaps
+    large_places = np.concatenate(places) if places else np.zeros(0, dtype=np.int64)
+    found = np.concatenate(exceptions) if exceptions else docs[:0]
+    return GapCodes(codes, found, np.searchsorted(large_places, bounds))
 
 
 def decode_gaps(codes: np.ndarray, exceptions: np.ndarray, name: str) -> np.ndarray:

@@ -13,16 +13,18 @@ adds whoosh's merge (its reader feeding the codec's writer) and deletions.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from cables.index import termarrays
 from cables.index.analysis import STOP_MARK, TEXT_FIELDS, stop_field
 from cables.index.build import rebuild, update
 from cables.index.reader import read_file
 from cables.index.store import WHOOSH_FOLDER
-from cables.index.termarrays import read_segment_list
+from cables.index.termarrays import EXCEPTION, LARGEST_GAP, SegmentArrays, encode_gaps, read_segment_list
 from cables.index.unpickling import open_index
 from cables.search.engine import Engine
 from tests.helpers import copy_seeds
@@ -215,3 +217,35 @@ def test_arrays_widen_when_a_value_outgrows_their_width(tmp_path):
         assert docs.tolist() == [doc for doc, _ in postings]
         assert frequencies.tolist() == [len(positions) for _, positions in postings]
         assert arrays.positions(term.decode()).tolist() == [place for _, positions in postings for place in positions]
+
+
+def loop_gap_codes(docs: list[int], starts: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """The gap codes, exceptions and exception offsets of the lists ``docs[starts[i]:starts[i + 1]]``, one document at a time."""
+    codes, exceptions, exception_starts = [], [], [0]
+    for start, end in pairwise(starts):
+        previous = -1
+        for doc in docs[start:end]:
+            gap, previous = doc - previous, doc
+            codes.append(gap if gap <= LARGEST_GAP else EXCEPTION)
+            exceptions.extend([gap] if gap > LARGEST_GAP else [])
+        exception_starts.append(len(exceptions))
+    return codes, exceptions, exception_starts
+
+
+@pytest.mark.parametrize("piece", [termarrays.GAP_PIECE, 7])
+def test_gap_codes_are_the_same_from_four_and_eight_byte_documents(seed_index, monkeypatch, piece):
+    """The rebuild's writer encodes 4-byte document numbers and whoosh's writer 8-byte ones, each worked on in its own
+    type and a piece at a time: for every body list of the seed index's first segment (hundreds of them with a gap
+    past a byte), both give what a loop over the documents gives, in one piece or in pieces of 7."""
+    monkeypatch.setattr(termarrays, "GAP_PIECE", piece)
+    location = seed_index.resolve()
+    segment_id, doc_count = read_segment_list(location)[0]
+    arrays = SegmentArrays(location / WHOOSH_FOLDER, segment_id, "body", doc_count)
+    lists = [arrays.postings_at(index)[0].tolist() for index in range(len(arrays))]
+    docs = [doc for listed in lists for doc in listed]
+    starts = np.cumsum([0] + [len(listed) for listed in lists]).tolist()
+    expected = loop_gap_codes(docs, starts)
+    assert len(expected[1]) > 300, "lists with a gap past a byte: exceptions"
+    for dtype in (np.uint32, np.int64):
+        encoded = encode_gaps(np.array(docs, dtype=dtype), np.array(starts, dtype=np.uint64))
+        assert (encoded.codes.tolist(), encoded.exceptions.tolist(), encoded.exception_starts.tolist()) == expected, dtype
