@@ -146,7 +146,7 @@ class Contexts:
     def cables(self, stem: str) -> np.ndarray:
         """The live cables holding a stem, in ordinal order, each once."""
         cables = self.arrays.doc_cable[self.postings(stem)]
-        return np.unique(cables[cables >= 0])
+        return distinct(cables[cables >= 0], len(self.arrays.cable_valid))
 
     def held_by_few(self, stem: str, most: int) -> bool:
         """Whether at most ``most`` cables hold a stem; one in at most that many paragraphs is, and its list is not read."""
@@ -168,11 +168,11 @@ class Contexts:
         ends = np.cumsum(lengths)
         entries = np.repeat(first - ends + lengths, lengths) + np.arange(ends[-1] if len(ends) else 0)
         tags = len(self._tag_features)
-        given = np.unique(np.repeat(cables.astype(np.int64), lengths) * tags + arrays.cable_tags[entries])  # a tag given twice counts once
+        given = arrays.cable_tags[entries]  # a cable's tags are distinct: its arrays hold them as a sorted set
         found: Counter[str] = Counter()
         for features, counts in (
             (self._origin_features, np.bincount(arrays.cable_origin[cables], minlength=len(self._origin_features))),
-            (self._tag_features, np.bincount(given % tags, minlength=tags)),
+            (self._tag_features, np.bincount(given, minlength=tags)),
         ):
             found.update({features[code]: int(counts[code]) for code in np.flatnonzero(counts).tolist()})
         return found
@@ -259,6 +259,20 @@ class Contexts:
 
         smaller = min(weight(first), weight(second))
         return weight(first.keys() & second.keys()) / smaller if smaller else 0.0
+
+
+def distinct(values: np.ndarray, size: int) -> np.ndarray:
+    """The distinct values, sorted, of an array of integers in ``range(size)`` (``np.unique``'s result).
+
+    A common word's cables are hundreds of thousands of numbers: marking
+    them in an array of ``size`` flags costs a fraction of hashing them, which
+    took a quarter of a full-size index's learning.
+    """
+    if len(values) * 8 < size:
+        return np.unique(values)
+    seen = np.zeros(size, dtype=bool)
+    seen[values] = True
+    return np.flatnonzero(seen).astype(values.dtype, copy=False)
 
 
 def beside(found: list[str], spellings: set[str]) -> set[str]:
