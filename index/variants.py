@@ -89,10 +89,11 @@ class Contexts:
         self.remap()
         self._rarity: dict[str, float] = {}
         self._cable_counts: dict[str, int] = {}
-        live = np.flatnonzero(self.arrays.cable_valid).tolist()
-        held: Counter[str] = Counter()
-        for cable in live:
-            held.update(self._places_of(cable))
+        self._origin_features = [f"origin:{origin}" for origin in range(len(self.arrays.vocabulary["origin"]))]
+        self._tag_features = [f"tag:{name}" for name in self.arrays.vocabulary["tag"]]
+        self._tag_lengths = np.diff(self.arrays.cable_tag_start)
+        live = np.flatnonzero(self.arrays.cable_valid)
+        held = self.places(live)
         self._place_rarity = {feature: math.log(len(live) / count) for feature, count in held.items()}
         ids = {ordinal: cable_id for cable_id, (ordinal, _, _) in self.records.sources().items()}
         self._rank = np.zeros(len(self.arrays.cable_valid), dtype=np.int64)
@@ -145,7 +146,13 @@ class Contexts:
     def cables(self, stem: str) -> np.ndarray:
         """The live cables holding a stem, in ordinal order, each once."""
         cables = self.arrays.doc_cable[self.postings(stem)]
-        return np.unique(cables[cables >= 0])
+        return distinct(cables[cables >= 0], len(self.arrays.cable_valid))
+
+    def held_by_few(self, stem: str, most: int) -> bool:
+        """Whether at most ``most`` cables hold a stem; one in at most that many paragraphs is, and its list is not read."""
+        if stem not in self._cable_counts and sum(arrays.count(stem) for arrays, _ in self.segments) <= most:
+            return True
+        return self.cable_count(stem) <= most
 
     def cable_count(self, stem: str) -> int:
         """How many cables hold a stem (remembered as a number: a common word's cables would fill memory at full size)."""
@@ -153,16 +160,21 @@ class Contexts:
             self._cable_counts[stem] = len(self.cables(stem))
         return self._cable_counts[stem]
 
-    def _places_of(self, cable: int) -> set[str]:
-        """A cable's origin and tags, as features."""
-        names = self.arrays.vocabulary["tag"]
-        return {f"origin:{int(self.arrays.cable_origin[cable])}"} | {f"tag:{names[tag]}" for tag in tags_of(self.arrays, cable)}
-
     def places(self, cables: np.ndarray) -> Counter[str]:
-        """Where a stem is used: the origins and tags of every cable holding it (:meth:`cables`), counted."""
+        """Where a stem is used: the origins and tags (``origin:N``, ``tag:NAME``) of the cables holding it
+        (:meth:`cables`, each once), each feature counted once a cable."""
+        arrays = self.arrays
+        first, lengths = arrays.cable_tag_start[cables], self._tag_lengths[cables]
+        ends = np.cumsum(lengths)
+        entries = np.repeat(first - ends + lengths, lengths) + np.arange(ends[-1] if len(ends) else 0)
+        tags = len(self._tag_features)
+        given = arrays.cable_tags[entries]  # a cable's tags are distinct: its arrays hold them as a sorted set
         found: Counter[str] = Counter()
-        for cable in cables.tolist():
-            found.update(self._places_of(cable))
+        for features, counts in (
+            (self._origin_features, np.bincount(arrays.cable_origin[cables], minlength=len(self._origin_features))),
+            (self._tag_features, np.bincount(given, minlength=tags)),
+        ):
+            found.update({features[code]: int(counts[code]) for code in np.flatnonzero(counts).tolist()})
         return found
 
     def place_agreement(self, first: Counter[str], second: Counter[str]) -> float:
@@ -247,6 +259,20 @@ class Contexts:
 
         smaller = min(weight(first), weight(second))
         return weight(first.keys() & second.keys()) / smaller if smaller else 0.0
+
+
+def distinct(values: np.ndarray, size: int) -> np.ndarray:
+    """The distinct values, sorted, of an array of integers in ``range(size)`` (``np.unique``'s result).
+
+    A common word's cables are hundreds of thousands of numbers: marking
+    them in an array of ``size`` flags costs a fraction of hashing them, which
+    took a quarter of a full-size index's learning.
+    """
+    if len(values) * 8 < size:
+        return np.unique(values)
+    seen = np.zeros(size, dtype=bool)
+    seen[values] = True
+    return np.flatnonzero(seen).astype(values.dtype, copy=False)
 
 
 def beside(found: list[str], spellings: set[str]) -> set[str]:
@@ -582,7 +608,7 @@ def gather_evidence(contexts: Contexts, spellings: dict[str, set[str]], stem_of:
     evidence = {}
     for stem in spellings:
         context, capitalised, capitals, neighbours = profiles.pop(stem)
-        rare = {near for near in neighbours if near[1:] in stem_of and contexts.cable_count(stem_of[near[1:]]) <= most}
+        rare = {near for near in neighbours if near[1:] in stem_of and contexts.held_by_few(stem_of[near[1:]], most)}
         held = contexts.cables(stem)
         evidence[stem] = Evidence(context, capitalised, capitals, contexts.places(held), len(held), rare, summed_shares(shares, held))
     return evidence

@@ -90,12 +90,12 @@ def close_spellings(first: str, second: str) -> bool:
         return False
     if first[:-2] == second[:-2] or first.startswith(second) or second.startswith(first):
         return False
-    if edit_distance(first, second) > distance_bound(min(first, second, key=len)):
-        return False
     loose_first, loose_second = sound_spelling(first, loose=True), sound_spelling(second, loose=True)
     if min(len(first), len(second)) < LONG_NAME:
-        return loose_first == loose_second
-    return len(loose_first) == len(loose_second) and sum(x != y for x, y in zip(loose_first, loose_second, strict=True)) <= 1
+        alike = loose_first == loose_second
+    else:
+        alike = len(loose_first) == len(loose_second) and sum(x != y for x, y in zip(loose_first, loose_second, strict=True)) <= 1
+    return alike and edit_distance(first, second) <= distance_bound(min(first, second, key=len))  # the costly test last
 
 
 class VariantTable:
