@@ -16,6 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -133,7 +134,7 @@ def rebuild(location: Path, sources: Sequence[str | Path], jobs: int = 1, progre
                 store.close()
                 raise NothingIndexed("no cable could be indexed" + (f" ({len(report.skipped)} files skipped)" if report.skipped else ""))
             write.publish(_duplicates(placed, report))
-            _finish(folder, store, stems, write.documents())
+            _finish(folder, store, stems, write.documents(), jobs=jobs)
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -213,7 +214,9 @@ class _Since:
     relearn: bool  # whether the variant table is learnt again (see RELEARN_SHARE)
 
 
-def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: DocumentColumns, since: _Since | None = None) -> None:
+def _finish(
+    folder: Path, store: RecordStore, stems: dict[str, str], documents: DocumentColumns, since: _Since | None = None, jobs: int = 1
+) -> None:
     """Write the arrays, the stem table, the variant table and the marker of a generation.
 
     After an update (``since``), only the touched cables' records are read for
@@ -229,7 +232,7 @@ def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: 
     cables = store.count()
     store.close()
     if since is None or since.relearn:
-        _learn_variants(folder, stems, cables)
+        _learn_variants(folder, stems, cables, jobs)
     else:
         shutil.copy2(since.folder / VARIANTS_FILE, folder / VARIANTS_FILE)
     paragraphs = int(np.count_nonzero(documents.cable >= 0))
@@ -238,26 +241,29 @@ def _finish(folder: Path, store: RecordStore, stems: dict[str, str], documents: 
     Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, digests).save(folder)
 
 
-def _learn_variants(folder: Path, stems: dict[str, str], cables: int) -> None:
+def _learn_variants(folder: Path, stems: dict[str, str], cables: int, jobs: int = 1) -> None:
     """Learn and write a generation's variant table, in a fresh process when the generation holds many cables.
 
     By then this process holds the build's own state (the stems of every
     word, each cable's placing and every document), and memory freed here
     is not returned to the system: learning beside it raised the peak of
     a full-size rebuild's main process from 1.04 to 1.49 GB.  A fresh process reads the
-    stem table just written instead; for a small index starting it (about
+    stem table just written instead, and gathers its evidence in ``jobs``
+    processes of its own (so it is started by an executor, whose processes
+    may start others, not by a pool); for a small index starting it (about
     half a second of imports) would cost more than it saves.
     """
     if cables < LEARN_APART:
         write_variants(folder, stems, SnowballStem())
         return
-    with multiprocessing.get_context("spawn").Pool(1, initializer=default_signals) as pool:
-        pool.apply(_variants_from_tables, (folder,))
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn, initializer=default_signals) as learner:
+        learner.submit(_variants_from_tables, folder, jobs).result()
 
 
-def _variants_from_tables(folder: Path) -> None:
+def _variants_from_tables(folder: Path, jobs: int = 1) -> None:
     """Learn and write a generation's variant table from the stem table written in its folder."""
-    write_variants(folder, read_stem_table(folder), SnowballStem())
+    write_variants(folder, read_stem_table(folder), SnowballStem(), jobs)
 
 
 def _digests(folder: Path, names: list[str], previous: Path | None) -> dict[str, str]:
@@ -317,7 +323,7 @@ def update(
                 _prune(changes, store, known, sources, seen, report)
             placed = changes.commit(store)
             relearn = report.added + report.replaced + report.removed >= RELEARN_SHARE * len(known)
-            _finish(folder, store, stems, placed, _Since(current, changes.arrays, frozenset(changes.touched), relearn))
+            _finish(folder, store, stems, placed, _Since(current, changes.arrays, frozenset(changes.touched), relearn), jobs)
             publish(location, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)

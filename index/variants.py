@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -561,7 +562,7 @@ def apart(first: Evidence, second: Evidence, contexts: Contexts) -> bool:
 
 
 def learn_spellings(
-    contexts: Contexts, words_by_stem: dict[str, set[str]], stem_of: dict[str, str], batch: int = BATCH_STEMS
+    contexts: Contexts, words_by_stem: dict[str, set[str]], stem_of: dict[str, str], batch: int = BATCH_STEMS, jobs: int = 1
 ) -> list[Group]:
     """Spelling groups confirmed by the cables among the candidate pairs of a built generation (words by
     stem, and the stem of each word).
@@ -574,18 +575,19 @@ def learn_spellings(
     evidence aside in a scratch file in the generation's folder (deleted
     when closed); a second reads the batches back one at a time and judges
     their pairs.  At full size (251,287 cables, 52,503 candidate stems),
-    learning with all the evidence at once peaked at 2.99 GB.
+    learning with all the evidence at once peaked at 2.99 GB.  The first
+    pass, two thirds of the work, runs in ``jobs`` processes when more
+    than one (:func:`_gathered`).
     """
     batches = candidate_batches(words_by_stem, batch)
     shares = other_script_shares(contexts.arrays)
     found: list[tuple[str, list[str]]] = []
     with tempfile.TemporaryFile("w+", encoding="utf-8", dir=contexts.folder) as aside:
         seen: Counter[str] = Counter()
-        for stems, _ in batches:
-            evidence = gather_evidence(contexts, {stem: words_by_stem[stem] for stem in stems}, stem_of, shares)
-            for item in evidence.values():
-                seen.update(item.context.keys())
-            aside.write(json.dumps({stem: item.dumped() for stem, item in evidence.items()}) + "\n")
+        spellings = [{stem: words_by_stem[stem] for stem in stems} for stems, _ in batches]
+        for line, features in _gathered(contexts, spellings, stem_of, shares, jobs):
+            seen.update(features)
+            aside.write(line)
         contexts.count_features(seen, sum(len(stems) for stems, _ in batches))
         del seen
         aside.seek(0)
@@ -598,6 +600,52 @@ def learn_spellings(
         Group("spelling", tuple(Member(_shown(words_by_stem[s]), (s,)) for s in members), transliteration_key(members[0]))
         for _, members in found
     ]
+
+
+def _gathered(
+    contexts: Contexts, batches: list[dict[str, set[str]]], stem_of: dict[str, str], shares: np.ndarray, jobs: int
+) -> Iterator[tuple[str, Counter[str]]]:
+    """Each batch's evidence as a line of JSON, with how many of its stems saw each context feature, in batch order.
+
+    With more than one job, forked processes gather the batches, each with
+    its own :class:`Contexts` of the same folder (a record store's
+    connection must not cross a fork); the stems and shares they share are
+    inherited, not copied.  The evidence of a batch depends on it alone.
+    """
+    if jobs <= 1 or len(batches) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_batch_evidence(contexts, batch, stem_of, shares) for batch in batches)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_open_gathering, initargs=(contexts.folder, stem_of, shares)) as pool:
+        yield from pool.imap(_gather_batch, batches)
+
+
+_gathering: tuple[Contexts, dict[str, str], np.ndarray] | None = None
+"""A gathering process's own contexts, with the stems and shares it inherited (:func:`_open_gathering`)."""
+
+
+def _open_gathering(folder: Path, stem_of: dict[str, str], shares: np.ndarray) -> None:
+    """Set up a gathering process: its own contexts of the generation's folder."""
+    global _gathering
+    _gathering = (Contexts(folder), stem_of, shares)
+
+
+def _gather_batch(batch: dict[str, set[str]]) -> tuple[str, Counter[str]]:
+    """One batch's :func:`_batch_evidence`, in a gathering process."""
+    assert _gathering is not None, "a gathering process is set up first"
+    contexts, stem_of, shares = _gathering
+    return _batch_evidence(contexts, batch, stem_of, shares)
+
+
+def _batch_evidence(
+    contexts: Contexts, batch: dict[str, set[str]], stem_of: dict[str, str], shares: np.ndarray
+) -> tuple[str, Counter[str]]:
+    """A batch's evidence as a line of JSON, and how many of its stems saw each context feature."""
+    evidence = gather_evidence(contexts, batch, stem_of, shares)
+    features: Counter[str] = Counter()
+    for item in evidence.values():
+        features.update(item.context.keys())
+    return json.dumps({stem: item.dumped() for stem, item in evidence.items()}) + "\n", features
 
 
 def gather_evidence(contexts: Contexts, spellings: dict[str, set[str]], stem_of: dict[str, str], shares: np.ndarray) -> dict[str, Evidence]:
@@ -771,7 +819,7 @@ def _listed(field: str) -> list[str]:
     return [item.strip() for item in field.split(";") if item.strip()]
 
 
-def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], str]) -> None:
+def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], str], jobs: int = 1) -> None:
     """Learn the spelling groups and derived families of a built generation and write them with the curated groups.
 
     Only the stems of candidate pairs are given their words (:func:`candidates_by_key`,
@@ -788,7 +836,7 @@ def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], st
             words_by_stem[word_stem].add(word)
     contexts = Contexts(folder)
     try:
-        learned = learn_spellings(contexts, words_by_stem, stems) + learn_derivations(contexts, words_by_stem)
+        learned = learn_spellings(contexts, words_by_stem, stems, jobs=jobs) + learn_derivations(contexts, words_by_stem)
     finally:
         contexts.close()
     groups = learned + curated_groups(stem)

@@ -283,7 +283,7 @@ def test_a_large_generation_learns_its_variant_table_in_a_fresh_process_with_the
     monkeypatch.setattr(build, "write_variants", lambda folder, *args: in_this_process.append(folder))
     cables = json.loads((generation / "cables-index.json").read_text(encoding="utf-8"))["cables"]
     monkeypatch.setattr(build, "LEARN_APART", cables)
-    build._learn_variants(copy, read_stem_table(copy), cables)
+    build._learn_variants(copy, read_stem_table(copy), cables, jobs=2)
     assert in_this_process == [], "the table was learnt in another process"
     learnt = json.loads((copy / "variants.json").read_text(encoding="utf-8"))
     assert any(group["kind"] == "spelling" for group in learnt), "the seeds teach some spelling groups"

@@ -314,7 +314,8 @@ def test_learning_reads_paragraphs_in_cable_order_whatever_the_segments(engine):
 
 def test_spellings_are_learnt_a_batch_of_whole_keys_at_a_time_and_the_batches_change_nothing(engine):
     """Learning holds one batch of transliteration keys' evidence at a time, not every candidate's, and
-    learns the same groups, in the same order, in batches of one key as in one batch of all of them.
+    learns the same groups, in the same order, in batches of one key as in one batch of all of them,
+    and with the batches' evidence gathered by two processes.
 
     The batches are whole keys (a stem is in one batch, with every pair it is
     in), about the size asked for, and cover every candidate pair.
@@ -341,10 +342,11 @@ def test_spellings_are_learnt_a_batch_of_whole_keys_at_a_time_and_the_batches_ch
     try:
         one_key_each = learn_spellings(contexts, words_by_stem, stem_of, batch=1)
         all_at_once = learn_spellings(contexts, words_by_stem, stem_of, batch=len(words_by_stem))
+        gathered_by_two = learn_spellings(contexts, words_by_stem, stem_of, batch=200, jobs=2)
     finally:
         contexts.close()
     assert len(candidate_batches(words_by_stem, 1)) == len({transliteration_key(a) for a, _ in spelling_candidates(words_by_stem)})
-    assert [group for group in engine.expander.table.groups if group.kind == "spelling"] == one_key_each == all_at_once
+    assert [group for group in engine.expander.table.groups if group.kind == "spelling"] == one_key_each == all_at_once == gathered_by_two
     assert any({"qadhafi", "gaddafi", "qaddafi"} <= {m.stems[0] for m in group.members} for group in one_key_each)
 
 
