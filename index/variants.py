@@ -149,7 +149,7 @@ class Contexts:
         cables = self.arrays.doc_cable[self.postings(stem)]
         return distinct(cables[cables >= 0], len(self.arrays.cable_valid))
 
-    def held_by_few(self, stem: str, most: int) -> bool:
+    def held_by_few(self, stem: str, most: float) -> bool:
         """Whether at most ``most`` cables hold a stem; one in at most that many paragraphs is, and its list is not read."""
         if stem not in self._cable_counts and sum(arrays.count(stem) for arrays, _ in self.segments) <= most:
             return True
