@@ -38,9 +38,9 @@ WRITER_MB = 256
 """The memory, in MB, a writer's buffered postings may take before it writes them as a segment."""
 TERM_BYTES = 120  # a buffered distinct term: its bytes and its entry in the field's dict of term numbers
 TOKEN_BYTES = 6
-PIECE = 1 << 20  # buffered postings sorted at a time when a segment is written (:func:`_sorted_lists`)
 """A buffered token of a text field, counted against the budget as a buffered posting was when positions were
 kept (4 bytes are its own, the rest stands for its share of the sort), so segments are cut about where they were."""
+PIECE = 1 << 20  # buffered postings sorted at a time when a segment is written (:func:`_sorted_lists`)
 
 
 class _SegmentStorage(FileStorage):

@@ -168,12 +168,11 @@ class Contexts:
         first, lengths = arrays.cable_tag_start[cables], self._tag_lengths[cables]
         ends = np.cumsum(lengths)
         entries = np.repeat(first - ends + lengths, lengths) + np.arange(ends[-1] if len(ends) else 0)
-        tags = len(self._tag_features)
         given = arrays.cable_tags[entries]  # a cable's tags are distinct: its arrays hold them as a sorted set
         found: Counter[str] = Counter()
         for features, counts in (
             (self._origin_features, np.bincount(arrays.cable_origin[cables], minlength=len(self._origin_features))),
-            (self._tag_features, np.bincount(given, minlength=tags)),
+            (self._tag_features, np.bincount(given, minlength=len(self._tag_features))),
         ):
             found.update({features[code]: int(counts[code]) for code in np.flatnonzero(counts).tolist()})
         return found
