@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,13 @@ from cables.search.console import (
 )
 
 
+BLAS_THREADS = "OPENBLAS_NUM_THREADS"
+"""No command does linear algebra, yet numpy's OpenBLAS starts a thread per core when numpy is first imported, and
+that start costs a cold search process about a quarter of numpy's import time (bench/README.md, "The cold process").
+Every command runs with one BLAS thread unless the user sets otherwise; importing the CLI imports no numpy, so the
+setting is in place before any command imports it."""
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_version, help="Show the version and exit.")
 def main() -> None:
@@ -40,6 +48,7 @@ def main() -> None:
       cables rebuild seeds/
       cables search "visa fraud" --origin Cairo --from 2008
     """
+    os.environ.setdefault(BLAS_THREADS, "1")
 
 
 @main.command(cls=QueryCommand)

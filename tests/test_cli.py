@@ -285,6 +285,27 @@ def test_a_search_imports_no_whoosh_no_nltk_and_sqlite_only_to_show_records(seed
     assert bool(data["results"]) == ("sqlite3" in loaded)
 
 
+THREADS_AFTER_SEARCH = """
+import os, sys
+from cables.search.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as end:
+    assert not end.code, end.code
+print(len(os.listdir("/proc/self/task")), file=sys.stderr)
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="threads are counted in /proc/self/task (Linux)")
+def test_a_search_process_starts_no_blas_threads(seed_index):
+    """numpy's OpenBLAS would start a thread per core on import, which no command uses and a cold search pays for:
+    the command sets one BLAS thread before numpy loads, so the search process has its main thread alone."""
+    arguments = ["search", "visa fraud", "--index", str(seed_index), "--format", "ids"]
+    environment = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", THREADS_AFTER_SEARCH, *arguments], cwd=REPO, env=environment, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() and done.stderr.strip() == "1"
+
 def test_explain_names_header_words_in_the_whole_cable_score(seed_index):
     """``--explain`` text shows each score part with its weight, and that the whole-cable part counts header words.
 
