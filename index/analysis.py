@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -163,7 +163,15 @@ def _headed_elsewhere(token: str, heads: set[str]) -> bool:
 
 def analyse(text: str, stem: Callable[[str], str]) -> list[str]:
     """The stems of ``text``'s words, in order: the terms the index holds for it."""
-    return [stem(word) for word in map(_word, TOKEN_RE.findall(text)) if word]
+    return [stem(word) for word in indexable(TOKEN_RE.findall(text))]
+
+
+def indexable(tokens: Iterable[str]) -> list[str]:
+    """The indexable words of tokens (:data:`TOKEN_RE`'s), in order: stop words and redactions dropped.
+
+    For a caller that needs a text's tokens as well as its words, so the text is tokenised once.
+    """
+    return [word for word in map(_word, tokens) if word]
 
 
 TEXT_FIELDS = ("body", "subject", "header", "by")

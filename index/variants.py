@@ -35,12 +35,13 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, normalise
+from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, indexable, normalise
 from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, close_spellings, sound_spelling, transliteration_key
 
 if TYPE_CHECKING:
@@ -293,6 +294,11 @@ def beside(found: list[str], spellings: set[str]) -> set[str]:
     return near - {f"{side}{word}" for side in "<>" for word in spellings}
 
 
+_normalised = lru_cache(maxsize=1 << 18)(normalise)
+"""A token's normalised form, memoised: learning looks up every alphabetic token of every sampled paragraph
+(about 2.4 million on the shared corpus), mostly the same few thousand words."""
+
+
 @dataclass
 class Paragraph:
     """A sampled paragraph split once for every stem that samples it: its words, its cables' tags, and
@@ -306,13 +312,14 @@ class Paragraph:
     @classmethod
     def split(cls, text: str, tags: list[str]) -> Paragraph:
         """Split a paragraph's text."""
-        found = analyse(text, str)  # the words themselves, unstemmed
-        tokens: dict[str, list[str]] = defaultdict(list)
+        tokens = TOKEN_RE.findall(text)
+        found = indexable(tokens)  # the words themselves, unstemmed
+        by_word: dict[str, list[str]] = defaultdict(list)
         if any(map(str.islower, text)):
-            for token in TOKEN_RE.findall(text):
+            for token in tokens:
                 if token[0].isalpha():
-                    tokens[normalise(token)].append(token)
-        return cls(found, set(found), tags, tokens)
+                    by_word[_normalised(token)].append(token)
+        return cls(found, set(found), tags, by_word)
 
 
 class Profile:
