@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, indexable, normalise
-from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, close_spellings, sound_spelling, transliteration_key
+from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, close_in_key, sound_spelling, transliteration_key
 
 if TYPE_CHECKING:
     from cables.index.cablearrays import CableArrays
@@ -428,8 +428,15 @@ def candidates_by_key(stems: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
             by_key[transliteration_key(stem)].append(stem)
     candidates = {}
     for key, members in by_key.items():
+        if len(members) < 2:
+            continue
         members.sort()
-        pairs = [pair for pair in one_letter_apart(members) if close_spellings(*pair)]
+        loose = [sound_spelling(stem, loose=True) for stem in members]
+        pairs = [
+            (members[first], members[second])
+            for first, second in one_letter_apart(loose)
+            if close_in_key(members[first], members[second], loose[first], loose[second])
+        ]
         if pairs:
             candidates[key] = pairs
     return candidates
@@ -451,22 +458,22 @@ def candidate_batches(words_by_stem: dict[str, set[str]], size: int) -> list[tup
     return batches
 
 
-def one_letter_apart(members: list[str]) -> Iterator[tuple[str, str]]:
-    """The pairs of sorted stems whose loose sound spellings have one length and differ in at most one letter, in sorted order.
+def one_letter_apart(spellings: list[str]) -> Iterator[tuple[int, int]]:
+    """The pairs of places (first before second) whose loose sound spellings have one length and differ in at most one letter.
 
-    :func:`close_spellings` accepts no other pair, so only these need its
+    :func:`~cables.index.varianttable.close_spellings` accepts no other pair, so only these need its
     edit distance.  Comparing every pair of a key instead grows with the
     square of the key's spellings, which at full Cablegate size (hundreds of
     thousands of rare names) took about 8 minutes of a rebuild.
     """
-    masks = [_masks(sound_spelling(stem, loose=True)) for stem in members]
+    masks = [_masks(spelling) for spelling in spellings]
     slots: dict[str, list[int]] = defaultdict(list)
     for index, masked in enumerate(masks):
         for mask in masked:
             slots[mask].append(index)
     for index, masked in enumerate(masks):
         partners = {other for mask in masked for other in slots[mask] if other > index}
-        yield from ((members[index], members[other]) for other in sorted(partners))
+        yield from ((index, other) for other in sorted(partners))
 
 
 def _masks(spelling: str) -> list[str]:

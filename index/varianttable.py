@@ -29,7 +29,7 @@ _STRICT_RULES = [
     (re.compile(r"(.)\1+"), r"\1"),
     (re.compile(r"h$"), ""),
 ]
-_LOOSE_RULES = [(re.compile(r"o"), "u"), (re.compile(r"e"), "i")]
+_LOOSE = str.maketrans("oe", "ui")
 _VOWELS = re.compile(r"[aeiouw]+")
 
 
@@ -59,9 +59,9 @@ def sound_spelling(word: str, loose: bool = False) -> str:
     ``qadhafi``, ``gaddafi`` and ``kadhafi`` all give ``kadafi``.  ``loose``
     also makes o a u and e an i (``hezbollah`` -> ``hizbulla``).
     """
-    for pattern, replacement in _STRICT_RULES + (_LOOSE_RULES if loose else []):
+    for pattern, replacement in _STRICT_RULES:
         word = pattern.sub(replacement, word)
-    return word
+    return word.translate(_LOOSE) if loose else word
 
 
 def transliteration_key(word: str) -> str:
@@ -84,13 +84,22 @@ def close_spellings(first: str, second: str) -> bool:
     sound spelling but for at most one vowel in the same place
     (``hizbullah``, ``hizballah``).
     """
-    from nltk.metrics.distance import edit_distance
-
     if transliteration_key(first) != transliteration_key(second):
         return False
+    return close_in_key(first, second, sound_spelling(first, loose=True), sound_spelling(second, loose=True))
+
+
+def close_in_key(first: str, second: str, loose_first: str, loose_second: str) -> bool:
+    """:func:`close_spellings` for two words known to share the key, given their loose sound spellings.
+
+    Learning compares hundreds of thousands of pairs within keys
+    (:func:`cables.index.variants.candidates_by_key`), so it works out each
+    word's loose spelling once instead of twice for every pair it is in.
+    """
+    from nltk.metrics.distance import edit_distance
+
     if first[:-2] == second[:-2] or first.startswith(second) or second.startswith(first):
         return False
-    loose_first, loose_second = sound_spelling(first, loose=True), sound_spelling(second, loose=True)
     if min(len(first), len(second)) < LONG_NAME:
         alike = loose_first == loose_second
     else:
