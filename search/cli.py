@@ -30,7 +30,6 @@ from cables.search.console import (
     update_with_progress,
 )
 
-
 BLAS_THREADS = "OPENBLAS_NUM_THREADS"
 """No command does linear algebra, yet numpy's OpenBLAS starts a thread per core when numpy is first imported, and
 that start costs a cold search process about a quarter of numpy's import time (bench/README.md, "The cold process").

@@ -302,9 +302,12 @@ def test_a_search_process_starts_no_blas_threads(seed_index):
     the command sets one BLAS thread before numpy loads, so the search process has its main thread alone."""
     arguments = ["search", "visa fraud", "--index", str(seed_index), "--format", "ids"]
     environment = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
-    done = subprocess.run([sys.executable, "-c", THREADS_AFTER_SEARCH, *arguments], cwd=REPO, env=environment, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", THREADS_AFTER_SEARCH, *arguments], cwd=REPO, env=environment, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() and done.stderr.strip() == "1"
+
 
 def test_explain_names_header_words_in_the_whole_cable_score(seed_index):
     """``--explain`` text shows each score part with its weight, and that the whole-cable part counts header words.
