@@ -55,6 +55,14 @@ end-use checks" the Blue Lantern cables never say "arms" and their subjects
 and for "Russia Ukraine gas crisis" a subject naming Russia and Ukraine over
 a text on gas supplies is about the need without saying "crisis".
 
+Same post (``post_weight``, a measured candidate, off): the cables of the
+ten leading results are counted by the office that sent them, and each
+candidate gains ``post_weight`` times the share of those ten sent by its
+own office, then the ranking is redone.  The cables about a matter tend
+to come from the posts that follow it (Tripoli for the Libyan Islamic
+Fighting Group), while a cable naming the words in passing often comes
+from elsewhere.
+
 ``whole_names`` (a country's name counts only when the query holds all of
 it) is a measured switch left off: it did not help on the tuning or
 held-out topics (see ``bench/RANKING.md``).
@@ -98,6 +106,7 @@ class RankingSettings:
     partial_power: float = 3.0
     scattered_subject: bool = True
     whole_names: bool = False
+    post_weight: float = 0.0
 
 
 DEFAULT_SETTINGS = RankingSettings()

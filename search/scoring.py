@@ -20,6 +20,8 @@ from cables.search.ranking import bm25, idf, per_cable_max
 if TYPE_CHECKING:
     from cables.search.engine import Engine
 
+POST_LEADERS = 10
+"""How many leading results the same-post part counts by office (``post_weight``)."""
 HEADER_FIELDS = ("header", "by")
 """The header fields a group may be scored in (each without length normalisation; ``header`` only when
 ``header_in_whole`` is 0, else its words count in the whole-cable score)."""
@@ -97,6 +99,23 @@ class Scorer:
             "tag meanings": meanings,
         }
         return self._weighted(candidates)
+
+    def same_post(self, ranked: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """The same-post part: ``post_weight`` times the share of the leading results sent by each candidate's office.
+
+        ``ranked`` holds the scores the candidates are ordered by (folded or
+        tiered); the ``POST_LEADERS`` best of them are counted by origin.
+        The part is kept in ``parts`` (weighted) for ``--explain``.
+        """
+        settings = self.engine.settings
+        origin = self.arrays.cable_origin
+        leaders = candidates[np.argsort(-ranked[candidates], kind="stable")[:POST_LEADERS]]
+        counts = np.bincount(origin[leaders], minlength=int(origin[candidates].max(initial=0)) + 1)
+        part = np.zeros(self.size, dtype=np.float32)
+        if len(leaders):
+            part[candidates] = settings.post_weight * counts[origin[candidates]] / np.float32(len(leaders))
+        self.parts["same post"] = part
+        return part
 
     def _weighted(self, candidates: np.ndarray) -> np.ndarray:
         """The weighted sum of the parts at the candidates, zero elsewhere.
