@@ -3,7 +3,9 @@
 For each query word group: BM25 in each paragraph (the best paragraph of a
 cable counts), over the cable's paragraphs taken together, in its subject and
 in its header fields; then the tag parts (a query word that is one of the
-cable's tags, a word naming a tag's meaning).  :mod:`cables.search.ranking` explains
+cable's tags, a word naming a tag's meaning); and, once the candidates are
+ordered by those, the same-post part (how many of the leading results the
+cable's own office sent).  :mod:`cables.search.ranking` explains
 the weights and holds the settings.
 """
 
@@ -101,19 +103,12 @@ class Scorer:
         return self._weighted(candidates)
 
     def same_post(self, ranked: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-        """The same-post part: ``post_weight`` times the share of the leading results sent by each candidate's office.
+        """The same-post part of every cable (see :func:`same_post_part`), kept in ``parts`` for ``--explain``.
 
-        ``ranked`` holds the scores the candidates are ordered by (folded or
-        tiered); the ``POST_LEADERS`` best of them are counted by origin.
-        The part is kept in ``parts`` (weighted) for ``--explain``.
+        ``ranked`` holds the scores the candidates are ordered by (folded or tiered).
         """
-        settings = self.engine.settings
-        origin = self.arrays.cable_origin
-        leaders = candidates[np.argsort(-ranked[candidates], kind="stable")[:POST_LEADERS]]
-        counts = np.bincount(origin[leaders], minlength=int(origin[candidates].max(initial=0)) + 1)
         part = np.zeros(self.size, dtype=np.float32)
-        if len(leaders):
-            part[candidates] = settings.post_weight * counts[origin[candidates]] / np.float32(len(leaders))
+        part[candidates] = same_post_part(self.arrays.cable_origin[candidates], ranked[candidates], self.engine.settings.post_weight)
         self.parts["same post"] = part
         return part
 
@@ -197,6 +192,20 @@ class Scorer:
         weight = idf(len(distinct(cables)), self.engine.cables)
         scores = bm25(frequencies, np.ones(len(cables), dtype=np.float32), 1.0, weight, settings.k1, 0.0)
         return per_cable_max(cables, scores, self.size)
+
+
+def same_post_part(origins: np.ndarray, ranked: np.ndarray, weight: float) -> np.ndarray:
+    """``weight`` times the share of the ``POST_LEADERS`` best-ranked candidates sent by each candidate's office.
+
+    ``origins`` and ``ranked`` hold each candidate's office code and the
+    score it is ordered by; ties among the leaders go to the earlier
+    candidate (index order).
+    """
+    if not len(origins):
+        return np.zeros(0, dtype=np.float32)
+    leaders = np.argsort(-ranked, kind="stable")[:POST_LEADERS]
+    counts = np.bincount(origins[leaders], minlength=int(origins.max()) + 1)
+    return (weight * counts[origins] / np.float32(len(leaders))).astype(np.float32)
 
 
 def _summed(docs: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
