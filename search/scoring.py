@@ -199,11 +199,16 @@ def same_post_part(origins: np.ndarray, ranked: np.ndarray, weight: float) -> np
 
     ``origins`` and ``ranked`` hold each candidate's office code and the
     score it is ordered by; ties among the leaders go to the earlier
-    candidate (index order).
+    candidate (index order).  Only the cables that can be leaders are
+    sorted (a common word's candidates may be most of the index).
     """
     if not len(origins):
         return np.zeros(0, dtype=np.float32)
-    leaders = np.argsort(-ranked, kind="stable")[:POST_LEADERS]
+    top = np.arange(len(ranked))
+    if len(ranked) > POST_LEADERS:
+        last = -np.partition(-ranked, POST_LEADERS - 1)[POST_LEADERS - 1]
+        top = np.flatnonzero(ranked >= last)
+    leaders = top[np.argsort(-ranked[top], kind="stable")[:POST_LEADERS]]
     counts = np.bincount(origins[leaders], minlength=int(origins.max()) + 1)
     return (weight * counts[origins] / np.float32(len(leaders))).astype(np.float32)
 
