@@ -334,12 +334,12 @@ class QueryParts:
         if self.held is not None and settings.partial_power:
             factor = (self.held ** np.float32(settings.partial_power)).astype(np.float32)
             factor[self.promoted] = self.held[self.promoted] ** np.float32(settings.promoted_power)
-        if settings.post_weight:
-            ranked = score * factor if factor is not None else score - TIER_GAP * tier
-            score = score + same_post_part(self.origin, ranked, settings.post_weight)
         if factor is not None:
             score = (score * factor).astype(np.float32)
             tier = np.zeros_like(tier)
+        if settings.post_weight:
+            part = same_post_part(self.origin, score - TIER_GAP * tier, settings.post_weight)
+            score = (score + (part if factor is None else part * factor)).astype(np.float32)
         order = np.lexsort((-self.created, -score, tier))[:limit]
         return self.candidates[order]
 

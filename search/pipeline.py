@@ -69,12 +69,12 @@ def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking
     scores = scorer.scores(candidates) if not isinstance(tree, MatchAll) else None
     tier = tiers.tier[candidates]
     folded = scores is not None and relaxable(tree) and bool(engine.settings.partial_power) and len(match.group_masks) > 1
-    if scores is not None and engine.settings.post_weight:
-        ranked = tiers.fold(scores, candidates) if folded else scores - TIER_GAP * tiers.tier
-        scores = scores + scorer.same_post(ranked, candidates)
     if scores is not None and folded:
         scores = tiers.fold(scores, candidates)
         tier = np.zeros_like(tier)
+    if scores is not None and engine.settings.post_weight:
+        factor = tiers.factor[candidates] if tiers.factor is not None else np.float32(1.0)
+        scorer.add_same_post(scores, scores[candidates] - TIER_GAP * tier, candidates, factor)
     order = rank_order(engine.arrays, candidates, scores, tier, request, every)
     hits = HitMaker(engine, request, match, tiers, scorer)
     return Ranking(match, tiers, scorer, hits, mask, candidates, scores, order, match.expansions())

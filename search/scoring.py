@@ -102,15 +102,18 @@ class Scorer:
         }
         return self._weighted(candidates)
 
-    def same_post(self, ranked: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-        """The same-post part of every cable (see :func:`same_post_part`), kept in ``parts`` for ``--explain``.
+    def add_same_post(self, scores: np.ndarray, ranked: np.ndarray, candidates: np.ndarray, factor: np.ndarray | np.float32) -> None:
+        """Add the same-post part (see :func:`same_post_part`) to the candidates' ``scores``, in place, times their fold ``factor``.
 
-        ``ranked`` holds the scores the candidates are ordered by (folded or tiered).
+        ``ranked`` holds the candidates' scores as they are ordered (folded, or
+        less the tier gap); the part is kept in ``parts`` for ``--explain``.
+        Adding it times the factor is folding the sum of the parts: the
+        scores need not be folded again.
         """
-        part = np.zeros(self.size, dtype=np.float32)
-        part[candidates] = same_post_part(self.arrays.cable_origin[candidates], ranked[candidates], self.engine.settings.post_weight)
-        self.parts["same post"] = part
-        return part
+        part = same_post_part(self.arrays.cable_origin[candidates], ranked, self.engine.settings.post_weight)
+        self.parts["same post"] = np.zeros(self.size, dtype=np.float32)
+        self.parts["same post"][candidates] = part
+        scores[candidates] += part * factor
 
     def _weighted(self, candidates: np.ndarray) -> np.ndarray:
         """The weighted sum of the parts at the candidates, zero elsewhere.
