@@ -59,9 +59,10 @@ Same post: the ten leading results (by the score above, tiers folded
 or not) are counted by the office that sent them, and each candidate
 gains ``post_weight`` (0.5) times the share of those ten sent by its own
 office; the ranking is then redone.  The cables about a matter tend to
-come from the posts that follow it (Tripoli for "Libyan Islamic Fighting
-Group", Harare for "Zimbabwe Mugabe"), while a cable naming the words in
-passing often comes from elsewhere.  The part is at most 0.5, a few per
+come from the posts that follow it (Cairo for "Muslim Brotherhood
+arrests", Harare for "Zimbabwe Mugabe"), while a cable naming the words in
+passing often comes from elsewhere (a Swiss counterterrorism scenesetter
+from Bern).  The part is at most 0.5, a few per
 cent of a typical score, so it reorders close contests only.
 
 ``whole_names`` (a country's name counts only when the query holds all of
