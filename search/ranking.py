@@ -62,8 +62,8 @@ office; the ranking is then redone.  The cables about a matter tend to
 come from the posts that follow it (Cairo for "Muslim Brotherhood
 arrests", Harare for "Zimbabwe Mugabe"), while a cable naming the words in
 passing often comes from elsewhere (a Swiss counterterrorism scenesetter
-from Bern).  The part is at most 0.5, a few per
-cent of a typical score, so it reorders close contests only.
+from Bern).  The part is at most 0.5, a few per cent of a typical
+score, so it reorders close contests only.
 
 ``whole_names`` (a country's name counts only when the query holds all of
 it) is a measured switch left off: it did not help on the tuning or

@@ -106,7 +106,7 @@ class Scorer:
         """Add the same-post part (see :func:`same_post_part`) to the candidates' ``scores``, in place, times their fold ``factor``.
 
         ``ranked`` holds the candidates' scores as they are ordered (folded, or
-        less the tier gap); the part is kept in ``parts`` for ``--explain``.
+        less the tier gap); the part, already weighted, is kept in ``parts`` for ``--explain``.
         Adding it times the factor is folding the sum of the parts: the
         scores need not be folded again.
         """
