@@ -59,6 +59,8 @@ from bench.documents import SEEDS, corpus_folder, load_documents
 from bench.metrics import Qrels, Run, ndcg, read_qrels, reciprocal_rank, success
 from bench.peers import TantivyPeer, WhooshPeer
 from cables.search.ranking import DEFAULT_SETTINGS, RankingSettings
+from cables.search.scoring import same_post_part
+from cables.search.tiers import TIER_GAP
 
 TOPICS = Path(__file__).resolve().parent / "topics"
 TOPIC_SETS = {
@@ -298,7 +300,8 @@ class QueryParts:
 
     ``held`` is the share of the query's words each candidate holds when the
     engine folds the tiers into the scores (a plain bag of words), else None;
-    ``promoted`` marks the partial matches whose subject holds the other words.
+    ``promoted`` marks the partial matches whose subject holds the other words;
+    ``origin`` is each candidate's office (for the same-post part).
     """
 
     candidates: np.ndarray
@@ -313,6 +316,7 @@ class QueryParts:
     meaning: np.ndarray
     held: np.ndarray | None
     promoted: np.ndarray
+    origin: np.ndarray
 
     def ranking(self, settings: RankingSettings, limit: int = LIMIT) -> np.ndarray:
         """Top candidates under these weights, ordered as ``Engine._order`` orders them."""
@@ -326,11 +330,16 @@ class QueryParts:
             + settings.meaning_weight * self.meaning
         ).astype(np.float32)
         tier = self.tier
+        factor = None
         if self.held is not None and settings.partial_power:
             factor = (self.held ** np.float32(settings.partial_power)).astype(np.float32)
             factor[self.promoted] = self.held[self.promoted] ** np.float32(settings.promoted_power)
+        if factor is not None:
             score = (score * factor).astype(np.float32)
             tier = np.zeros_like(tier)
+        if settings.post_weight:
+            part = same_post_part(self.origin, score - TIER_GAP * tier, settings.post_weight)
+            score = (score + (part if factor is None else part * factor)).astype(np.float32)
         order = np.lexsort((-self.created, -score, tier))[:limit]
         return self.candidates[order]
 
@@ -367,6 +376,7 @@ def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> lis
                 parts["tag meanings"],
                 held,
                 tiers.promoted[candidates].copy(),
+                engine.arrays.cable_origin[candidates],
             )
         )
     engine.settings = DEFAULT_SETTINGS

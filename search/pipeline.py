@@ -20,7 +20,7 @@ from cables.search.matching import QueryMatch, relaxable
 from cables.search.query import MatchAll, parse
 from cables.search.request import SearchRequest
 from cables.search.scoring import Scorer
-from cables.search.tiers import RELAX_BELOW, Tiers, rank_order
+from cables.search.tiers import RELAX_BELOW, TIER_GAP, Tiers, rank_order
 
 if TYPE_CHECKING:
     from cables.search.engine import Engine
@@ -68,9 +68,13 @@ def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking
     scorer = Scorer(engine, match)
     scores = scorer.scores(candidates) if not isinstance(tree, MatchAll) else None
     tier = tiers.tier[candidates]
-    if scores is not None and relaxable(tree) and engine.settings.partial_power and len(match.group_masks) > 1:
+    folded = scores is not None and relaxable(tree) and bool(engine.settings.partial_power) and len(match.group_masks) > 1
+    if scores is not None and folded:
         scores = tiers.fold(scores, candidates)
         tier = np.zeros_like(tier)
+    if scores is not None and engine.settings.post_weight:
+        factor = tiers.factor[candidates] if tiers.factor is not None else np.float32(1.0)
+        scorer.add_same_post(scores, scores[candidates] - TIER_GAP * tier, candidates, factor)
     order = rank_order(engine.arrays, candidates, scores, tier, request, every)
     hits = HitMaker(engine, request, match, tiers, scorer)
     return Ranking(match, tiers, scorer, hits, mask, candidates, scores, order, match.expansions())

@@ -55,6 +55,16 @@ end-use checks" the Blue Lantern cables never say "arms" and their subjects
 and for "Russia Ukraine gas crisis" a subject naming Russia and Ukraine over
 a text on gas supplies is about the need without saying "crisis".
 
+Same post: the ten leading results (by the score above, tiers folded
+or not) are counted by the office that sent them, and each candidate
+gains ``post_weight`` (0.5) times the share of those ten sent by its own
+office; the ranking is then redone.  The cables about a matter tend to
+come from the posts that follow it (Cairo for "Muslim Brotherhood
+arrests", Harare for "Zimbabwe Mugabe"), while a cable naming the words in
+passing often comes from elsewhere (a Swiss counterterrorism scenesetter
+from Bern).  The part is at most 0.5, a few per cent of a typical
+score, so it reorders close contests only.
+
 ``whole_names`` (a country's name counts only when the query holds all of
 it) is a measured switch left off: it did not help on the tuning or
 held-out topics (see ``bench/RANKING.md``).
@@ -98,6 +108,7 @@ class RankingSettings:
     partial_power: float = 3.0
     scattered_subject: bool = True
     whole_names: bool = False
+    post_weight: float = 0.5
 
 
 DEFAULT_SETTINGS = RankingSettings()

@@ -3,7 +3,9 @@
 For each query word group: BM25 in each paragraph (the best paragraph of a
 cable counts), over the cable's paragraphs taken together, in its subject and
 in its header fields; then the tag parts (a query word that is one of the
-cable's tags, a word naming a tag's meaning).  :mod:`cables.search.ranking` explains
+cable's tags, a word naming a tag's meaning); and, once the candidates are
+ordered by those, the same-post part (how many of the leading results the
+cable's own office sent).  :mod:`cables.search.ranking` explains
 the weights and holds the settings.
 """
 
@@ -20,6 +22,8 @@ from cables.search.ranking import bm25, idf, per_cable_max
 if TYPE_CHECKING:
     from cables.search.engine import Engine
 
+POST_LEADERS = 10
+"""How many leading results the same-post part counts by office (``post_weight``)."""
 HEADER_FIELDS = ("header", "by")
 """The header fields a group may be scored in (each without length normalisation; ``header`` only when
 ``header_in_whole`` is 0, else its words count in the whole-cable score)."""
@@ -97,6 +101,19 @@ class Scorer:
             "tag meanings": meanings,
         }
         return self._weighted(candidates)
+
+    def add_same_post(self, scores: np.ndarray, ranked: np.ndarray, candidates: np.ndarray, factor: np.ndarray | np.float32) -> None:
+        """Add the same-post part (see :func:`same_post_part`) to the candidates' ``scores``, in place, times their fold ``factor``.
+
+        ``ranked`` holds the candidates' scores as they are ordered (folded, or
+        less the tier gap); the part, already weighted, is kept in ``parts`` for ``--explain``.
+        Adding it times the factor is folding the sum of the parts: the
+        scores need not be folded again.
+        """
+        part = same_post_part(self.arrays.cable_origin[candidates], ranked, self.engine.settings.post_weight)
+        self.parts["same post"] = np.zeros(self.size, dtype=np.float32)
+        self.parts["same post"][candidates] = part
+        scores[candidates] += part * factor
 
     def _weighted(self, candidates: np.ndarray) -> np.ndarray:
         """The weighted sum of the parts at the candidates, zero elsewhere.
@@ -178,6 +195,25 @@ class Scorer:
         weight = idf(len(distinct(cables)), self.engine.cables)
         scores = bm25(frequencies, np.ones(len(cables), dtype=np.float32), 1.0, weight, settings.k1, 0.0)
         return per_cable_max(cables, scores, self.size)
+
+
+def same_post_part(origins: np.ndarray, ranked: np.ndarray, weight: float) -> np.ndarray:
+    """``weight`` times the share of the ``POST_LEADERS`` best-ranked candidates sent by each candidate's office.
+
+    ``origins`` and ``ranked`` hold each candidate's office code and the
+    score it is ordered by; ties among the leaders go to the earlier
+    candidate (index order).  Only the cables that can be leaders are
+    sorted (a common word's candidates may be most of the index).
+    """
+    if not len(origins):
+        return np.zeros(0, dtype=np.float32)
+    top = np.arange(len(ranked))
+    if len(ranked) > POST_LEADERS:
+        last = -np.partition(-ranked, POST_LEADERS - 1)[POST_LEADERS - 1]
+        top = np.flatnonzero(ranked >= last)
+    leaders = top[np.argsort(-ranked[top], kind="stable")[:POST_LEADERS]]
+    counts = np.bincount(origins[leaders], minlength=int(origins.max()) + 1)
+    return (weight * counts[origins] / np.float32(len(leaders))).astype(np.float32)
 
 
 def _summed(docs: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
