@@ -68,6 +68,8 @@ SEGMENTS_FILE = f"{FOLDER}/segments.json"
 SEGMENT_NAME = re.compile(r"[0-9A-Za-z_]{1,80}")  # a whoosh segment id: a safe file name prefix
 MAGIC = b"CBLAu"
 HEADER = 8
+FIRST_READ = 1 << 12
+"""How much of an array file :func:`read_array` reads before it decides to map it: one page."""
 WIDTHS = (np.uint8, np.uint16, np.uint32, np.uint64)
 _WIDTH_TYPES = {str(np.dtype(dtype).itemsize).encode("ascii"): dtype for dtype in WIDTHS}
 """An array file's width field (its values' bytes, as digits) -> their type."""
@@ -189,12 +191,24 @@ def write_array(path: Path, values: np.ndarray, narrowest=np.uint8) -> None:
 
 
 def read_array(path: Path | str) -> np.ndarray:
-    """The values of an array file, as a read-only array over a memory map; a bad header is damage."""
-    data = _map_bytes(path)
-    head = data[:HEADER]
-    width = head[len(MAGIC) :].rstrip(b"\0")
+    """The values of an array file, as a read-only array over a memory map (or its bytes, for a small file); a bad header is damage.
+
+    The file's first :data:`FIRST_READ` bytes are read with one ``pread``:
+    they hold the header, and a file no longer than that is all there, so
+    it is not mapped at all.  A larger file is mapped; its header read
+    through the map would cost a page fault that maps the pages around it
+    too (and their unmapping later), and a search reads a few hundred
+    arrays, most of them at a few places far from their start.
+    """
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        first = os.pread(handle, FIRST_READ, 0)
+        data = first if len(first) < FIRST_READ else _map_handle(handle)
+    finally:
+        os.close(handle)
+    width = first[len(MAGIC) : HEADER].rstrip(b"\0")
     dtype = _WIDTH_TYPES.get(width)
-    if not (head.startswith(MAGIC) and dtype is not None and (len(data) - HEADER) % int(width) == 0):
+    if not (first.startswith(MAGIC) and dtype is not None and (len(data) - HEADER) % int(width) == 0):
         raise IndexDamage(f"{os.path.basename(path)} is not an array file")  # named only then: a search reads hundreds of arrays
     return np.frombuffer(data, dtype=dtype, offset=HEADER)
 
@@ -601,10 +615,16 @@ def _map_bytes(path: Path | str) -> mmap.mmap | bytes:
     """A read-only map of a file (empty bytes for an empty file, which mmap refuses)."""
     handle = os.open(path, os.O_RDONLY)
     try:
+        return _map_handle(handle)
+    finally:
+        os.close(handle)
+
+
+def _map_handle(handle: int) -> mmap.mmap | bytes:
+    """A read-only map of an open file (empty bytes for an empty file)."""
+    try:
         return mmap.mmap(handle, 0, access=mmap.ACCESS_READ)
     except ValueError:  # mmap refuses an empty file; asked only then, one system call fewer for every array read
         if os.fstat(handle).st_size:
             raise
         return b""
-    finally:
-        os.close(handle)

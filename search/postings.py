@@ -104,20 +104,24 @@ class PostingReader:
         return self._cache[key]
 
     def _read(self, field: str, term: str) -> Postings:
-        """Each segment's list, its deleted documents dropped, numbered among all documents, one after another."""
+        """Each segment's list, its deleted documents dropped, numbered among all documents, one after another.
+
+        A segment's live postings are the runs between its deleted ones,
+        gathered with every other segment's into the one copy the result
+        needs, not copied once to drop them and again to join the segments.
+        """
         docs: list[np.ndarray] = []
         frequencies: list[np.ndarray] = []
         for segment in self._segments:
             segment_docs, segment_frequencies = self._segment_arrays(segment, field).lookup(term)
             if not len(segment_docs):
                 continue
-            if segment.has_deletions:
-                dropped = _positions_of(segment.deleted, segment_docs)
-                if len(dropped):
-                    segment_docs, segment_frequencies = np.delete(segment_docs, dropped), np.delete(segment_frequencies, dropped)
+            dropped = _positions_of(segment.deleted, segment_docs).tolist() if segment.has_deletions else []
             segment_docs += segment.offset  # a decoded list is a new int64 array: numbered in place
-            docs.append(segment_docs)
-            frequencies.append(segment_frequencies)
+            for start, end in zip([0] + [place + 1 for place in dropped], dropped + [len(segment_docs)], strict=True):
+                if start < end:
+                    docs.append(segment_docs[start:end])
+                    frequencies.append(segment_frequencies[start:end])
         if not docs:
             return Postings(EMPTY_IDS, EMPTY_WEIGHTS)
         if len(docs) == 1:

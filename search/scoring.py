@@ -82,9 +82,8 @@ class Scorer:
         unique_docs, totals = _summed(body_docs, body_scores)
         self.doc_scores = (unique_docs, totals)
         best = per_cable_max(self.arrays.doc_cable[unique_docs], totals, self.size)
-        covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
-        coverage = np.where(covered, subject, 0.0).astype(np.float32)
-        if settings.scattered_subject and _scattered(in_subject[candidates], subject_groups):
+        coverage = np.where(in_subject == subject_groups, subject, np.float32(0.0)) if subject_groups > 1 else np.zeros_like(subject)
+        if settings.scattered_subject and _scattered(in_subject, candidates, subject_groups):
             subject = subject / np.float32(subject_groups)
         tags, meanings = tag_scores(self.engine, self.match)
         self.parts = {
@@ -200,9 +199,9 @@ def _summed(docs: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarra
     return unique_docs, totals.astype(np.float32)
 
 
-def _scattered(in_subject: np.ndarray, words: int) -> bool:
-    """True when a query of three or more words has no candidate whose subject holds two of them."""
-    return words >= 3 and int(in_subject.max(initial=0)) < 2
+def _scattered(in_subject: np.ndarray, candidates: np.ndarray, words: int) -> bool:
+    """True when a query of three or more words has no candidate whose subject holds two of them (the candidates read only then)."""
+    return words >= 3 and int(in_subject[candidates].max(initial=0)) < 2
 
 
 def tag_scores(engine: Engine, match: QueryMatch) -> tuple[np.ndarray, np.ndarray]:
