@@ -19,7 +19,7 @@ import numpy as np
 from cables.index.analysis import analyse, positioned, stems_of
 from cables.search import filters
 from cables.search.expansion import Alternative, Expander
-from cables.search.postings import Postings
+from cables.search.postings import Postings, distinct_inverse
 from cables.search.query import And, DateRange, MatchAll, Meta, Near, Node, Not, Or, Prefix, Words
 from cables.search.ranking import meaning_tags
 
@@ -104,7 +104,7 @@ class Occurrences:
             docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
             frequencies = np.concatenate(freq_parts) if freq_parts else np.zeros(0, dtype=np.float32)
         if group.alternatives:
-            docs, inverse = np.unique(docs, return_inverse=True)
+            docs, inverse = distinct_inverse(docs)
             frequencies = np.bincount(inverse, weights=frequencies, minlength=len(docs)).astype(np.float32)
         keep = None
         if group.phrase_docs is not None:

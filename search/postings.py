@@ -259,6 +259,22 @@ def distinct(values: np.ndarray, kind: Literal["quicksort", "stable"] = "quickso
     return ordered[first]
 
 
+def distinct_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values of a 1-D array and where each value stands among them: ``np.unique(values, return_inverse=True)``.
+
+    Values that are a few sorted runs one after another (posting lists, one
+    per stem or group) are put in order by a stable sort (timsort), which
+    merges the runs in about a pass; ``np.unique`` sorts them from scratch.
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(values), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
 def _within(keys: np.ndarray, others: np.ndarray, reach: int) -> np.ndarray:
     """Which of the (document, position) ``keys`` have one of the sorted ``others`` at most ``reach`` places before or after."""
     after = np.searchsorted(others, keys, side="right")

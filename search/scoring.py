@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cables.search.matching import GroupPostings, QueryMatch, WordGroup
-from cables.search.postings import distinct
+from cables.search.postings import distinct, distinct_inverse
 from cables.search.ranking import bm25, idf, per_cable_max
 
 if TYPE_CHECKING:
@@ -183,19 +183,20 @@ def _summed(docs: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarra
     """Each scored document once, sorted, with its scores summed over the groups (each group's documents are sorted and distinct).
 
     One group's documents are already that: no sort is needed.  Several
-    groups' are sorted runs, which a stable sort (timsort) merges; each
-    group's scores are then added where its documents stand, group after
-    group, in 64 bits (the sums ``np.bincount`` over the groups' postings
-    in order would make).
+    groups' are sorted runs, which a stable sort merges; each group's scores
+    are then added where its documents stand, group after group, in 64 bits
+    (the sums ``np.bincount`` over the groups' postings in order would make).
     """
     if len(docs) == 1:
         return docs[0], scores[0]
     if not docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    unique_docs = distinct(np.concatenate(docs), kind="stable")
+    unique_docs, places = distinct_inverse(np.concatenate(docs))
     totals = np.zeros(len(unique_docs), dtype=np.float64)
-    for group_docs, group_scores in zip(docs, scores, strict=True):
-        totals[np.searchsorted(unique_docs, group_docs)] += group_scores
+    start = 0
+    for group_scores in scores:
+        totals[places[start : start + len(group_scores)]] += group_scores
+        start += len(group_scores)
     return unique_docs, totals.astype(np.float32)
 
 
