@@ -313,7 +313,7 @@ def _positions_of(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     return where[sorted_values[where] == values]
 
 
-def _members(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+def members(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """A mask of the sorted ``values`` that are in the sorted ``wanted``."""
     if not len(values) or not len(wanted):
         return np.zeros(len(values), dtype=bool)
@@ -325,4 +325,4 @@ def _common(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The values in both of two sorted arrays of distinct values (posting lists), the shorter one's bisected into the longer."""
     if len(first) > len(second):
         first, second = second, first
-    return first[_members(first, second)]
+    return first[members(first, second)]
