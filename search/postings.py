@@ -15,7 +15,6 @@ import heapq
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
@@ -244,19 +243,15 @@ class PostingReader:
         return np.concatenate(owners), np.concatenate(places)
 
 
-def distinct(values: np.ndarray, kind: Literal["quicksort", "stable"] = "quicksort") -> np.ndarray:
+def distinct(values: np.ndarray) -> np.ndarray:
     """The sorted distinct values of a 1-D array, as ``np.unique`` gives them.
 
     ``np.unique`` without its ``return_*`` options imports ``numpy.ma`` (numpy
     2.4 does, to ask whether the array is masked), a few percent of a cold
     ``cables search``; sorting and keeping each first value costs no import.
-    ``kind`` is the sort's: "stable" (timsort) merges values that are a few
-    sorted runs one after another in about a pass.
     """
-    ordered = np.sort(values, kind=kind)
-    first = np.ones(len(ordered), dtype=bool)
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    return ordered[first]
+    ordered = np.sort(values)
+    return ordered[_firsts(ordered)]
 
 
 def distinct_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -268,11 +263,17 @@ def distinct_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     order = np.argsort(values, kind="stable")
     ordered = values[order]
-    first = np.ones(len(ordered), dtype=bool)
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    first = _firsts(ordered)
     inverse = np.empty(len(values), dtype=np.intp)
     inverse[order] = np.cumsum(first) - 1
     return ordered[first], inverse
+
+
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """A mask of the sorted values that differ from the one before them (each distinct value's first)."""
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
 
 
 def _within(keys: np.ndarray, others: np.ndarray, reach: int) -> np.ndarray:
