@@ -144,21 +144,40 @@ def words(text: str, heads: set[str] | None = None) -> Iterator[tuple[str, int, 
     Redaction runs (``XXXXXX``), glued to a word or not, are not words.  With
     ``heads``, only words whose first two letters are one of them: highlighting
     asks for those alone (a Snowball stem keeps its word's first two letters),
-    and most tokens are then dismissed before they are normalised.
+    and the other tokens are passed over inside the regular expression
+    engine (:func:`_headed_tokens`), never normalised.
     """
-    for match in TOKEN_RE.finditer(text):
-        token = match.group()
-        if heads is not None and _headed_elsewhere(token, heads):
-            continue
-        word = _word(token)
-        if word and (heads is None or word[:2] in heads):
-            yield word, match.start(), match.end()
+    if heads is None:
+        for match in TOKEN_RE.finditer(text):
+            word = _word(match.group())
+            if word:
+                yield word, match.start(), match.end()
+        return
+    for match in _headed_tokens(frozenset(heads), "XXXX" in text).finditer(text):
+        token = match.group(1)
+        word = _word(token) if token is not None else None
+        if word and word[:2] in heads:
+            yield word, match.start(1), match.end(1)
 
 
-def _headed_elsewhere(token: str, heads: set[str]) -> bool:
-    """True when the token's word surely starts with none of ``heads``: a long token led by two ASCII
-    letters or digits, without redactions, keeps them, lower-cased, through normalising."""
-    return len(token) > 4 and token[:2].isascii() and token[:2].isalnum() and token[:2].lower() not in heads and "XXXX" not in token
+def _headed_tokens(heads: frozenset[str], redacted: bool) -> re.Pattern[str]:
+    """A pattern whose group 1 is each next token of :data:`TOKEN_RE` whose word may start with one of ``heads``.
+
+    Each match passes over separators and the other tokens, whole, up to
+    the next such token (or the end: group 1 is then empty), so tokens start
+    where :data:`TOKEN_RE` starts them.  A token whose first two characters
+    are ASCII letters or digits and which holds no redaction keeps them,
+    lower-cased, through normalising: its word can start with a head only if
+    they are one, matched regardless of case.  Every other token (a non-ASCII
+    character or an apostrophe among its first two, a redaction anywhere
+    when the text is ``redacted``) is kept, and :func:`words` decides on its
+    word.  The character classes are written so the pattern compiles in
+    well under a millisecond.
+    """
+    ascii_heads = sorted(head for head in heads if head.isascii() and head.isalnum() and head == head.lower())
+    cased = ["".join(f"[{char}{char.upper()}]" if char.isalpha() else char for char in head) for head in ascii_heads]
+    kept = "|".join([*cased, r"[^\x00-\x7f]", r".[^\x00-\x26\x28-\x7f]", *([r"[\w'’]*?XXXX"] if redacted else [])])
+    return re.compile(rf"(?:[\W_]++|(?!{kept})[^\W_]++(?:['’][^\W_]++)*+)*+(?:({TOKEN_PATTERN})|\Z)")
 
 
 def analyse(text: str, stem: Callable[[str], str]) -> list[str]:

@@ -68,6 +68,8 @@ SEGMENTS_FILE = f"{FOLDER}/segments.json"
 SEGMENT_NAME = re.compile(r"[0-9A-Za-z_]{1,80}")  # a whoosh segment id: a safe file name prefix
 MAGIC = b"CBLAu"
 HEADER = 8
+FIRST_READ = 1 << 12
+"""How much of a file :func:`_start_and_map` reads before it decides to map it: one page."""
 WIDTHS = (np.uint8, np.uint16, np.uint32, np.uint64)
 _WIDTH_TYPES = {str(np.dtype(dtype).itemsize).encode("ascii"): dtype for dtype in WIDTHS}
 """An array file's width field (its values' bytes, as digits) -> their type."""
@@ -189,9 +191,9 @@ def write_array(path: Path, values: np.ndarray, narrowest=np.uint8) -> None:
 
 
 def read_array(path: Path | str) -> np.ndarray:
-    """The values of an array file, as a read-only array over a memory map; a bad header is damage."""
-    data = _map_bytes(path)
-    head = data[:HEADER]
+    """The values of an array file, as a read-only array over a memory map (or its bytes, for a small file); a bad header is damage."""
+    first, data = _start_and_map(path)
+    head = first[:HEADER]  # read, not through the map: the map's first page would cost a page fault
     width = head[len(MAGIC) :].rstrip(b"\0")
     dtype = _WIDTH_TYPES.get(width)
     if not (head.startswith(MAGIC) and dtype is not None and (len(data) - HEADER) % int(width) == 0):
@@ -598,13 +600,21 @@ def _text(term: bytes, name: str) -> str:
 
 
 def _map_bytes(path: Path | str) -> mmap.mmap | bytes:
-    """A read-only map of a file (empty bytes for an empty file, which mmap refuses)."""
+    """A file's bytes when it is shorter than :data:`FIRST_READ`, else a read-only map of it."""
+    return _start_and_map(path)[1]
+
+
+def _start_and_map(path: Path | str) -> tuple[bytes, mmap.mmap | bytes]:
+    """A file's first :data:`FIRST_READ` bytes, read with one ``pread``, and the file: those bytes when they are all of it, else a map.
+
+    A small file (a third of the array files of a full-size index) is not
+    mapped at all, and a large one's header need not be read through its
+    map, where it would cost a page fault that maps the pages around it too
+    (and their unmapping later).  A search opens a few hundred files.
+    """
     handle = os.open(path, os.O_RDONLY)
     try:
-        return mmap.mmap(handle, 0, access=mmap.ACCESS_READ)
-    except ValueError:  # mmap refuses an empty file; asked only then, one system call fewer for every array read
-        if os.fstat(handle).st_size:
-            raise
-        return b""
+        first = os.pread(handle, FIRST_READ, 0)
+        return first, first if len(first) < FIRST_READ else mmap.mmap(handle, 0, access=mmap.ACCESS_READ)
     finally:
         os.close(handle)

@@ -19,7 +19,7 @@ import numpy as np
 from cables.index.analysis import analyse, positioned, stems_of
 from cables.search import filters
 from cables.search.expansion import Alternative, Expander
-from cables.search.postings import Postings
+from cables.search.postings import Postings, distinct_inverse, members
 from cables.search.query import And, DateRange, MatchAll, Meta, Near, Node, Not, Or, Prefix, Words
 from cables.search.ranking import meaning_tags
 
@@ -104,11 +104,11 @@ class Occurrences:
             docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
             frequencies = np.concatenate(freq_parts) if freq_parts else np.zeros(0, dtype=np.float32)
         if group.alternatives:
-            docs, inverse = np.unique(docs, return_inverse=True)
+            docs, inverse = distinct_inverse(docs)
             frequencies = np.bincount(inverse, weights=frequencies, minlength=len(docs)).astype(np.float32)
         keep = None
         if group.phrase_docs is not None:
-            keep = np.isin(docs, group.phrase_docs[name])
+            keep = members(docs, group.phrase_docs[name])
         if self.marked_docs is not None and name == "body":
             keep = self.marked_docs[docs] if keep is None else keep & self.marked_docs[docs]
         if keep is not None:
@@ -119,7 +119,7 @@ class Occurrences:
         """An alternative's postings: its stem's, or a phrase's first stem's in the documents holding the phrase."""
         postings = self.engine.postings.postings(name, stems_of(list(alternative.stems))[0])
         if len(alternative.stems) > 1:
-            keep = np.isin(postings.docs, self.engine.postings.phrase_docs(name, list(alternative.stems)))
+            keep = members(postings.docs, self.engine.postings.phrase_docs(name, list(alternative.stems)))
             postings = Postings(postings.docs[keep], postings.frequencies[keep])
         return postings
 

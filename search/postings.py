@@ -15,7 +15,6 @@ import heapq
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
@@ -104,20 +103,24 @@ class PostingReader:
         return self._cache[key]
 
     def _read(self, field: str, term: str) -> Postings:
-        """Each segment's list, its deleted documents dropped, numbered among all documents, one after another."""
+        """Each segment's list, its deleted documents dropped, numbered among all documents, one after another.
+
+        A segment's live postings are the runs between its deleted ones,
+        gathered with every other segment's into the one copy the result
+        needs, not copied once to drop them and again to join the segments.
+        """
         docs: list[np.ndarray] = []
         frequencies: list[np.ndarray] = []
         for segment in self._segments:
             segment_docs, segment_frequencies = self._segment_arrays(segment, field).lookup(term)
             if not len(segment_docs):
                 continue
-            if segment.has_deletions:
-                dropped = _positions_of(segment.deleted, segment_docs)
-                if len(dropped):
-                    segment_docs, segment_frequencies = np.delete(segment_docs, dropped), np.delete(segment_frequencies, dropped)
+            dropped = _positions_of(segment.deleted, segment_docs).tolist() if segment.has_deletions else []
             segment_docs += segment.offset  # a decoded list is a new int64 array: numbered in place
-            docs.append(segment_docs)
-            frequencies.append(segment_frequencies)
+            for start, end in zip([0] + [place + 1 for place in dropped], dropped + [len(segment_docs)], strict=True):
+                if start < end:
+                    docs.append(segment_docs[start:end])
+                    frequencies.append(segment_frequencies[start:end])
         if not docs:
             return Postings(EMPTY_IDS, EMPTY_WEIGHTS)
         if len(docs) == 1:
@@ -240,19 +243,37 @@ class PostingReader:
         return np.concatenate(owners), np.concatenate(places)
 
 
-def distinct(values: np.ndarray, kind: Literal["quicksort", "stable"] = "quicksort") -> np.ndarray:
+def distinct(values: np.ndarray) -> np.ndarray:
     """The sorted distinct values of a 1-D array, as ``np.unique`` gives them.
 
     ``np.unique`` without its ``return_*`` options imports ``numpy.ma`` (numpy
     2.4 does, to ask whether the array is masked), a few percent of a cold
     ``cables search``; sorting and keeping each first value costs no import.
-    ``kind`` is the sort's: "stable" (timsort) merges values that are a few
-    sorted runs one after another in about a pass.
     """
-    ordered = np.sort(values, kind=kind)
+    ordered = np.sort(values)
+    return ordered[_firsts(ordered)]
+
+
+def distinct_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values of a 1-D array and where each value stands among them: ``np.unique(values, return_inverse=True)``.
+
+    Values that are a few sorted runs one after another (posting lists, one
+    per stem or group) are put in order by a stable sort (timsort), which
+    merges the runs in about a pass; ``np.unique`` sorts them from scratch.
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = _firsts(ordered)
+    inverse = np.empty(len(values), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """A mask of the sorted values that differ from the one before them (each distinct value's first)."""
     first = np.ones(len(ordered), dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    return ordered[first]
+    return first
 
 
 def _within(keys: np.ndarray, others: np.ndarray, reach: int) -> np.ndarray:
@@ -293,7 +314,7 @@ def _positions_of(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     return where[sorted_values[where] == values]
 
 
-def _members(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+def members(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """A mask of the sorted ``values`` that are in the sorted ``wanted``."""
     if not len(values) or not len(wanted):
         return np.zeros(len(values), dtype=bool)
@@ -305,4 +326,4 @@ def _common(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The values in both of two sorted arrays of distinct values (posting lists), the shorter one's bisected into the longer."""
     if len(first) > len(second):
         first, second = second, first
-    return first[_members(first, second)]
+    return first[members(first, second)]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cables.search.matching import GroupPostings, QueryMatch, WordGroup
-from cables.search.postings import distinct
+from cables.search.postings import distinct, distinct_inverse
 from cables.search.ranking import bm25, idf, per_cable_max
 
 if TYPE_CHECKING:
@@ -86,9 +86,8 @@ class Scorer:
         unique_docs, totals = _summed(body_docs, body_scores)
         self.doc_scores = (unique_docs, totals)
         best = per_cable_max(self.arrays.doc_cable[unique_docs], totals, self.size)
-        covered = (in_subject == subject_groups) if subject_groups > 1 else np.zeros(self.size, dtype=bool)
-        coverage = np.where(covered, subject, 0.0).astype(np.float32)
-        if settings.scattered_subject and _scattered(in_subject[candidates], subject_groups):
+        coverage = np.where(in_subject == subject_groups, subject, np.float32(0.0)) if subject_groups > 1 else np.zeros_like(subject)
+        if settings.scattered_subject and _scattered(in_subject, candidates, subject_groups):
             subject = subject / np.float32(subject_groups)
         tags, meanings = tag_scores(self.engine, self.match)
         self.parts = {
@@ -220,25 +219,26 @@ def _summed(docs: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarra
     """Each scored document once, sorted, with its scores summed over the groups (each group's documents are sorted and distinct).
 
     One group's documents are already that: no sort is needed.  Several
-    groups' are sorted runs, which a stable sort (timsort) merges; each
-    group's scores are then added where its documents stand, group after
-    group, in 64 bits (the sums ``np.bincount`` over the groups' postings
-    in order would make).
+    groups' are sorted runs, which a stable sort merges; each group's scores
+    are then added where its documents stand, group after group, in 64 bits
+    (the sums ``np.bincount`` over the groups' postings in order would make).
     """
     if len(docs) == 1:
         return docs[0], scores[0]
     if not docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    unique_docs = distinct(np.concatenate(docs), kind="stable")
+    unique_docs, places = distinct_inverse(np.concatenate(docs))
     totals = np.zeros(len(unique_docs), dtype=np.float64)
-    for group_docs, group_scores in zip(docs, scores, strict=True):
-        totals[np.searchsorted(unique_docs, group_docs)] += group_scores
+    start = 0
+    for group_scores in scores:
+        totals[places[start : start + len(group_scores)]] += group_scores
+        start += len(group_scores)
     return unique_docs, totals.astype(np.float32)
 
 
-def _scattered(in_subject: np.ndarray, words: int) -> bool:
-    """True when a query of three or more words has no candidate whose subject holds two of them."""
-    return words >= 3 and int(in_subject.max(initial=0)) < 2
+def _scattered(in_subject: np.ndarray, candidates: np.ndarray, words: int) -> bool:
+    """True when a query of three or more words has no candidate whose subject holds two of them (the candidates read only then)."""
+    return words >= 3 and int(in_subject[candidates].max(initial=0)) < 2
 
 
 def tag_scores(engine: Engine, match: QueryMatch) -> tuple[np.ndarray, np.ndarray]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pickle
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 
@@ -78,6 +80,25 @@ def test_words_with_heads_are_exactly_the_words_so_headed(seed_records):
             everything = list(words(paragraph.text))
             heads = {word[:2] for word, _, _ in everything[::5]} | {"d'", "a", "é", "xx", "i"}
             assert list(words(paragraph.text, heads)) == [item for item in everything if item[0][:2] in heads]
+
+
+PIECES = [*"abXxyzAB019 '’\"“.-_,\n", "É", "é", "ß", "Х", "ﬁ", "İ", "K", "ſ", "\u0301", "ı"]
+PIECES += ["XXXX", "VISA", "Fr", "em", "D'", "ab's", "’s "]
+"""Fragments of cable text where the head filter could go wrong: apostrophes inside and after words, curly quotes,
+accents, letters whose case or folding changes them, redactions glued to words, underscores."""
+
+
+ODD_HEADS = ["d'", "a", "é", "xx", "i", "ab", "k", "s", "ss", "vi", "fr"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sets(st.sampled_from(ODD_HEADS)))
+def test_words_with_heads_are_the_words_so_headed_on_odd_text(pieces, odd_heads):
+    """The same as above on text built to probe token boundaries: every word kept with its span, none added."""
+    text = "".join(pieces)
+    everything = list(words(text))
+    heads = {word[:2] for word, _, _ in everything[::2]} | odd_heads
+    assert list(words(text, heads)) == [item for item in everything if item[0][:2] in heads]
 
 
 def test_stop_words_are_the_listed_words_never_the_comment(tmp_path):
