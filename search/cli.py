@@ -31,10 +31,10 @@ from cables.search.console import (
 )
 
 BLAS_THREADS = "OPENBLAS_NUM_THREADS"
-"""No command does linear algebra, yet numpy's OpenBLAS starts a thread per core when numpy is first imported, and
-that start costs a cold search process about a quarter of numpy's import time (bench/README.md, "The cold process").
-Every command runs with one BLAS thread unless the user sets otherwise; importing the CLI imports no numpy, so the
-setting is in place before any command imports it."""
+"""No command does linear algebra, yet numpy's OpenBLAS starts a thread per core when numpy is first imported,
+and starting it cost a cold search process about a fifth of its CPU (bench/README.md, "The cold process with one
+BLAS thread"). Every command runs with one BLAS thread unless the user sets otherwise; importing the CLI imports no
+numpy, so the setting is in place before any command imports it."""
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
