@@ -423,7 +423,7 @@ class SegmentArrays:
             raise IndexDamage(f"{self.name}: {error}") from None
         self._lists = self._places = None
         try:
-            self._terms = _map_bytes(self._prefix + "terms")
+            self._terms = _start_and_map(self._prefix + "terms")[1]  # its bytes when small, else a map
             self._term_starts = read_array(self._prefix + "term_starts")
         except (OSError, ValueError) as error:
             raise IndexDamage(f"{self.name}: {error}") from None
@@ -597,11 +597,6 @@ def _text(term: bytes, name: str) -> str:
         return term.decode("utf-8")
     except UnicodeDecodeError:
         raise IndexDamage(f"{name}.terms holds a term that is not UTF-8") from None
-
-
-def _map_bytes(path: Path | str) -> mmap.mmap | bytes:
-    """A file's bytes when it is shorter than :data:`FIRST_READ`, else a read-only map of it."""
-    return _start_and_map(path)[1]
 
 
 def _start_and_map(path: Path | str) -> tuple[bytes, mmap.mmap | bytes]:

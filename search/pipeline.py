@@ -68,8 +68,7 @@ def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking
     scorer = Scorer(engine, match)
     scores = scorer.scores(candidates) if not isinstance(tree, MatchAll) else None
     tier = tiers.tier[candidates]
-    folded = scores is not None and relaxable(tree) and bool(engine.settings.partial_power) and len(match.group_masks) > 1
-    if scores is not None and folded:
+    if scores is not None and relaxable(tree) and engine.settings.partial_power and len(match.group_masks) > 1:
         scores = tiers.fold(scores, candidates)
         tier = np.zeros_like(tier)
     if scores is not None and engine.settings.post_weight:
