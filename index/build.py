@@ -17,7 +17,7 @@ import shutil
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -71,7 +71,7 @@ from cables.index.variants import write_variants
 
 Progress = Callable[[int, int], None]
 LEARN_APART = 20_000
-"""A generation of at least this many cables learns its variant table in a fresh process (:func:`_learn_variants`)."""
+"""A generation of at least this many cables learns its variant table in a fresh process (:func:`_variants_written`)."""
 UPDATE_BATCH = 2000
 RELEARN_SHARE = 0.1
 """An update that adds, replaces or removes at least this share of the index's cables relearns the variant table;
@@ -231,34 +231,44 @@ def _finish(
     write_stem_table(folder, stems)
     cables = store.count()
     store.close()
-    if since is None or since.relearn:
-        _learn_variants(folder, stems, cables, jobs)
-    else:
-        shutil.copy2(since.folder / VARIANTS_FILE, folder / VARIANTS_FILE)
+    previous = since.folder if since else None
+    with _variants_written(folder, stems, cables, since, jobs):
+        digests = _digests(folder, [name for name in file_sizes(folder) if name != VARIANTS_FILE], previous)
+    digests.update(_digests(folder, [VARIANTS_FILE], previous))
     paragraphs = int(np.count_nonzero(documents.cable >= 0))
     sizes = file_sizes(folder)
-    digests = _digests(folder, list(sizes), since.folder if since else None)
     Marker(SCHEMA_VERSION, cables, paragraphs, time.strftime("%Y-%m-%dT%H:%M:%S"), sizes, digests).save(folder)
 
 
-def _learn_variants(folder: Path, stems: dict[str, str], cables: int, jobs: int = 1) -> None:
-    """Learn and write a generation's variant table, in a fresh process when the generation holds many cables.
+@contextmanager
+def _variants_written(folder: Path, stems: dict[str, str], cables: int, since: _Since | None, jobs: int = 1) -> Iterator[None]:
+    """Write a generation's variant table by the end of the ``with`` block, learning it while the block runs if it can.
 
-    By then this process holds the build's own state (the stems of every
-    word, each cable's placing and every document), and memory freed here
-    is not returned to the system: learning beside it raised the peak of
-    a full-size rebuild's main process from 1.04 to 1.49 GB.  A fresh process reads the
-    stem table just written instead, and gathers its evidence in ``jobs``
-    processes of its own (so it is started by an executor, whose processes
-    may start others, not by a pool); for a small index starting it (about
-    half a second of imports) would cost more than it saves.
+    An update too small to relearn copies the previous table.  A generation
+    holding many cables learns it in a fresh process: by then this process
+    holds the build's own state (the stems of every word, each cable's
+    placing and every document), and memory freed here is not returned to
+    the system: learning beside it raised the peak of a full-size rebuild's
+    main process from 1.04 to 1.49 GB.  A fresh process reads the stem table
+    just written instead, and gathers its evidence in ``jobs`` processes of
+    its own (so it is started by an executor, whose processes may start
+    others, not by a pool), while this process hashes the files already
+    written (14 s of a full-size rebuild's wall time, mostly reading).  For a
+    small index starting it (about half a second of imports) would cost more
+    than it saves.
     """
-    if cables < LEARN_APART:
+    if since is not None and not since.relearn:
+        shutil.copy2(since.folder / VARIANTS_FILE, folder / VARIANTS_FILE)
+        yield
+    elif cables < LEARN_APART:
         write_variants(folder, stems, SnowballStem())
-        return
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=spawn, initializer=default_signals) as learner:
-        learner.submit(_variants_from_tables, folder, jobs).result()
+        yield
+    else:
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=spawn, initializer=default_signals) as learner:
+            learning = learner.submit(_variants_from_tables, folder, jobs)
+            yield
+            learning.result()
 
 
 def _variants_from_tables(folder: Path, jobs: int = 1) -> None:

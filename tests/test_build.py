@@ -271,7 +271,8 @@ def test_a_small_update_keeps_the_variant_table_and_a_large_one_learns_it_again(
 
 def test_a_large_generation_learns_its_variant_table_in_a_fresh_process_with_the_same_result(seed_index, tmp_path, monkeypatch):
     """At full size the build's own state made learning beside it peak at 1.5 GB, so a large generation learns
-    in a fresh process from the stem table on disk; that table must be the one learnt from the build's own stems."""
+    in a fresh process from the stem table on disk, while the build hashes its other files; that table must be the one
+    learnt from the build's own stems."""
     import cables.index.build as build
     from cables.index.stems import read_stem_table
 
@@ -283,8 +284,10 @@ def test_a_large_generation_learns_its_variant_table_in_a_fresh_process_with_the
     monkeypatch.setattr(build, "write_variants", lambda folder, *args: in_this_process.append(folder))
     cables = json.loads((generation / "cables-index.json").read_text(encoding="utf-8"))["cables"]
     monkeypatch.setattr(build, "LEARN_APART", cables)
-    build._learn_variants(copy, read_stem_table(copy), cables, jobs=2)
+    with build._variants_written(copy, read_stem_table(copy), cables, None, jobs=2):
+        written_before_the_block = (copy / "variants.json").exists()
     assert in_this_process == [], "the table was learnt in another process"
+    assert not written_before_the_block, "the block (hashing the other files) runs while the table is learnt"
     learnt = json.loads((copy / "variants.json").read_text(encoding="utf-8"))
     assert any(group["kind"] == "spelling" for group in learnt), "the seeds teach some spelling groups"
     assert (copy / "variants.json").read_bytes() == (generation / "variants.json").read_bytes()
