@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from cables.index.termarrays import SegmentArrays
 
 NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
+SPELLINGS_FILE = Path(__file__).parent / "data" / "spellings.tsv"
 DERIVATIONS_FILE = Path(__file__).parent / "data" / "derivations.tsv"
 SCRIPTS_FILE = Path(__file__).parent / "data" / "scripts.tsv"
 LATIN = "Latn"
@@ -828,6 +829,41 @@ def read_names(path: Path = NAMES_FILE) -> list[tuple[str, list[str], list[str]]
     return rows
 
 
+def curated_spellings(stem: Callable[[str], str], path: Path = SPELLINGS_FILE) -> list[Group]:
+    """The ``spelling`` groups of the curated spellings table: the press's spellings of names the cables write their own way.
+
+    A group is filed under its first spelling's key, so an unindexed word
+    close to it finds it (:meth:`VariantTable.spelling_of_unknown`); one
+    whose first spelling is several words is found only by its members.
+    Learning joins only spellings its evidence confirms and its rules allow,
+    so it leaves out some of the names people search for most (Osama bin
+    Laden, Kiev, Teheran); this table names them.
+    """
+    groups = []
+    for names in read_spellings(path):
+        members = tuple(member for member in (Member(name, tuple(analyse(name, stem))) for name in names) if member.stems)
+        if len(members) > 1:
+            first = members[0].stems
+            groups.append(Group("spelling", members, transliteration_key(first[0]) if len(first) == 1 else ""))
+    return groups
+
+
+def read_spellings(path: Path = SPELLINGS_FILE) -> list[list[str]]:
+    """The rows of the curated spellings table, each a name's spellings; raises ValueError on a bad row."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0] != "spellings":
+        raise ValueError(f"{path}: the first line must be the header spellings")
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        names = _listed(line)
+        if len(names) < 2 or "\t" in line:
+            raise ValueError(f"{path}:{number}: expected two or more spellings separated by ';'")
+        rows.append(names)
+    return rows
+
+
 def _listed(field: str) -> list[str]:
     return [item.strip() for item in field.split(";") if item.strip()]
 
@@ -852,7 +888,7 @@ def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], st
         learned = learn_spellings(contexts, words_by_stem, stems, jobs=jobs) + learn_derivations(contexts, words_by_stem)
     finally:
         contexts.close()
-    groups = learned + curated_groups(stem)
+    groups = learned + curated_groups(stem) + curated_spellings(stem)
     data = [
         {"kind": group.kind, "key": group.key, "members": [[m.word, list(m.stems), m.family] for m in group.members]} for group in groups
     ]
