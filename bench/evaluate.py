@@ -301,10 +301,7 @@ class QueryParts:
     ``held`` is the share of the query's words each candidate holds when the
     engine folds the tiers into the scores (a plain bag of words), else None;
     ``promoted`` marks the partial matches whose subject holds the other words;
-    ``origin`` is each candidate's office (for the same-post part);
-    ``scattered_pair`` says the query is two words that stand together in no
-    paragraph, whose best paragraph then counts for nothing when the settings'
-    ``scattered_pair`` is on (see :mod:`cables.search.ranking`).
+    ``origin`` is each candidate's office (for the same-post part).
     """
 
     candidates: np.ndarray
@@ -320,14 +317,12 @@ class QueryParts:
     held: np.ndarray | None
     promoted: np.ndarray
     origin: np.ndarray
-    scattered_pair: bool = False
 
     def ranking(self, settings: RankingSettings, limit: int = LIMIT) -> np.ndarray:
         """Top candidates under these weights, ordered as ``Engine._order`` orders them."""
-        best_weight = 0.0 if self.scattered_pair and settings.scattered_pair else settings.best_weight
         score = (
-            best_weight * self.best
-            + (1.0 - best_weight) * self.whole
+            settings.best_weight * self.best
+            + (1.0 - settings.best_weight) * self.whole
             + settings.subject_weight * self.subject
             + settings.coverage_weight * self.coverage
             + settings.header_weight * self.header
@@ -382,7 +377,6 @@ def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> lis
                 held,
                 tiers.promoted[candidates].copy(),
                 engine.arrays.cable_origin[candidates],
-                scorer.scattered_pair,
             )
         )
     engine.settings = DEFAULT_SETTINGS

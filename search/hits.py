@@ -119,8 +119,8 @@ class HitMaker:
         return {
             "parts": parts,
             "weights": {
-                "best paragraph": self.scorer.best_weight,
-                "whole cable": round(1.0 - self.scorer.best_weight, 4),
+                "best paragraph": settings.best_weight,
+                "whole cable": round(1.0 - settings.best_weight, 4),
                 "subject": settings.subject_weight,
                 "subject coverage": settings.coverage_weight,
                 "header": settings.header_weight,
@@ -133,7 +133,6 @@ class HitMaker:
                 "unknown tag": settings.unknown_tag_weight,
                 "meaning": settings.meaning_weight,
             },
-            "scattered pair": self.scorer.scattered_pair,
             "bm25": {"k1": settings.k1, "b": settings.b, "subject_k1": settings.subject_k1, "subject_b": settings.subject_b},
             "tier": self.tiers.describe(cable),
             "coverage": {"words": sum("subject" in word["fields"] for word in words), "in subject": in_subject},

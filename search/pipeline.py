@@ -65,7 +65,7 @@ def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking
         if mask.sum() < RELAX_BELOW:
             mask = tiers.relax(mask, filtered)
     candidates = np.flatnonzero(mask)
-    scorer = Scorer(engine, match, relaxable(tree))
+    scorer = Scorer(engine, match)
     scores = scorer.scores(candidates) if not isinstance(tree, MatchAll) else None
     tier = tiers.tier[candidates]
     if scores is not None and relaxable(tree) and engine.settings.partial_power and len(match.group_masks) > 1:

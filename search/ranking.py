@@ -41,14 +41,6 @@ subject holds two of them, the query was not remembered from a subject, so
 a subject holding one of its words is weak evidence; with
 ``scattered_subject`` its subject score is divided by the number of words.
 
-Scattered pairs: a plain query of two words that stand side by side (or
-one word apart, ``NEAR/1``) in no paragraph of the index was not typed as a
-name or a phrase ("Musa Kusa", "child labor", "Zimbabwe Mugabe" all stand
-together somewhere); its words were remembered from different places in
-one cable.  A paragraph holding both is then no evidence of that cable, and
-with ``scattered_pair`` the best paragraph's share (``best_weight``) goes to
-the whole cable for that query.  Longer queries keep the best paragraph.
-
 Promoted partial matches: a cable missing one word of a query of at
 least ``promote_words`` words, whose subject holds all the others, is
 about the need in other words ("Swiss ambassador: our relationship with
@@ -115,7 +107,6 @@ class RankingSettings:
     promote_slack: int = 1
     partial_power: float = 3.0
     scattered_subject: bool = True
-    scattered_pair: bool = False
     whole_names: bool = False
     post_weight: float = 0.5
 

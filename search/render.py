@@ -266,8 +266,6 @@ def _explanation_lines(score: float, explanation: dict) -> list[str]:
     parts = ", ".join(f"{name} {value} x {weights.get(name, 1.0)}" for name, value in explanation["parts"].items())
     if weights.get("header words in whole cable"):
         parts += f" (the whole cable counts header words x {weights['header words in whole cable']})"
-    if explanation.get("scattered pair"):
-        parts += " (the two words stand together in no paragraph: the best paragraph's share goes to the whole cable)"
     tier = explanation["tier"]
     lines = [f"score {score} (tier {tier['tier']}: {tier['reason']}): {parts}"]
     words = []

@@ -33,20 +33,15 @@ class Scorer:
     """Scores the candidates of one search and keeps what hits and explanations need.
 
     After :meth:`scores`, ``parts`` maps each part's name to its value per
-    cable (unweighted), ``doc_scores`` holds each scored paragraph
-    document's summed BM25 (for choosing a hit's best paragraphs) and
-    ``scattered_pair`` whether the query is a scattered pair, whose best
-    paragraph's share ``best_weight`` is then 0 (see :mod:`cables.search.ranking`).  ``plain`` says the query is a plain
-    bag of words.  The settings are read from the engine at each call (the
-    ranking grid in bench/evaluate.py rescores one match under several settings).
+    cable (unweighted) and ``doc_scores`` holds each scored paragraph
+    document's summed BM25 (for choosing a hit's best paragraphs).  The
+    settings are read from the engine at each call (the ranking grid in
+    bench/evaluate.py rescores one match under several settings).
     """
 
-    def __init__(self, engine: Engine, match: QueryMatch, plain: bool = False) -> None:
+    def __init__(self, engine: Engine, match: QueryMatch) -> None:
         self.engine = engine
         self.match = match
-        self.plain = plain
-        self.scattered_pair = False
-        self.best_weight = engine.settings.best_weight
         self.arrays = engine.arrays
         self.size = match.size
         self.parts: dict[str, np.ndarray] = {}
@@ -95,8 +90,6 @@ class Scorer:
         if settings.scattered_subject and _scattered(in_subject, candidates, subject_groups):
             subject = subject / np.float32(subject_groups)
         tags, meanings = tag_scores(self.engine, self.match)
-        self.scattered_pair = settings.scattered_pair and self.plain and is_scattered_pair(self.engine, self.match)
-        self.best_weight = 0.0 if self.scattered_pair else settings.best_weight
         self.parts = {
             "best paragraph": best,
             "whole cable": whole,
@@ -129,7 +122,7 @@ class Scorer:
         """
         settings = self.engine.settings
         part = {name: values[candidates] for name, values in self.parts.items()}
-        body = self.best_weight * part["best paragraph"] + (1.0 - self.best_weight) * part["whole cable"]
+        body = settings.best_weight * part["best paragraph"] + (1.0 - settings.best_weight) * part["whole cable"]
         fields = (
             settings.subject_weight * part["subject"]
             + settings.coverage_weight * part["subject coverage"]
@@ -241,20 +234,6 @@ def _summed(docs: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarra
         totals[places[start : start + len(group_scores)]] += group_scores
         start += len(group_scores)
     return unique_docs, totals.astype(np.float32)
-
-
-def is_scattered_pair(engine: Engine, match: QueryMatch) -> bool:
-    """True when the query is two plain words (one stem each, no variants) that no paragraph holds within one word of each other.
-
-    A name or a phrase ("Musa Kusa", "child labor") stands together in the
-    cables it is about; two words remembered from different places in one
-    cable usually stand together nowhere.  The caller says whether the query
-    is a plain bag of words.
-    """
-    groups = match.groups
-    if len(groups) != 2 or any(not group.word or len(group.stems) != 1 or group.alternatives for group in groups):
-        return False
-    return not len(engine.postings.near_docs("body", groups[0].stems[0], groups[1].stems[0], 1))
 
 
 def _scattered(in_subject: np.ndarray, candidates: np.ndarray, words: int) -> bool:
