@@ -69,11 +69,16 @@ def tag_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
 
 
 def _any_equal(values: np.ndarray, codes) -> np.ndarray:
-    """Where ``values`` equals one of ``codes``: for a few codes one comparison each beats ``np.isin``'s sort."""
+    """Where ``values`` equals one of ``codes``: for a few codes one comparison each beats ``np.isin``'s sort.
+
+    Each code is compared as a Python int, which numpy compares in the
+    array's own type; a numpy int64 code would first widen the whole array
+    (an int32 tag array of 1.4M entries at full size: four times the time).
+    """
     if len(codes) > 8:
         return np.isin(values, codes)
     found = np.zeros(len(values), dtype=bool)
-    for code in codes:
+    for code in codes.tolist():
         found |= values == code
     return found
 
