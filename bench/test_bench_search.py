@@ -20,9 +20,10 @@ def fresh_postings(engine) -> None:
     """Forget the postings and stems read by earlier queries, as a new process would not have them."""
     from cables.index.analysis import SnowballStem
     from cables.index.stems import StemTable
+    from cables.search.engine import deleted_documents
     from cables.search.postings import PostingReader
 
-    engine.postings = PostingReader(engine.folder, engine.segments, engine.arrays.doc_cable >= 0)
+    engine.postings = PostingReader(engine.folder, engine.segments, deleted_documents(engine.arrays.doc_cable))
     engine.stem = StemTable(engine.folder, SnowballStem())
 
 

@@ -69,17 +69,16 @@ class _Placed:
 class PostingReader:
     """Reads terms' postings, positions, prefix expansions and phrase matches from a generation's arrays.
 
-    ``segments`` lists the segments in document-number order; ``live`` marks
-    the documents that are not deleted, over all segments.
+    ``segments`` lists the segments in document-number order; ``deleted``
+    holds the numbers of the deleted documents over all segments, sorted.
     """
 
-    def __init__(self, folder: Path, segments: list[Segment], live: np.ndarray) -> None:
+    def __init__(self, folder: Path, segments: list[Segment], deleted: np.ndarray) -> None:
+        offsets = np.cumsum([0] + [segment.doc_count for segment in segments])
         require(
-            sum(segment.doc_count for segment in segments) == len(live),
+            not len(deleted) or (int(deleted[0]) >= 0 and int(deleted[-1]) < offsets.item(-1)),
             "the segments and the document arrays disagree on the number of documents",
         )
-        offsets = np.cumsum([0] + [segment.doc_count for segment in segments])
-        deleted = np.flatnonzero(~live)
         bounds = np.searchsorted(deleted, offsets)
         self._segments = [
             _Placed(segment.id, int(offset), segment.doc_count, deleted[low:high] - offset)
