@@ -36,7 +36,7 @@ from cables.index.segments import document_entry
 from cables.index.segmentwriter import SegmentWriter
 
 
-def passes(count: int, run: Callable[[], None], cables: int) -> None:
+def passes(count: int, run: Callable[[], object], cables: int) -> None:
     """Run one pass of the stage ``count`` times, then print the CPU per cable of the passes after the first."""
     run()
     started = time.process_time()
