@@ -61,7 +61,9 @@ PAGE_MARKER_RE = re.compile(r"^\s*[A-Z][A-Z .'-]*\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\
 OLD_PAGE_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z]")
 OLD_PAGE_HEADER_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z][A-Z ]*?\s+\d+\s+\d{2}\s+OF\s+\d{2}\s+\d{6}Z\s*")
 # A page marker inside a line: up to three place-name words, then the numbers.
-MARKER_NUMBERS_RE = re.compile(r"\d{8}\s+\d{3}")
+# ``\d\d{7}``, not ``\d{8}``: a pattern that starts with a character class is searched for by
+# scanning in C; one that starts with a repeat is tried at every position (a third slower here).
+MARKER_NUMBERS_RE = re.compile(r"\d\d{7}\s+\d{3}")
 INLINE_MARKER_RE = re.compile(r"(?<![\w.'-])((?:[A-Za-z][A-Za-z.'-]*\s+){0,3})\d{8}\s+\d{3}(?:\.\d)?\s+[Oo][Ff]\s+\d{3}\b")
 OLD_ROUTING_RE = re.compile(
     r"^\s*(?:ACTION\s+[A-Z]+-\d+|INFO\s+LOG-\d+|[A-Z]+-\d{2}(?:\s+[A-Z]+-\d{2})+|/\d{3}W|-{6,}[0-9A-F]{6}\s+\d{6}Z|@@@OASYS@@@)"
@@ -148,11 +150,12 @@ REASON_LETTER_RE = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 EO_LINE_RE = re.compile(r"^\s*E\.?\s?O\.?\s*1\d{4}\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 DECL_RE = re.compile(r"\bDECL\b\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
 RAW_TAGS_RE = re.compile(r"^\s*(?:TAGS\b\s*:?|TAG\s*:)\s*(?P<rest>.*)$", re.IGNORECASE)
+# The label a summary's text follows; the text runs to END SUMMARY (:data:`END_SUMMARY_RE`) or the paragraph's end.
 SUMMARY_RE = re.compile(
     r"\bSUMMARY(?<!END SUMMARY)(?<!END OF SUMMARY)\s*"
     r"(?:(?:AND|&|/)\s*(?:COMMENTS?|INTRODUCTION|BACKGROUND|RECOMMENDATIONS?|KEY\s+POINTS|ACTION(?:\s+REQUESTS?)?)\s*)?"
-    r"[:.\-]+\s*(?P<text>.*?)\s*(?:\(?\bEND\s+(?:OF\s+)?SUMMARY\b|$)",
-    re.IGNORECASE | re.DOTALL,
+    r"[:.\-]+\s*",
+    re.IGNORECASE,
 )
 SUMMARY_LEAD_RE = re.compile(r"^\s*SUMMARY\b[\s:.\-]*(?:\([A-Z/]+\)\s*)?", re.IGNORECASE)
 SUMMARY_HEADING_RE = re.compile(r"\bSUMMARY\s*[-=_]*$", re.IGNORECASE)
@@ -1057,13 +1060,13 @@ def _parse_date(text: str) -> date | None:
 def _summary(paragraphs: list[Paragraph]) -> str | None:
     """The text from ``SUMMARY:`` (or a SUMMARY heading) to ``END SUMMARY``, where the cable has one."""
     for position, paragraph in enumerate(paragraphs):
-        match = SUMMARY_RE.search(paragraph.text) if _may_hold(paragraph.text, "summary") else None
-        if not match or END_SUMMARY_RE.search(paragraph.text, 0, match.start()):
+        label = SUMMARY_RE.search(paragraph.text) if _may_hold(paragraph.text, "summary") else None
+        if not label or END_SUMMARY_RE.search(paragraph.text, 0, label.start()):
             continue
-        text = match.group("text")
-        if not END_SUMMARY_RE.search(paragraph.text, match.start()):
-            text = _summary_across(paragraphs[position:], text)
-        return _clean(text) or None
+        end = END_SUMMARY_RE.search(paragraph.text, label.end())
+        if end:
+            return _clean(paragraph.text[label.end() : end.start()]) or None
+        return _clean(_summary_across(paragraphs[position:], paragraph.text[label.end() :])) or None
     return _headed_summary(paragraphs)
 
 
@@ -1075,11 +1078,12 @@ def _headed_summary(paragraphs: list[Paragraph]) -> str | None:
     """
     parts: list[str] = []
     for paragraph in paragraphs[:4]:
-        end = END_SUMMARY_RE.search(paragraph.text)
+        named = _may_hold(paragraph.text, "summary")  # both patterns need the word; most paragraphs lack it
+        end = END_SUMMARY_RE.search(paragraph.text) if named else None
         if end:
             parts.append(paragraph.text[: end.start()])
             return _clean(SUMMARY_LEAD_RE.sub("", " ".join(parts))) or None
-        parts = [] if SUMMARY_HEADING_RE.search(paragraph.text) else parts + [paragraph.text]
+        parts = [] if named and SUMMARY_HEADING_RE.search(paragraph.text) else parts + [paragraph.text]
     return None
 
 

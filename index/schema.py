@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import repeat
 
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer, SpaceSeparatedTokenizer
@@ -71,13 +70,27 @@ def term_positions(value: str, stops: bool) -> dict[bytes, list[int]]:
 
 
 @lru_cache(maxsize=16)
+def entries_of(value: str) -> list[str]:
+    """A text field's value split into its entries (:func:`cables.index.analysis.positioned`'s).
+
+    Memoised: the segment writer buffers a value's entries and counts its
+    stems (:func:`stem_count`) one after the other.  The list is shared with
+    later calls for the same value: read it, never change it.
+    """
+    return value.split()
+
+
+@lru_cache(maxsize=16)
 def stem_count(value: str) -> int:
     """How many stems a text field's value holds (its length for BM25; stop words and gaps are not counted).
 
-    Memoised: the segment writer and the document's array entry ask for the same value one after the other.
+    Every stop word and gap entry starts with :data:`cables.index.analysis.STOP_MARK`,
+    and no stem holds one (``tests/test_analysis.py`` checks that no word
+    character folds to it), so counting the marks counts them.  Memoised: the
+    segment writer and the document's array entry ask for the same value one
+    after the other.
     """
-    entries = value.split()
-    return len(entries) - sum(map(str.startswith, entries, repeat(STOP_MARK)))
+    return len(entries_of(value)) - value.count(STOP_MARK)
 
 
 @lru_cache(maxsize=16)

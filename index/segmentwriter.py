@@ -30,7 +30,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from cables.index.analysis import STOP_MARK, is_stem, stop_field
 from cables.index.codec import ArrayCodec
-from cables.index.schema import StemField, StopField, stem_count
+from cables.index.schema import StemField, StopField, entries_of, stem_count
 from cables.index.termarrays import FieldLists, write_field_lists
 from cables.index.unpickling import INDEX_NAME
 
@@ -362,7 +362,7 @@ class SegmentWriter:
         """
         if isinstance(field, StopField):
             return 0
-        self.texts.setdefault(name, _TextPostings()).add(self.docnum, value.split())
+        self.texts.setdefault(name, _TextPostings()).add(self.docnum, entries_of(value))
         return stem_count(value) if field.scorable else 0
 
     def _postings(self, name: str, field, value) -> tuple[dict[bytes, list[int]], int]:

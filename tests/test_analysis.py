@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pickle
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 
-from cables.index.analysis import STOP_WORDS, TOKEN_PATTERN, TOKEN_RE, SnowballStem, analyse, words
+from cables.index.analysis import STOP_MARK, STOP_WORDS, TOKEN_PATTERN, TOKEN_RE, SnowballStem, analyse, fold, positioned, stems_of, words
+from cables.index.schema import stem_count
 from cables.index.stems import StemTable, read_stem_table, write_stem_table
 
 
@@ -126,3 +128,28 @@ def test_words_once_taken_by_the_comment_are_searchable(engine):
 
     for word in ("cable", "still", "short"):
         assert engine.search(SearchRequest(query=word)).total > 0
+
+
+def test_no_word_character_folds_to_the_stop_mark():
+    """:func:`cables.index.schema.stem_count` counts stop entries by their marks: a stem must never hold one.
+
+    A stem is made from a token's folded characters, so it is enough that no
+    character a token can hold folds to a text holding ``_`` (some fold to a space).
+    """
+    folding = [chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF and TOKEN_RE.fullmatch(chr(code))]
+    assert len(folding) > 100_000
+    assert [char for char in folding if STOP_MARK in fold(char)] == []
+    assert not any(STOP_MARK in word for word in STOP_WORDS)
+
+
+def test_stem_count_counts_the_stem_entries(seed_records):
+    """The BM25 length of a paragraph is its number of stem entries, whatever its stop words, gaps and odd characters.
+
+    (A token that folds to a space splits into no entry; its stem is a space, not a gap, and is not counted.)
+    """
+    stem = SnowballStem()
+    texts = [p.text for record in list(seed_records.values())[:200] for p in record.paragraphs]
+    texts += ["", "the", "XXXXXX said the minister", "Greek \u037a and Arabic \ufe70 fold to spaces", "Shi'a of CANADA'S"]
+    for text in texts:
+        value = " ".join(positioned(text, stem))
+        assert stem_count(value) == len(stems_of(value.split()))
