@@ -253,7 +253,8 @@ def _variants_written(folder: Path, stems: dict[str, str], cables: int, since: _
     just written instead, and gathers its evidence in ``jobs`` processes of
     its own (so it is started by an executor, whose processes may start
     others, not by a pool), while this process hashes the files already
-    written (14 s of a full-size rebuild's wall time, mostly reading).  For a
+    written (at full size 14 s when they have left the page cache, about 2 s
+    when they have not).  For a
     small index starting it (about half a second of imports) would cost more
     than it saves.
     """
