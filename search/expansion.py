@@ -13,7 +13,8 @@ Sources, in the order tried:
   the curated names and families;
 * an unindexed word that is a spelling of a learned group (``kadhafi``), or
   else of an indexed word with the same transliteration key and close
-  enough letters (``nasrullah`` -> ``nasrallah``): no cable holds the word
+  enough letters (``nasrullah`` -> ``nasrallah``) or the same but for
+  doubled letters and a final h (``mukallah`` -> ``mukalla``): no cable holds the word
   as typed, so the cables' spelling of that name stands for it;
 * in several words meant together (``al-qaida``), each word's learned
   spellings, as the same phrase with that word respelt (``al qaeda``);
@@ -31,7 +32,16 @@ from pathlib import Path
 
 from cables.index.analysis import STOP_WORDS, words
 from cables.index.stems import StemTable, read_stem_table
-from cables.index.varianttable import FAMILY_WEIGHT, MIN_LENGTH, Group, VariantTable, close_spellings, transliteration_key
+from cables.index.varianttable import (
+    FAMILY_WEIGHT,
+    MIN_LENGTH,
+    Group,
+    VariantTable,
+    close_spellings,
+    distance_bound,
+    sound_spelling,
+    transliteration_key,
+)
 
 MIN_HALF = 3
 
@@ -89,7 +99,7 @@ class Expander:
         return [
             Alternative((self.stem(candidate),), 1.0, candidate)
             for candidate in self._names_by_key.get(transliteration_key(word), [])
-            if close_spellings(word, candidate) and self.indexed(self.stem(candidate))
+            if _respelt(word, candidate) and self.indexed(self.stem(candidate))
         ]
 
     def _respelt_phrases(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
@@ -132,6 +142,26 @@ class Expander:
             return True
         joined = self.stem.lookup("".join(folded))
         return joined is not None and self.indexed(joined)
+
+
+def _respelt(typed: str, indexed: str) -> bool:
+    """Whether a word no cable holds may be an indexed word of its key spelt another way.
+
+    Close in letters (:func:`close_spellings`), or the same once the
+    transliteration rules have made doubled letters single and dropped a
+    final h, and as few edits apart (``mukallah`` and ``mukalla``, ``saadah``
+    and ``saada``; not ``comittee`` and ``comity``): learning refuses that
+    pair between two indexed words, one of which only extends the other, but
+    for a typed word that matches nothing the cables' spelling is the
+    likelier meaning.
+    """
+    if close_spellings(typed, indexed):
+        return True
+    if sound_spelling(typed) != sound_spelling(indexed):
+        return False
+    from nltk.metrics.distance import edit_distance
+
+    return edit_distance(typed, indexed) <= distance_bound(min(typed, indexed, key=len))
 
 
 def _words_by_key(folder: Path) -> dict[str, list[str]]:

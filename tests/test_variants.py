@@ -185,6 +185,19 @@ def test_a_name_no_cable_writes_matches_the_cables_spelling(engine, seed_records
     assert result.expansions["Nasrullah"] == ["nasrallah"]
 
 
+def test_an_unindexed_spelling_apart_only_in_doubled_letters_or_a_final_h_matches_the_cables_spelling(engine, seed_records):
+    """`Mukallah` and `Karbalah`, in no seed cable, find exactly the cables writing Mukalla and Karbala (the same but
+    for a final h, which learning refuses between two indexed words); `Comittee` finds committee but not comity,
+    which respells the same but is three edits away."""
+    for query, typed, written in (("Mukallah", r"\bmukallah\b", r"\bmukalla\b"), ("Karbalah", r"\bkarbalah\b", r"\bkarbala\b")):
+        assert not _cables_saying(seed_records, typed)
+        meant = _cables_saying(seed_records, written)
+        assert meant and _ids(engine, query) == meant, query
+    assert _cables_saying(seed_records, r"\bcomity\b")
+    expansions = engine.search(SearchRequest(query="Comittee")).expansions["Comittee"]
+    assert "committee" in expansions and "comity" not in expansions
+
+
 def test_words_meant_together_match_with_one_word_respelt(engine, seed_records):
     """`al-Qaida` also finds the cables writing al-Qaeda / Al Qaeda only, as the phrase respelt by the learned qaeda."""
     qaeda_only = _cables_saying(seed_records, r"\bal[-\s]+qaeda\b") - _cables_saying(seed_records, r"\bal[-\s]+qaida\b")
