@@ -354,11 +354,8 @@ def read_scripts(path: Path = SCRIPTS_FILE) -> dict[str, str]:
 
     Raises ValueError on a bad row.
     """
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0].split("\t") != ["code", "iso", "script"]:
-        raise ValueError(f"{path}: the first line must be the header code, iso, script")
     scripts = {}
-    for number, line in enumerate(lines[1:], start=2):
+    for number, line in _table_lines(path, "code\tiso\tscript"):
         fields = line.split("\t")
         if len(fields) != 3 or len(fields[0]) != 2 or len(fields[2]) != 4 or not fields[2].isalpha():
             raise ValueError(f"{path}:{number}: expected a country code, an ISO 3166 code or -, and a script code separated by tabs")
@@ -691,11 +688,8 @@ def derivation_candidates(stems: Iterable[str], path: Path = DERIVATIONS_FILE) -
 
 def read_derivations(path: Path = DERIVATIONS_FILE) -> list[tuple[str, str]]:
     """The rows of the derivations table: (stem ending, derived stem ending); raises ValueError on a bad row."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0].split("\t") != ["ending", "derived", "examples"]:
-        raise ValueError(f"{path}: the first line must be the header ending, derived, examples")
     rows = []
-    for number, line in enumerate(lines[1:], start=2):
+    for number, line in _table_lines(path, "ending\tderived\texamples"):
         fields = line.split("\t")
         if len(fields) != 3 or not fields[0].isalpha() or not fields[1].isalpha():
             raise ValueError(f"{path}:{number}: expected two stem endings and examples separated by tabs")
@@ -816,10 +810,7 @@ def curated_groups(stem: Callable[[str], str], path: Path = NAMES_FILE) -> list[
 def read_names(path: Path = NAMES_FILE) -> list[tuple[str, list[str], list[str]]]:
     """The rows of the curated names table: (tag code, names, family words); raises ValueError on a bad row."""
     rows = []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0].split("\t") != ["code", "names", "family"]:
-        raise ValueError(f"{path}: the first line must be the header code, names, family")
-    for number, line in enumerate(lines[1:], start=2):
+    for number, line in _table_lines(path, "code\tnames\tfamily"):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
@@ -850,11 +841,8 @@ def curated_spellings(stem: Callable[[str], str], path: Path = SPELLINGS_FILE) -
 
 def read_spellings(path: Path = SPELLINGS_FILE) -> list[list[str]]:
     """The rows of the curated spellings table, each a name's spellings; raises ValueError on a bad row."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0] != "spellings":
-        raise ValueError(f"{path}: the first line must be the header spellings")
     rows = []
-    for number, line in enumerate(lines[1:], start=2):
+    for number, line in _table_lines(path, "spellings"):
         if not line.strip() or line.startswith("#"):
             continue
         names = _listed(line)
@@ -862,6 +850,15 @@ def read_spellings(path: Path = SPELLINGS_FILE) -> list[list[str]]:
             raise ValueError(f"{path}:{number}: expected two or more spellings separated by ';'")
         rows.append(names)
     return rows
+
+
+def _table_lines(path: Path, header: str) -> Iterator[tuple[int, str]]:
+    """The lines of a curated table after its header, with their line numbers; raises ValueError when the first line
+    is not ``header`` (its columns separated by tabs), naming them."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0] != header:
+        raise ValueError(f"{path}: the first line must be the header {header.replace(chr(9), ', ')}")
+    return enumerate(lines[1:], start=2)
 
 
 def _listed(field: str) -> list[str]:
