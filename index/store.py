@@ -39,7 +39,8 @@ ENV_VARIABLE = "CABLES_INDEX"
 # 14: segments are written with cables.index.codec.ArrayCodec (posting lists
 # once, as arrays in the whoosh folder; no W3 blocks), so older indexes need a rebuild.
 # 15: posting lists' documents are one-byte gaps with exceptions (cables.index.termarrays).
-SCHEMA_VERSION = 15
+# 16: each segment field's posting arrays are one pack file (cables.index.termarrays).
+SCHEMA_VERSION = 16
 """The layout of an index generation (whoosh schema, record store, arrays); a marker of another version is refused."""
 
 

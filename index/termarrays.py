@@ -8,8 +8,8 @@ files, in the same format, and both whoosh (for
 query slices a list out of a memory map and decodes its documents with a
 few whole-array numpy steps, and phrases, prefix expansions and document frequencies come from the same files.
 
-Per segment and indexed field, in the whoosh folder, named
-``<segment id>.<field>.<kind>``:
+Per segment and indexed field, in the whoosh folder, one file named
+``<segment id>.<field>.pack`` holds these arrays:
 
 * ``terms``: the terms (UTF-8), sorted, back to back;
 * ``term_starts``: the byte offset of each term, and the end;
@@ -24,11 +24,17 @@ Per segment and indexed field, in the whoosh folder, named
   posting, in posting order, as many per posting as its frequency;
 * ``position_starts``: the offset of each term's first position, and the end.
 
-Every file but ``terms`` is an array of unsigned integers after an 8-byte
-header that records its width: each file is as narrow as its largest value
-allows (positions mostly fit 16 bits, frequencies and document gaps 8), widened
-while it is written when a larger value comes.  A field with no postings in
-a segment has no files.
+A pack starts with a table (:data:`MAGIC`, the number of arrays, then each
+array's kind, value width in bytes, byte offset and number of values), and
+each array follows at an offset aligned to :data:`ALIGN` bytes, in
+:data:`KINDS` order.  Every array but ``terms`` holds unsigned integers, as
+narrow as its largest value allows (positions mostly fit 16 bits,
+frequencies and document gaps 8), widened while it is written when a larger
+value comes.  A field with no postings in a segment has no pack.  One file
+per segment field, rather than one per array, is what a search opens: at
+251,287 cables a query opened 148 array files and spent about a fifth of
+its time in the kernel opening, mapping and unmapping them
+(bench/README.md, "One pack per segment field").
 
 A list's documents are stored as gaps, the standard inverted-index
 compression: each document's distance from the one before, the first
@@ -54,10 +60,12 @@ import json
 import mmap
 import os
 import re
+import shutil
+import struct
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
@@ -66,18 +74,28 @@ from cables.index.integrity import IndexDamage, require
 FOLDER = "postings"
 SEGMENTS_FILE = f"{FOLDER}/segments.json"
 SEGMENT_NAME = re.compile(r"[0-9A-Za-z_]{1,80}")  # a whoosh segment id: a safe file name prefix
-MAGIC = b"CBLAu"
-HEADER = 8
+PACK = "pack"
+"""The file name ending of a segment field's pack: ``<segment id>.<field>.pack``."""
+MAGIC = b"CBLApak1"
+TABLE_START = struct.Struct("<8sQ")
+"""A pack's first bytes: :data:`MAGIC` and how many arrays its table lists."""
+TABLE_ENTRY = struct.Struct("<24sQQQ")
+"""One array in a pack's table: its kind (ASCII, NUL-padded), value width in bytes, byte offset and number of values."""
+ALIGN = 8
+"""Every array in a pack starts at a multiple of this many bytes, so each can be read in place."""
+KINDS = ("terms", "term_starts", "starts", "doc_exception_starts", "position_starts", "doc_exceptions", "docs", "freqs", "positions")
+"""The arrays of a pack, in file order: the terms and offsets a term lookup needs first, the large lists after them."""
 FIRST_READ = 1 << 12
-"""How much of a file :func:`_start_and_map` reads before it decides to map it: one page."""
+"""How much of a file :func:`_start_and_map` reads before it decides to map it: one page (a pack's table fits in it)."""
 WIDTHS = (np.uint8, np.uint16, np.uint32, np.uint64)
-_WIDTH_TYPES = {str(np.dtype(dtype).itemsize).encode("ascii"): dtype for dtype in WIDTHS}
-"""An array file's width field (its values' bytes, as digits) -> their type."""
+_WIDTH_TYPES = {np.dtype(dtype).itemsize: dtype for dtype in WIDTHS}
+"""A pack table's width (its values' bytes) -> their type."""
 LARGEST_GAP = 255
 """The largest gap ``docs`` holds itself; a larger one is an exception."""
 EXCEPTION = 0
 """The code in ``docs`` of a gap kept in ``doc_exceptions`` (no gap is 0: each list's first counts from -1)."""
-NARROWEST = {
+NARROWEST: dict[str, type[np.unsignedinteger]] = {
+    "terms": np.uint8,
     "docs": np.uint8,
     "doc_exceptions": np.uint16,
     "doc_exception_starts": np.uint32,
@@ -87,11 +105,13 @@ NARROWEST = {
     "starts": np.uint32,
     "position_starts": np.uint32,
 }
-"""The width each kind of array file starts at (a wider one when its values need it)."""
+"""The width each kind of array starts at (a wider one when its values need it)."""
 GAP_PIECE = 1 << 20
 """How many documents :func:`encode_gaps` works out the gaps of at a time."""
 FLUSH_POSTINGS = 1 << 20
 """How many documents :class:`FieldArraysWriter` keeps before it encodes and writes them."""
+COPY_BLOCK = 1 << 20
+"""How many bytes of a scratch file :class:`FieldArraysWriter` copies into its pack at a time."""
 _EMPTY = np.zeros(0, dtype=np.uint8)
 _NO_DOCS = np.zeros(0, dtype=np.int64)
 
@@ -164,14 +184,9 @@ def decode_gaps(codes: np.ndarray, exceptions: np.ndarray, name: str) -> np.ndar
     return np.add.accumulate(gaps, out=gaps)  # the running sum, in place
 
 
-def array_path(folder: Path, segment_id: str, field: str, kind: str) -> Path:
-    """The file of one array of one field of one segment."""
-    return folder / f"{segment_id}.{field}.{kind}"
-
-
-def _header(dtype) -> bytes:
-    """The 8 bytes before an array's values: the magic and the values' width in bytes."""
-    return MAGIC + str(np.dtype(dtype).itemsize).encode("ascii").ljust(HEADER - len(MAGIC), b"\0")
+def pack_path(folder: Path, segment_id: str, field: str) -> Path:
+    """The pack file of one field of one segment."""
+    return folder / f"{segment_id}.{field}.{PACK}"
 
 
 def _fitting(largest: int, narrowest) -> type:
@@ -182,33 +197,51 @@ def _fitting(largest: int, narrowest) -> type:
     raise OverflowError(f"{largest} does not fit 64 bits")
 
 
-def write_array(path: Path, values: np.ndarray, narrowest=np.uint8) -> None:
-    """Write ``values`` (non-negative integers) as an array file, in the narrowest width that holds them."""
-    dtype = _fitting(int(values.max()) if len(values) else 0, narrowest)
+def _fitted(values: np.ndarray, kind: str) -> np.ndarray:
+    """``values`` (non-negative integers) in the narrowest width, not below the kind's, that holds them."""
+    dtype = _fitting(int(values.max()) if len(values) else 0, NARROWEST[kind])
+    return np.ascontiguousarray(values, dtype=dtype)
+
+
+class _Part(NamedTuple):
+    """One array on its way into a pack: its kind, value type, length (number of values) and what writes its bytes."""
+
+    kind: str
+    dtype: type
+    length: int
+    write: Callable[[BinaryIO], object]
+
+
+def _in_memory(kind: str, values: np.ndarray) -> _Part:
+    """A pack part for values held in memory, narrowed to fit."""
+    fitted = _fitted(values, kind)
+    return _Part(kind, fitted.dtype.type, len(fitted), lambda handle: handle.write(fitted.data))
+
+
+def _write_pack(path: Path, parts: list[_Part]) -> None:
+    """Write a pack: its table (kind, width, offset, count of every part, in :data:`KINDS` order), then each part, aligned."""
+    parts = sorted(parts, key=lambda part: KINDS.index(part.kind))
+    offset = TABLE_START.size + TABLE_ENTRY.size * len(parts)
+    table = [TABLE_START.pack(MAGIC, len(parts))]
+    for part in parts:
+        offset += -offset % ALIGN
+        width = np.dtype(part.dtype).itemsize
+        table.append(TABLE_ENTRY.pack(part.kind.encode("ascii"), width, offset, part.length))
+        offset += width * part.length
     with open(path, "wb") as handle:
-        handle.write(_header(dtype))
-        handle.write(np.ascontiguousarray(values, dtype=dtype).data)
-
-
-def read_array(path: Path | str) -> np.ndarray:
-    """The values of an array file, as a read-only array over a memory map (or its bytes, for a small file); a bad header is damage."""
-    first, data = _start_and_map(path)
-    head = first[:HEADER]  # read, not through the map: the map's first page would cost a page fault
-    width = head[len(MAGIC) :].rstrip(b"\0")
-    dtype = _WIDTH_TYPES.get(width)
-    if not (head.startswith(MAGIC) and dtype is not None and (len(data) - HEADER) % int(width) == 0):
-        raise IndexDamage(f"{os.path.basename(path)} is not an array file")  # named only then: a search reads hundreds of arrays
-    return np.frombuffer(data, dtype=dtype, offset=HEADER)
+        handle.write(b"".join(table))
+        for part in parts:
+            handle.write(b"\0" * (-handle.tell() % ALIGN))
+            part.write(handle)
 
 
 class _GrowingArray:
-    """An array file written in pieces, widened (rewritten) when a value no longer fits its width."""
+    """An array written in pieces to a scratch file (values only), widened (rewritten) when a value no longer fits its width."""
 
-    def __init__(self, path: Path, narrowest) -> None:
-        self.path = path
-        self.dtype = narrowest
+    def __init__(self, path: Path, kind: str) -> None:
+        self.path, self.kind = path, kind
+        self.dtype = NARROWEST[kind]
         self.handle = open(path, "wb")  # noqa: SIM115 (written piece by piece, closed by close())
-        self.handle.write(_header(narrowest))
 
     def write(self, values: np.ndarray) -> None:
         """Append ``values`` (non-negative integers, any integer dtype)."""
@@ -221,38 +254,54 @@ class _GrowingArray:
     def _widen(self, dtype) -> None:
         """Rewrite what is written so far in the wider ``dtype`` (rare: the first value past the width's range)."""
         self.handle.close()
-        written = np.fromfile(self.path, dtype=self.dtype, offset=HEADER)
+        written = np.fromfile(self.path, dtype=self.dtype)
         self.dtype = dtype
         self.handle = open(self.path, "wb")  # noqa: SIM115
-        self.handle.write(_header(dtype))
         self.handle.write(written.astype(dtype).tobytes())
 
-    def close(self) -> None:
-        """Finish the file."""
+    def part(self) -> _Part:
+        """Close the scratch file and describe it as a pack part, copied into the pack a block at a time."""
         self.handle.close()
+        count = self.path.stat().st_size // np.dtype(self.dtype).itemsize
+        return _Part(self.kind, self.dtype, count, self._copy_to)
+
+    def _copy_to(self, handle: BinaryIO) -> None:
+        """Copy the scratch file's values into ``handle``, then remove the scratch file."""
+        with open(self.path, "rb") as source:
+            shutil.copyfileobj(source, handle, COPY_BLOCK)
+        self.path.unlink()
 
 
 class FieldArraysWriter:
-    """Writes one field's posting lists of one segment, term by term in sorted order, posting by posting."""
+    """Writes one field's posting lists of one segment, term by term in sorted order, posting by posting.
+
+    The terms, documents, frequencies and positions grow in scratch files
+    beside the pack; closing writes the pack and removes them.
+    """
 
     def __init__(self, folder: Path, segment_id: str, field: str, positional: bool) -> None:
-        self.folder, self.segment_id, self.field = folder, segment_id, field
-        self._terms = open(array_path(folder, segment_id, field, "terms"), "wb")  # noqa: SIM115 (closed by close())
-        self._docs = _GrowingArray(array_path(folder, segment_id, field, "docs"), NARROWEST["docs"])
-        self._exceptions = _GrowingArray(array_path(folder, segment_id, field, "doc_exceptions"), NARROWEST["doc_exceptions"])
+        self.path = pack_path(folder, segment_id, field)
+        self.field = field
+        self._terms = self._scratch("terms")
+        self._docs = self._scratch("docs")
+        self._exceptions = self._scratch("doc_exceptions")
         self._exception_starts = array("Q", [0])
         self._pending = array("q")  # documents of finished terms not yet encoded, and where each term's start
         self._pending_starts = [0]
-        self._freqs = _GrowingArray(array_path(folder, segment_id, field, "freqs"), NARROWEST["freqs"])
-        self._positions = _GrowingArray(array_path(folder, segment_id, field, "positions"), NARROWEST["positions"]) if positional else None
+        self._freqs = self._scratch("freqs")
+        self._positions = self._scratch("positions") if positional else None
         self._term_starts, self._starts, self._position_starts = array("Q", [0]), array("Q", [0]), array("Q", [0])
         self._term_docs: list[int] = []
         self._term_freqs: list[int] = []
         self._term_positions: list[int] = []
 
+    def _scratch(self, kind: str) -> _GrowingArray:
+        """The scratch file that one kind of array grows in, beside the pack."""
+        return _GrowingArray(self.path.with_name(f"{self.path.name}.{kind}"), kind)
+
     def start_term(self, term: bytes) -> None:
         """Begin the list of ``term`` (terms come in rising byte order)."""
-        self._terms.write(term)
+        self._terms.handle.write(term)
         self._term_starts.append(self._term_starts[-1] + len(term))
 
     def add(self, doc: int, frequency: int, positions: list[int]) -> None:
@@ -286,17 +335,15 @@ class FieldArraysWriter:
         self._pending, self._pending_starts = array("q"), [0]
 
     def close(self) -> None:
-        """Finish the field's files: the data, then the offsets."""
-        self._terms.close()
+        """Write the field's pack: the scratch files copied in, the offsets from memory; the scratch files are removed."""
         self._flush_docs()
-        for growing in (self._docs, self._exceptions, self._freqs, self._positions):
-            if growing is not None:
-                growing.close()
-        offsets = [("term_starts", self._term_starts), ("starts", self._starts), ("doc_exception_starts", self._exception_starts)]
+        growing = [self._terms, self._docs, self._exceptions, self._freqs] + ([self._positions] if self._positions is not None else [])
+        offsets = {"term_starts": self._term_starts, "starts": self._starts, "doc_exception_starts": self._exception_starts}
         if self._positions is not None:
-            offsets.append(("position_starts", self._position_starts))
-        for kind, values in offsets:
-            write_array(array_path(self.folder, self.segment_id, self.field, kind), np.frombuffer(values, dtype=np.uint64), NARROWEST[kind])
+            offsets["position_starts"] = self._position_starts
+        parts = [scratch.part() for scratch in growing]
+        parts += [_in_memory(kind, np.frombuffer(values, dtype=np.uint64)) for kind, values in offsets.items()]
+        _write_pack(self.path, parts)
 
 
 class FieldLists(NamedTuple):
@@ -317,10 +364,10 @@ class FieldLists(NamedTuple):
 
 
 def write_field_lists(folder: Path, segment_id: str, field: str, lists: FieldLists) -> None:
-    """Write one field's lists of one segment at once, in the files and widths :class:`FieldArraysWriter` writes."""
-    array_path(folder, segment_id, field, "terms").write_bytes(lists.terms)
+    """Write one field's lists of one segment at once: the same pack, byte for byte, as :class:`FieldArraysWriter` writes."""
     encoded = encode_gaps(lists.docs, lists.starts)
     arrays = {
+        "terms": np.frombuffer(lists.terms, dtype=np.uint8),
         "docs": encoded.codes,
         "doc_exceptions": encoded.exceptions,
         "doc_exception_starts": encoded.exception_starts,
@@ -330,14 +377,12 @@ def write_field_lists(folder: Path, segment_id: str, field: str, lists: FieldLis
         "starts": lists.starts,
         "position_starts": lists.position_starts,
     }
-    for kind, values in arrays.items():
-        if values is not None:
-            write_array(array_path(folder, segment_id, field, kind), values, NARROWEST[kind])
+    _write_pack(pack_path(folder, segment_id, field), [_in_memory(kind, values) for kind, values in arrays.items() if values is not None])
 
 
 def indexed_fields(folder: Path, segment_id: str) -> list[str]:
-    """The fields with postings in a segment, sorted (those with a ``starts`` file)."""
-    prefix, suffix = f"{segment_id}.", ".starts"
+    """The fields with postings in a segment, sorted (those with a pack)."""
+    prefix, suffix = f"{segment_id}.", f".{PACK}"
     return sorted(path.name[len(prefix) : -len(suffix)] for path in folder.glob(f"{segment_id}.*{suffix}"))
 
 
@@ -390,57 +435,100 @@ class _Places(NamedTuple):
     positional: bool
 
 
+class _Entry(NamedTuple):
+    """Where one array lies in a pack: its value type, byte offset and length (number of values)."""
+
+    dtype: type
+    offset: int
+    length: int
+
+
+class Pack:
+    """One segment field's pack, opened: its table read and checked against the file's size, its arrays read in place.
+
+    The table is read with the file's first page (one ``pread``); a large
+    pack is memory-mapped, a small one is those bytes.  Each array is a
+    read-only view of its span, so opening costs no page of the lists.
+    """
+
+    def __init__(self, path: str, name: str) -> None:
+        first, self.data = _start_and_map(path)
+        self.name = name
+        self.table = _read_table(first, len(self.data), name)
+
+    def array(self, kind: str) -> np.ndarray:
+        """The values of ``kind``; a kind the pack lacks is damage."""
+        entry = self.table.get(kind)
+        if entry is None:
+            raise IndexDamage(f"{self.name}.{kind} is missing from its pack")
+        return np.frombuffer(self.data, dtype=entry.dtype, count=entry.length, offset=entry.offset)
+
+
+def _read_table(first: bytes, size: int, name: str) -> dict[str, _Entry]:
+    """A pack's table from its first bytes: known kinds, each once, aligned and inside the file's ``size`` bytes, or damage."""
+    require(len(first) >= TABLE_START.size, f"{name}.{PACK} is not a pack")
+    magic, listed = TABLE_START.unpack_from(first)
+    end = TABLE_START.size + TABLE_ENTRY.size * listed
+    require(magic == MAGIC and listed <= len(KINDS) and end <= len(first), f"{name}.{PACK} is not a pack")
+    table: dict[str, _Entry] = {}
+    for at in range(TABLE_START.size, end, TABLE_ENTRY.size):
+        raw, width, offset, count = TABLE_ENTRY.unpack_from(first, at)
+        kind = raw.rstrip(b"\0").decode("ascii", "replace")
+        dtype = _WIDTH_TYPES.get(width)
+        if dtype is None or kind not in KINDS or kind in table or (kind == "terms" and width != 1):
+            raise IndexDamage(f"{name}.{PACK} lists an unknown or repeated array")
+        require(offset >= end and offset % ALIGN == 0 and offset + width * count <= size, f"{name}.{kind} lies outside its pack")
+        table[kind] = _Entry(dtype, offset, count)
+    return table
+
+
 class SegmentArrays:
-    """The memory-mapped lists of one segment's field; opening maps the terms and offsets and checks their shapes.
+    """The lists of one segment's field, read in place from its pack; opening reads the table and checks the terms' offsets.
 
-    The other files are mapped when first needed, their shapes checked then:
-    the lists' on the first posting list read, the positions' on the first
+    The lists' shapes are checked when first needed: the documents' and
+    frequencies' on the first posting list read, the positions' on the first
     positions read.  A search asks many segments for a term's document
-    frequency (terms and offsets alone) and reads positions only for a phrase,
-    so it maps a few files per segment field instead of nine.
+    frequency (terms and offsets alone) and reads positions only for a phrase.
 
-    ``folder`` is the whoosh folder the codec writes into.  A field without
-    files in the segment has no terms.  A damaged file (wrong shape, offsets
-    or document numbers out of range) raises
-    :class:`cables.index.integrity.IndexDamage` naming it, when it is mapped or
-    when the damaged list is read, instead of an IndexError or a silently wrong answer.
+    ``folder`` is the whoosh folder the codec writes into.  A field without a
+    pack in the segment has no terms.  A damaged pack (a table that does not
+    fit the file, wrong shapes, offsets or document numbers out of range)
+    raises :class:`cables.index.integrity.IndexDamage` naming the field and
+    array, when it is opened or when the damaged list is read, instead of an
+    IndexError or a silently wrong answer.
     """
 
     def __init__(self, folder: Path, segment_id: str, field: str, doc_count: int) -> None:
         self.name = f"{folder.name}/{segment_id}.{field}"
         self.doc_count = doc_count
         self._found: dict[bytes, int | None] = {}
-        self._prefix = f"{folder}{os.sep}{segment_id}.{field}."  # plain strings: a search opens dozens of these
         try:
-            self._starts = read_array(self._prefix + "starts")
+            pack = Pack(f"{folder}{os.sep}{segment_id}.{field}.{PACK}", self.name)  # a plain string: a search opens dozens
         except FileNotFoundError:
+            self._pack: Pack | None = None
             self._terms: mmap.mmap | bytes = b""
+            self._terms_at = 0
             self._term_starts = self._starts = np.zeros(1, dtype=np.uint8)
             self._lists: _Lists | None = _Lists(_EMPTY, _EMPTY, self._starts, _EMPTY)
             self._places: _Places | None = _Places(_EMPTY, self._starts, False)
             return
         except (OSError, ValueError) as error:
             raise IndexDamage(f"{self.name}: {error}") from None
-        self._lists = self._places = None
-        try:
-            self._terms = _start_and_map(self._prefix + "terms")[1]  # its bytes when small, else a map
-            self._term_starts = read_array(self._prefix + "term_starts")
-        except (OSError, ValueError) as error:
-            raise IndexDamage(f"{self.name}: {error}") from None
+        self._pack, self._lists, self._places = pack, None, None
+        self._starts, self._term_starts = pack.array("starts"), pack.array("term_starts")
+        self._terms, self._terms_at = pack.data, pack.table["terms"].offset if "terms" in pack.table else 0
         terms = len(self._term_starts)
         require(terms == len(self._starts) and terms >= 1, f"{self.name}.starts and .term_starts disagree on the number of terms")
         require(
-            self._term_starts.item(0) == 0 and self._term_starts.item(-1) == len(self._terms),
+            self._term_starts.item(0) == 0 and self._term_starts.item(-1) == len(pack.array("terms")),
             f"{self.name}.term_starts does not span {self.name}.terms",
         )
 
     def lists(self) -> _Lists:
-        """The posting lists' files, mapped and their shapes checked on first use."""
+        """The posting lists' arrays, their shapes checked on first use."""
         if self._lists is None:
-            try:
-                lists = _Lists(*(read_array(self._prefix + kind) for kind in ("docs", "doc_exceptions", "doc_exception_starts", "freqs")))
-            except (OSError, ValueError) as error:
-                raise IndexDamage(f"{self.name}: {error}") from None
+            assert self._pack is not None  # a field without a pack has its empty lists from the start
+            lists = _Lists(*(self._pack.array(kind) for kind in ("docs", "doc_exceptions", "doc_exception_starts", "freqs")))
             require(
                 self._starts.item(0) == 0 and self._starts.item(-1) == len(lists.docs) == len(lists.freqs),
                 f"{self.name}.starts does not span {self.name}.docs and .freqs",
@@ -455,12 +543,9 @@ class SegmentArrays:
         return self._lists
 
     def places(self) -> _Places:
-        """The positions and their offsets, mapped and their shapes checked on first use."""
+        """The positions and their offsets, their shapes checked on first use."""
         if self._places is None:
-            try:
-                places = self._map_positions()
-            except (OSError, ValueError) as error:
-                raise IndexDamage(f"{self.name}: {error}") from None
+            places = self._positions_of_pack()
             require(
                 len(places.position_starts) == len(self._starts)
                 and places.position_starts.item(0) == 0
@@ -470,13 +555,12 @@ class SegmentArrays:
             self._places = places
         return self._places
 
-    def _map_positions(self) -> _Places:
-        """Map the positions and their offsets; a field indexed without positions has none, and zero offsets."""
-        try:
-            positions = read_array(self._prefix + "positions")
-        except FileNotFoundError:
+    def _positions_of_pack(self) -> _Places:
+        """The positions and their offsets; a field indexed without positions has none, and zero offsets."""
+        assert self._pack is not None
+        if "positions" not in self._pack.table:
             return _Places(_EMPTY, np.zeros(len(self._starts), np.uint8), False)
-        return _Places(positions, read_array(self._prefix + "position_starts"), True)
+        return _Places(self._pack.array("positions"), self._pack.array("position_starts"), True)
 
     def check(self) -> None:
         """Every invariant, reading every value (for ``cables check``): offsets rise, each list rises within the segment."""
@@ -525,11 +609,11 @@ class SegmentArrays:
 
     def bisect(self, key: bytes) -> int:
         """The index of the first term not below ``key`` (UTF-8 bytes sort as the terms do)."""
-        terms, starts = self._terms, self._term_starts  # locals: a search bisects dozens of segment fields
+        terms, starts, at = self._terms, self._term_starts, self._terms_at  # locals: a search bisects dozens of segment fields
         low, high = 0, len(self)
         while low < high:
             middle = (low + high) // 2
-            if terms[starts.item(middle) : starts.item(middle + 1)] < key:
+            if terms[at + starts.item(middle) : at + starts.item(middle + 1)] < key:
                 low = middle + 1
             else:
                 high = middle
@@ -537,7 +621,8 @@ class SegmentArrays:
 
     def term_at(self, index: int) -> bytes:
         """The bytes of the term at ``index``."""
-        return self._terms[self._term_starts.item(index) : self._term_starts.item(index + 1)]
+        at = self._terms_at
+        return self._terms[at + self._term_starts.item(index) : at + self._term_starts.item(index + 1)]
 
     def postings_at(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """(documents as int64, frequencies) of the term at ``index``, decoded from its gaps and checked to rise within the segment."""
@@ -602,10 +687,10 @@ def _text(term: bytes, name: str) -> str:
 def _start_and_map(path: Path | str) -> tuple[bytes, mmap.mmap | bytes]:
     """A file's first :data:`FIRST_READ` bytes, read with one ``pread``, and the file: those bytes when they are all of it, else a map.
 
-    A small file (a third of the array files of a full-size index) is not
-    mapped at all, and a large one's header need not be read through its
-    map, where it would cost a page fault that maps the pages around it too
-    (and their unmapping later).  A search opens a few hundred files.
+    A small file is not mapped at all, and a large one's table need not be
+    read through its map, where it would cost a page fault that maps the
+    pages around it too (and their unmapping later).  A search opens a pack
+    per segment and field it looks a word up in.
     """
     handle = os.open(path, os.O_RDONLY)
     try:

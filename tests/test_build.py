@@ -208,7 +208,7 @@ def test_an_empty_worker_shard_leaves_the_others_able_to_finish(tmp_path):
     assert segment.doc_count_all() == sum(max(1, len(read_file(path).cable.paragraphs)) for path in files)
     names = sorted(path.name for path in (tmp_path / "whoosh").iterdir())
     assert names and all(name.startswith(f"{segment.segment_id()}.") for name in names), "only the busy segment's files"
-    assert f"{segment.segment_id()}.body.docs" in names
+    assert f"{segment.segment_id()}.body.pack" in names
 
 
 class _LateQueue:

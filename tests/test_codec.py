@@ -188,9 +188,9 @@ def test_no_private_whoosh_name_is_used():
 
 
 def test_arrays_widen_when_a_value_outgrows_their_width(tmp_path):
-    """A segment past 65,535 documents or positions, or a frequency past 255: the file is rewritten wider as it is
-    written, its header records the width, and every value reads back as written."""
-    from cables.index.termarrays import FieldArraysWriter, SegmentArrays, array_path, read_array
+    """A segment past 65,535 documents or positions, or a frequency past 255: the scratch file is rewritten wider as it
+    is written, the pack's table records the width, every value reads back as written, and no scratch file is left."""
+    from cables.index.termarrays import FieldArraysWriter, Pack, SegmentArrays
 
     lists = {
         b"alpha": [(3, [1]), (70_000, [5, 80_000])],  # a document and a position past 16 bits
@@ -205,11 +205,13 @@ def test_arrays_widen_when_a_value_outgrows_their_width(tmp_path):
         writer.finish_term()
     writer.close()
     kinds = ("docs", "doc_exceptions", "freqs", "positions")
-    widths = {kind: read_array(array_path(tmp_path, "MAIN_test", "body", kind)).dtype for kind in kinds}
+    pack = Pack(str(tmp_path / "MAIN_test.body.pack"), "body")
+    assert [path.name for path in tmp_path.iterdir()] == ["MAIN_test.body.pack"]
+    widths = {kind: pack.array(kind).dtype for kind in kinds}
     # Documents are one-byte gaps (a list's first counted from -1); those past a byte are exceptions, here past 16 bits:
     # 70,000 - 3 in alpha's list and 70,001 + 1, the first of gamma's.
     assert widths == {"docs": np.uint8, "doc_exceptions": np.uint32, "freqs": np.uint16, "positions": np.uint32}
-    assert read_array(array_path(tmp_path, "MAIN_test", "body", "doc_exceptions")).tolist() == [69_997, 70_002]
+    assert pack.array("doc_exceptions").tolist() == [69_997, 70_002]
     arrays = SegmentArrays(tmp_path, "MAIN_test", "body", doc_count=70_002)
     arrays.check()
     for term, postings in lists.items():

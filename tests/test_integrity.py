@@ -23,7 +23,7 @@ from cables.index.build import rebuild, update
 from cables.index.check import check_structure
 from cables.index.integrity import IndexDamage, file_digest
 from cables.index.store import MARKER
-from cables.index.termarrays import EXCEPTION, HEADER, LARGEST_GAP, SegmentArrays, read_array
+from cables.index.termarrays import EXCEPTION, LARGEST_GAP, TABLE_ENTRY, TABLE_START, Pack, SegmentArrays
 from cables.search.cli import main
 from tests.helpers import copy_seeds
 
@@ -158,12 +158,15 @@ def test_pickles_planted_in_the_posting_arrays_run_nothing(index_copy, tmp_path)
     witness = tmp_path / "payload-ran"
     payload = pickle.dumps(Touch(witness), 2)
     planted = 0
-    for positions in (generation(index_copy) / "whoosh").glob("*.positions"):
-        data = bytearray(positions.read_bytes())
-        for start in range(HEADER, len(data) - len(payload), 4 * len(payload)):
+    for pack in (generation(index_copy) / "whoosh").glob("*.pack"):
+        if "positions" not in Pack(str(pack), pack.name).table:
+            continue
+        data = bytearray(pack.read_bytes())
+        first, end = array_span(pack, "positions")
+        for start in range(first, end - len(payload), 4 * len(payload)):
             data[start : start + len(payload)] = payload
             planted += 1
-        positions.write_bytes(bytes(data))
+        pack.write_bytes(bytes(data))
     assert planted > 10
     forge_marker(index_copy)
     result = run_cables("search", '"security council"', "--index", str(index_copy))
@@ -262,15 +265,23 @@ def test_a_cable_replaced_twice_answers_like_a_fresh_rebuild(tmp_path):
 # Item 14: same-size damage is found and named; item 12: out-of-range arrays are damage, not IndexError.
 
 
-def segment_file(location: Path, name: str) -> Path:
-    """A file of the index's only posting segment (the module's index is built by one worker)."""
-    (path,) = (generation(location) / "whoosh").glob(f"*.{name}")
+def segment_pack(location: Path, field: str = "body") -> Path:
+    """The pack of one field of the index's only posting segment (the module's index is built by one worker)."""
+    (path,) = (generation(location) / "whoosh").glob(f"*.{field}.pack")
     return path
 
 
-def flip_middle_byte(path: Path) -> None:
+def array_span(pack: Path, kind: str) -> tuple[int, int]:
+    """The bytes one array of a pack spans, as its table records them."""
+    entry = Pack(str(pack), pack.name).table[kind]
+    return entry.offset, entry.offset + np.dtype(entry.dtype).itemsize * entry.length
+
+
+def flip_middle_byte(path: Path, span: tuple[int, int] | None = None) -> None:
+    """Flip one bit of the middle byte of the file, or of the file's ``span``."""
     data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
+    start, end = span or (0, len(data))
+    data[(start + end) // 2] ^= 0x01
     path.write_bytes(bytes(data))
 
 
@@ -287,8 +298,12 @@ def test_check_passes_a_whole_index(built):
 def test_check_names_the_file_damaged_at_the_same_size(index_copy, name):
     """One flipped bit, size unchanged: the search may answer wrongly, ``cables check`` names exactly that file."""
     folder = generation(index_copy)
-    path = segment_file(index_copy, name) if name.startswith("body.") else next(folder.glob(name))
-    flip_middle_byte(path)
+    if name.startswith("body."):
+        path = segment_pack(index_copy)
+        flip_middle_byte(path, array_span(path, name.removeprefix("body.")))
+    else:
+        path = next(folder.glob(name))
+        flip_middle_byte(path)
     relative = str(path.relative_to(folder))
     result = CliRunner().invoke(main, ["check", "--index", str(index_copy), "--format", "json"])
     assert result.exit_code == 1
@@ -304,7 +319,7 @@ def test_check_names_the_file_damaged_at_the_same_size(index_copy, name):
 def test_posting_documents_changed_within_range_give_wrong_totals_until_checked(index_copy):
     """Same-size damage that keeps every invariant: only the checksums can tell, and ``cables check`` does."""
     before = ranked(index_copy, "security")[1]
-    docs_path = segment_file(index_copy, "body.docs")
+    docs_path = segment_pack(index_copy)
 
     def to_first_documents(codes: np.ndarray) -> np.ndarray:
         # Each list moved towards the first documents, still rising: every gap held in one byte becomes 1;
@@ -312,7 +327,7 @@ def test_posting_documents_changed_within_range_give_wrong_totals_until_checked(
         codes[codes != EXCEPTION] = 1
         return codes
 
-    rewrite_array(docs_path, to_first_documents)
+    rewrite_array(docs_path, to_first_documents, "docs")
     assert ranked(index_copy, "security")[1] != before  # the silent wrong answer the checksums exist for
     result = run_cables("check", "--index", str(index_copy))
     assert result.returncode == 1
@@ -328,15 +343,18 @@ def test_an_added_table_of_contents_is_refused(index_copy):
     assert {"path": "whoosh/_MAIN_99.toc", "reason": "not written by the build"} in data["damaged"]
 
 
-def rewrite_array(path: Path, change) -> None:
-    """Change the values of a posting array file or a ``.npy`` file in place, keeping its header, type, shape and size."""
+def rewrite_array(path: Path, change, kind: str | None = None) -> None:
+    """Change the values of a ``.npy`` file, or of the array ``kind`` of a pack, in place, keeping type, shape and size."""
     size = path.stat().st_size
-    if path.suffix == ".npy":
+    if kind is None:
         values = np.load(path)
         np.save(path, change(values).astype(values.dtype))
     else:
-        values = read_array(path).copy()
-        path.write_bytes(path.read_bytes()[:HEADER] + change(values).astype(values.dtype).tobytes())
+        start, end = array_span(path, kind)
+        data = bytearray(path.read_bytes())
+        values = np.frombuffer(bytes(data[start:end]), dtype=Pack(str(path), path.name).table[kind].dtype).copy()
+        data[start:end] = change(values).astype(values.dtype).tobytes()
+        path.write_bytes(bytes(data))
     assert path.stat().st_size == size
 
 
@@ -356,8 +374,8 @@ OUT_OF_RANGE = {
 def test_arrays_out_of_range_are_reported_as_damage(index_copy, name):
     """Values or offsets out of range (size unchanged): search and facets exit 1 with one line, never IndexError."""
     folder = generation(index_copy)
-    path = segment_file(index_copy, name) if name.startswith("body.") else folder / name
-    rewrite_array(path, OUT_OF_RANGE[name])
+    path = segment_pack(index_copy) if name.startswith("body.") else folder / name
+    rewrite_array(path, OUT_OF_RANGE[name], name.removeprefix("body.") if name.startswith("body.") else None)
     result = run_cables("search", "security", "--marking", "S", "--index", str(index_copy))
     assert_damaged(result, index_copy)
     assert str(path.relative_to(folder)).rsplit(".", 1)[0] in result.stderr
@@ -375,11 +393,10 @@ def test_damaged_gap_exceptions_are_reported_as_damage(index_copy, name, how):
     the lists exits 1 with one line naming the field's files, never a wrong answer or an IndexError.  "turkish" is in
     paragraphs far apart among the 60 cables' 598, so its list has a gap of a byte or more: an exception."""
     folder = generation(index_copy)
-    path = segment_file(index_copy, name)
-    starts = segment_file(index_copy, "body.starts")
-    arrays = SegmentArrays(starts.parent, starts.name.split(".")[0], "body", doc_count=598)
+    path = segment_pack(index_copy)
+    arrays = SegmentArrays(path.parent, path.name.split(".")[0], "body", doc_count=598)
     assert (np.diff(arrays.lookup("turkish")[0], prepend=-1) > LARGEST_GAP).any()
-    rewrite_array(path, GAP_DAMAGE[name][how])
+    rewrite_array(path, GAP_DAMAGE[name][how], name.removeprefix("body."))
     result = run_cables("search", "turkish", "--index", str(index_copy))
     assert_damaged(result, index_copy)
     assert str(path.relative_to(folder)).split(".")[0] in result.stderr
@@ -388,7 +405,7 @@ def test_damaged_gap_exceptions_are_reported_as_damage(index_copy, name, how):
 def test_exception_offsets_moved_within_range_are_found_by_the_structure_check(index_copy):
     """Offsets that still rise and span the exceptions but put one term's large gaps under another: the whole check reads
     every list and finds the offsets disagreeing with the gap codes (``cables check`` reaches it when the checksums agree)."""
-    path = segment_file(index_copy, "body.doc_exception_starts")
+    path = segment_pack(index_copy)
 
     def moved(values: np.ndarray) -> np.ndarray:
         inner = np.flatnonzero(values[1:-1] < values[-1]) + 1  # offsets that can move up one and still end in range
@@ -396,7 +413,7 @@ def test_exception_offsets_moved_within_range_are_found_by_the_structure_check(i
         return values
 
     check_structure(generation(index_copy))
-    rewrite_array(path, moved)
+    rewrite_array(path, moved, "doc_exception_starts")
     with pytest.raises(IndexDamage, match="doc_exception_starts disagrees"):
         check_structure(generation(index_copy))
 
@@ -404,11 +421,53 @@ def test_exception_offsets_moved_within_range_are_found_by_the_structure_check(i
 @pytest.mark.parametrize("change", [lambda values: values[::-1], lambda values: values // 2], ids=["reversed", "halved"])
 def test_position_offsets_out_of_step_are_reported_as_damage(index_copy, change):
     """Position offsets that disagree with the frequencies (size unchanged): a phrase search exits 1 with one line naming the file."""
-    path = segment_file(index_copy, "body.position_starts")
-    rewrite_array(path, change)
+    path = segment_pack(index_copy)
+    rewrite_array(path, change, "position_starts")
     result = run_cables("search", '"bilateral security"', "--index", str(index_copy))
     assert_damaged(result, index_copy)
     assert "body.position_starts" in result.stderr
+
+
+def table_entry_at(data: bytes | bytearray, kind: str) -> int:
+    """Where the table entry of array ``kind`` starts in a pack's bytes."""
+    listed = TABLE_START.unpack_from(data)[1]
+    starts = range(TABLE_START.size, TABLE_START.size + TABLE_ENTRY.size * listed, TABLE_ENTRY.size)
+    return next(at for at in starts if TABLE_ENTRY.unpack_from(data, at)[0].rstrip(b"\0") == kind.encode())
+
+
+def change_entry(data: bytearray, kind: str, change) -> None:
+    """Rewrite the table entry of array ``kind`` in a pack's bytes: ``change`` maps its fields to new ones."""
+    at = table_entry_at(data, kind)
+    entry = dict(zip(("kind", "width", "offset", "count"), TABLE_ENTRY.unpack_from(data, at), strict=True))
+    TABLE_ENTRY.pack_into(data, at, *change(entry).values())
+
+
+def overwrite_magic(data: bytearray) -> None:
+    data[:8] = b"NOTAPACK"
+
+
+TABLE_DAMAGE = {
+    "moved past the end": lambda data: change_entry(data, "docs", lambda entry: entry | {"offset": len(data) - 8}),
+    "grown past the end": lambda data: change_entry(data, "docs", lambda entry: entry | {"count": len(data)}),
+    "a kind twice": lambda data: change_entry(data, "freqs", lambda entry: entry | {"kind": b"docs"}),
+    "unaligned": lambda data: change_entry(data, "positions", lambda entry: entry | {"offset": entry["offset"] + 2}),
+    "no magic": overwrite_magic,
+}
+
+
+@pytest.mark.parametrize("damage", sorted(TABLE_DAMAGE))
+def test_a_damaged_pack_table_is_reported_as_damage(index_copy, damage):
+    """A pack's table that does not fit its file (an array past the end, a kind twice, an unaligned array, no magic),
+    size unchanged and the marker forged so only the table's own checks can tell: a search exits 1 with one line
+    naming the field's pack, never an IndexError or a read outside the file."""
+    path = segment_pack(index_copy)
+    data = bytearray(path.read_bytes())
+    TABLE_DAMAGE[damage](data)
+    path.write_bytes(bytes(data))
+    forge_marker(index_copy)
+    result = run_cables("search", "security", "--index", str(index_copy))
+    assert_damaged(result, index_copy)
+    assert f"{path.name.removesuffix('.pack')}" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from cables.index.prepare import Prepared, documents, prepare, reset_stemmer
 from cables.index.reader import read_file
 from cables.index.schema import paragraph_schema
 from cables.index.segmentwriter import SegmentWriter
-from cables.index.termarrays import read_segment_list
+from cables.index.termarrays import Pack, read_segment_list
 from cables.index.unpickling import INDEX_NAME
 from cables.search.engine import Engine, SearchRequest
 from tests.helpers import copy_seeds
@@ -84,7 +84,8 @@ def test_the_direct_writer_writes_what_whooshs_writer_writes_byte_for_byte(tmp_p
         ours.add(document)
     [written] = ours.finish()
     wanted, got = segment_files(reference, expected.segment_id()), segment_files(direct, written.segment_id())
-    assert {"body.positions", "body_stops.positions", "cable.docs", "header.terms", "_stored.col", "_body_len.col"} <= set(wanted)
+    assert {"body.pack", "body_stops.pack", "cable.pack", "header.pack", "_stored.col", "_body_len.col"} <= set(wanted)
+    assert "positions" in Pack(str(reference / f"{expected.segment_id()}.body.pack"), "body").table
     assert sorted(got) == sorted(wanted)
     assert [kind for kind in wanted if got[kind] != wanted[kind]] == []
     assert written.doc_count_all() == expected.doc_count_all() == len(docs)
