@@ -154,7 +154,8 @@ def file_sizes(folder: Path) -> dict[str, int]:
 
 
 def check_files(folder: Path, marker: Marker, location: Path) -> None:
-    """Refuse a generation whose files are missing or changed in size since it was built, or whose marker names a path outside it.
+    """Refuse a generation whose files are missing, not regular files (a link, a pipe, a device) or changed in size since it
+    was built, or whose marker names a path outside it.
 
     One ``os.stat`` per file on plain strings: a full-size index has hundreds
     of files, and every search process checks them all before it reads one.
@@ -166,11 +167,11 @@ def check_files(folder: Path, marker: Marker, location: Path) -> None:
                 f"index {location} is damaged (its marker names {name!r}, outside the index); rebuild it with 'cables rebuild'"
             )
         try:
-            found = os.stat(f"{base}/{name}")
+            found = os.lstat(f"{base}/{name}")  # not followed: the build writes no links, so a link is a planted file
         except OSError:
-            found = None
-        if found is None or not S_ISREG(found.st_mode):
-            raise IndexUnavailable(f"index {location} is damaged ({name} is missing); rebuild it with 'cables rebuild'")
+            raise IndexUnavailable(f"index {location} is damaged ({name} is missing); rebuild it with 'cables rebuild'") from None
+        if not S_ISREG(found.st_mode):
+            raise IndexUnavailable(f"index {location} is damaged ({name} is not a regular file); rebuild it with 'cables rebuild'")
         if found.st_size != size:
             raise IndexUnavailable(
                 f"index {location} is damaged ({name} is {found.st_size} bytes, was {size}); rebuild it with 'cables rebuild'"

@@ -428,6 +428,23 @@ def test_position_offsets_out_of_step_are_reported_as_damage(index_copy, change)
     assert "body.position_starts" in result.stderr
 
 
+@pytest.mark.parametrize("planted", ["fifo", "link"])
+def test_a_pack_replaced_by_a_pipe_or_a_link_is_refused_before_it_is_read(index_copy, tmp_path, planted):
+    """A named pipe would block the reader forever and a link reads a file from outside the index (here one of the same
+    size): the build writes neither, so a search refuses either before opening any posting file, naming it."""
+    path = segment_pack(index_copy)
+    outside = tmp_path / "outside.pack"
+    shutil.copy(path, outside)
+    path.unlink()
+    if planted == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(outside)
+    result = run_cables("search", "security", "--index", str(index_copy))
+    assert_damaged(result, index_copy)
+    assert f"{path.relative_to(generation(index_copy))} is not a regular file" in result.stderr
+
+
 def table_entry_at(data: bytes | bytearray, kind: str) -> int:
     """Where the table entry of array ``kind`` starts in a pack's bytes."""
     listed = TABLE_START.unpack_from(data)[1]
