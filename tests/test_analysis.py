@@ -61,6 +61,15 @@ def test_stem_table_round_trip_and_fallback(tmp_path):
     assert lookup.lookup("aaa") is None and lookup.lookup("zzz") is None
 
 
+def test_stem_table_tells_words_that_extend_each_other_apart(tmp_path):
+    """Words that are each other's beginnings, and absent words between them: each found exactly, or not at all."""
+    table = {"fr": "fr1", "fra": "fra1", "frau": "frau1", "fraud": "fraud1", "frauds": "fraud2", "fraudé": "fraud3", "fraue": "fraue1"}
+    write_stem_table(tmp_path, table)
+    lookup = StemTable(tmp_path, lambda word: "")
+    assert {word: lookup.lookup(word) for word in table} == table
+    assert [lookup.lookup(word) for word in ("f", "frab", "fraudr", "fraudsx", "fraudz", "fraz", "")] == [None] * 7
+
+
 def test_index_stem_table_covers_indexed_words(engine, seed_records):
     """Every word of the seed cables' paragraphs is in the index's stem table, so queries need no nltk import."""
     every = {word for record in seed_records.values() for paragraph in record.paragraphs for word, _, _ in words(paragraph.text)}
