@@ -516,11 +516,12 @@ class SegmentArrays:
             raise IndexDamage(f"{self.name}: {error}") from None
         self._pack, self._lists, self._places = pack, None, None
         self._starts, self._term_starts = pack.array("starts"), pack.array("term_starts")
-        self._terms, self._terms_at = pack.data, pack.table["terms"].offset if "terms" in pack.table else 0
-        terms = len(self._term_starts)
-        require(terms == len(self._starts) and terms >= 1, f"{self.name}.starts and .term_starts disagree on the number of terms")
+        terms = pack.array("terms")  # damage when the pack lacks it; bisection slices the pack's own bytes from its offset
+        self._terms, self._terms_at = pack.data, pack.table["terms"].offset
+        count = len(self._term_starts)
+        require(count == len(self._starts) and count >= 1, f"{self.name}.starts and .term_starts disagree on the number of terms")
         require(
-            self._term_starts.item(0) == 0 and self._term_starts.item(-1) == len(pack.array("terms")),
+            self._term_starts.item(0) == 0 and self._term_starts.item(-1) == len(terms),
             f"{self.name}.term_starts does not span {self.name}.terms",
         )
 
