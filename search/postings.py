@@ -22,10 +22,15 @@ from cables.index.analysis import STOP_MARK, is_stem, stop_field
 from cables.index.integrity import require
 from cables.index.store import WHOOSH_FOLDER
 from cables.index.termarrays import SegmentArrays
+from cables.search.cache import BoundedCache
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 MAX_EXPANSIONS = 500
+POSTINGS_BUDGET = 256 * 2**20
+"""Bytes of posting lists a reader keeps between requests (a common word's list at full size is tens of MB)."""
+PHRASES_BUDGET = 64 * 2**20
+"""Bytes of phrase matches (document numbers) a reader keeps between requests."""
 # A document and a position as one sortable int64: the document above these bits, the position below.
 POSITION_BITS = 32
 
@@ -85,21 +90,18 @@ class PostingReader:
             for segment, offset, low, high in zip(segments, offsets, bounds, bounds[1:], strict=False)  # offsets: one more, the end
         ]
         self._folder = folder / WHOOSH_FOLDER
-        self._cache: dict[tuple[str, str], Postings] = {}
-        self._phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+        self._cache: BoundedCache[Postings] = BoundedCache(POSTINGS_BUDGET, _postings_bytes)
+        self._phrases: BoundedCache[np.ndarray] = BoundedCache(PHRASES_BUDGET, _array_bytes)
         self._arrays: dict[tuple[str, str], SegmentArrays] = {}
 
-    def clear(self) -> None:
-        """Forget the postings read so far (benchmarks measure each query as a fresh process would)."""
-        self._cache.clear()
-        self._phrases.clear()
+    @property
+    def kept_bytes(self) -> int:
+        """The bytes of posting lists and phrase matches kept now for later requests."""
+        return self._cache.held + self._phrases.held
 
     def postings(self, field: str, term: str) -> Postings:
-        """All postings of ``term`` in ``field`` (empty when the index lacks it)."""
-        key = (field, term)
-        if key not in self._cache:
-            self._cache[key] = self._read(field, term)
-        return self._cache[key]
+        """All postings of ``term`` in ``field`` (empty when the index lacks it), kept within :data:`POSTINGS_BUDGET`."""
+        return self._cache.get((field, term), lambda: self._read(field, term))
 
     def _read(self, field: str, term: str) -> Postings:
         """Each segment's list, its deleted documents dropped, numbered among all documents, one after another.
@@ -168,14 +170,11 @@ class PostingReader:
     def phrase_docs(self, field: str, terms: list[str]) -> np.ndarray:
         """Documents where ``terms`` (entries of :func:`cables.index.analysis.positioned`) stand in ``field`` as given.
 
-        Kept for the reader's life, as postings are: a split compound is
-        looked up as a phrase when the query is expanded, then again when
-        its alternative is matched.
+        Kept as postings are (within :data:`PHRASES_BUDGET`): a split
+        compound is looked up as a phrase when the query is expanded, then
+        again when its alternative is matched.
         """
-        key = (field, tuple(terms))
-        if key not in self._phrases:
-            self._phrases[key] = self._phrase_docs(field, terms)
-        return self._phrases[key]
+        return self._phrases.get((field, tuple(terms)), lambda: self._phrase_docs(field, terms))
 
     def _phrase_docs(self, field: str, terms: list[str]) -> np.ndarray:
         """Find the documents of :meth:`phrase_docs`.
@@ -256,6 +255,16 @@ class PostingReader:
             return listed.docs[low:high], listed.frequencies[low:high]
         docs, frequencies = self._segment_arrays(segment, field).lookup(term)
         return docs + segment.offset, frequencies
+
+
+def _postings_bytes(postings: Postings) -> int:
+    """The bytes a posting list's arrays hold."""
+    return postings.docs.nbytes + postings.frequencies.nbytes
+
+
+def _array_bytes(values: np.ndarray) -> int:
+    """The bytes an array holds."""
+    return values.nbytes
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
