@@ -60,7 +60,6 @@ import json
 import mmap
 import os
 import re
-import shutil
 import struct
 from array import array
 from collections.abc import Callable, Iterator
@@ -267,6 +266,8 @@ class _GrowingArray:
 
     def _copy_to(self, handle: BinaryIO) -> None:
         """Copy the scratch file's values into ``handle``, then remove the scratch file."""
+        import shutil  # here, not above: a search never copies, and shutil brings bz2 and lzma
+
         with open(self.path, "rb") as source:
             shutil.copyfileobj(source, handle, COPY_BLOCK)
         self.path.unlink()
