@@ -183,9 +183,14 @@ def decode_gaps(codes: np.ndarray, exceptions: np.ndarray, name: str) -> np.ndar
     return np.add.accumulate(gaps, out=gaps)  # the running sum, in place
 
 
+def pack_name(segment_id: str, field: str) -> str:
+    """The file name of one field of one segment's pack."""
+    return f"{segment_id}.{field}.{PACK}"
+
+
 def pack_path(folder: Path, segment_id: str, field: str) -> Path:
     """The pack file of one field of one segment."""
-    return folder / f"{segment_id}.{field}.{PACK}"
+    return folder / pack_name(segment_id, field)
 
 
 def _fitting(largest: int, narrowest) -> type:
@@ -504,7 +509,7 @@ class SegmentArrays:
         self.doc_count = doc_count
         self._found: dict[bytes, int | None] = {}
         try:
-            pack = Pack(f"{folder}{os.sep}{segment_id}.{field}.{PACK}", self.name)  # a plain string: a search opens dozens
+            pack = Pack(f"{folder}{os.sep}{pack_name(segment_id, field)}", self.name)  # a plain string: a search opens dozens
         except FileNotFoundError:
             self._pack: Pack | None = None
             self._terms: mmap.mmap | bytes = b""
