@@ -4,7 +4,7 @@ A search reads each query word's whole posting list once and asks for it
 again while matching, scoring and checking phrases, so the lists are kept.
 An :class:`cables.search.engine.Engine` may live for many searches (a
 script, a notebook, the benchmarks), and a common word's list at full
-Cablegate size is tens of megabytes: kept for the engine's life, every
+Cablegate size is several megabytes: kept for the engine's life, every
 distinct word ever searched would stay in memory.  The budget bounds that;
 a list dropped is read again when next asked for.
 """

@@ -28,7 +28,7 @@ EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 MAX_EXPANSIONS = 500
 POSTINGS_BUDGET = 256 * 2**20
-"""Bytes of posting lists a reader keeps between requests (a common word's list at full size is tens of MB)."""
+"""Bytes of posting lists a reader keeps between requests (a common word's list at full size is several MB)."""
 PHRASES_BUDGET = 64 * 2**20
 """Bytes of phrase matches (document numbers) a reader keeps between requests."""
 # A document and a position as one sortable int64: the document above these bits, the position below.
