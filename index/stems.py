@@ -16,6 +16,8 @@ import numpy as np
 
 TABLE_FILE = "stems.tsv"
 OFFSETS_FILE = "stems.offsets.npy"
+MEMO_LIMIT = 1 << 17
+"""How many words a :class:`StemTable` remembers the stems of before it forgets them all (snippets stem every word they show)."""
 
 
 def write_stem_table(folder: Path, stems: dict[str, str]) -> None:
@@ -84,6 +86,8 @@ class StemTable:
         """The stem of ``word``, memoised: snippets ask for the same words again and again."""
         stem = self._memo.get(word)
         if stem is None:
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
             found = self.lookup(word)
             stem = self._memo[word] = found if found is not None else self._fallback(word)
         return stem

@@ -111,6 +111,8 @@ FLUSH_POSTINGS = 1 << 20
 """How many documents :class:`FieldArraysWriter` keeps before it encodes and writes them."""
 COPY_BLOCK = 1 << 20
 """How many bytes of a scratch file :class:`FieldArraysWriter` copies into its pack at a time."""
+FOUND_LIMIT = 1 << 16
+"""How many terms a :class:`SegmentArrays` remembers finding (or not) before it forgets them all: a long-lived engine meets ever more."""
 _EMPTY = np.zeros(0, dtype=np.uint8)
 _NO_DOCS = np.zeros(0, dtype=np.int64)
 
@@ -610,6 +612,8 @@ class SegmentArrays:
         Memoised: a query asks each segment for a term's frequency before its postings.
         """
         if term not in self._found:
+            if len(self._found) >= FOUND_LIMIT:
+                self._found.clear()
             index = self.bisect(term)
             self._found[term] = index if index < len(self) and self.term_at(index) == term else None
         return self._found[term]

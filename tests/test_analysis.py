@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 
+import cables.index.stems as stems_module
 from cables.index.analysis import STOP_MARK, STOP_WORDS, TOKEN_PATTERN, TOKEN_RE, SnowballStem, analyse, fold, positioned, stems_of, words
 from cables.index.schema import stem_count
 from cables.index.stems import StemTable, read_stem_table, write_stem_table
@@ -59,6 +60,24 @@ def test_stem_table_round_trip_and_fallback(tmp_path):
     assert [lookup(w) for w in ["embassies", "élan", "zeta", "fraud"]] == ["embassi", "élan", "zeta", "fraud"]
     assert lookup("unseen") == "UNSEEN" and fallback_calls == ["unseen"]
     assert lookup.lookup("aaa") is None and lookup.lookup("zzz") is None
+
+
+def test_stem_table_memo_forgets_at_its_limit_and_answers_the_same(tmp_path, monkeypatch):
+    """A long-lived engine stems every word its snippets show: the memo is emptied when full, so it never holds more than the limit."""
+    monkeypatch.setattr(stems_module, "MEMO_LIMIT", 3)
+    table = {f"word{number}": f"stem{number}" for number in range(10)}
+    write_stem_table(tmp_path, table)
+    fallback_calls = []
+
+    def fallback(word: str) -> str:
+        fallback_calls.append(word)
+        return word.upper()
+
+    lookup = StemTable(tmp_path, fallback)
+    for _ in range(2):
+        assert [lookup(word) for word in [*table, "unseen"]] == [*table.values(), "UNSEEN"]
+        assert len(lookup._memo) <= 3
+    assert fallback_calls == ["unseen", "unseen"]  # forgotten, so asked again
 
 
 def test_stem_table_tells_words_that_extend_each_other_apart(tmp_path):

@@ -251,3 +251,20 @@ def test_gap_codes_are_the_same_from_four_and_eight_byte_documents(seed_index, m
     for dtype in (np.uint32, np.int64):
         encoded = encode_gaps(np.array(docs, dtype=dtype), np.array(starts, dtype=np.uint64))
         assert (encoded.codes.tolist(), encoded.exceptions.tolist(), encoded.exception_starts.tolist()) == expected, dtype
+
+
+def test_a_segment_forgets_the_terms_it_found_at_its_limit_and_finds_the_same(seed_index, monkeypatch):
+    """A long-lived engine looks up ever more terms: past the limit a segment's memo is emptied, and every term
+    (present, or absent between two present ones) is found at the same place as by a segment that never forgets."""
+    location = seed_index.resolve()
+    segment_id, doc_count = read_segment_list(location)[0]
+    keeping = SegmentArrays(location / WHOOSH_FOLDER, segment_id, "body", doc_count)
+    terms = [keeping.term_at(index) for index in range(0, len(keeping), 97)]
+    queries = terms + [term + b"\x00" for term in terms]
+    expected = [keeping.find(term) for term in queries]
+    assert sum(found is None for found in expected) == len(terms)
+    monkeypatch.setattr(termarrays, "FOUND_LIMIT", 5)
+    forgetting = SegmentArrays(location / WHOOSH_FOLDER, segment_id, "body", doc_count)
+    for _ in range(2):
+        assert [forgetting.find(term) for term in queries] == expected
+        assert len(forgetting._found) <= 5
