@@ -20,8 +20,10 @@ Sources, in the order tried:
   spellings, as the same phrase with that word respelt (``al qaeda``);
 * compounds, decided by what the cables hold: hyphenated or spaced words
   also match their joined form when the index has it (``ahmadi-nejad`` ->
-  ``ahmadinejad``), and a word also matches its two halves as a phrase when
-  the cables write it so (``ahmadinejad`` -> ``ahmadi nejad``).
+  ``ahmadinejad``), and that form's spellings and family (``ahmedinejad``),
+  so a name typed in pieces finds what it finds typed whole; and a word also
+  matches its two halves as a phrase when the cables write it so
+  (``ahmadinejad`` -> ``ahmadi nejad``).
 """
 
 from __future__ import annotations
@@ -86,6 +88,10 @@ class Expander:
                 _keep(found, alternative)
         for alternative in self._compounds(folded, stems):
             _keep(found, alternative)
+            if len(folded) > 1:
+                for group in self.table.groups_of(alternative.stems):
+                    for spelling in _group_alternatives(group, alternative.stems):
+                        _keep(found, spelling)
         found.pop(stems, None)
         return sorted(found.values(), key=lambda alternative: (-alternative.weight, alternative.word))
 
