@@ -23,7 +23,9 @@ Sources, in the order tried:
   ``ahmadinejad``), and that form's spellings and family (``ahmedinejad``),
   so a name typed in pieces finds what it finds typed whole; and a word also
   matches its two halves as a phrase when the cables write it so
-  (``ahmadinejad`` -> ``ahmadi nejad``).
+  (``ahmadinejad`` -> ``ahmadi nejad``), as does each of its learned
+  spellings (``ahmedinejad`` -> ``ahmadi nejad``), so every spelling of a
+  name finds the same cables.
 """
 
 from __future__ import annotations
@@ -80,6 +82,9 @@ class Expander:
         for group in self.table.groups_of(stems):
             for alternative in _group_alternatives(group, stems):
                 _keep(found, alternative)
+                if group.kind == "spelling" and len(alternative.stems) == 1:
+                    for halves in self._compounds([alternative.word], alternative.stems):
+                        _keep(found, halves)
         if len(folded) == 1 and not found and not self.indexed(stems[0]):
             for alternative in self._unknown_spellings(folded[0], stems):
                 _keep(found, alternative)
