@@ -395,7 +395,8 @@ def grid_settings() -> tuple[list[RankingSettings], dict[str, list[float]]]:
         "tag_weight": [0.0, 0.5, 1.0, 2.0],
         "meaning_weight": [0.0, 0.3, 0.6],
     }
-    return bm25_sets, weights
+    shipped = asdict(DEFAULT_SETTINGS)  # every list holds the shipped value, so the shipped settings are a row to compare with
+    return bm25_sets, {name: sorted({*values, shipped[name]}) for name, values in weights.items()}
 
 
 def run_grid(index: Path, sets: dict, top: int = 15) -> dict:
@@ -422,16 +423,16 @@ def run_grid(index: Path, sets: dict, top: int = 15) -> dict:
     return {"agreement": agreement, "shipped": shipped, "top": rows[:top], "rows": rows}
 
 
-_ID_CACHE: dict[int, str] = {}
+_ID_CACHE: dict[tuple[str, int], str] = {}
 
 
 def _ids(engine, ordinals: np.ndarray) -> list[str]:
-    """Cable ids of index ordinals (cached: the record store is read once per cable)."""
+    """Cable ids of index ordinals (cached by index folder and ordinal: the record store is read once per cable)."""
     ids = []
     for ordinal in ordinals:
-        key = int(ordinal)
+        key = (str(engine.folder), int(ordinal))
         if key not in _ID_CACHE:
-            _ID_CACHE[key] = engine.records.record(key)["id"]
+            _ID_CACHE[key] = engine.records.record(key[1])["id"]
         ids.append(_ID_CACHE[key])
     return ids
 

@@ -486,3 +486,17 @@ def test_a_cable_from_the_post_of_the_leading_results_outranks_one_from_elsewher
     finally:
         without.close()
     assert before.index("06BERN141") < before.index("07CAIRO2871")
+
+
+def test_the_settings_grid_holds_the_shipped_settings():
+    """`python -m bench.evaluate --grid` reports its rows against the shipped settings' row, so the grid must hold them:
+    each weight list holds its shipped value, and the first BM25 set is the shipped one."""
+    from dataclasses import asdict, replace
+
+    from bench.evaluate import grid_settings
+    from cables.search.ranking import DEFAULT_SETTINGS
+
+    bm25_sets, weights = grid_settings()
+    shipped = asdict(DEFAULT_SETTINGS)
+    assert all(shipped[name] in values for name, values in weights.items())
+    assert replace(bm25_sets[0], **{name: shipped[name] for name in weights}) == DEFAULT_SETTINGS
