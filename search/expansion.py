@@ -83,7 +83,8 @@ class Expander:
             for alternative in _group_alternatives(group, stems):
                 _keep(found, alternative)
                 if group.kind == "spelling" and len(alternative.stems) == 1:
-                    for halves in self._compounds([alternative.word], alternative.stems):
+                    member = [word for word, _, _ in words(alternative.word)]  # folded: a curated spelling is written capitalised
+                    for halves in self._compounds(member, alternative.stems):
                         _keep(found, halves)
         if len(folded) == 1 and not found and not self.indexed(stems[0]):
             for alternative in self._unknown_spellings(folded[0], stems):
