@@ -417,6 +417,18 @@ def test_the_press_spellings_of_names_find_the_cables_spelling(engine, seed_reco
         assert only_theirs <= _ids(engine, query), query
 
 
+def test_a_korean_given_name_is_one_name_not_the_word_un(engine, seed_records):
+    """`Kim Jong Un`: the curated row `Jong-un; Jong-eun` makes `jong un` one name, so its complete matches are the
+    cables naming Kim Jong-un (two in the seeds), not cables about Kim Jong-il that mention the UN, which led before
+    from the third place on; typed with a hyphen or in the other spelling it finds the same."""
+    naming = _cables_saying(seed_records, r"\bkim jong[-\s]?e?un\b")
+    result = engine.search(SearchRequest(query="Kim Jong Un", limit=10))
+    complete = [hit.id for hit in result.hits[: result.total - result.partial]]  # complete matches rank first
+    assert len(naming) == 2 and set(complete) == naming
+    for typed in ("Kim Jong-un", "Kim Jong-eun", "kim jong eun"):
+        assert _ids(engine, typed) == _ids(engine, "Kim Jong Un"), typed
+
+
 def test_curated_spellings_rows_are_distinct_names():
     """Every row of spellings.tsv gives two or more spellings, and no spelling is in two rows."""
     from cables.index.variants import read_spellings
