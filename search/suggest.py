@@ -13,9 +13,12 @@ def suggest(engine, word: str) -> str | None:
 
     Close: similar length, spelt alike (difflib ratio at least 0.75) and with
     the same first letter or the same transliteration key (``kadhafi`` may
-    become ``qadhafi``).  Among close words the commonest wins, then the
-    most alike: a journalist's ``Gadhafi`` is better served by the 62 cables'
-    ``qadhafi`` than by one cable's ``gaddafi``.
+    become ``qadhafi``).  Among close words those the fewest edits away
+    (a swap of two letters is one) come first, then the commonest, then the
+    most alike: a journalist's ``Gadhafi`` is better served by the 62
+    cables' ``qadhafi`` than by one cable's ``gaddafi`` (each one letter
+    away), and ``Abijan`` by ``abidjan`` than by the commoner ``arabian``,
+    three edits away.
     """
     lowered = fold(word)
     if len(lowered) < 3:
@@ -30,7 +33,14 @@ def suggest(engine, word: str) -> str | None:
     close = difflib.get_close_matches(lowered, vocabulary, n=10, cutoff=0.75)
     if not close:
         return None
-    return max(close, key=lambda candidate: (_frequency(engine, candidate), _similarity(lowered, candidate)))
+    from nltk.metrics.distance import edit_distance  # here: only a word no cable holds needs it
+
+    edits = {candidate: edit_distance(lowered, candidate, transpositions=True) for candidate in close}
+    fewest = min(edits.values())
+    return max(
+        (candidate for candidate in close if edits[candidate] == fewest),
+        key=lambda candidate: (_frequency(engine, candidate), _similarity(lowered, candidate)),
+    )
 
 
 def _similarity(word: str, candidate: str) -> float:
