@@ -15,6 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from cables.index.editdistance import edit_distance
+
 TABLE_FILE = "variants.json"
 FAMILY_WEIGHT = 0.5
 MIN_LENGTH = 5
@@ -96,8 +98,6 @@ def close_in_key(first: str, second: str, loose_first: str, loose_second: str) -
     (:func:`cables.index.variants.candidates_by_key`), so it works out each
     word's loose spelling once instead of twice for every pair it is in.
     """
-    from nltk.metrics.distance import edit_distance
-
     if first[:-2] == second[:-2] or first.startswith(second) or second.startswith(first):
         return False
     if min(len(first), len(second)) < LONG_NAME:

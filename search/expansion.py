@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cables.index.analysis import STOP_WORDS, words
+from cables.index.editdistance import edit_distance
 from cables.index.stems import StemTable, read_stem_table
 from cables.index.varianttable import (
     FAMILY_WEIGHT,
@@ -177,8 +178,6 @@ def _respelt(typed: str, indexed: str) -> bool:
         return True
     if sound_spelling(typed) != sound_spelling(indexed):
         return False
-    from nltk.metrics.distance import edit_distance
-
     return edit_distance(typed, indexed) <= distance_bound(min(typed, indexed, key=len))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from cables.index.analysis import fold
+from cables.index.editdistance import edit_distance
 from cables.index.varianttable import transliteration_key
 
 
@@ -33,9 +34,7 @@ def suggest(engine, word: str) -> str | None:
     close = difflib.get_close_matches(lowered, vocabulary, n=10, cutoff=0.75)
     if not close:
         return None
-    from nltk.metrics.distance import edit_distance  # here: only a word no cable holds needs it
-
-    edits = {candidate: edit_distance(lowered, candidate, transpositions=True) for candidate in close}
+    edits = {candidate: edit_distance(lowered, candidate, swaps=True) for candidate in close}
     fewest = min(edits.values())
     return max(
         (candidate for candidate in close if edits[candidate] == fewest),
