@@ -428,12 +428,12 @@ _ID_CACHE: dict[tuple[str, int], str] = {}
 
 def _ids(engine, ordinals: np.ndarray) -> list[str]:
     """Cable ids of index ordinals (cached by index folder and ordinal: the record store is read once per cable)."""
+    folder = str(engine.folder)
     ids = []
-    for ordinal in ordinals:
-        key = (str(engine.folder), int(ordinal))
-        if key not in _ID_CACHE:
-            _ID_CACHE[key] = engine.records.record(key[1])["id"]
-        ids.append(_ID_CACHE[key])
+    for ordinal in map(int, ordinals):
+        if (folder, ordinal) not in _ID_CACHE:
+            _ID_CACHE[folder, ordinal] = engine.records.record(ordinal)["id"]
+        ids.append(_ID_CACHE[folder, ordinal])
     return ids
 
 

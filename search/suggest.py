@@ -34,11 +34,13 @@ def suggest(engine, word: str) -> str | None:
     close = difflib.get_close_matches(lowered, vocabulary, n=10, cutoff=0.75)
     if not close:
         return None
-    edits = {candidate: edit_distance(lowered, candidate, swaps=True) for candidate in close}
-    fewest = min(edits.values())
     return max(
-        (candidate for candidate in close if edits[candidate] == fewest),
-        key=lambda candidate: (_frequency(engine, candidate), _similarity(lowered, candidate)),
+        close,
+        key=lambda candidate: (
+            -edit_distance(lowered, candidate, swaps=True),
+            _frequency(engine, candidate),
+            _similarity(lowered, candidate),
+        ),
     )
 
 
