@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cables.index.analysis import STOP_WORDS, TOKEN_RE, analyse, indexable, normalise
+from cables.index.analysis import STOP_WORDS, TOKEN_RE, indexable, normalise, positioned
 from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, close_in_key, sound_spelling, transliteration_key
 
 if TYPE_CHECKING:
@@ -799,9 +799,9 @@ def curated_groups(stem: Callable[[str], str], path: Path = NAMES_FILE) -> list[
     """
     groups = []
     for code, names, family in read_names(path):
-        named = tuple(Member(name, tuple(analyse(name, stem))) for name in names)
-        kin = tuple(Member(word, tuple(analyse(word, stem)), family=True) for word in family)
-        members = tuple(member for member in named + kin if member.stems)
+        named = tuple(_member(name, stem) for name in names)
+        kin = tuple(_member(word, stem, family=True) for word in family)
+        members = tuple(member for member in named + kin if member.content_stems)
         if len(members) > 1:
             groups.append(Group("family" if kin else "name", members, code))
     return groups
@@ -824,7 +824,7 @@ def curated_spellings(stem: Callable[[str], str], path: Path = SPELLINGS_FILE) -
     """The ``spelling`` groups of the curated spellings table: the press's spellings of names the cables write their own way.
 
     A group is filed under its first spelling's key, so an unindexed word
-    close to it finds it (:meth:`VariantTable.spelling_of_unknown`); one
+    close to it finds it (:meth:`VariantTable.spellings_of_unknown`); one
     whose first spelling is several words is found only by its members.
     Learning joins only spellings its evidence confirms and its rules allow,
     so it leaves out some of the names people search for most (Osama bin
@@ -832,11 +832,16 @@ def curated_spellings(stem: Callable[[str], str], path: Path = SPELLINGS_FILE) -
     """
     groups = []
     for names in read_spellings(path):
-        members = tuple(member for member in (Member(name, tuple(analyse(name, stem))) for name in names) if member.stems)
+        members = tuple(member for member in (_member(name, stem) for name in names) if member.content_stems)
         if len(members) > 1:
-            first = members[0].stems
+            first = members[0].content_stems
             groups.append(Group("spelling", members, transliteration_key(first[0]) if len(first) == 1 else ""))
     return groups
+
+
+def _member(name: str, stem: Callable[[str], str], family: bool = False) -> Member:
+    """A curated name as a group member: its stems in order, a stop word inside it kept in its place."""
+    return Member(name, tuple(positioned(name, stem)), family)
 
 
 def read_spellings(path: Path = SPELLINGS_FILE) -> list[list[str]]:

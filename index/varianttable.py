@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from cables.index.analysis import stems_of
 from cables.index.editdistance import edit_distance
 
 TABLE_FILE = "variants.json"
@@ -37,11 +38,22 @@ _VOWELS = re.compile(r"[aeiouw]+")
 
 @dataclass(frozen=True)
 class Member:
-    """One spelling, name or family word of a group: how it is written and its stems."""
+    """One spelling, name or family word of a group: how it is written and its stems.
+
+    A stop word inside a name keeps its place among the stems, marked as
+    :func:`cables.index.analysis.positioned` marks it (``Mazar-i-Sharif`` is
+    ``mazar _i sharif``), so the name matched as a phrase finds it where the
+    cables write it; :attr:`content_stems` leaves it out.
+    """
 
     word: str
     stems: tuple[str, ...]
     family: bool = False
+
+    @property
+    def content_stems(self) -> tuple[str, ...]:
+        """The stems without stop words: what a query's words are compared with."""
+        return tuple(stems_of(list(self.stems)))
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,36 @@ def close_in_key(first: str, second: str, loose_first: str, loose_second: str) -
     return alike and edit_distance(first, second) <= distance_bound(min(first, second, key=len))  # the costly test last
 
 
+def respelling(typed: str, indexed: str) -> bool:
+    """Whether a word no cable holds may be an indexed word of its key spelt another way.
+
+    Close in letters (:func:`close_spellings`), or the same once the
+    transliteration rules have made doubled letters single and dropped a
+    final h, and as few edits apart (``mukallah`` and ``mukalla``, ``saadah``
+    and ``saada``; not ``comittee`` and ``comity``): learning refuses that
+    pair between two indexed words, one of which only extends the other, but
+    for a typed word that matches nothing the cables' spelling is the
+    likelier meaning.
+    """
+    if close_spellings(typed, indexed):
+        return True
+    if sound_spelling(typed) != sound_spelling(indexed):
+        return False
+    return edit_distance(typed, indexed) <= distance_bound(min(typed, indexed, key=len))
+
+
+def name_respelling(typed: str, member: str) -> bool:
+    """Whether a word no cable holds may be a member of a learned spelling group spelt another way.
+
+    A :func:`respelling`, or the same word once the loose transliteration
+    rules have respelt both, however many letters that changed (``khadafy``
+    and ``qadhafi`` are both ``kadafi``).  Only against a name the cables
+    already spell several ways: against any indexed word the loose rules
+    take a typo for another English word (``loging`` for ``locking``).
+    """
+    return respelling(typed, member) or sound_spelling(typed, loose=True) == sound_spelling(member, loose=True)
+
+
 class VariantTable:
     """The variant table of an index, looked up by a query word's stems.
 
@@ -124,7 +166,7 @@ class VariantTable:
         for number, item in enumerate(self._items):
             kind, key = item["kind"], item["key"]  # a malformed table fails here, as the index opens
             for _, stems, _ in item["members"]:
-                self._by_stems[tuple(stems)].append(number)
+                self._by_stems[tuple(stems_of(stems))].append(number)
             if kind == "spelling":
                 self._by_key[key].append(number)
         self.longest = max((len(stems) for stems in self._by_stems), default=1)
@@ -147,9 +189,13 @@ class VariantTable:
         """The groups holding a member with exactly these stems."""
         return [self._group(number) for number in self._by_stems.get(stems, ())]
 
-    def spelling_of_unknown(self, word: str) -> Group | None:
-        """The spelling group an unindexed word (``kadhafi``) is a variant of: same key and close to a member."""
-        for group in map(self._group, self._by_key.get(transliteration_key(word), ())):
-            if any(close_spellings(word, member.stems[0]) or close_spellings(word, member.word) for member in group.members):
-                return group
-        return None
+    def spellings_of_unknown(self, word: str) -> list[Group]:
+        """The spelling groups an unindexed word (``kadhafi``) is a variant of: same key and a respelling of a member.
+
+        All of them: a learned group and a curated row may both hold the name.
+        """
+        return [
+            group
+            for group in map(self._group, self._by_key.get(transliteration_key(word), ()))
+            if any(name_respelling(word, member.stems[0]) or name_respelling(word, member.word.lower()) for member in group.members)
+        ]

@@ -35,16 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cables.index.analysis import STOP_WORDS, words
-from cables.index.editdistance import edit_distance
 from cables.index.stems import StemTable, read_stem_table
 from cables.index.varianttable import (
     FAMILY_WEIGHT,
     MIN_LENGTH,
     Group,
     VariantTable,
-    close_spellings,
-    distance_bound,
-    sound_spelling,
+    respelling,
     transliteration_key,
 )
 
@@ -106,16 +103,16 @@ class Expander:
         return sorted(found.values(), key=lambda alternative: (-alternative.weight, alternative.word))
 
     def _unknown_spellings(self, word: str, stems: tuple[str, ...]) -> list[Alternative]:
-        """Spellings the cables use for a word they never hold: a learned group's, else same-key close words."""
-        group = self.table.spelling_of_unknown(word)
-        if group is not None:
-            return _group_alternatives(group, stems)
+        """Spellings the cables use for a word they never hold: its spelling groups', else same-key close words."""
+        groups = self.table.spellings_of_unknown(word)
+        if groups:
+            return [alternative for group in groups for alternative in _group_alternatives(group, stems)]
         if self._names_by_key is None:
             self._names_by_key = _words_by_key(self.folder)
         return [
             Alternative((self.stem(candidate),), 1.0, candidate)
             for candidate in self._names_by_key.get(transliteration_key(word), [])
-            if _respelt(word, candidate) and self.indexed(self.stem(candidate))
+            if respelling(word, candidate) and self.indexed(self.stem(candidate))
         ]
 
     def _respelt_phrases(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
@@ -163,24 +160,6 @@ class Expander:
         return joined is not None and self.indexed(joined)
 
 
-def _respelt(typed: str, indexed: str) -> bool:
-    """Whether a word no cable holds may be an indexed word of its key spelt another way.
-
-    Close in letters (:func:`close_spellings`), or the same once the
-    transliteration rules have made doubled letters single and dropped a
-    final h, and as few edits apart (``mukallah`` and ``mukalla``, ``saadah``
-    and ``saada``; not ``comittee`` and ``comity``): learning refuses that
-    pair between two indexed words, one of which only extends the other, but
-    for a typed word that matches nothing the cables' spelling is the
-    likelier meaning.
-    """
-    if close_spellings(typed, indexed):
-        return True
-    if sound_spelling(typed) != sound_spelling(indexed):
-        return False
-    return edit_distance(typed, indexed) <= distance_bound(min(typed, indexed, key=len))
-
-
 def _words_by_key(folder: Path) -> dict[str, list[str]]:
     """The index's alphabetic words long enough to be names, by transliteration key."""
     by_key: dict[str, list[str]] = {}
@@ -196,12 +175,12 @@ def _group_alternatives(group: Group, stems: tuple[str, ...]) -> list[Alternativ
     In a family, a member of the other role (the adjective for a name, the
     name for an adjective) weighs :data:`FAMILY_WEIGHT`; all else weighs 1.
     """
-    typed = next((member for member in group.members if member.stems == stems), None)
+    typed = next((member for member in group.members if member.content_stems == stems), None)
     typed_family = typed.family if typed is not None else False
     return [
         Alternative(member.stems, FAMILY_WEIGHT if group.kind == "family" and member.family != typed_family else 1.0, member.word)
         for member in group.members
-        if member.stems != stems
+        if member.content_stems != stems
     ]
 
 

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from cables.index.analysis import STOP_WORDS, fold, normalise
+from cables.index.varianttable import name_respelling, respelling
 from cables.search.engine import SearchRequest
 
 
@@ -216,6 +217,42 @@ def test_an_unindexed_spelling_apart_only_in_doubled_letters_or_a_final_h_matche
     assert _cables_saying(seed_records, r"\bcomity\b")
     expansions = engine.search(SearchRequest(query="Comittee")).expansions["Comittee"]
     assert "committee" in expansions and "comity" not in expansions
+
+
+def test_a_press_spelling_no_cable_writes_finds_every_spelling_of_the_name(engine, seed_records):
+    """`Khadafy` and `Gadafy` are in no seed cable.  The transliteration rules respell them as every spelling of
+    the Libyan leader (all `kadafi`), though they are three or four letters from each: they find the cables
+    writing Qadhafi, Qaddafi or Gaddafi, as `Qadhafi` does, where they found nothing before."""
+    meant = _cables_saying(seed_records, r"\b(?:qadhafi|qaddafi|gaddafi)")
+    assert meant and _ids(engine, "Qadhafi") >= meant
+    for typed in ("Khadafy", "Gadafy"):
+        assert not _cables_saying(seed_records, rf"\b{typed}\b")
+        assert _ids(engine, typed) == _ids(engine, "Qadhafi"), typed
+
+
+def test_the_loose_rules_respell_only_names_the_cables_spell_several_ways():
+    """A typo of an English word is not taken for another English word that sounds alike (`loging` is not
+    `locking`, `siger` not `seeker`): the loose rules apply only against a learned or curated name, as
+    `khadafy` against `qadhafi`."""
+    assert name_respelling("khadafy", "qadhafi") and not respelling("khadafy", "qadhafi")
+    for typo, other in (("loging", "locking"), ("siger", "seeker"), ("goter", "cutter")):
+        assert not respelling(typo, other), typo
+
+
+def test_a_curated_name_with_a_stop_word_inside_matches_where_the_cables_write_it(engine, seed_records):
+    """`Mazar-i-Sharif` holds the stop word i; the curated row `Mazar-e-Sharif; Mazar-i-Sharif` keeps its place,
+    so each spelling, as a phrase, finds the cables writing the other (it found none: the stems closed up over
+    the i); so do `Tehrik-e-Taliban` and `Tehrik-i-Taliban`, and `Bosnia` finds `Bosnia and Herzegovina`."""
+    for first, second in (("Mazar-e-Sharif", "Mazar-i-Sharif"), ("Tehrik-e-Taliban", "Tehrik-i-Taliban")):
+        head, tail = first.split("-e-")
+        both = _cables_saying(seed_records, rf"\b{head}[-\s]+[ei][-\s]+{tail}\b")  # hyphens or spaces
+        only_second = both - _cables_saying(seed_records, rf"\b{head}[-\s]+e[-\s]+{tail}\b")
+        only_first = both - _cables_saying(seed_records, rf"\b{head}[-\s]+i[-\s]+{tail}\b")
+        assert only_first and only_second, first
+        assert _ids(engine, first) == _ids(engine, second) == both
+    written_out = _cables_saying(seed_records, r"\bbosnia and herzegovina\b")
+    assert written_out and written_out <= _ids(engine, "Bosnia")
+    assert "Bosnia and Herzegovina" in engine.search(SearchRequest(query="Bosnia")).expansions["Bosnia"]
 
 
 def test_words_meant_together_match_with_one_word_respelt(engine, seed_records):
