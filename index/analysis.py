@@ -90,6 +90,10 @@ SPECIAL_LETTERS = str.maketrans(
         "ð": "d",
         "þ": "th",
         "ı": "i",
+        "ħ": "h",
+        "ʿ": "'",
+        "ʾ": "'",
+        "ʻ": "'",
         "’": "'",
         "‘": "'",
         "ʼ": "'",
@@ -105,8 +109,9 @@ def fold(text: str) -> str:
 
     Unicode compatibility decomposition splits accented letters and
     ligatures (``ﬁ`` -> ``fi``); the combining marks are then dropped, and the
-    letters that do not decompose (``ß``, ``œ``, ``æ``, ``ø``, ``ł`` ...) and
-    curly apostrophes are mapped by hand.  Cable text is upper-case ASCII, so
+    letters that do not decompose (``ß``, ``œ``, ``æ``, ``ø``, ``ł`` ...),
+    curly apostrophes and the ayn and hamza of scholarly transliteration
+    (``Shiʿa``, ``Qurʾan``: apostrophes, then dropped) are mapped by hand.  Cable text is upper-case ASCII, so
     this is what lets a query typed with accents meet it.
     """
     if text.isascii():

@@ -36,6 +36,8 @@ def test_folding_maps_accents_ligatures_special_letters_and_apostrophes():
     assert fold("Straße") == "strasse" and fold("Œuvre") == "oeuvre" and fold("Æsir") == "aesir"
     assert fold("Søren Łódź") == "soren lodz" and fold("ﬁnance") == "finance"
     assert normalise("Shi’a") == normalise("SHI'A") == "shia" and normalise("CANADA’S") == "canada"
+    assert normalise("Shiʿa") == "shia" and normalise("Qurʾan") == "quran" and normalise("ʿAbd") == "abd"  # ayn, hamza
+    assert fold("Ħal Far") == "hal far" and fold("Şanlıurfa") == "sanliurfa"
 
 
 def test_accented_queries_find_the_upper_case_ascii_cables(engine, seed_records):
