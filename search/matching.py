@@ -147,7 +147,8 @@ class QueryMatch:
     :meth:`mask` walks the query tree; on the way it keeps the groups of the
     words asked for (not negated ones), each group's cables in
     ``group_masks``, and in ``meaning_only`` the cables that hold some word
-    only through a tag's meaning (they rank in tier 1, see :mod:`cables.search.tiers`).
+    only through a tag's meaning (they rank in tier 1, see :mod:`cables.search.tiers`),
+    and in ``named`` the cables the query names by id (they rank first).
     """
 
     def __init__(self, engine: Engine, request: SearchRequest, tree: Node) -> None:
@@ -157,6 +158,7 @@ class QueryMatch:
         self.groups: list[WordGroup] = []
         self.group_masks: list[np.ndarray] = []
         self.meaning_only = np.zeros(self.size, dtype=bool)
+        self.named = np.zeros(self.size, dtype=bool)
         self.notes: list[str] = []
         self.ignored: list[str] = []
         self.marked_docs = filters.marking_doc_mask(self.arrays, request.marking) if request.marking else None
@@ -180,7 +182,10 @@ class QueryMatch:
         if isinstance(node, Not):
             return self.arrays.cable_valid & ~self.mask(node.child, not negated)
         if isinstance(node, Meta):
-            return filters.field_mask(self.arrays, self.engine.records, node.field, node.value)
+            found = filters.field_mask(self.arrays, self.engine.records, node.field, node.value)
+            if node.field == "id" and not negated:
+                self.named |= found
+            return found
         if isinstance(node, DateRange):
             return filters.date_mask(self.arrays, node.start, node.end)
         groups = self._groups(node)

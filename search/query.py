@@ -43,6 +43,8 @@ TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+CABLE_ID_RE = re.compile(r"\d{2}[A-Za-z]{3,}[A-Za-z0-9]*\d")
+"""A cable's reference id, as journalists cite it: year, office, number (``09OTTAWA265``, ``06BEIJING10909``)."""
 
 
 class QuerySyntaxError(ValueError):
@@ -337,6 +339,8 @@ def _leaf(token: _Token) -> Node:
     field, value = _split_field(token)
     if field is None and value.startswith("=") and len(value) > 1:
         return _text_node(value[1:], None, phrase=True, column=token.column + 1)
+    if field is None and CABLE_ID_RE.fullmatch(value):
+        return _cable_id(value)
     if field is None:
         return _text_node(value, None, phrase=False, column=token.column)
     value_column = token.column + len(token.text) - len(value)
@@ -363,6 +367,17 @@ def _split_field(token: _Token) -> tuple[str | None, str]:
     if name not in FIELDS:
         raise QuerySyntaxError(f"unknown field {match.group(1)!r}; fields are {', '.join(FIELDS)}", token.column)
     return name, match.group(2)
+
+
+def _cable_id(text: str) -> Node:
+    """A bare cable id: the cable itself (``id:``) or the cables citing it (``ref:``).
+
+    Cable text never holds an id as one word (a REF line writes ``09 OTTAWA
+    265``), so a searcher who pastes one means that cable and its replies;
+    the ranking puts the cable itself first (:mod:`cables.search.tiers`).
+    """
+    value = text.upper()
+    return Or((Meta("id", value), Meta("ref", value)))
 
 
 def _text_node(text: str, field: str | None, phrase: bool, column: int) -> Node:

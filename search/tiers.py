@@ -1,6 +1,7 @@
 """Tiers: which matched cables rank first, and the order of a result.
 
-Tier 0 holds cables with every query word; tier 1 those that matched a word
+Tier -1 holds the cable a query names by its id; tier 0 cables with every
+query word; tier 1 those that matched a word
 only through a tag's meaning; tier 2 (added by relaxing a query too strict
 to fill a page) those with only some of the words.  A cable missing one word
 whose subject holds the others (all, or all but ``promote_slack`` of them) is
@@ -28,7 +29,14 @@ RELAX_BELOW = 10
 """A plain bag of words matching fewer cables than this also returns cables with only some of its words."""
 TIER_GAP = np.float32(1e6)
 """Larger than any score, so that subtracting tier x TIER_GAP puts every cable of a lower tier below every cable of a higher one."""
-TIER_REASONS = ("holds every word", "matched a word only through a tag's meaning", "holds only some of the words")
+NAMED_TIER = -1
+"""The tier of a cable the query names by id (``09OTTAWA265``, ``id:09OTTAWA265``): above the cables citing it."""
+TIER_REASONS = {
+    NAMED_TIER: "the cable the query names by id",
+    0: "holds every word",
+    1: "matched a word only through a tag's meaning",
+    2: "holds only some of the words",
+}
 
 
 class Tiers:
@@ -38,6 +46,7 @@ class Tiers:
         self.match = match
         self.settings = settings
         self.tier = match.meaning_only.astype(np.int8)
+        self.tier[match.named] = NAMED_TIER
         self.promoted = np.zeros(match.size, dtype=bool)
         self.partial = 0
         self.factor: np.ndarray | None = None

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from cables.index.analysis import SnowballStem, analyse, words
 from cables.search.cli import main
 from cables.search.engine import SearchRequest
+from cables.search.query import Meta, Or, parse
 from cables.search.relations import reference_graph, similar, tag_table, timeline
 
 
@@ -47,6 +48,29 @@ def test_cited_by_is_the_reverse(engine):
 def test_ref_query_field_finds_citing_cables(engine):
     result = engine.search(SearchRequest(query="ref:09QUITO103"))
     assert "09QUITO177" in {hit.id for hit in result.hits}
+
+
+def test_a_pasted_cable_id_finds_the_cable_first_then_the_cables_citing_it(engine, seed_index):
+    """A journalist pastes `07SANJOSE1106`, as the press cites cables: the cable itself comes first (no cable's
+    text holds its id as one word, so it found nothing before), then the three seed cables whose REF lines cite
+    it ("SAN JOSE 1106"), newest first; typed in lower case, or as `id:` OR `ref:`, the same."""
+    citing = {"07SANJOSE1194", "08SANJOSE629", "09SANJOSE225"}
+    for query in ("07SANJOSE1106", "07sanjose1106", "id:07SANJOSE1106 OR ref:07SANJOSE1106", "ref:07SANJOSE1106 OR id:07SANJOSE1106"):
+        result = engine.search(SearchRequest(query=query, explain=True))
+        ids = [hit.id for hit in result.hits]
+        assert ids[0] == "07SANJOSE1106" and set(ids[1:]) == citing, query
+        assert result.hits[0].explanation["tier"]["reason"] == "the cable the query names by id"
+    assert [hit.id for hit in engine.search(SearchRequest(query="09OTTAWA265")).hits] == ["09OTTAWA265"]
+    json_run = run("search", "07SANJOSE1106", "--format", "json", "--index", str(seed_index))
+    assert json_run.exit_code == 0 and json.loads(json_run.output)["results"][0]["id"] == "07SANJOSE1106"
+    assert engine.search(SearchRequest(query="99NOWHERE1")).total == 0
+
+
+def test_words_with_digits_are_not_taken_for_cable_ids():
+    """Only year, office and number make an id: `G20`, `2009`, `10km` and `1540` stay words."""
+    assert parse("09OTTAWA265") == Or((Meta("id", "09OTTAWA265"), Meta("ref", "09OTTAWA265")))
+    for word in ("G20", "2009", "10km", "1540", "A400M", "09OTTAWA"):
+        assert not isinstance(parse(word), Or), word
 
 
 def test_refs_cli_json(seed_index):
