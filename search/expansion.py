@@ -16,6 +16,10 @@ Sources, in the order tried:
   enough letters (``nasrullah`` -> ``nasrallah``) or the same but for
   doubled letters and a final h (``mukallah`` -> ``mukalla``): no cable holds the word
   as typed, so the cables' spelling of that name stands for it;
+* the other romanisation of a Slavic name's ending, where the cables hold
+  it: ``Dmitry`` also matches ``dmitriy``, ``Sergei`` ``sergey``;
+* in several words meant together, Arabic's article written the other way
+  (``sharm el-sheikh`` -> ``sharm al sheikh``);
 * in several words meant together (``al-qaida``), each word's learned
   spellings, as the same phrase with that word respelt (``al qaeda``);
 * compounds, decided by what the cables hold: hyphenated or spaced words
@@ -46,6 +50,11 @@ from cables.index.varianttable import (
 )
 
 MIN_HALF = 3
+IY_LENGTH = 4
+"""The shortest word whose -iy, -y or -i ending is tried the other ways (Yuriy, Yuri, Yury)."""
+SWAPPED_LENGTH = 6
+"""The shortest word whose -ey/-ei or -ay/-ai ending is tried the other way (Sergey, Sergei; not May, Mai)."""
+SWAPPED_ENDINGS = {"ey": "ei", "ei": "ey", "ay": "ai", "ai": "ay"}
 ARTICLES = ("al", "el")
 """Arabic's article, shorter than :data:`MIN_HALF` but a first half all the same: the press joins it to a name
 (``ElBaradei``, ``Aljazeera``) that the cables mostly write apart (``El-Baradei``, ``Al Jazeera``)."""
@@ -93,6 +102,12 @@ class Expander:
         if len(folded) > 1 and not found:
             for alternative in self._respelt_phrases(folded, stems):
                 _keep(found, alternative)
+        if len(folded) == 1:
+            for alternative in self._other_endings(folded[0], stems[0]):
+                _keep(found, alternative)
+        else:
+            for alternative in self._other_articles(folded):
+                _keep(found, alternative)
         for alternative in self._compounds(folded, stems):
             _keep(found, alternative)
             if len(folded) > 1:
@@ -114,6 +129,51 @@ class Expander:
             for candidate in self._names_by_key.get(transliteration_key(word), [])
             if respelling(word, candidate) and self.indexed(self.stem(candidate))
         ]
+
+    def _other_endings(self, word: str, stem: str) -> list[Alternative]:
+        """The word with the other romanisation of a Slavic name's ending, where the cables hold it.
+
+        The State Department writes -ий and -ей as -iy and -ey (Dmitriy,
+        Zhirinovskiy, Sergey), the press -y or -i and -ei (Dmitry, Zhirinovsky,
+        Sergei); -ай is -ay or -ai (Nikolay, Nikolai).  Learning leaves such
+        pairs out, as words apart only in their ending.  No English word ends
+        in -iy, nor is an English word of six letters or more spelt both ways,
+        so the two forms are one name whenever the cables hold both.
+        """
+        others = []
+        if len(word) >= IY_LENGTH:
+            if word.endswith("iy"):
+                others += [word[:-2] + "y", word[:-2] + "i"]
+            elif word.endswith(("y", "i")) and not word.endswith(("ey", "ay", "ei", "ai")):
+                others.append(word[:-1] + "iy" if word.endswith("y") else word + "y")
+        if len(word) >= SWAPPED_LENGTH and word[-2:] in SWAPPED_ENDINGS:
+            others.append(word[:-2] + SWAPPED_ENDINGS[word[-2:]])
+        found = []
+        for other in others:
+            other_stem = self.stem(other)
+            if other_stem != stem and self.indexed(other_stem):
+                found.append(Alternative((other_stem,), 1.0, other))
+        return found
+
+    def _other_articles(self, folded: list[str]) -> list[Alternative]:
+        """Words meant together with Arabic's article written the other way, and that form's spellings and joined form.
+
+        The article of a name is romanised al or el (``Sharm el-Sheikh``,
+        ``Sharm al-Sheikh``; ``al-Baradei``, ``ElBaradei``), by the cables as
+        by the press, so a name typed with one finds the cables writing the
+        other, as the other would find them.  Only forms the cables hold are
+        kept: a word with alternatives is matched and scored as one term, not
+        as its words, so a form no cable writes would change the ranking for nothing.
+        """
+        found = []
+        for position, word in enumerate(folded):
+            if word in ARTICLES:
+                form = folded[:position] + [ARTICLES[1 - ARTICLES.index(word)]] + folded[position + 1 :]
+                stems = tuple(self.stem(each) for each in form)
+                respelt = [Alternative(stems, 1.0, " ".join(form)), *self._respelt_phrases(form, stems)]
+                found += [alternative for alternative in respelt if self.phrase_found(alternative.stems)]
+                found += self._compounds(form, stems)
+        return found
 
     def _respelt_phrases(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
         """The typed words as a phrase with one word replaced by one of its learned spellings."""
