@@ -281,7 +281,7 @@ def similar(cable_id, limit, output_format, index_path):
     from cables.search import relations, reports
 
     terms, found = relations.similar(open_engine(index_path), cable_id, limit)
-    emit(reports.similar_report(cable_id, terms, found, output_format))
+    emit(reports.similar_report(cable_id.upper(), terms, found, output_format))  # ids are upper case; lookups ignore case
 
 
 @main.command()

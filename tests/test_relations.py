@@ -135,6 +135,14 @@ def _stems_of(cable) -> set[str]:
     return {stem(word) for word, _, _ in words(text)}
 
 
+def test_similar_names_the_cable_by_its_id_however_it_was_typed(seed_index):
+    """`cables similar 09ottawa265` reports on 09OTTAWA265, as `show` and `refs` do, and leaves the cable itself out."""
+    result = run("similar", "09ottawa265", "--limit", "3", "--format", "json", "--index", str(seed_index))
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and data["id"] == "09OTTAWA265"
+    assert len(data["results"]) == 3 and "09OTTAWA265" not in {hit["id"] for hit in data["results"]}
+
+
 def test_similar_shares_key_terms(engine, seed_records):
     """Key terms are the cable's own words; each similar cable really holds the terms listed as shared, and no other."""
     stem = SnowballStem()
