@@ -197,5 +197,5 @@ class VariantTable:
         return [
             group
             for group in map(self._group, self._by_key.get(transliteration_key(word), ()))
-            if any(name_respelling(word, member.stems[0]) or name_respelling(word, member.word.lower()) for member in group.members)
+            if any(name_respelling(word, member.content_stems[0]) or name_respelling(word, member.word.lower()) for member in group.members)
         ]
