@@ -28,7 +28,8 @@ Sources, in the order tried:
   so a name typed in pieces finds what it finds typed whole; and a word also
   matches its two halves as a phrase when the cables write it so
   (``ahmadinejad`` -> ``ahmadi nejad``), as does each of its learned
-  spellings (``ahmedinejad`` -> ``ahmadi nejad``), so every spelling of a
+  spellings (``ahmedinejad`` -> ``ahmadi nejad``), and the halves with a
+  half respelt (``alqaeda`` -> ``al qaida``), so every spelling of a
   name finds the same cables.
 """
 
@@ -114,6 +115,10 @@ class Expander:
                 for group in self.table.groups_of(alternative.stems):
                     for spelling in _group_alternatives(group, alternative.stems):
                         _keep(found, spelling)
+            else:
+                for respelt in self._respelt_phrases(alternative.word.split(), alternative.stems):
+                    if self.phrase_found(respelt.stems):
+                        _keep(found, respelt)
         found.pop(stems, None)
         return sorted(found.values(), key=lambda alternative: (-alternative.weight, alternative.word))
 
