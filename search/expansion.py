@@ -46,6 +46,7 @@ from cables.index.varianttable import (
     MIN_LENGTH,
     Group,
     VariantTable,
+    name_respelling,
     respelling,
     transliteration_key,
 )
@@ -97,6 +98,9 @@ class Expander:
                     member = [word for word, _, _ in words(alternative.word)]  # folded: a curated spelling is written capitalised
                     for halves in self._compounds(member, alternative.stems):
                         _keep(found, halves)
+                    if len(folded) == 1:
+                        for spelling in self._through_partner(folded[0], stems, group, alternative.stems):
+                            _keep(found, spelling)
         if len(folded) == 1 and not found and not self.indexed(stems[0]):
             for alternative in self._unknown_spellings(folded[0], stems):
                 _keep(found, alternative)
@@ -121,6 +125,26 @@ class Expander:
                         _keep(found, respelt)
         found.pop(stems, None)
         return sorted(found.values(), key=lambda alternative: (-alternative.weight, alternative.word))
+
+    def _through_partner(self, word: str, stems: tuple[str, ...], group: Group, partner: tuple[str, ...]) -> list[Alternative]:
+        """The spellings of a partner's other spelling groups that the typed word also spells.
+
+        Learning pairs a rare spelling with the one it confirms (``ghaddafi``
+        with ``qaddafi``) and keeps the pair out of the partner's family when
+        the evidence joins it to one member only, so the rare spelling found
+        8 of the 244 cables its partner finds.  A partner's group is taken
+        when the transliteration rules make the typed word one of its
+        members (:func:`cables.index.varianttable.name_respelling`), and not
+        otherwise: ``khameini`` pairs with both ``khamenei`` and ``khomeini``,
+        two men, and is taken into the family of neither's partner.
+        """
+        found = []
+        for other in self.table.groups_of(partner):
+            if other is group or other.kind != "spelling":
+                continue
+            if any(name_respelling(word, member.word.lower()) for member in other.members if member.content_stems != partner):
+                found += _group_alternatives(other, stems)
+        return found
 
     def _unknown_spellings(self, word: str, stems: tuple[str, ...]) -> list[Alternative]:
         """Spellings the cables use for a word they never hold: its spelling groups', else same-key close words."""

@@ -284,6 +284,16 @@ def test_a_name_typed_with_the_article_written_the_other_way_finds_the_same_cabl
     assert _cables_saying(seed_records, r"\bst\. petersburg\b") <= _ids(engine, "Saint Petersburg")
 
 
+def test_a_spelling_paired_with_one_member_of_a_name_finds_the_whole_name(engine, seed_records):
+    """Learning pairs `shokri` with `shukri` and `shukhri` with `shukri` but not `shokri` with `shukhri`, so
+    `Shokri` and `Shukhri` each found one cable fewer than `Shukri`.  A partner's other group is now taken
+    when the typed word is one of its spellings by the transliteration rules: all three find every cable
+    writing any of them."""
+    meant = _cables_saying(seed_records, r"\bsh(?:o|u|ou)kh?r[iy]\b") - _cables_saying(seed_records, r"\bshoukry\b")
+    assert len(meant) >= 3
+    assert _ids(engine, "Shokri") == _ids(engine, "Shukri") == _ids(engine, "Shukhri") >= meant
+
+
 def test_words_meant_together_match_with_one_word_respelt(engine, seed_records):
     """`al-Qaida` also finds the cables writing al-Qaeda / Al Qaeda only, as the phrase respelt by the learned qaeda;
     typed joined as the press may (`Alqaida`, `AlQaeda`), it finds the same, its halves respelt too."""
