@@ -91,6 +91,7 @@ class Expander:
             return []
         stems = tuple(self.stem(word) for word in folded)
         found: dict[tuple[str, ...], Alternative] = {}
+        partners = []
         for group in self.table.groups_of(stems):
             for alternative in _group_alternatives(group, stems):
                 _keep(found, alternative)
@@ -98,9 +99,11 @@ class Expander:
                     member = [word for word, _, _ in words(alternative.word)]  # folded: a curated spelling is written capitalised
                     for halves in self._compounds(member, alternative.stems):
                         _keep(found, halves)
-                    if len(folded) == 1:
-                        for spelling in self._through_partner(folded[0], stems, group, alternative.stems):
-                            _keep(found, spelling)
+                    partners.append((group, alternative.stems))
+        if len(folded) == 1:
+            for group, partner in partners:  # after the word's own groups, whose spellings are shown as they write them
+                for spelling in self._through_partner(folded[0], stems, group, partner):
+                    _keep(found, spelling)
         if len(folded) == 1 and not found and not self.indexed(stems[0]):
             for alternative in self._unknown_spellings(folded[0], stems):
                 _keep(found, alternative)
