@@ -16,6 +16,9 @@ Sources, in the order tried:
   enough letters (``nasrullah`` -> ``nasrallah``) or the same but for
   doubled letters and a final h (``mukallah`` -> ``mukalla``): no cable holds the word
   as typed, so the cables' spelling of that name stands for it;
+* a spelling learning paired with one member of a name only, the other
+  groups of that member that the transliteration rules make it one of
+  (``ghaddafi``, paired with ``qaddafi``, also matches qadhafi's family);
 * the other romanisation of a Slavic name's ending, where the cables hold
   it: ``Dmitry`` also matches ``dmitriy``, ``Sergei`` ``sergey``;
 * in several words meant together, Arabic's article written the other way
@@ -169,8 +172,8 @@ class Expander:
         Zhirinovskiy, Sergey), the press -y or -i and -ei (Dmitry, Zhirinovsky,
         Sergei); -ай is -ay or -ai (Nikolay, Nikolai).  Learning leaves such
         pairs out, as words apart only in their ending.  No English word ends
-        in -iy, nor is an English word of six letters or more spelt both ways,
-        so the two forms are one name whenever the cables hold both.
+        in -iy, and no English word of six letters or more is spelt both ways
+        in the shared corpus, so the two forms are one name whenever the cables hold both.
         """
         others = []
         if len(word) >= IY_LENGTH:
