@@ -149,6 +149,11 @@ def name_respelling(typed: str, member: str) -> bool:
     return respelling(typed, member) or sound_spelling(typed, loose=True) == sound_spelling(member, loose=True)
 
 
+def _same_initial_and_sound(word: str, member: str, loose: str) -> bool:
+    """Whether a member starts as ``word`` does and the loose rules make it ``loose`` (``word``'s own loose spelling)."""
+    return member[:1] == word[:1] and sound_spelling(member, loose=True) == loose
+
+
 class VariantTable:
     """The variant table of an index, looked up by a query word's stems.
 
@@ -188,6 +193,22 @@ class VariantTable:
     def groups_of(self, stems: tuple[str, ...]) -> list[Group]:
         """The groups holding a member with exactly these stems."""
         return [self._group(number) for number in self._by_stems.get(stems, ())]
+
+    def spellings_of_rare(self, word: str) -> list[Group]:
+        """The spelling groups a rare indexed word is a member of by the loose rules alone, first letter kept.
+
+        Learning saw the word and found too little evidence to join it
+        (``meshal``, one corpus cable, and ``mishal``), so its letters must
+        say more than for a word no cable holds: the loose rules, not mere
+        closeness (``kuczynski`` and ``kaczynski`` are two men a letter
+        apart), and the same first letter (``gunduz`` is not ``kunduz``).
+        """
+        loose = sound_spelling(word, loose=True)
+        return [
+            group
+            for group in map(self._group, self._by_key.get(transliteration_key(word), ()))
+            if any(_same_initial_and_sound(word, member.word.lower(), loose) for member in group.members)
+        ]
 
     def spellings_of_unknown(self, word: str) -> list[Group]:
         """The spelling groups an unindexed word (``kadhafi``) is a variant of: same key and a respelling of a member.

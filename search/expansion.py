@@ -16,6 +16,9 @@ Sources, in the order tried:
   enough letters (``nasrullah`` -> ``nasrallah``) or the same but for
   doubled letters and a final h (``mukallah`` -> ``mukalla``): no cable holds the word
   as typed, so the cables' spelling of that name stands for it;
+* a word in a few paragraphs only that learning joined to nothing, the
+  spelling groups it is a member of by the loose transliteration rules,
+  same first letter (``meshal`` -> ``mishal``, ``meshaal``);
 * a spelling learning paired with one member of a name only, the other
   groups of that member that the transliteration rules make it one of
   (``ghaddafi``, paired with ``qaddafi``, also matches qadhafi's family);
@@ -55,6 +58,8 @@ from cables.index.varianttable import (
 )
 
 MIN_HALF = 3
+RARE_SPELLING = 3
+"""A word in at most this many paragraphs, in no spelling group, may be a rare spelling of a name (``meshal``)."""
 IY_LENGTH = 4
 """The shortest word whose -iy, -y or -i ending is tried the other ways (Yuriy, Yuri, Yury)."""
 SWAPPED_LENGTH = 6
@@ -78,13 +83,19 @@ class Expander:
     """Expands query words from one index's variant table, stem table and phrases."""
 
     def __init__(
-        self, folder: Path, stem: StemTable, phrase_found: Callable[[tuple[str, ...]], bool], indexed: Callable[[str], bool]
+        self,
+        folder: Path,
+        stem: StemTable,
+        phrase_found: Callable[[tuple[str, ...]], bool],
+        indexed: Callable[[str], bool],
+        paragraphs_holding: Callable[[str], int],
     ) -> None:
         self.folder = folder
         self.table = VariantTable(folder)
         self.stem = stem
         self.phrase_found = phrase_found
         self.indexed = indexed
+        self.paragraphs_holding = paragraphs_holding
         self._names_by_key: dict[str, list[str]] | None = None
 
     def alternatives(self, text: str) -> list[Alternative]:
@@ -110,6 +121,10 @@ class Expander:
         if len(folded) == 1 and not found and not self.indexed(stems[0]):
             for alternative in self._unknown_spellings(folded[0], stems):
                 _keep(found, alternative)
+        elif len(folded) == 1 and not found and self.paragraphs_holding(stems[0]) <= RARE_SPELLING:
+            for group in self.table.spellings_of_rare(folded[0]):
+                for alternative in _group_alternatives(group, stems):
+                    _keep(found, alternative)
         if len(folded) > 1 and not found:
             for alternative in self._respelt_phrases(folded, stems):
                 _keep(found, alternative)
