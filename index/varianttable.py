@@ -13,6 +13,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cables.index.analysis import stems_of
@@ -50,9 +51,9 @@ class Member:
     stems: tuple[str, ...]
     family: bool = False
 
-    @property
+    @cached_property
     def content_stems(self) -> tuple[str, ...]:
-        """The stems without stop words: what a query's words are compared with."""
+        """The stems without stop words: what a query's words are compared with (worked out once a member)."""
         return tuple(stems_of(list(self.stems)))
 
 
@@ -149,11 +150,6 @@ def name_respelling(typed: str, member: str) -> bool:
     return respelling(typed, member) or sound_spelling(typed, loose=True) == sound_spelling(member, loose=True)
 
 
-def _same_initial_and_sound(word: str, member: str, loose: str) -> bool:
-    """Whether a member starts as ``word`` does and the loose rules make it ``loose`` (``word``'s own loose spelling)."""
-    return member[:1] == word[:1] and sound_spelling(member, loose=True) == loose
-
-
 class VariantTable:
     """The variant table of an index, looked up by a query word's stems.
 
@@ -206,8 +202,10 @@ class VariantTable:
         loose = sound_spelling(word, loose=True)
         return [
             group
-            for group in map(self._group, self._by_key.get(transliteration_key(word), ()))
-            if any(_same_initial_and_sound(word, member.word.lower(), loose) for member in group.members)
+            for group in self._same_key(word)
+            if any(
+                member.word[:1].lower() == word[:1] and sound_spelling(member.word.lower(), loose=True) == loose for member in group.members
+            )
         ]
 
     def spellings_of_unknown(self, word: str) -> list[Group]:
@@ -217,6 +215,10 @@ class VariantTable:
         """
         return [
             group
-            for group in map(self._group, self._by_key.get(transliteration_key(word), ()))
+            for group in self._same_key(word)
             if any(name_respelling(word, member.content_stems[0]) or name_respelling(word, member.word.lower()) for member in group.members)
         ]
+
+    def _same_key(self, word: str) -> list[Group]:
+        """The spelling groups filed under ``word``'s transliteration key."""
+        return [self._group(number) for number in self._by_key.get(transliteration_key(word), ())]

@@ -86,7 +86,7 @@ class Engine:
             self.stem = StemTable(self.folder, SnowballStem())
             deleted = deleted_documents(self.arrays.doc_cable)
             self.postings = PostingReader(self.folder, self.segments, deleted)
-            self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed, self._paragraphs_holding)
+            self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed, self.paragraph_frequency)
         except IndexUnavailable:
             raise
         except IndexDamage as error:
@@ -112,10 +112,6 @@ class Engine:
     def _phrase_found(self, stems: tuple[str, ...]) -> bool:
         """True when some paragraph holds the stems as a phrase."""
         return bool(len(self.postings.phrase_docs("body", list(stems))))
-
-    def _paragraphs_holding(self, stem: str) -> int:
-        """How many paragraphs hold the stem in their text (no lock: for the expander, inside a search)."""
-        return self.postings.document_frequency("body", stem)
 
     def _indexed(self, stem: str) -> bool:
         """True when some paragraph or subject holds the stem."""

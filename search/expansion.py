@@ -104,48 +104,60 @@ class Expander:
         if not folded:
             return []
         stems = tuple(self.stem(word) for word in folded)
+        own, partners = self._own_groups(stems)
+        more = self._one_word(folded[0], stems, own, partners) if len(folded) == 1 else self._several_words(folded, stems, own)
         found: dict[tuple[str, ...], Alternative] = {}
-        partners = []
-        for group in self.table.groups_of(stems):
-            for alternative in _group_alternatives(group, stems):
-                _keep(found, alternative)
-                if group.kind == "spelling" and len(alternative.stems) == 1:
-                    member = [word for word, _, _ in words(alternative.word)]  # folded: a curated spelling is written capitalised
-                    for halves in self._compounds(member, alternative.stems):
-                        _keep(found, halves)
-                    partners.append((group, alternative.stems))
-        if len(folded) == 1:
-            for group, partner in partners:  # after the word's own groups, whose spellings are shown as they write them
-                for spelling in self._through_partner(folded[0], stems, group, partner):
-                    _keep(found, spelling)
-        if len(folded) == 1 and not found and not self.indexed(stems[0]):
-            for alternative in self._unknown_spellings(folded[0], stems):
-                _keep(found, alternative)
-        elif len(folded) == 1 and not found and self.paragraphs_holding(stems[0]) <= RARE_SPELLING:
-            for group in self.table.spellings_of_rare(folded[0]):
-                for alternative in _group_alternatives(group, stems):
-                    _keep(found, alternative)
-        if len(folded) > 1 and not found:
-            for alternative in self._respelt_phrases(folded, stems):
-                _keep(found, alternative)
-        if len(folded) == 1:
-            for alternative in self._other_endings(folded[0], stems[0]):
-                _keep(found, alternative)
-        else:
-            for alternative in self._other_articles(folded):
-                _keep(found, alternative)
-        for alternative in self._compounds(folded, stems):
+        for alternative in own + more:  # in this order: at equal weight the first form of a stem is the one shown
             _keep(found, alternative)
-            if len(folded) > 1:
-                for group in self.table.groups_of(alternative.stems):
-                    for spelling in _group_alternatives(group, alternative.stems):
-                        _keep(found, spelling)
-            else:
-                for respelt in self._respelt_phrases(alternative.word.split(), alternative.stems):
-                    if self.phrase_found(respelt.stems):
-                        _keep(found, respelt)
         found.pop(stems, None)
         return sorted(found.values(), key=lambda alternative: (-alternative.weight, alternative.word))
+
+    def _own_groups(self, stems: tuple[str, ...]) -> tuple[list[Alternative], list[tuple[Group, tuple[str, ...]]]]:
+        """The members of the typed words' own groups, each single-word spelling with its halves; and those spellings
+        with their group, the partners :meth:`_through_partner` starts from."""
+        own: list[Alternative] = []
+        partners: list[tuple[Group, tuple[str, ...]]] = []
+        for group in self.table.groups_of(stems):
+            for alternative in _group_alternatives(group, stems):
+                own.append(alternative)
+                if group.kind == "spelling" and len(alternative.stems) == 1:
+                    member = [word for word, _, _ in words(alternative.word)]  # folded: a curated spelling is written capitalised
+                    own += self._compounds(member, alternative.stems)
+                    partners.append((group, alternative.stems))
+        return own, partners
+
+    def _one_word(
+        self, word: str, stems: tuple[str, ...], own: list[Alternative], partners: list[tuple[Group, tuple[str, ...]]]
+    ) -> list[Alternative]:
+        """What one typed word matches beyond its own groups: its partners' groups, the spellings of a word no group
+        holds, the other Slavic ending, and its halves (respelt too) where the cables write it apart."""
+        more = [spelling for group, partner in partners for spelling in self._through_partner(word, stems, group, partner)]
+        if not own:
+            more += self._lone_spellings(word, stems)
+        more += self._other_endings(word, stems[0])
+        for halves in self._compounds([word], stems):
+            more.append(halves)
+            more += [respelt for respelt in self._respelt_phrases(halves.word.split(), halves.stems) if self.phrase_found(respelt.stems)]
+        return more
+
+    def _several_words(self, folded: list[str], stems: tuple[str, ...], own: list[Alternative]) -> list[Alternative]:
+        """What words meant together match beyond their own groups: the phrase respelt (when no group holds it), the
+        other article, and the joined form with its groups' spellings."""
+        more = [] if own else self._respelt_phrases(folded, stems)
+        more += self._other_articles(folded)
+        for joined in self._compounds(folded, stems):
+            more.append(joined)
+            more += [spelling for group in self.table.groups_of(joined.stems) for spelling in _group_alternatives(group, joined.stems)]
+        return more
+
+    def _lone_spellings(self, word: str, stems: tuple[str, ...]) -> list[Alternative]:
+        """Spellings for a word no group holds: when no cable holds it, :meth:`_unknown_spellings`; when a few
+        paragraphs do, the groups it is a rare spelling of (:meth:`VariantTable.spellings_of_rare`)."""
+        if not self.indexed(stems[0]):
+            return self._unknown_spellings(word, stems)
+        if self.paragraphs_holding(stems[0]) <= RARE_SPELLING:
+            return [alternative for group in self.table.spellings_of_rare(word) for alternative in _group_alternatives(group, stems)]
+        return []
 
     def _through_partner(self, word: str, stems: tuple[str, ...], group: Group, partner: tuple[str, ...]) -> list[Alternative]:
         """The spellings of a partner's other spelling groups that the typed word also spells.
