@@ -86,7 +86,7 @@ class Engine:
             self.stem = StemTable(self.folder, SnowballStem())
             deleted = deleted_documents(self.arrays.doc_cable)
             self.postings = PostingReader(self.folder, self.segments, deleted)
-            self.expander = Expander(self.folder, self.stem, self._phrase_found, self._indexed, self.paragraph_frequency)
+            self.expander = Expander(self.folder, self.stem, self._phrase_paragraphs, self._indexed, self.paragraph_frequency)
         except IndexUnavailable:
             raise
         except IndexDamage as error:
@@ -109,9 +109,9 @@ class Engine:
         """
         return int(self.arrays.cable_body_length.sum()) / self.documents if self.documents else 0.0
 
-    def _phrase_found(self, stems: tuple[str, ...]) -> bool:
-        """True when some paragraph holds the stems as a phrase."""
-        return bool(len(self.postings.phrase_docs("body", list(stems))))
+    def _phrase_paragraphs(self, stems: tuple[str, ...]) -> int:
+        """How many paragraphs hold the stems as a phrase."""
+        return len(self.postings.phrase_docs("body", list(stems)))
 
     def _indexed(self, stem: str) -> bool:
         """True when some paragraph or subject holds the stem."""

@@ -48,6 +48,9 @@ class WordGroup:
     a tag's meaning (one stem, no field, no quotes), else None.  ``typed``
     and ``alternatives`` are set for a word with spelling variants;
     ``alternative_cables`` then holds, per variant, the cables it occurs in.
+    ``within``: for a word typed in pieces (``F-16``), the cables holding the
+    pieces as a phrase; the group matches only there, and its stems score
+    there as they would typed apart.
     """
 
     stems: list[str]
@@ -58,6 +61,7 @@ class WordGroup:
     typed: str = ""
     alternatives: list[Alternative] = field(default_factory=list)
     alternative_cables: dict[str, np.ndarray] = field(default_factory=dict)
+    within: np.ndarray | None = None
 
 
 class Occurrences:
@@ -222,9 +226,12 @@ class QueryMatch:
         alternatives = [] if node.phrase or node.exact else self.engine.expander.alternatives(node.text)
         if alternatives:
             return [_expanded_group(node.text, terms, fields, word, alternatives)]
-        if (node.phrase or node.exact) and len(terms) > 1:
+        if len(terms) > 1:
             phrase_docs = {name: self.engine.postings.phrase_docs(name, terms) for name in fields}
-            return [WordGroup([stem], fields, None, phrase_docs) for stem in stems]
+            if node.phrase or node.exact:
+                return [WordGroup([stem], fields, None, phrase_docs) for stem in stems]
+            within = filters.cables_of_docs(self.arrays, np.concatenate(list(phrase_docs.values())))
+            return [WordGroup([stem], fields, within=within) for stem in stems]
         return [WordGroup([stem], fields, word) for stem in stems]
 
     def _near_groups(self, node: Near) -> list[WordGroup]:
@@ -240,6 +247,8 @@ class QueryMatch:
         for name in group.fields:
             direct[self.occurrences.postings(group, name).cables] = True
         meaning = np.zeros(self.size, dtype=bool)
+        if group.within is not None:
+            direct &= group.within
         if group.word:
             direct |= self.occurrences.tagged(group.word)
             meaning = self.occurrences.meant(group.word)

@@ -1,6 +1,7 @@
 """The query language: parse a query string into a small tree.
 
     words            stemmed like the index; adjacent words must all occur
+    F-16, 9/11       a word in pieces is a phrase of its pieces (with its joined form, through expansion)
     "exact phrase"   the words in this order, in one paragraph (no variants)
     =word, "word"    the word as typed (after folding), without its variants
     a AND b, a OR b, NOT a, -a, ( ... )

@@ -426,7 +426,7 @@ def test_a_partial_match_whose_subject_holds_the_other_words_joins_the_complete_
 def test_a_partial_match_whose_subject_holds_all_but_one_of_its_words_is_promoted(engine, seed_index):
     """A cable missing one word, its subject holding all but one of the others, must outrank weak complete matches.
 
-    For "arms export end-use checks", 10SANJOSE154 and 08STATE58722 are
+    For "arms export end use checks", 10SANJOSE154 and 08STATE58722 are
     Blue Lantern post-shipment end-use checks on export licences: they never
     say "arms", and their subjects hold "end", "use" and "check" but not
     "export" (three of the four words they hold).  At (4/5)^3 of their score
@@ -438,8 +438,10 @@ def test_a_partial_match_whose_subject_holds_all_but_one_of_its_words_is_promote
     (07MOSCOW5154, "Addressing Russian arms sales") is not promoted, so it
     does not even join (enough cables hold every word), and with
     ``promote_slack`` 0 (the fifth round's rule) the old order returns.
+    The words are typed apart: typed "end-use", they must stand together,
+    and the cables naming them in passing no longer match at all.
     """
-    query = "arms export end-use checks"
+    query = "arms export end use checks"
     hits = explained(engine, query, limit=25)
     order = list(hits)
     for promoted in ("10SANJOSE154", "08STATE58722"):

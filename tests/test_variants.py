@@ -91,6 +91,32 @@ def test_a_name_joined_to_its_article_meets_the_name_written_apart(engine, seed_
     assert joined | apart <= _ids(engine, "ElBaradei") == _ids(engine, "El-Baradei") == _ids(engine, "El Baradei")
 
 
+def test_a_hyphenated_word_is_a_phrase(engine, seed_records):
+    """`F-16` finds the cables writing F-16 or F 16 (or F16), not every cable with an F somewhere and a 16 elsewhere.
+
+    Before, the pieces of a hyphenated word only had to occur somewhere in the
+    cable: `MiG-29` matched 159 seed cables, none of which names the aircraft.
+    """
+    meant = _cables_saying(seed_records, r"\bf[-\s]*16\b")
+    assert meant and _ids(engine, "F-16") == meant
+    assert not _cables_saying(seed_records, r"\bmig[-\s]*29\b") and not _ids(engine, "MiG-29")
+    assert _ids(engine, "mig 29")
+
+
+def test_letters_and_digits_or_the_electronic_prefix_typed_joined_meet_the_parted_forms(engine, seed_records):
+    """`F16` and `G8`, as the press types them, find the cables writing F-16 and G-8; `email` finds e-mail.
+
+    A one-letter half is taken only when the cables write the halves apart
+    often enough: `emigration` does not also match a stray `E. Migration`.
+    """
+    for joined, parted in (("F16", "F-16"), ("G8", "G-8"), ("C130", "C-130"), ("email", "e-mail")):
+        assert _ids(engine, joined) == _ids(engine, parted), joined
+    assert not _cables_saying(seed_records, r"\bf16\b") and _ids(engine, "F16")
+    assert _cables_saying(seed_records, r"\be-mail\b") - _cables_saying(seed_records, r"\bemail\b") <= _ids(engine, "email")
+    assert engine.expander.phrase_paragraphs(("e", engine.stem("migration")))
+    assert "e migration" not in {alternative.word for alternative in engine.expander.alternatives("emigration")}
+
+
 def _spellings(engine) -> list[set[str]]:
     """The learned spelling groups of the seed index, as sets of words."""
     return [{member.word for member in group.members} for group in engine.expander.table.groups if group.kind == "spelling"]
