@@ -23,6 +23,8 @@ TOKEN_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 REDACTION_RE = re.compile(r"X{4,}")
 APOSTROPHE_TAIL_RE = re.compile(r"['’](?:s|t|re|ve|ll|d|m)$")
+LONGEST_WORD = 63
+"""The longest word the index keeps; a longer token (a hash, a run of words with no space) is a gap, as a redaction is."""
 
 
 STOP_WORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
@@ -140,7 +142,12 @@ def _word(token: str) -> str | None:
     if "XXXX" in token:
         token = REDACTION_RE.sub("", token)
     word = normalise(token)
-    return word if word and word not in STOP_WORDS and len(word) < 64 else None
+    return word if word and word not in STOP_WORDS and len(word) <= LONGEST_WORD else None
+
+
+def overlong(text: str) -> str | None:
+    """The first token of ``text`` too long to be a word of the index (see :data:`LONGEST_WORD`), if any."""
+    return next((token for token in TOKEN_RE.findall(text) if len(normalise(REDACTION_RE.sub("", token))) > LONGEST_WORD), None)
 
 
 def words(text: str, heads: set[str] | None = None) -> Iterator[tuple[str, int, int]]:

@@ -24,6 +24,7 @@ from cables.search.console import (
     location,
     open_engine,
     print_version,
+    query_argument,
     rebuild_with_progress,
     report_options,
     search_request,
@@ -51,7 +52,7 @@ def main() -> None:
 
 
 @main.command(cls=QueryCommand)
-@click.argument("query", required=False, default="")
+@query_argument
 @cable_filter_options
 @click.option("--marking", multiple=True, help="Paragraph marking such as S, C or S//NF: only paragraphs so marked. Repeatable.")
 @click.option("--from", "date_from", metavar="DATE", help="Created on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -249,8 +250,8 @@ def tags(prefix, output_format, index_path):
     emit(reports.tags_report(relations.tag_table(open_engine(index_path), prefix), output_format))
 
 
-@main.command()
-@click.argument("query", required=False, default="")
+@main.command(cls=QueryCommand)
+@query_argument
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @cable_filter_options
 @report_options

@@ -60,6 +60,8 @@ def friendly(command):
         _refuse_undecodable(kwargs)
         try:
             return command(*args, **kwargs)
+        except click.UsageError as error:
+            raise one_line(error) from None
         except click.ClickException:
             raise
         except BrokenPipeError:
@@ -142,6 +144,11 @@ def search_request(query: str, **options: Any) -> SearchRequest:
         return SearchRequest(query=query, **fields)
     except BadDate as error:
         raise click.BadParameter(error.reason, param_hint=error.option) from None
+
+
+def query_argument(command):
+    """The query: every argument after the options, joined by spaces (``cables search visa fraud``, ``-- -gas oil``)."""
+    return click.argument("query", nargs=-1, callback=lambda ctx, param, value: " ".join(value))(command)
 
 
 def index_option(command):
@@ -267,17 +274,47 @@ class Context(click.Context):
     formatter_class = HelpFormatter
 
 
+def one_line(error: click.UsageError) -> Usage:
+    """A usage error of click's (a bad option or value) as one line naming where to read more, still exit 2."""
+    ctx = error.ctx or click.get_current_context(silent=True)
+    command = ctx.command_path if ctx is not None else "cables"
+    return Usage(f"{error.format_message()} (see '{command} --help')")
+
+
 class Command(click.Command):
-    """A command whose help is wrapped at spaces only."""
+    """A command whose help is wrapped at spaces only, and whose usage errors are one line."""
 
     context_class = Context
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            raise one_line(self.explained(error, given)) from None
+
+    def explained(self, error: click.UsageError, given: list[str]) -> click.UsageError:
+        """A usage error as the user reads it (a command may say more)."""
+        return error
 
 
 class Group(click.Group):
-    """A group of :class:`Command`, its own help wrapped at spaces only."""
+    """A group of :class:`Command`, its own help wrapped at spaces only, and its usage errors one line."""
 
     context_class = Context
     command_class = Command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            raise one_line(error) from None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:
+            raise one_line(error) from None
 
 
 def facet_values(_ctx: click.Context, _param: click.Parameter, value: str) -> int | None:
@@ -292,16 +329,14 @@ def facet_values(_ctx: click.Context, _param: click.Parameter, value: str) -> in
 class QueryCommand(Command):
     """A command whose argument is a query: a query that looks like an option gets a hint about ``--``."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        given = list(args)
-        try:
-            return super().parse_args(ctx, args)
-        except click.NoSuchOption as error:
-            word = next((arg for arg in given if arg.startswith(error.option_name)), error.option_name)
-            raise click.UsageError(
-                f"no such option {word!r}; to search for a word starting with '-', put -- before the query: cables {self.name} -- {word}",
-                ctx,
-            ) from None
+    def explained(self, error: click.UsageError, given: list[str]) -> click.UsageError:
+        if not isinstance(error, click.NoSuchOption) or error.option_name.startswith("--"):
+            return error
+        word = next((arg for arg in given if arg.startswith(error.option_name)), error.option_name)
+        return click.UsageError(
+            f"no such option {word!r}; to search for a word starting with '-', put -- before the query: cables {self.name} -- {word}",
+            error.ctx,
+        )
 
 
 class Progress:

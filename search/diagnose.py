@@ -109,6 +109,8 @@ def _index_dates(engine: Engine) -> tuple[str | None, str | None]:
 
 def _shown(start: date | None, end: date | None) -> str:
     """A date range as the user may have written it: [first TO last day], inclusive."""
+    if end == date.min:
+        return f"<{end.isoformat()}"
     first = start.isoformat() if start else "*"
     last = (end - timedelta(days=1)).isoformat() if end else "*"
     return f"[{first} TO {last}]"

@@ -77,6 +77,7 @@ class Engine:
         self.location = location
         self.folder, self.marker = open_generation(location)
         self.settings = settings
+        self._vocabulary: list[str] | None = None
         check_files(self.folder, self.marker, location)
         try:
             check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
@@ -86,7 +87,9 @@ class Engine:
             self.stem = StemTable(self.folder, SnowballStem())
             deleted = deleted_documents(self.arrays.doc_cable)
             self.postings = PostingReader(self.folder, self.segments, deleted)
-            self.expander = Expander(self.folder, self.stem, self._phrase_paragraphs, self._indexed, self.paragraph_frequency)
+            self.expander = Expander(
+                self.folder, self.stem, self._phrase_paragraphs, self._indexed, self.paragraph_frequency, self.vocabulary
+            )
         except IndexUnavailable:
             raise
         except IndexDamage as error:
@@ -217,9 +220,15 @@ class Engine:
         return self.arrays.cable_created[np.flatnonzero(self.matching(request))].astype("datetime64[s]")
 
     def vocabulary(self) -> list[str]:
-        """Every distinct word of the indexed text, folded as the index keeps it, for spelling suggestions."""
-        with self._reading():
-            return list(read_stem_table(self.folder))
+        """Every distinct word of the indexed text, folded as the index keeps it, in order (read once, when first asked for).
+
+        Only a query word no cable holds asks for it (its spellings and
+        suggestions): one read however many such words a query has.
+        """
+        if self._vocabulary is None:
+            with self._reading():
+                self._vocabulary = list(read_stem_table(self.folder))
+        return self._vocabulary
 
     def stem_of(self, word: str) -> str:
         """The stem the index files a word under."""

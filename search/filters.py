@@ -97,7 +97,7 @@ def marking_doc_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
     """Paragraph documents whose own marking is one of ``wanted`` (``S`` also matches ``S//NF``)."""
 
     def match(value: str, want: str) -> bool:
-        want = want.strip().strip("()").upper().replace("/NF", "//NF").replace("////", "//")
+        want = re.sub("/+", "//", want.strip().strip("()").upper())
         return value == want or ("//" not in want and value.split("//")[0] == want)
 
     codes = _codes(arrays.vocabulary["marking"], wanted, match)

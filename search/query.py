@@ -4,7 +4,7 @@
     F-16, 9/11       a word in pieces is a phrase of its pieces (with its joined form, through expansion)
     "exact phrase"   the words in this order, in one paragraph (no variants)
     =word, "word"    the word as typed (after folding), without its variants
-    a AND b, a OR b, NOT a, -a, ( ... )
+    a AND b, a OR b, NOT a, -a, -"a b", -( ... ), ( ... )
     a NEAR/5 b       both words in one paragraph, at most 5 words apart (NEAR alone: 10)
     embass*          prefix (a capped number of expansions)
     field:value      subject, body, by, tag, origin, classification, id, ref, marking
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from cables.index.analysis import words
+from cables.index.analysis import LONGEST_WORD, overlong, words
 
 TEXT_FIELDS = ("subject", "body", "by")
 META_FIELDS = ("tag", "origin", "classification", "id", "ref", "marking")
@@ -286,10 +286,24 @@ class _Parser:
             if self._ends_group():
                 raise QuerySyntaxError("NOT needs something on its right", token.column)
             return Not(self._nested(token, self.unary))
-        if token.kind == "word" and token.text.startswith("-") and len(token.text) > 1:
+        if self._minus_before_group(token):
             self.take()
-            return Not(_leaf(_Token("word", token.text[1:], token.column + 1)))
+            return Not(self._nested(token, self.unary))
+        if token.kind in ("word", "field_phrase") and token.text.startswith("-") and len(token.text) > 1:
+            self.take()
+            return Not(_leaf(_Token(token.kind, token.text[1:], token.column + 1)))
         return self.primary()
+
+    def _minus_before_group(self, token: _Token) -> bool:
+        """True for a ``-`` written against a phrase or a parenthesis (``-"visa fraud"``, ``-(oil OR gas)``): their negation."""
+        following = self.tokens[self.position + 1] if self.position + 1 < len(self.tokens) else None
+        return (
+            token.kind == "word"
+            and token.text == "-"
+            and following is not None
+            and following.kind in ("phrase", "lparen", "field_phrase")
+            and following.column == token.column + 1
+        )
 
     def primary(self) -> Node:
         token = self.take()
@@ -390,6 +404,11 @@ def _text_node(text: str, field: str | None, phrase: bool, column: int) -> Node:
         return Prefix(text.lower(), field)
     if not text.strip():
         raise QuerySyntaxError("empty phrase", column)
+    long_token = overlong(text)
+    if long_token is not None:
+        raise QuerySyntaxError(
+            f"{long_token[:20]!r}... is {len(long_token)} characters long; the index keeps no word over {LONGEST_WORD}", column
+        )
     return Words(text, field, phrase and len(text.split()) > 1, exact=phrase)
 
 
@@ -412,7 +431,11 @@ def _date_range(value: str, column: int) -> DateRange:
 
 
 def parse_date(text: str, column: int = 1) -> tuple[date, date]:
-    """A YYYY, YYYY-MM or YYYY-MM-DD as the half-open span [first day, day after]."""
+    """A YYYY, YYYY-MM or YYYY-MM-DD as the half-open span [first day, day after].
+
+    The day after 9999-12-31 is past what a date holds, so a span ending the
+    year 9999 ends at its last day instead (no cable is dated so).
+    """
     match = DATE_RE.match(text.strip())
     if not match:
         raise QuerySyntaxError(f"{text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", column)
@@ -421,10 +444,16 @@ def parse_date(text: str, column: int = 1) -> tuple[date, date]:
     try:
         if day_text:
             first = date(year, int(month_text), int(day_text))
-            return first, date.fromordinal(first.toordinal() + 1)
+            return first, _day_after(first)
         if month_text:
             month = int(month_text)
-            return date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
-        return date(year, 1, 1), date(year + 1, 1, 1)
+            last = date(year + (month == 12), month % 12 + 1, 1) if (year, month) != (date.max.year, 12) else date.max
+            return date(year, month, 1), last
+        return date(year, 1, 1), date(year + 1, 1, 1) if year < date.max.year else date.max
     except ValueError as error:
         raise QuerySyntaxError(f"{text!r} is not a valid date ({error})", column) from None
+
+
+def _day_after(day: date) -> date:
+    """The next day, or the last day a date holds (see :func:`parse_date`)."""
+    return date.fromordinal(day.toordinal() + 1) if day < date.max else date.max

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -103,3 +104,40 @@ def test_closed_pipe_ends_quietly(seed_index, command):
     stderr = process.stderr.read()
     assert process.wait(timeout=120) == 0
     assert stderr == b""
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["search", "x", "--limit", "-1"], "--limit"),
+        (["search", "x", "--format", "xml"], "--format"),
+        (["search", "x", "--from", "2010-13-45"], "--from"),
+        (["timeline", "x", "--by", "week"], "--by"),
+        (["similar"], "CABLE_ID"),
+        (["nosuch"], "nosuch"),
+    ],
+)
+def test_a_bad_option_is_one_line_naming_it(seed_index, args, named):
+    """A bad option or value is one `cables: error:` line naming it, exit 2, as a bad query is (click's own form is four lines)."""
+    result = CliRunner().invoke(main, [*args, "--index", str(seed_index)])
+    assert result.exit_code == 2
+    line = one_error_line(result.stderr)
+    assert named in line and "--help" in line
+
+
+def test_a_query_after_double_dash_may_be_several_arguments(seed_index):
+    """`cables search -- -gas oil`, as the README writes it, is the query `-gas oil`; `cables search visa fraud` is `visa fraud`."""
+    quoted = run("search", "--format", "json", "--index", str(seed_index), "--", "-gas oil")
+    unquoted = run("search", "--format", "json", "--index", str(seed_index), "--", "-gas", "oil")
+    assert unquoted.exit_code == 0 and unquoted.output == quoted.output and '"query": "-gas oil"' in unquoted.output
+    words = run("search", "visa", "fraud", "--format", "ids", "--index", str(seed_index))
+    assert words.exit_code == 0 and words.output == run("search", "visa fraud", "--format", "ids", "--index", str(seed_index)).output
+
+
+def test_many_unknown_words_get_a_few_suggestions(seed_index):
+    """Each suggestion scans the vocabulary, so a query of many words no cable holds gets suggestions for the first five only."""
+    unknown = ["secuirty", "parliment", "abijan", "presidnet", "enviroment", "cabnet", "minsiter"]
+    result = run("search", " OR ".join(unknown), "--format", "json", "--index", str(seed_index))
+    assert result.exit_code == 0
+    suggested = json.loads(result.output)["suggestions"]
+    assert set(suggested) == set(unknown[:5])

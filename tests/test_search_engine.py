@@ -154,6 +154,41 @@ def test_not_excludes_cables_with_the_word(engine, seed_records):
         )
 
 
+def test_a_minus_sign_negates_a_phrase_or_a_group(engine):
+    """`visa -"visa fraud"` excludes the phrase, as `visa NOT "visa fraud"` does; `oil -(gas OR petroleum)` the group.
+
+    Before, a `-` written against a quote or a parenthesis was taken for a
+    common word and dropped, so the clause it meant to exclude was required.
+    """
+    for minus, written in (('visa -"visa fraud"', 'visa NOT "visa fraud"'), ("oil -(gas OR petroleum)", "oil NOT (gas OR petroleum)")):
+        excluded = ids(search(engine, minus, limit=5000))
+        assert excluded == ids(search(engine, written, limit=5000))
+        assert excluded < ids(search(engine, minus.split()[0], limit=5000))
+    assert ids(search(engine, 'visa -subject:"visa fraud"', limit=5000)) == ids(search(engine, 'visa NOT subject:"visa fraud"', limit=5000))
+
+
+@pytest.mark.parametrize(
+    "query, meant", [("visa NOT the", "visa"), ("visa OR the", "visa"), ("visa (the OR fraud)", "visa fraud"), ("visa -the", "visa")]
+)
+def test_a_common_word_under_an_operator_is_left_out_as_the_note_says(engine, query, meant):
+    """A common word the query ignores is ignored inside NOT, OR and groups too.
+
+    Before, it matched every cable there: `visa NOT the` found nothing and
+    `visa OR the` every cable, under a note saying "the" was ignored.
+    """
+    result = search(engine, query, limit=5000)
+    assert ids(result) == ids(search(engine, meant, limit=5000)) and result.total
+    assert "ignored common words: the" in result.notes
+
+
+def test_a_word_longer_than_the_index_keeps_is_a_bad_query(engine):
+    """A 64-letter token (a hash, words run together) is no word of the index: the query says so instead of matching everything."""
+    for query in ("q" * 64, f'"visa {"q" * 64}"', f"subject:{'q' * 70}"):
+        with pytest.raises(QuerySyntaxError, match="the index keeps no word over 63"):
+            search(engine, query)
+    assert search(engine, "q" * 63).total == 0
+
+
 def test_or_is_union(engine):
     a, b = search(engine, "iceland", limit=5000), search(engine, "icesave", limit=5000)
     assert ids(search(engine, "iceland OR icesave", limit=5000)) == ids(a) | ids(b)
@@ -179,6 +214,41 @@ def test_marking_filter_finds_marked_paragraphs(engine, seed_records):
     assert ids(result) == expected
     for hit in result.hits[:20]:
         assert all(p.marking.startswith("S") for p in hit.paragraphs)
+
+
+def test_marking_filter_takes_the_markings_as_cables_write_them(engine, seed_records):
+    """`--marking S//NF` (as in `search --help`) finds the paragraphs so marked, as `S/NF` and `marking:S//NF` do.
+
+    Before, `S//NF` was respelt `S///NF` and matched nothing.
+    """
+    expected = {r.id for r in seed_records.values() if any(p.marking == "S//NF" for p in r.paragraphs)}
+    assert expected
+    for written in ("S//NF", "S/NF", "s//nf", "(S//NF)"):
+        assert ids(search(engine, marking=[written], limit=5000)) == expected, written
+    assert ids(search(engine, "marking:S//NF", limit=5000)) == expected
+
+
+def test_dates_at_the_ends_of_the_calendar_match_nothing_without_an_error(engine):
+    """`created:<0001` and `created:9999` are empty ranges, not an internal error; `--to 9999` is a year like any other."""
+    for query in ("created:<0001", "visa created:<0001", "created:9999", "created:>9999", "created:9999-12"):
+        assert search(engine, query).total == 0, query
+    assert search(engine, date_to="9999").total == search(engine).total
+    assert search(engine, date_from="9999").total == 0
+
+
+def test_punctuation_or_full_width_letters_do_not_change_what_a_word_matches(engine):
+    """`snar,` and full-width `ｓｎａｒ` match as `snar` does, `narcotics,` as `narcotics` (tag meaning included).
+
+    Before, the tag lookups took the word as typed, comma and all, and lost
+    the cables that hold the word only as a tag or through a tag's meaning.
+    """
+    assert (
+        ids(search(engine, "snar", limit=5000)) == ids(search(engine, "snar,", limit=5000)) == ids(search(engine, "ｓｎａｒ", limit=5000))
+    )
+    assert ids(search(engine, "visa, fraud", limit=5000)) == ids(search(engine, "visa fraud", limit=5000))
+    meant = ids(search(engine, "narcotics", limit=5000))
+    assert meant == ids(search(engine, "narcotics,", limit=5000))
+    assert meant - ids(search(engine, "body:narcotics OR subject:narcotics", limit=5000))  # through the meaning of SNAR only
 
 
 def test_prefix_query_expands(engine):
