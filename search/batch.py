@@ -12,9 +12,12 @@ from cables.search.query import QuerySyntaxError
 def run_topics(engine: Engine, lines: Iterable[bytes], name: str, limit: int) -> Iterator[tuple[str, SearchResult]]:
     """Each topic's qid and first ``limit`` results, in file order, as each line is read; blank lines are skipped.
 
-    A line that is not UTF-8, has no tab or holds a bad query raises
-    :class:`BadTopicLine` when it is reached, after the lines before it ran.
+    A line that is not UTF-8, has no tab, a qid that is empty, holds a space
+    or repeats an earlier one (a TREC run's columns are split at spaces, and
+    its qids are keys), or a bad query raises :class:`BadTopicLine` when it
+    is reached, after the lines before it ran.
     """
+    seen: dict[str, int] = {}
     for number, raw in enumerate(lines, start=1):
         try:
             line = raw.decode("utf-8")
@@ -25,6 +28,11 @@ def run_topics(engine: Engine, lines: Iterable[bytes], name: str, limit: int) ->
         qid, tab, query = line.rstrip("\n").partition("\t")
         if not tab:
             raise BadTopicLine(f"{name}:{number}: expected 'qid<TAB>query'")
+        if not qid or any(char.isspace() for char in qid):
+            raise BadTopicLine(f"{name}:{number}: the qid {qid!r} must be one word, without spaces")
+        if qid in seen:
+            raise BadTopicLine(f"{name}:{number}: the qid {qid!r} is already used on line {seen[qid]}")
+        seen[qid] = number
         try:
             result = engine.search(SearchRequest(query=query, limit=limit))
         except QuerySyntaxError as error:

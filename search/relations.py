@@ -59,12 +59,28 @@ def _record(engine: Engine, cable_id: str) -> dict:
     return record
 
 
+def _cited_root(engine: Engine, cable_id: str) -> str:
+    """The id of the cable ``cable_id`` names, in the index or cited by a cable that is; :class:`UnknownCable` if neither."""
+    record = engine.cable(cable_id.strip())
+    if record is not None:
+        return record["id"]
+    wanted = cable_id.strip().upper()
+    if wanted and engine.citing(wanted):
+        return wanted
+    raise UnknownCable(cable_id)
+
+
 def reference_graph(engine: Engine, cable_id: str, depth: int, cited_by: bool = False) -> list[Node]:
-    """Cables reachable from ``cable_id`` through REF lines (or, with ``cited_by``, citing it), breadth first."""
-    root = _record(engine, cable_id)
-    nodes = [_node(engine, root["id"], 0, None)]
-    seen = {root["id"]}
-    frontier = [root["id"]]
+    """Cables reachable from ``cable_id`` through REF lines (or, with ``cited_by``, citing it), breadth first.
+
+    With ``cited_by`` the cable itself need not be in the index, only cited
+    by one that is: the cables citing a cable nobody published are worth
+    finding (``search ref:ID`` finds them too).
+    """
+    root = _cited_root(engine, cable_id) if cited_by else _record(engine, cable_id)["id"]
+    nodes = [_node(engine, root, 0, None)]
+    seen = {root}
+    frontier = [root]
     for level in range(1, depth + 1):
         following = []
         for current in frontier:

@@ -141,3 +141,20 @@ def test_many_unknown_words_get_a_few_suggestions(seed_index):
     assert result.exit_code == 0
     suggested = json.loads(result.output)["suggestions"]
     assert set(suggested) == set(unknown[:5])
+
+
+@pytest.mark.parametrize(
+    "lines, reason",
+    [
+        ("q 1\tvisa\n", "the qid 'q 1' must be one word"),
+        ("\tvisa\n", "the qid '' must be one word"),
+        ("q1\tvisa\nq1\tfraud\n", "already used on line 1"),
+    ],
+)
+def test_batch_refuses_a_qid_a_trec_run_cannot_hold(seed_index, tmp_path, lines, reason):
+    """A qid with a space would add a column to every TREC run line, and a repeated one two rankings under one key: both are refused."""
+    topics = tmp_path / "topics.tsv"
+    topics.write_text(lines, encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(topics), "--index", str(seed_index)])
+    assert result.exit_code == 2
+    assert reason in one_error_line(result.stderr) and str(topics) in result.stderr

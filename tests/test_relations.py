@@ -45,6 +45,19 @@ def test_cited_by_is_the_reverse(engine):
     assert {(n.id, n.depth) for n in nodes} >= {("09QUITO100", 0), ("09QUITO103", 1), ("09QUITO177", 2)}
 
 
+def test_cited_by_a_cable_not_in_the_index_lists_the_cables_citing_it(engine):
+    """09OTTAWA134 is not among the seeds, but 09OTTAWA265 cites it: `cited-by` lists it, as `search ref:09OTTAWA134` does.
+
+    Before, it refused the id as "no cable in the index"; `refs` still does (it needs the cable's own REF block).
+    """
+    assert engine.cable("09OTTAWA134") is None
+    nodes = reference_graph(engine, "09ottawa134", 1, cited_by=True)
+    assert [(node.id, node.depth) for node in nodes] == [("09OTTAWA134", 0), ("09OTTAWA265", 1)] and nodes[0].created is None
+    assert {node.id for node in nodes[1:]} == {hit.id for hit in engine.search(SearchRequest(query="ref:09OTTAWA134")).hits}
+    result = CliRunner().invoke(main, ["cited-by", "99NOWHERE1", "--index", str(engine.location)])
+    assert result.exit_code == 1 and "no cable '99NOWHERE1'" in result.output
+
+
 def test_ref_query_field_finds_citing_cables(engine):
     result = engine.search(SearchRequest(query="ref:09QUITO103"))
     assert "09QUITO177" in {hit.id for hit in result.hits}
