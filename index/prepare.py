@@ -72,12 +72,14 @@ def find_cable_files(sources: Iterable[str | Path], skipped: list[Skipped]) -> l
     folder once.  What is left out is added to ``skipped``: a missing source,
     a folder that cannot be listed or is reached again (a link loop or a
     second link), a link that leads nowhere.  Whether a file is a regular,
-    readable cable is decided when :func:`prepare` reads it.
+    readable cable is decided when :func:`prepare` reads it.  Paths are made
+    absolute (not resolved: a link keeps its name), so ``cables show --raw``
+    finds a cable's file from any folder, not only the one the rebuild ran in.
     """
     found: set[Path] = set()
     seen: dict[tuple[int, int], Path] = {}
     for source in sources:
-        path = Path(source)
+        path = Path(source).absolute()
         if path.is_dir():
             _walk(path, found, seen, skipped)
         elif path.exists() or path.is_symlink():

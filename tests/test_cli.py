@@ -174,6 +174,21 @@ def test_rebuild_json_summary_counts_skips(tmp_path, seeds_dir):
     assert set(data) == {"cables", "paragraphs", "skipped", "seconds", "index"}
 
 
+def test_show_raw_finds_a_cable_indexed_from_a_relative_path_from_any_folder(tmp_path, seeds_dir, monkeypatch):
+    """A rebuild given `src` (relative) records where the file is, so `show --raw` works from another folder.
+
+    Before, the index kept `src/09OTTAWA265.txt` and `show --raw` failed anywhere but the rebuild's folder.
+    """
+    (tmp_path / "work" / "src").mkdir(parents=True)
+    cable = (seeds_dir / "09OTTAWA265.txt").read_bytes()
+    (tmp_path / "work" / "src" / "09OTTAWA265.txt").write_bytes(cable)
+    monkeypatch.chdir(tmp_path / "work")
+    assert run("rebuild", "src", "--index", str(tmp_path / "ix")).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    shown = CliRunner().invoke(main, ["show", "09OTTAWA265", "--raw", "--index", str(tmp_path / "ix")])
+    assert shown.exit_code == 0 and shown.stdout_bytes == cable
+
+
 def test_rebuild_with_nothing_readable_exits_1(tmp_path):
     source = tmp_path / "src"
     source.mkdir()
