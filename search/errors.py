@@ -5,6 +5,9 @@ Kept free of heavy imports, so the command line can catch them without loading t
 
 from __future__ import annotations
 
+SHOWN_ID = 40
+"""An unknown id is echoed up to this many characters (a cable id has about 20; a pasted page should not fill the error)."""
+
 
 class UnknownCable(KeyError):
     """An id the index holds no cable for, as the user wrote it."""
@@ -14,7 +17,8 @@ class UnknownCable(KeyError):
         self.cable_id = cable_id
 
     def __str__(self) -> str:
-        return f"no cable {self.cable_id!r} in the index"
+        shown = self.cable_id if len(self.cable_id) <= SHOWN_ID else self.cable_id[:SHOWN_ID] + "..."
+        return f"no cable {shown!r} in the index"
 
 
 class BadTopicLine(ValueError):

@@ -158,3 +158,11 @@ def test_batch_refuses_a_qid_a_trec_run_cannot_hold(seed_index, tmp_path, lines,
     result = CliRunner().invoke(main, ["batch", str(topics), "--index", str(seed_index)])
     assert result.exit_code == 2
     assert reason in one_error_line(result.stderr) and str(topics) in result.stderr
+
+
+def test_an_unknown_id_is_echoed_shortened(seed_index):
+    """A pasted page given as an id gets one short line, not the page back."""
+    result = CliRunner().invoke(main, ["show", "A" * 100_000, "--index", str(seed_index)])
+    assert result.exit_code == 1
+    line = one_error_line(result.stderr)
+    assert "'" + "A" * 40 + "...'" in line and len(line) < 120
