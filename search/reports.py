@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cables.index.paths import real_path
 from cables.search.engine import Engine, Hit, IndexStats, SearchResult
 from cables.search.errors import UnknownCable, UnreadableSource
 from cables.search.relations import Node
@@ -144,7 +145,7 @@ def show_report(engine: Engine, cable_id: str, raw: bool, output_format: str) ->
         raise UnknownCable(cable_id)
     if raw:
         try:
-            return Path(source).read_bytes()
+            return Path(real_path(source)).read_bytes()
         except OSError as error:
             raise UnreadableSource(f"cannot read {source}, the file {record['id']} was indexed from: {error.strerror}") from None
     if output_format == "json":

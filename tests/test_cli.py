@@ -343,3 +343,15 @@ def test_explain_names_header_words_in_the_whole_cable_score(seed_index):
     explanation = data["results"][0]["explanation"]
     assert explanation["weights"]["header words in whole cable"] == 0.5
     assert explanation["parts"]["whole cable"] > 0 and explanation["parts"]["header"] == 0.0
+
+
+@pytest.mark.parametrize("name", ["bad\udcff\udcfebyte.txt", "new\nline.txt", "back\\slash.txt", "tab\there.txt"])
+def test_show_raw_reads_a_file_whose_name_is_stored_escaped(tmp_path, seeds_dir, name):
+    """A name with undecodable bytes, a newline, a tab or a backslash is stored escaped (`\\xff`, `\\u000a`, `\\\\`) and read back by its real name."""
+    source = tmp_path / "src"
+    source.mkdir()
+    cable = (seeds_dir / "09OTTAWA265.txt").read_bytes()
+    (source / name).write_bytes(cable)
+    assert run("rebuild", str(source), "--index", str(tmp_path / "ix")).exit_code == 0
+    shown = CliRunner().invoke(main, ["show", "09OTTAWA265", "--raw", "--index", str(tmp_path / "ix")])
+    assert shown.exit_code == 0 and shown.stdout_bytes == cable
