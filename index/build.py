@@ -44,7 +44,7 @@ from cables.index.codec import ArrayCodec
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digest
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
 from cables.index.paths import printable, real_path
-from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
+from cables.index.prepare import Prepared, Skipped, check_sources, documents, find_cable_files, prepare, reset_stemmer
 from cables.index.recordstore import RECORDS_FILE, RecordStore
 from cables.index.schema import paragraph_schema, stem_count
 from cables.index.segments import Indexed, ShardedWrite, document_entry
@@ -116,6 +116,7 @@ def rebuild(location: Path, sources: Sequence[str | Path], jobs: int = 1, progre
     started = time.monotonic()
     location = index_location(location)
     report = BuildReport(index=printable(location))
+    check_sources(sources)
     with ending_like_ctrl_c(), writer_lock(location):
         files = find_cable_files(sources, report.skipped)
         folder = _start_generation(location)
@@ -132,7 +133,7 @@ def rebuild(location: Path, sources: Sequence[str | Path], jobs: int = 1, progre
                     _place(store, placed, item)
             if not placed:
                 store.close()
-                raise NothingIndexed("no cable could be indexed" + (f" ({len(report.skipped)} files skipped)" if report.skipped else ""))
+                raise NothingIndexed(_nothing_indexed(report.skipped))
             write.publish(_duplicates(placed, report))
             _finish(folder, store, stems, write.documents(), jobs=jobs)
             publish(location, folder)
@@ -297,6 +298,14 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
+def _nothing_indexed(skipped: list[Skipped]) -> str:
+    """Why a rebuild indexed nothing, naming the first file skipped and its reason."""
+    if not skipped:
+        return "no cable could be indexed: the sources hold no cable file (a folder's cable files end in .txt)"
+    first = skipped[0]
+    return f"no cable could be indexed ({len(skipped)} files skipped; the first, {first.path}: {first.reason})"
+
+
 def update(
     location: Path, sources: Sequence[str | Path], prune: bool = False, jobs: int = 1, progress: Progress | None = None
 ) -> BuildReport:
@@ -313,6 +322,7 @@ def update(
     location = index_location(location)
     report = BuildReport(index=printable(location))
     current_generation(location)  # no index to update: say so before taking the lock
+    check_sources(sources)
     with ending_like_ctrl_c(), writer_lock(location):
         files = find_cable_files(sources, report.skipped)
         current = current_generation(location)

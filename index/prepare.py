@@ -64,6 +64,18 @@ def reset_stemmer() -> None:
     _POSITIONED = Positioner(_STEM)
 
 
+class MissingSource(Exception):
+    """A source named for a build that does not exist: nothing is changed (a typo must not empty an index or prune it)."""
+
+
+def check_sources(sources: Iterable[str | Path]) -> None:
+    """Raise :class:`MissingSource` for the first source that is neither a file, a folder nor a link."""
+    for source in sources:
+        path = Path(source)
+        if not (path.exists() or path.is_symlink()):
+            raise MissingSource(f"no such file or folder: {printable(path)}; the index was not changed")
+
+
 def find_cable_files(sources: Iterable[str | Path], skipped: list[Skipped]) -> list[Path]:
     """Every cable file under the sources (files or folders), sorted.
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cables.index.paths import printable
+from cables.index.prepare import MissingSource
 from cables.index.store import ENV_VARIABLE, BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
 from cables.search.errors import BadTopicLine, UnknownCable, UnreadableSource
 
@@ -70,7 +71,7 @@ def friendly(command):
             raise Usage(f"bad query: {error}") from None
         except (BadLocation, BadTopicLine) as error:
             raise Usage(str(error)) from None
-        except (IndexUnavailable, NothingIndexed, UnknownCable, UnreadableSource) as error:
+        except (IndexUnavailable, NothingIndexed, MissingSource, UnknownCable, UnreadableSource) as error:
             raise Failure(str(error)) from None
         except KeyboardInterrupt as error:
             raise Failure(str(error) or "interrupted") from None

@@ -49,9 +49,9 @@ SUGGESTED_WORDS = 5
 class WordGroup:
     """Alternative stems that satisfy one query word (several for a prefix).
 
-    ``word`` is the bare query word as typed when it may also match a tag or
-    a tag's meaning (one stem, no field, no quotes), else None.  ``typed``
-    and ``alternatives`` are set for a word with spelling variants;
+    ``word`` is the bare query word, folded, when it may also match a tag or
+    a tag's meaning (one stem, no field, no quotes), else None; ``typed`` is
+    that word as the user typed it.  ``alternatives`` are set for a word with spelling variants;
     ``alternative_cables`` then holds, per variant, the cables it occurs in.
     ``within``: for a word typed in pieces (``F-16``), the cables holding the
     pieces as a phrase; the group matches only there, and its stems score
@@ -247,7 +247,7 @@ class QueryMatch:
                 return [WordGroup([stem], fields, None, phrase_docs) for stem in stems]
             within = filters.cables_of_docs(self.arrays, np.concatenate(list(phrase_docs.values())))
             return [WordGroup([stem], fields, within=within) for stem in stems]
-        return [WordGroup([stem], fields, word) for stem in stems]
+        return [WordGroup([stem], fields, word, typed=node.text.strip()) for stem in stems]
 
     def _near_groups(self, node: Near) -> list[WordGroup]:
         """The two words of a ``NEAR``, each kept only in the documents where they stand close enough."""
@@ -302,7 +302,7 @@ class QueryMatch:
     def suggestions(self) -> dict[str, str]:
         """Corrections for query words the index has never seen (the suggester is imported only when there is one)."""
         unseen = [
-            group.word
+            (group.typed, group.word)
             for group in self.groups
             if group.word
             and not group.alternatives
@@ -312,7 +312,7 @@ class QueryMatch:
             return {}
         from cables.search.suggest import suggest
 
-        corrections = {word: suggest(self.engine, word) for word in unseen[:SUGGESTED_WORDS]}
+        corrections = {typed: suggest(self.engine, word) for typed, word in unseen[:SUGGESTED_WORDS]}
         return {word: correction for word, correction in corrections.items() if correction}
 
 

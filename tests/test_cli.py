@@ -347,7 +347,7 @@ def test_explain_names_header_words_in_the_whole_cable_score(seed_index):
 
 @pytest.mark.parametrize("name", ["bad\udcff\udcfebyte.txt", "new\nline.txt", "back\\slash.txt", "tab\there.txt"])
 def test_show_raw_reads_a_file_whose_name_is_stored_escaped(tmp_path, seeds_dir, name):
-    """A name with undecodable bytes, a newline, a tab or a backslash is stored escaped (`\\xff`, `\\u000a`, `\\\\`) and read back by its real name."""
+    """A name with undecodable bytes, a newline, a tab or a backslash is stored escaped, and read back by its real name."""
     source = tmp_path / "src"
     source.mkdir()
     cable = (seeds_dir / "09OTTAWA265.txt").read_bytes()
@@ -355,3 +355,32 @@ def test_show_raw_reads_a_file_whose_name_is_stored_escaped(tmp_path, seeds_dir,
     assert run("rebuild", str(source), "--index", str(tmp_path / "ix")).exit_code == 0
     shown = CliRunner().invoke(main, ["show", "09OTTAWA265", "--raw", "--index", str(tmp_path / "ix")])
     assert shown.exit_code == 0 and shown.stdout_bytes == cable
+
+
+def test_a_missing_source_changes_nothing(tmp_path, seeds_dir):
+    """A source that does not exist (a typo, an unmounted drive) is an error before any work: `update --prune` must not
+    take it for a folder emptied and remove its cables, nor `rebuild` publish an index without them."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "a" / "09OTTAWA265.txt").write_bytes((seeds_dir / "09OTTAWA265.txt").read_bytes())
+    (tmp_path / "b" / "09QUITO100.txt").write_bytes((seeds_dir / "09QUITO100.txt").read_bytes())
+    index = str(tmp_path / "ix")
+    assert run("rebuild", str(tmp_path / "a"), str(tmp_path / "b"), "--index", index).exit_code == 0
+    (tmp_path / "b" / "09QUITO100.txt").unlink()
+    (tmp_path / "b").rmdir()
+    for command in (["update", str(tmp_path / "b"), "--prune"], ["rebuild", str(tmp_path / "a"), str(tmp_path / "b")]):
+        result = CliRunner().invoke(main, [*command, "--index", index])
+        assert result.exit_code == 1
+        assert result.stderr == f"cables: error: no such file or folder: {tmp_path / 'b'}; the index was not changed\n"
+    assert json.loads(run("stats", "--index", index, "--format", "json").output)["cables"] == 2
+
+
+def test_a_rebuild_that_indexes_nothing_says_why(tmp_path):
+    """With nothing indexable the error names the first file skipped and its reason, or says no cable file was found."""
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "notes.txt").write_text("not a cable\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["rebuild", str(tmp_path / "text"), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and f"the first, {tmp_path / 'text' / 'notes.txt'}: line " in result.stderr
+    result = CliRunner().invoke(main, ["rebuild", str(tmp_path / "empty"), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and "hold no cable file" in result.stderr

@@ -289,8 +289,11 @@ def test_any_source_folder_gives_a_counted_one_line_report_in_utf8(shape: list[t
                 path.chmod(0o755)
     if not expected_cables:
         assert completed.returncode == 1 and out == ""
-        count = f" ({len(expected_paths)} files skipped)" if expected_paths else ""
-        assert err == f"cables: error: no cable could be indexed{count}\n"
+        if expected_paths:
+            assert err.startswith(f"cables: error: no cable could be indexed ({len(expected_paths)} files skipped; the first, ")
+            assert err.count("\n") == 1 and any(f"the first, {path}: " in err for path in expected_paths)
+        else:
+            assert err == "cables: error: no cable could be indexed: the sources hold no cable file (a folder's cable files end in .txt)\n"
     elif output_format == "json":
         data = summary(completed)
         assert data["cables"] == expected_cables
