@@ -274,10 +274,29 @@ def remove_stale_generations(location: Path, keep: set[Path | None] | None = Non
         finished = (folder / MARKER).exists()
         if folder.name in kept or (keep is None and finished) or not made_by_cables(location, folder):
             continue
+        if finished and not _only_its_own_files(folder):
+            continue
         if finished or not _builder_alive(folder):
             import shutil  # here, not above: a search never removes a generation, and shutil brings bz2 and lzma
 
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _only_its_own_files(folder: Path) -> bool:
+    """True when every file under a finished generation is one its build recorded in the marker.
+
+    A file someone put there (notes, a copy) was not made by cables, so the
+    generation holding it is kept rather than removed with it; ``cables
+    check`` names such a file.
+    """
+    try:
+        recorded = set(json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return all(
+        name in recorded or Path(name).name in (MARKER, STAMP, "MAIN_WRITELOCK")
+        for name in (str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_symlink() or not path.is_dir())
+    )
 
 
 def _builder_alive(folder: Path) -> bool:

@@ -149,6 +149,23 @@ def test_only_generations_cables_stamped_are_ever_removed(tmp_path, few):
     assert len(made) == 2 and location.resolve() in made, "the current generation and the previous one"
 
 
+def test_a_generation_holding_a_file_its_build_did_not_write_is_kept(tmp_path, few):
+    """A note someone saved inside the index's folder is not the program's to delete: that generation stays, the others go.
+
+    Before, it went with its generation two rebuilds later, right after
+    `cables check` had named it "not written by the build".
+    """
+    location = tmp_path / "ix"
+    assert cli("rebuild", few, "--index", location).exit_code == 0
+    (location / "mynotes.txt").write_text("precious")
+    noted = location.resolve()
+    assert "mynotes.txt: not written by the build" in cli("check", "--index", location).stdout
+    for _ in range(3):
+        assert cli("rebuild", few, "--index", location).exit_code == 0
+    assert (noted / "mynotes.txt").read_text() == "precious"
+    assert len([path for path in generations_folder(location).iterdir() if path != noted]) == 2, "the current and the previous"
+
+
 # Item 7: SIGTERM and SIGHUP end the workers and release the lock; a dead holder's lock is taken over.
 
 
