@@ -335,7 +335,7 @@ def update(
             known = store.sources()
             next_ordinal = store.max_ordinal() + 1
             changes = _Changes(location, current, folder)
-            seen: set[str] = set()
+            seen: dict[str, str] = {}
             with closing(_prepared_stream(files, jobs)) as prepared:
                 for item in _cables(prepared, len(files), report, progress):
                     next_ordinal = _apply(changes, store, known, item, next_ordinal, report, seen)
@@ -477,11 +477,19 @@ def _apply(
     item: Prepared,
     next_ordinal: int,
     report: BuildReport,
-    seen: set[str],
+    seen: dict[str, str],
 ) -> int:
-    """Add a new cable or replace a changed one; return the next free ordinal."""
+    """Add a new cable or replace a changed one; return the next free ordinal.
+
+    ``seen`` maps each cable id this update read to its file: a later file
+    with the same id is skipped as a duplicate, as a rebuild skips it (files
+    come in path order).
+    """
     cable_id = item.record["id"]
-    seen.add(cable_id)
+    if cable_id in seen:
+        report.skipped.append(Skipped(item.path, f"duplicate id {cable_id} (also in {seen[cable_id]})"))
+        return next_ordinal
+    seen[cable_id] = item.path
     if cable_id in known:
         ordinal, _, digest = known[cable_id]
         if digest == item.digest:
@@ -502,15 +510,16 @@ def _prune(
     store: RecordStore,
     known: dict[str, tuple[int, str, str]],
     sources: Sequence[str | Path],
-    seen: set[str],
+    seen: dict[str, str],
     report: BuildReport,
 ) -> None:
-    """Remove cables whose source file, under the given sources, no longer exists."""
+    """Remove cables whose source file, under the given sources, no longer exists or now holds another cable."""
     roots = [Path(source).resolve() for source in sources]
+    read = set(seen.values())
     for cable_id, (ordinal, path, _) in known.items():
         resolved = Path(real_path(path)).resolve()
         under = any(resolved == root or root in resolved.parents for root in roots)
-        if cable_id not in seen and under and not resolved.exists():
+        if cable_id not in seen and under and (not resolved.exists() or path in read):
             changes.delete(ordinal)
             store.delete(ordinal)
             report.removed += 1

@@ -111,6 +111,42 @@ def test_update_adds_and_prunes(tmp_path):
     assert engine.cable(read_file(extra).cable.id) is not None
 
 
+def test_update_reports_a_duplicate_id_as_rebuild_does(tmp_path):
+    """Two new files with one id: the first in path order is indexed, the other reported as a skipped duplicate.
+
+    Before, the update said "2 added" for one cable added, named no file, and
+    a repeat of it switched the cable between the files.
+    """
+    source = copy_seeds(tmp_path / "src", 0, 5)
+    location = tmp_path / "ix"
+    rebuild(location, [source])
+    extra = sorted(SEEDS.glob("*.txt"))[5]
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(extra, source / name)
+    (source / "b.txt").write_text((source / "b.txt").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    report = update(location, [source])
+    assert (report.added, report.replaced) == (1, 0)
+    assert [(Path(skip.path).name, skip.reason) for skip in report.skipped] == [
+        ("b.txt", f"duplicate id {read_file(extra).cable.id} (also in {source / 'a.txt'})")
+    ]
+    again = update(location, [source])
+    assert (again.added, again.replaced, again.unchanged) == (0, 0, 6)
+    assert Engine(location).cables == 6 == rebuild(tmp_path / "fresh", [source]).cables
+
+
+def test_update_prunes_a_cable_whose_file_now_holds_another(tmp_path):
+    """A file rewritten to hold another cable: with --prune its old cable goes, as a rebuild of the same files would drop it."""
+    source = copy_seeds(tmp_path / "src", 0, 5)
+    location = tmp_path / "ix"
+    rebuild(location, [source])
+    first, second = sorted(source.glob("*.txt"))[:2]
+    first_id = read_file(first).cable.id
+    shutil.copy(second, first)
+    report = update(location, [source], prune=True)
+    assert report.removed == 1 and Engine(location).cable(first_id) is None
+    assert Engine(location).cables == 4 == rebuild(tmp_path / "fresh", [source]).cables
+
+
 def test_one_job_and_two_jobs_answer_identically(tmp_path):
     """Two workers write two segments; the split must not change a single score or count."""
     source = copy_seeds(tmp_path / "src", 0, 150)
