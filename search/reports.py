@@ -46,7 +46,7 @@ def build_summary(report: BuildReport, output_format: str, update: bool = False)
     if update:
         totals = (
             f"Updated {report.index}: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
-            f"{report.unchanged} unchanged; {report.cables:,} cables in {report.seconds:.1f} s"
+            f"{report.unchanged} unchanged, skipped {len(report.skipped)} files; {report.cables:,} cables in {report.seconds:.1f} s"
         )
     else:
         totals = (

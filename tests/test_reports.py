@@ -74,7 +74,7 @@ def test_update_summary(built):
     assert list(data) == ["cables", "added", "replaced", "removed", "unchanged", "seconds", "index", "skipped"]
     assert (data["cables"], data["added"], data["replaced"], data["removed"], data["skipped"]) == (3, 1, 0, 0, [])
     text = " ".join(" ".join(build_summary(report, "text", update=True)).split())
-    assert text.startswith(f"Updated {report.index}: 1 added, 0 replaced, 0 removed, 0 unchanged; 3 cables in")
+    assert text.startswith(f"Updated {report.index}: 1 added, 0 replaced, 0 removed, 0 unchanged, skipped 0 files; 3 cables in")
 
 
 def test_topics_run_in_order_and_a_bad_line_is_named_after_the_lines_before_it(engine):
