@@ -31,3 +31,23 @@ def test_search_variants(form, engine, measure, benchmark):
 
     benchmark.group = "variant query set: expanded vs exact words"
     measure(lambda query: engine.search(SearchRequest(query=query)), _variant_queries(form == "exact"), lambda: fresh_postings(engine))
+
+
+UNSEEN = ("Khadafy", "Gaddaffi", "Sarkisyan", "secuirty", "parliment", "qwertyuiop", "Путин", "Nasrullah")
+"""Words no cable of the seeds or the corpus holds: journalists' spellings, typos, a name in another script, nonsense."""
+
+
+def test_search_unseen_word(engine, measure, benchmark):
+    """A search for a word no cable holds, in a newly opened engine: its spellings are looked for among the words few edits
+    away, and a suggestion made; the vocabulary is read once per engine (the stemmer is imported before: a process pays that once)."""
+    from cables.index.analysis import SnowballStem
+    from cables.search.engine import Engine, SearchRequest
+
+    SnowballStem().load()
+    benchmark.group = "a word no cable holds, new engine"
+    opened: list[Engine] = []
+
+    def reopen() -> None:
+        opened[:] = [Engine(engine.location)]
+
+    measure(lambda query: opened[0].search(SearchRequest(query=query)), UNSEEN, reopen)
