@@ -39,3 +39,14 @@ def test_snippet_of_10mb_paragraph(huge_paragraph, benchmark):
 
     text, spans = benchmark.pedantic(build, rounds=20, iterations=1, warmup_rounds=1)
     assert spans and len(text) < 400
+
+
+def test_wrap_a_1mb_word(benchmark):
+    """`cables show` wraps a paragraph that is one 1 MB token (a hostile file): textwrap alone copies what is left of a long
+    word for every line, quadratic in its length (a 40 MB token never finished); cut into line-long pieces first, it is linear."""
+    from cables.search.render import wrap
+
+    paragraph = "(C) " + "AB" * (512 * 1024) + " END"
+    benchmark.group = "wrap a paragraph that is one 1 MB word"
+    lines = benchmark.pedantic(wrap, args=(paragraph, 80, "  "), rounds=5, iterations=1, warmup_rounds=1)
+    assert "".join(line.replace(" ", "") for line in lines) == paragraph.replace(" ", "")

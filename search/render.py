@@ -32,12 +32,27 @@ def width() -> int:
     return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 
+HUGE_WORD = 1000
+HUGE_WORD_RE = re.compile(rf"\S{{{HUGE_WORD + 1},}}")
+
+
+def _pieces(word: str, columns: int) -> str:
+    """A huge word as pieces of a line's length, apart (see :func:`wrap`)."""
+    size = max(1, columns - 8)
+    return " ".join(word[start : start + size] for start in range(0, len(word), size))
+
+
 def wrap(text: str, columns: int, indent: str = "", subsequent: str | None = None, split_long: bool = True) -> list[str]:
     """``text`` wrapped at spaces to ``columns`` (never inside a hyphenated word).
 
     A word longer than a line is split, unless ``split_long`` is false: then
-    it keeps a line of its own whole, as a path must to be copied back.
+    it keeps a line of its own whole, as a path must to be copied back.  A
+    word longer than :data:`HUGE_WORD` is cut into line-long pieces first:
+    textwrap splits a long word by copying what is left of it for every
+    line, which for a 40 MB token in a hostile file never ended.
     """
+    if split_long and len(text) > HUGE_WORD:
+        text = HUGE_WORD_RE.sub(lambda word: _pieces(word.group(), columns), text)
     return textwrap.wrap(
         text,
         columns,

@@ -319,3 +319,17 @@ def test_all_makes_hits_one_at_a_time(engine):
     assert iter(hits) is hits
     first = next(hits)
     assert first.id == engine.search(SearchRequest(query="embassy", limit=1)).hits[0].id
+
+
+def test_a_huge_word_wraps_into_lines_that_hold_all_of_it():
+    """A word of more than a thousand letters (a hostile file's one-token paragraph) is cut into lines no wider than asked,
+    in order, nothing lost; shorter words wrap as textwrap wraps them."""
+    import textwrap
+
+    from cables.search.render import wrap
+
+    word = "".join(chr(ord("a") + index % 26) for index in range(5000))
+    lines = wrap(f"before {word} after", 60, "  ")
+    assert all(len(line) <= 60 for line in lines) and lines[0] == "  before"
+    assert "".join(line.replace(" ", "") for line in lines) == f"before{word}after" and len(lines) > 5000 // 60
+    assert wrap("a " + "x" * 90 + " b", 40) == textwrap.wrap("a " + "x" * 90 + " b", 40, break_on_hyphens=False)
