@@ -48,6 +48,11 @@ CABLE_ID_RE = re.compile(r"\d{2}[A-Za-z]{3,}[A-Za-z0-9]*\d")
 """A cable's reference id, as journalists cite it: year, office, number (``09OTTAWA265``, ``06BEIJING10909``)."""
 
 
+QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\uff02", '"'))
+"""Curly and other double quotes, as a word processor or a web page writes them, are the query's quote: a pasted
+“visa fraud” is the phrase (each is one character, so columns stay where they were)."""
+
+
 class QuerySyntaxError(ValueError):
     """A query that cannot be parsed; ``column`` is 1-based."""
 
@@ -140,7 +145,7 @@ def parse(text: str) -> Node:
     bad = next((i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in "\t\n\r"), None)
     if bad is not None:
         raise QuerySyntaxError(f"control character U+{ord(text[bad]):04X} is not allowed", bad + 1)
-    tokens = _tokens(text)
+    tokens = _tokens(text.translate(QUOTES))
     if not tokens:
         return MatchAll()
     parser = _Parser(tokens)
@@ -360,7 +365,7 @@ def _leaf(token: _Token) -> Node:
         return _text_node(value, None, phrase=False, column=token.column)
     value_column = token.column + len(token.text) - len(value)
     if not value:
-        raise QuerySyntaxError(f"{field}: needs a value", token.column)
+        raise QuerySyntaxError(f"{field}: needs a word or a quoted phrase right after it (no space, no parentheses)", token.column)
     if field in TEXT_FIELDS:
         quoted = value.startswith('"') and value.endswith('"') and len(value) >= 2
         return _text_node(value.strip('"'), field, phrase=quoted, column=value_column)

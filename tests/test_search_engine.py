@@ -189,6 +189,17 @@ def test_a_word_longer_than_the_index_keeps_is_a_bad_query(engine):
     assert search(engine, "q" * 63).total == 0
 
 
+def test_curly_quotes_pasted_from_a_document_make_a_phrase(engine):
+    """“visa fraud” (as a word processor writes it), „visa fraud“ and a mixed "visa fraud” are the phrase "visa fraud".
+
+    Before, curly quotes were punctuation: the words matched anywhere in a cable, and a mixed pair was unbalanced.
+    """
+    phrase = ids(search(engine, '"visa fraud"', limit=5000))
+    assert phrase < ids(search(engine, "visa fraud", limit=5000))
+    for pasted in ("\u201cvisa fraud\u201d", "\u201evisa fraud\u201c", '"visa fraud\u201d'):
+        assert ids(search(engine, pasted, limit=5000)) == phrase, pasted
+
+
 def test_or_is_union(engine):
     a, b = search(engine, "iceland", limit=5000), search(engine, "icesave", limit=5000)
     assert ids(search(engine, "iceland OR icesave", limit=5000)) == ids(a) | ids(b)
