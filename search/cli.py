@@ -28,6 +28,7 @@ from cables.search.console import (
     rebuild_with_progress,
     report_options,
     search_request,
+    tolerant_output,
     update_with_progress,
 )
 
@@ -49,6 +50,7 @@ def main() -> None:
       cables search "visa fraud" --origin Cairo --from 2008
     """
     os.environ.setdefault(BLAS_THREADS, "1")
+    tolerant_output()
 
 
 @main.command(cls=QueryCommand)

@@ -10,6 +10,7 @@ bad query).  Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import sys
@@ -49,6 +50,18 @@ class Usage(Failure):
     """A usage error found after option parsing (a bad query): exit 2."""
 
     exit_code = EXIT_USAGE
+
+
+def tolerant_output() -> None:
+    """Write a character the output's encoding lacks as a backslash escape, not fail on it.
+
+    Cable text holds typographic characters (…, é, Cyrillic); a terminal or
+    pipe set to Latin-1 or ASCII (``PYTHONIOENCODING``, an old locale) made
+    every such result end in an encoding error half-way through.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
 
 
 def friendly(command):

@@ -166,3 +166,15 @@ def test_an_unknown_id_is_echoed_shortened(seed_index):
     assert result.exit_code == 1
     line = one_error_line(result.stderr)
     assert "'" + "A" * 40 + "...'" in line and len(line) < 120
+
+
+def test_an_output_encoding_without_a_character_escapes_it(seed_index):
+    """Results on a Latin-1 terminal: the bars and ellipses it cannot encode come out as backslash escapes, not an error half-way.
+
+    Before, `PYTHONIOENCODING=latin-1 cables search visa` printed part of the results and ended with an UnicodeEncodeError.
+    """
+    command = [sys.executable, "-m", "cables.search", "search", "visa", "--limit", "3", "--index", str(seed_index)]
+    done = subprocess.run(command, capture_output=True, cwd=REPO, timeout=120, env={**os.environ, "PYTHONIOENCODING": "latin-1"})
+    assert done.returncode == 0 and done.stderr == b""
+    text = done.stdout.decode("latin-1")
+    assert "cables match" in text and "\\u2588" in text
