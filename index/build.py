@@ -55,6 +55,7 @@ from cables.index.store import (
     WHOOSH_FOLDER,
     Marker,
     NothingIndexed,
+    check_files,
     current_generation,
     file_sizes,
     index_location,
@@ -326,6 +327,7 @@ def update(
     with ending_like_ctrl_c(), writer_lock(location):
         files = find_cable_files(sources, report.skipped)
         current = current_generation(location)
+        check_files(current, read_marker(current, location), location)  # as a search opens it: a damaged index is said so
         folder = _start_generation(location)
         try:
             shutil.copytree(current / WHOOSH_FOLDER, folder / WHOOSH_FOLDER, copy_function=os.link)

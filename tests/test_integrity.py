@@ -497,3 +497,15 @@ def test_a_damaged_segment_list_is_reported(index_copy, content):
     result = run_cables("search", "security", "--index", str(index_copy))
     assert_damaged(result, index_copy)
     assert "segments.json" in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["postings/segments.json", "columns/cable_body_length.npy"])
+def test_an_update_of_a_damaged_index_says_it_is_damaged_and_changes_nothing(index_copy, tmp_path, damage):
+    """A truncated file of the current generation: `update` gives the one-line damaged error a search gives, not an
+    "unexpected ValueError" or "unexpected IndexDamage", and publishes nothing."""
+    target = generation(index_copy) / damage
+    target.write_bytes(target.read_bytes()[:2])
+    before = generation(index_copy)
+    result = run_cables("update", str(copy_seeds(tmp_path / "more", 60, 62)), "--index", str(index_copy))
+    assert_damaged(result, index_copy)
+    assert generation(index_copy) == before
