@@ -149,11 +149,19 @@ def facets_option(default: str, description: str):
     )
 
 
+OPTION_NAMES = {"date_from": "from", "date_to": "to"}
+"""Request fields whose option has another name."""
+
+
 def search_request(query: str, **options: Any) -> SearchRequest:
     """The request a command's options describe (repeated options become lists); a bad date is a usage error naming its option."""
     from cables.search.request import BadDate, SearchRequest
 
     fields: dict[str, Any] = {name: list(value) if isinstance(value, tuple) else value for name, value in options.items()}
+    for name, value in fields.items():
+        if any(isinstance(given, str) and not given.strip() for given in (value if isinstance(value, list) else [value])):
+            option = OPTION_NAMES.get(name, name.replace("_", "-"))
+            raise click.BadParameter("an empty value filters nothing; leave the option out", param_hint=f"--{option}")
     try:
         return SearchRequest(query=query, **fields)
     except BadDate as error:

@@ -114,6 +114,9 @@ def test_closed_pipe_ends_quietly(seed_index, command):
         (["search", "x", "--from", "2010-13-45"], "--from"),
         (["timeline", "x", "--by", "week"], "--by"),
         (["similar"], "CABLE_ID"),
+        (["search", "x", "--tag", ""], "--tag"),
+        (["search", "x", "--from", " "], "--from"),
+        (["timeline", "x", "--origin", ""], "--origin"),
         (["nosuch"], "nosuch"),
     ],
 )
