@@ -205,6 +205,8 @@ def read_marker(folder: Path, location: Path | None = None) -> Marker:
         version = data.get("schema_version")
     except (OSError, ValueError, AttributeError) as error:
         raise IndexUnavailable(f"index marker in {folder} is damaged ({error}); rebuild with 'cables rebuild'") from None
+    if not isinstance(version, int):
+        raise IndexUnavailable(f"{location or folder} is not a cables index: its {MARKER} gives no schema version number")
     if version != SCHEMA_VERSION:
         raise IndexUnavailable(
             f"index {location or folder} has schema version {version}, this engine needs {SCHEMA_VERSION}; rebuild it with 'cables rebuild'"

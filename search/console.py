@@ -15,7 +15,8 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -248,14 +249,27 @@ def rebuild_with_progress(target: Path, sources: list[Path], jobs: int) -> Build
     """Rebuild the index at ``target`` from ``sources``, showing progress when stderr is a terminal."""
     from cables.index.build import rebuild
 
-    return rebuild(target, sources, jobs=jobs, progress=Progress(sys.stderr.isatty()))
+    with writing(target):
+        return rebuild(target, sources, jobs=jobs, progress=Progress(sys.stderr.isatty()))
 
 
 def update_with_progress(target: Path, sources: list[Path], prune: bool, jobs: int) -> BuildReport:
     """Update the index at ``target`` from ``sources``, showing progress when stderr is a terminal."""
     from cables.index.build import update
 
-    return update(target, sources, prune=prune, jobs=jobs, progress=Progress(sys.stderr.isatty()))
+    with writing(target):
+        return update(target, sources, prune=prune, jobs=jobs, progress=Progress(sys.stderr.isatty()))
+
+
+@contextmanager
+def writing(target: Path) -> Iterator[None]:
+    """Name the index being written in an OS error that names no file (a full disk: "No space left on device")."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, f"writing the index {printable(target)}: {error.strerror or type(error).__name__}") from None
 
 
 def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

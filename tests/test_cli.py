@@ -132,6 +132,14 @@ def test_foreign_folder_is_refused(tmp_path):
     assert "not a cables index" in result.output
 
 
+def test_a_folder_whose_marker_gives_no_schema_version_is_not_an_index(tmp_path):
+    """A user's folder holding a `cables-index.json` of `{}` is said not to be an index, not told to rebuild (which refuses it)."""
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "cables-index.json").write_text("{}", encoding="utf-8")
+    result = CliRunner().invoke(main, ["search", "oil", "--index", str(tmp_path / "mine")])
+    assert result.exit_code == 1 and "is not a cables index" in result.stderr and "rebuild" not in result.stderr
+
+
 def test_batch_writes_a_trec_run(seed_index, tmp_path):
     topics = tmp_path / "topics.tsv"
     topics.write_text("q1\tcanada mexico security\nq2\ticeland banking\n", encoding="utf-8")

@@ -181,3 +181,18 @@ def test_an_output_encoding_without_a_character_escapes_it(seed_index):
     assert done.returncode == 0 and done.stderr == b""
     text = done.stdout.decode("latin-1")
     assert "cables match" in text and "\\u2588" in text
+
+
+def test_a_full_disk_names_the_index_being_written(tmp_path, monkeypatch):
+    """ENOSPC names no file; the one-line error says which index could not be written (before: "No space left on device" alone)."""
+    import errno
+
+    import cables.index.build
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(cables.index.build, "rebuild", full_disk)
+    result = CliRunner().invoke(main, ["rebuild", str(REPO / "seeds"), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr) == f"cables: error: writing the index {tmp_path / 'ix'}: {os.strerror(errno.ENOSPC)}"
