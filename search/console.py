@@ -341,6 +341,8 @@ class Group(click.Group):
     command_class = Command
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args:  # click shows the help, as a usage error whose message is the help itself
+            return super().parse_args(ctx, args)
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:

@@ -267,6 +267,8 @@ class Expander:
     def _compounds(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
         """The joined form of several words, or the halves of one word, where the cables use them."""
         if len(folded) > 1:
+            if not _may_join(folded):
+                return []
             joined = "".join(folded)
             found = self.stem.lookup(joined)
             return [Alternative((found,), 1.0, joined)] if found is not None and self.indexed(found) else []
@@ -280,7 +282,8 @@ class Expander:
             if first_stem is None or second_stem is None:
                 continue
             apart = self.phrase_paragraphs((first_stem, second_stem))
-            if apart and (cut > 1 or apart >= PREFIX_SHARE * self.paragraphs_holding(stems[0])):
+            letter_and_number = first.isdigit() != second[0].isdigit()
+            if apart and (cut > 1 or letter_and_number or apart >= PREFIX_SHARE * self.paragraphs_holding(stems[0])):
                 halves.append(Alternative((first_stem, second_stem), 1.0, f"{first} {second}"))
         return halves
 
@@ -291,8 +294,16 @@ class Expander:
             return False
         if self.table.groups_of(tuple(self.stem(word) for word in folded)):
             return True
+        if not _may_join(folded):
+            return False
         joined = self.stem.lookup("".join(folded))
         return joined is not None and self.indexed(joined)
+
+
+def _may_join(pieces: list[str]) -> bool:
+    """Whether words written apart may be one word written joined: not numbers only (``9/11`` is not ``911``,
+    ``1/2`` not ``12``) nor single letters only (``w/o``, ``d/s`` is not ``ds``)."""
+    return not all(piece.isdigit() for piece in pieces) and not all(len(piece) == 1 and piece.isalpha() for piece in pieces)
 
 
 def _cuts(word: str) -> list[int]:

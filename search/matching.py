@@ -206,7 +206,7 @@ class QueryMatch:
             return filters.date_mask(self.arrays, node.start, node.end)
         groups = self._groups(node)
         if not groups:
-            return None
+            return self._common_phrase(node)
         if not negated:
             self.groups.extend(groups)
         result = self.arrays.cable_valid.copy()
@@ -234,7 +234,8 @@ class QueryMatch:
         terms = positioned(node.text, self.engine.stem)
         stems = stems_of(terms)
         if not stems:
-            self.ignored.append(node.text)
+            if len(terms) < 2:
+                self.ignored.append(node.text)
             return []
         found = [folded for folded, _, _ in words(node.text)]
         word = found[0] if not node.field and len(found) == 1 and not node.phrase else None
@@ -248,6 +249,18 @@ class QueryMatch:
             within = filters.cables_of_docs(self.arrays, np.concatenate(list(phrase_docs.values())))
             return [WordGroup([stem], fields, within=within) for stem in stems]
         return [WordGroup([stem], fields, word, typed=node.text.strip()) for stem in stems]
+
+    def _common_phrase(self, node: Node) -> np.ndarray | None:
+        """The cables holding a phrase of common words only (``"to be or not to be"``, ``and/or``), or None for a lone
+        common word, which is ignored.  Such a phrase narrows the matches but adds nothing to a score (no word of it is
+        searched for its own sake)."""
+        if not isinstance(node, Words):
+            return None
+        terms = positioned(node.text, self.engine.stem)
+        if len(terms) < 2:
+            return None
+        fields = (node.field,) if node.field else TEXT_FIELDS
+        return filters.cables_of_docs(self.arrays, np.concatenate([self.engine.postings.phrase_docs(name, terms) for name in fields]))
 
     def _near_groups(self, node: Near) -> list[WordGroup]:
         """The two words of a ``NEAR``, each kept only in the documents where they stand close enough."""

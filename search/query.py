@@ -36,11 +36,11 @@ NEAR_RE = re.compile(r"NEAR(?:/(.*))?", re.DOTALL)
 MAX_NESTING = 100
 
 TOKEN_RE = re.compile(
-    r"""(?P<space>\s+)
+    r"""(?P<space>(?:\s|;|(?<!\d),|,(?!\d))+)
       | (?P<lparen>\()
       | (?P<rparen>\))
       | (?P<phrase>"[^"]*"?)
-      | (?P<word>[^\s()"]+)""",
+      | (?P<word>(?:[^\s()";,]|(?<=\d),(?=\d))+)""",
     re.VERBOSE,
 )
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -158,7 +158,12 @@ def parse(text: str) -> Node:
 
 
 def _tokens(text: str) -> list[_Token]:
-    """Split the query into parentheses, phrases and words (with their columns)."""
+    """Split the query into parentheses, phrases and words (with their columns).
+
+    Commas and semicolons part words as spaces do (``visa,fraud`` is two
+    words, not the phrase that ``visa-fraud`` is), but for a comma between
+    digits (``1,000``).
+    """
     tokens = []
     for match in TOKEN_RE.finditer(text):
         kind = match.lastgroup or ""
@@ -411,9 +416,7 @@ def _text_node(text: str, field: str | None, phrase: bool, column: int) -> Node:
         raise QuerySyntaxError("empty phrase", column)
     long_token = overlong(text)
     if long_token is not None:
-        raise QuerySyntaxError(
-            f"{long_token[:20]!r}... is {len(long_token)} characters long; the index keeps no word over {LONGEST_WORD}", column
-        )
+        raise QuerySyntaxError(f"{long_token[:20]!r}... is longer than any word the index keeps ({LONGEST_WORD} letters at most)", column)
     return Words(text, field, phrase and len(text.split()) > 1, exact=phrase)
 
 

@@ -140,6 +140,12 @@ def test_a_folder_whose_marker_gives_no_schema_version_is_not_an_index(tmp_path)
     assert result.exit_code == 1 and "is not a cables index" in result.stderr and "rebuild" not in result.stderr
 
 
+def test_cables_alone_shows_its_help():
+    """`cables` with no command prints click's help (exit 2), not the help inside a one-line error."""
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 2 and "cables: error" not in result.output and "Commands:" in result.output
+
+
 def test_batch_writes_a_trec_run(seed_index, tmp_path):
     topics = tmp_path / "topics.tsv"
     topics.write_text("q1\tcanada mexico security\nq2\ticeland banking\n", encoding="utf-8")

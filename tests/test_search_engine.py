@@ -184,7 +184,7 @@ def test_a_common_word_under_an_operator_is_left_out_as_the_note_says(engine, qu
 def test_a_word_longer_than_the_index_keeps_is_a_bad_query(engine):
     """A 64-letter token (a hash, words run together) is no word of the index: the query says so instead of matching everything."""
     for query in ("q" * 64, f'"visa {"q" * 64}"', f"subject:{'q' * 70}"):
-        with pytest.raises(QuerySyntaxError, match="the index keeps no word over 63"):
+        with pytest.raises(QuerySyntaxError, match=r"longer than any word the index keeps \(63 letters at most\)"):
             search(engine, query)
     assert search(engine, "q" * 63).total == 0
 
@@ -198,6 +198,28 @@ def test_curly_quotes_pasted_from_a_document_make_a_phrase(engine):
     assert phrase < ids(search(engine, "visa fraud", limit=5000))
     for pasted in ("\u201cvisa fraud\u201d", "\u201evisa fraud\u201c", '"visa fraud\u201d'):
         assert ids(search(engine, pasted, limit=5000)) == phrase, pasted
+
+
+def test_commas_and_semicolons_part_words_as_spaces_do(engine):
+    """`visa,fraud` and `snar;kcrm` are two words each, not a phrase (as `visa-fraud` is); `1,000` stays one number."""
+    assert ids(search(engine, "visa,fraud", limit=5000)) == ids(search(engine, "visa fraud", limit=5000))
+    assert ids(search(engine, "visa,fraud", limit=5000)) > ids(search(engine, '"visa fraud"', limit=5000))
+    assert ids(search(engine, "snar;kcrm", limit=5000)) == ids(search(engine, "snar kcrm", limit=5000))
+    assert ids(search(engine, "1,000", limit=5000)) == ids(search(engine, '"1 000"', limit=5000))
+
+
+def test_a_phrase_of_common_words_only_narrows_the_matches(engine, seed_records):
+    """`"of the"` and `and/or` are phrases whose words are all common: they match the cables holding them, not every cable
+    (before, they were ignored and the query matched all 1,400); a lone common word is still ignored."""
+    saying = {
+        cable_id
+        for cable_id, record in seed_records.items()
+        if any(re.search(r"(?i)\band\s*/\s*or\b", text) for text in [record.subject, *(p.text for p in record.paragraphs)])
+    }
+    assert 0 < len(saying) < len(seed_records)
+    assert ids(search(engine, "and/or", limit=5000)) == saying
+    assert search(engine, '"to be or not to be"').total == 0
+    assert search(engine, "the").total == len(seed_records)
 
 
 def test_or_is_union(engine):

@@ -103,6 +103,15 @@ def test_a_hyphenated_word_is_a_phrase(engine, seed_records):
     assert _ids(engine, "mig 29")
 
 
+def test_numbers_or_single_letters_in_pieces_are_not_joined_into_another_word(engine):
+    """`9/11` is not `911`, `1/2` not `12`, `d/s` not `ds` (Diplomatic Security): pieces that are all numbers or all single
+    letters are never one word written apart, though the seeds hold 911, 12 and ds.  A letter and a number are (`P-5`, `P5`)."""
+    for typed, joined in (("9/11", "911"), ("1/2", "12"), ("d/s", "ds"), ("24/7", "247")):
+        assert engine.expander.indexed(engine.stem(joined)), joined
+        assert joined not in {alternative.word for alternative in engine.expander.alternatives(typed)}, typed
+    assert _ids(engine, "P-5") == _ids(engine, "P5") and _ids(engine, "P5") - _ids(engine, "=p5")
+
+
 def test_letters_and_digits_or_the_electronic_prefix_typed_joined_meet_the_parted_forms(engine, seed_records):
     """`F16` and `G8`, as the press types them, find the cables writing F-16 and G-8; `email` finds e-mail.
 
