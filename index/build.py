@@ -493,8 +493,10 @@ def _apply(
         return next_ordinal
     seen[cable_id] = item.path
     if cable_id in known:
-        ordinal, _, digest = known[cable_id]
+        ordinal, path, digest = known[cable_id]
         if digest == item.digest:
+            if path != item.path:  # moved or renamed: show --raw must find it where it is now
+                store.put(ordinal, item.record, item.path, item.digest, stem_count(item.subject_stems))
             report.unchanged += 1
             return next_ordinal
         changes.delete(ordinal)

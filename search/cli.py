@@ -28,6 +28,7 @@ from cables.search.console import (
     rebuild_with_progress,
     report_options,
     search_request,
+    source_paths,
     tolerant_output,
     update_with_progress,
 )
@@ -120,7 +121,7 @@ def show(cable_id, raw, output_format, index_path):
 
 
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, callback=source_paths)
 @click.option(
     "--jobs",
     type=click.IntRange(1, 64),
@@ -148,7 +149,7 @@ def rebuild(sources, jobs, output_format, index_path):
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, callback=source_paths)
 @click.option("--prune", is_flag=True, help="Also remove cables whose files under SOURCES are gone.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes that read cables.")
 @report_options

@@ -174,6 +174,13 @@ def query_argument(command):
     return click.argument("query", nargs=-1, callback=lambda ctx, param, value: " ".join(value))(command)
 
 
+def source_paths(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[Path]:
+    """The cable sources as paths; an empty one is a usage error (as a path it would be ``.``, the current folder)."""
+    if any(not source.strip() for source in value):
+        raise click.BadParameter("an empty source names no file or folder", param_hint="SOURCES")
+    return [Path(source) for source in value]
+
+
 def index_option(command):
     """``--index DIR`` (else $CABLES_INDEX, else the default location), made absolute as it is read."""
     return click.option(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cables.index.paths import real_path
@@ -144,10 +143,12 @@ def show_report(engine: Engine, cable_id: str, raw: bool, output_format: str) ->
     if record is None or source is None:
         raise UnknownCable(cable_id)
     if raw:
+        from cables.index.reader import CableError, read_bytes  # here: only --raw reads a cable's own file
+
         try:
-            return Path(real_path(source)).read_bytes()
-        except OSError as error:
-            raise UnreadableSource(f"cannot read {source}, the file {record['id']} was indexed from: {error.strerror}") from None
+            return read_bytes(real_path(source))
+        except CableError as error:
+            raise UnreadableSource(f"cannot read {source}, the file {record['id']} was indexed from: it {error.reason}") from None
     if output_format == "json":
         return json_text({**record, "file": source}) + "\n"
     return record_text(record, engine.held(ref["id"] for ref in record["references"]), source)

@@ -327,3 +327,17 @@ def test_a_large_generation_learns_its_variant_table_in_a_fresh_process_with_the
     learnt = json.loads((copy / "variants.json").read_text(encoding="utf-8"))
     assert any(group["kind"] == "spelling" for group in learnt), "the seeds teach some spelling groups"
     assert (copy / "variants.json").read_bytes() == (generation / "variants.json").read_bytes()
+
+
+def test_update_follows_an_unchanged_cable_to_its_new_file_name(tmp_path):
+    """A file renamed without a change: the cable is unchanged, and `show --raw` reads it under its new name."""
+    source = copy_seeds(tmp_path / "src", 0, 3)
+    location = tmp_path / "ix"
+    rebuild(location, [source])
+    old = sorted(source.glob("*.txt"))[0]
+    cable_id = read_file(old).cable.id
+    new = old.with_name("renamed.txt")
+    old.rename(new)
+    report = update(location, [source], prune=True)
+    assert (report.added, report.replaced, report.removed, report.unchanged) == (0, 0, 0, 3)
+    assert Engine(location).source(cable_id) == str(new)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -398,3 +399,38 @@ def test_a_rebuild_that_indexes_nothing_says_why(tmp_path):
     assert result.exit_code == 1 and f"the first, {tmp_path / 'text' / 'notes.txt'}: line " in result.stderr
     result = CliRunner().invoke(main, ["rebuild", str(tmp_path / "empty"), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 1 and "hold no cable file" in result.stderr
+
+
+def test_a_source_that_is_empty_or_a_link_to_nowhere_changes_nothing(tmp_path, seeds_dir):
+    """A link whose target went away (an unmounted drive) is a missing source, not an emptied folder, and `""` is no source
+    (as a path it is the current folder): both stop the command before any work."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "09OTTAWA265.txt").write_bytes((seeds_dir / "09OTTAWA265.txt").read_bytes())
+    (tmp_path / "drive").mkdir()
+    (tmp_path / "drive" / "09QUITO100.txt").write_bytes((seeds_dir / "09QUITO100.txt").read_bytes())
+    (tmp_path / "mounted").symlink_to(tmp_path / "drive")
+    index = str(tmp_path / "ix")
+    assert run("rebuild", str(tmp_path / "a"), str(tmp_path / "mounted"), "--index", index).exit_code == 0
+    shutil.rmtree(tmp_path / "drive")
+    result = CliRunner().invoke(main, ["update", str(tmp_path / "mounted"), "--prune", "--index", index])
+    assert result.exit_code == 1 and "a link that leads nowhere" in result.stderr
+    for command in (["rebuild", ""], ["update", str(tmp_path / "a"), ""]):
+        result = CliRunner().invoke(main, [*command, "--index", index])
+        assert result.exit_code == 2 and "an empty source names no file or folder" in result.stderr
+    assert json.loads(run("stats", "--index", index, "--format", "json").output)["cables"] == 2
+
+
+def test_show_raw_of_a_file_replaced_by_a_fifo_or_a_device_refuses_it(tmp_path, seeds_dir):
+    """The file a cable was indexed from, replaced by a FIFO or a link to /dev/zero: one line saying what it is, not a hang."""
+    (tmp_path / "src").mkdir()
+    cable = tmp_path / "src" / "09OTTAWA265.txt"
+    cable.write_bytes((seeds_dir / "09OTTAWA265.txt").read_bytes())
+    assert run("rebuild", str(tmp_path / "src"), "--index", str(tmp_path / "ix")).exit_code == 0
+    cable.unlink()
+    os.mkfifo(cable)
+    result = CliRunner().invoke(main, ["show", "09OTTAWA265", "--raw", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and "it is a FIFO" in result.stderr
+    cable.unlink()
+    cable.symlink_to("/dev/zero")
+    result = CliRunner().invoke(main, ["show", "09OTTAWA265", "--raw", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and "it is a character device" in result.stderr
