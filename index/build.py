@@ -41,7 +41,7 @@ from cables.index.cablearrays import (
     previous_columns,
 )
 from cables.index.codec import ArrayCodec
-from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, file_digest
+from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, damaged_files, file_digest
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
 from cables.index.paths import printable, real_path
 from cables.index.prepare import Prepared, Skipped, check_sources, documents, find_cable_files, prepare, reset_stemmer
@@ -299,6 +299,21 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
+def _check_carried(location: Path, current: Path) -> None:
+    """Refuse to update a damaged generation, as a search refuses to open one, before its files are carried over.
+
+    Sizes are checked as a search checks them, and the content of every file
+    but whoosh's against its checksum: an update reads those files and writes
+    them anew with fresh checksums, so damage left there would be certified
+    whole (whoosh's files are linked, not rewritten, and keep their checksums).
+    """
+    marker = read_marker(current, location)
+    check_files(current, marker, location)
+    rewritten = {name: digest for name, digest in marker.checksums.items() if not name.startswith(f"{WHOOSH_FOLDER}/")}
+    for name, reason in damaged_files(current, rewritten)[:1]:
+        raise damaged(location, f"{name}: {reason}")
+
+
 def _nothing_indexed(skipped: list[Skipped]) -> str:
     """Why a rebuild indexed nothing, naming the first file skipped and its reason."""
     if not skipped:
@@ -327,7 +342,7 @@ def update(
     with ending_like_ctrl_c(), writer_lock(location):
         files = find_cable_files(sources, report.skipped)
         current = current_generation(location)
-        check_files(current, read_marker(current, location), location)  # as a search opens it: a damaged index is said so
+        _check_carried(location, current)
         folder = _start_generation(location)
         try:
             shutil.copytree(current / WHOOSH_FOLDER, folder / WHOOSH_FOLDER, copy_function=os.link)

@@ -509,3 +509,18 @@ def test_an_update_of_a_damaged_index_says_it_is_damaged_and_changes_nothing(ind
     result = run_cables("update", str(copy_seeds(tmp_path / "more", 60, 62)), "--index", str(index_copy))
     assert_damaged(result, index_copy)
     assert generation(index_copy) == before
+
+
+@pytest.mark.parametrize("damage", ["stems.tsv", "cables.sqlite", "columns/doc_cable.npy"])
+def test_an_update_does_not_certify_damage_that_kept_the_size(index_copy, tmp_path, damage):
+    """A byte changed in a file an update rewrites: the update refuses (one line, "is damaged"), where it used to carry the
+    byte into the new generation under a fresh checksum, after which `cables check` said the index was whole."""
+    target = generation(index_copy) / damage
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    target.write_bytes(bytes(data))
+    before = generation(index_copy)
+    result = run_cables("update", str(copy_seeds(tmp_path / "more", 60, 62)), "--index", str(index_copy))
+    assert_damaged(result, index_copy)
+    assert f"({damage}: content differs from its checksum)" in result.stderr
+    assert generation(index_copy) == before
