@@ -25,11 +25,15 @@ def run_topics(engine: Engine, lines: Iterable[bytes], name: str, limit: int) ->
             raise BadTopicLine(f"{name}:{number}: not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})") from None
         if not line.strip():
             continue
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a byte-order mark is no part of the first qid
         qid, tab, query = line.rstrip("\n").partition("\t")
         if not tab:
             raise BadTopicLine(f"{name}:{number}: expected 'qid<TAB>query'")
         if not qid or any(char.isspace() for char in qid):
             raise BadTopicLine(f"{name}:{number}: the qid {qid!r} must be one word, without spaces")
+        if not query.strip():
+            raise BadTopicLine(f"{name}:{number}: the query of {qid!r} is empty")
         if qid in seen:
             raise BadTopicLine(f"{name}:{number}: the qid {qid!r} is already used on line {seen[qid]}")
         seen[qid] = number

@@ -22,6 +22,7 @@ from cables.search.console import (
     friendly,
     index_option,
     location,
+    one_word,
     open_engine,
     print_version,
     query_argument,
@@ -170,7 +171,7 @@ def update(sources, prune, jobs, output_format, index_path):
 @click.argument("queries", type=click.File("rb"))
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--format", "output_format", type=click.Choice(["trec", "jsonl"]), default="trec", show_default=True)
-@click.option("--run-name", default="cables", show_default=True)
+@click.option("--run-name", default="cables", show_default=True, callback=one_word, help="One word: a TREC run's last column.")
 @index_option
 @friendly
 def batch(queries, limit, output_format, run_name, index_path):

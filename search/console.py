@@ -174,6 +174,13 @@ def query_argument(command):
     return click.argument("query", nargs=-1, callback=lambda ctx, param, value: " ".join(value))(command)
 
 
+def one_word(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """An option value that must be one word, without spaces (a column of a TREC run line)."""
+    if not value or any(char.isspace() for char in value):
+        raise click.BadParameter(f"{value!r} must be one word, without spaces")
+    return value
+
+
 def source_paths(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[Path]:
     """The cable sources as paths; an empty one is a usage error (as a path it would be ``.``, the current folder)."""
     if any(not source.strip() for source in value):
@@ -276,7 +283,8 @@ def writing(target: Path) -> Iterator[None]:
     except OSError as error:
         if error.filename is not None:
             raise
-        raise OSError(error.errno, f"writing the index {printable(target)}: {error.strerror or type(error).__name__}") from None
+        reason = error.strerror or str(error) or type(error).__name__
+        raise OSError(error.errno, f"writing the index {printable(target)}: {reason}") from None
 
 
 def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

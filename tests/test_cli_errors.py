@@ -152,6 +152,7 @@ def test_many_unknown_words_get_a_few_suggestions(seed_index):
         ("q 1\tvisa\n", "the qid 'q 1' must be one word"),
         ("\tvisa\n", "the qid '' must be one word"),
         ("q1\tvisa\nq1\tfraud\n", "already used on line 1"),
+        ("q1\t \n", "the query of 'q1' is empty"),
     ],
 )
 def test_batch_refuses_a_qid_a_trec_run_cannot_hold(seed_index, tmp_path, lines, reason):
@@ -196,3 +197,13 @@ def test_a_full_disk_names_the_index_being_written(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["rebuild", str(REPO / "seeds"), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 1
     assert one_error_line(result.stderr) == f"cables: error: writing the index {tmp_path / 'ix'}: {os.strerror(errno.ENOSPC)}"
+
+
+def test_batch_takes_a_topics_file_with_a_byte_order_mark_and_a_one_word_run_name(seed_index, tmp_path):
+    """A BOM (as some editors save UTF-8) is no part of the first qid; a run name with a space would add a column, so it is refused."""
+    topics = tmp_path / "topics.tsv"
+    topics.write_bytes("\ufeffq1\tvisa\n".encode())
+    result = CliRunner().invoke(main, ["batch", str(topics), "--limit", "1", "--index", str(seed_index)])
+    assert result.exit_code == 0 and result.stdout.startswith("q1 Q0 ") and len(result.stdout.split()) == 6
+    result = CliRunner().invoke(main, ["batch", str(topics), "--run-name", "my run", "--index", str(seed_index)])
+    assert result.exit_code == 2 and "'my run' must be one word" in one_error_line(result.stderr)
