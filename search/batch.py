@@ -9,6 +9,11 @@ from cables.search.errors import BadTopicLine
 from cables.search.query import QuerySyntaxError
 
 
+def one_word(text: str) -> bool:
+    """Whether ``text`` can be one column of a TREC run line: not empty, no spaces (a qid, a run name)."""
+    return bool(text) and not any(char.isspace() for char in text)
+
+
 def run_topics(engine: Engine, lines: Iterable[bytes], name: str, limit: int) -> Iterator[tuple[str, SearchResult]]:
     """Each topic's qid and first ``limit`` results, in file order, as each line is read; blank lines are skipped.
 
@@ -30,7 +35,7 @@ def run_topics(engine: Engine, lines: Iterable[bytes], name: str, limit: int) ->
         qid, tab, query = line.rstrip("\n").partition("\t")
         if not tab:
             raise BadTopicLine(f"{name}:{number}: expected 'qid<TAB>query'")
-        if not qid or any(char.isspace() for char in qid):
+        if not one_word(qid):
             raise BadTopicLine(f"{name}:{number}: the qid {qid!r} must be one word, without spaces")
         if not query.strip():
             raise BadTopicLine(f"{name}:{number}: the query of {qid!r} is empty")

@@ -176,7 +176,9 @@ def query_argument(command):
 
 def one_word(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """An option value that must be one word, without spaces (a column of a TREC run line)."""
-    if not value or any(char.isspace() for char in value):
+    from cables.search import batch  # here: only ``cables batch`` has such an option
+
+    if not batch.one_word(value):
         raise click.BadParameter(f"{value!r} must be one word, without spaces")
     return value
 

@@ -282,8 +282,7 @@ class Expander:
             if first_stem is None or second_stem is None:
                 continue
             apart = self.phrase_paragraphs((first_stem, second_stem))
-            letter_and_number = first.isdigit() != second[0].isdigit()
-            if apart and (cut > 1 or letter_and_number or apart >= PREFIX_SHARE * self.paragraphs_holding(stems[0])):
+            if apart and (cut > 1 or _letters_from_digits(word, cut) or apart >= PREFIX_SHARE * self.paragraphs_holding(stems[0])):
                 halves.append(Alternative((first_stem, second_stem), 1.0, f"{first} {second}"))
         return halves
 
@@ -318,8 +317,13 @@ def _cuts(word: str) -> list[int]:
         cuts.add(2)
     if word[:1] in PREFIXES and len(word) > MIN_HALF:
         cuts.add(1)
-    cuts.update(cut for cut in range(1, len(word)) if word[cut - 1].isdigit() != word[cut].isdigit())
+    cuts.update(cut for cut in range(1, len(word)) if _letters_from_digits(word, cut))
     return sorted(cuts)
+
+
+def _letters_from_digits(word: str, cut: int) -> bool:
+    """Whether ``cut`` parts letters from digits in ``word`` (``f|16``, ``16|s``)."""
+    return word[cut - 1].isdigit() != word[cut].isdigit()
 
 
 def _few_edits_away(word: str, vocabulary: list[str]) -> list[str]:

@@ -61,13 +61,13 @@ def _record(engine: Engine, cable_id: str) -> dict:
 
 def _cited_root(engine: Engine, cable_id: str) -> str:
     """The id of the cable ``cable_id`` names, in the index or cited by a cable that is; :class:`UnknownCable` if neither."""
-    record = engine.cable(cable_id.strip())
-    if record is not None:
-        return record["id"]
-    wanted = cable_id.strip().upper()
-    if wanted and engine.citing(wanted):
-        return wanted
-    raise UnknownCable(cable_id)
+    try:
+        return _record(engine, cable_id)["id"]
+    except UnknownCable:
+        wanted = cable_id.strip().upper()
+        if wanted and engine.citing(wanted):
+            return wanted
+        raise
 
 
 def reference_graph(engine: Engine, cable_id: str, depth: int, cited_by: bool = False) -> list[Node]:
