@@ -44,11 +44,12 @@ from cables.index.codec import ArrayCodec
 from cables.index.integrity import IndexDamage, check_table_of_contents, damaged, damaged_files, file_digest
 from cables.index.interrupts import default_signals, ending_like_ctrl_c
 from cables.index.paths import printable, real_path
-from cables.index.prepare import Prepared, Skipped, check_sources, documents, find_cable_files, prepare, reset_stemmer
+from cables.index.prepare import Prepared, Skipped, documents, find_cable_files, prepare, reset_stemmer
 from cables.index.recordstore import RECORDS_FILE, RecordStore
 from cables.index.schema import paragraph_schema, stem_count
 from cables.index.segments import Indexed, ShardedWrite, document_entry
 from cables.index.segmentwriter import SegmentWriter
+from cables.index.sources import check_sources
 from cables.index.stems import read_stem_table, write_stem_table
 from cables.index.store import (
     SCHEMA_VERSION,

@@ -64,22 +64,6 @@ def reset_stemmer() -> None:
     _POSITIONED = Positioner(_STEM)
 
 
-class MissingSource(Exception):
-    """A source named for a build that does not exist: nothing is changed (a typo must not empty an index or prune it)."""
-
-
-def check_sources(sources: Iterable[str | Path]) -> None:
-    """Raise :class:`MissingSource` for the first source that is empty, missing or a link that leads nowhere
-    (a link to an unmounted drive must not be taken for an emptied folder)."""
-    for source in sources:
-        if not str(source).strip():
-            raise MissingSource("an empty source names no file or folder; the index was not changed")
-        path = Path(source)
-        if not path.exists():
-            what = "a link that leads nowhere" if path.is_symlink() else "no such file or folder"
-            raise MissingSource(f"{what}: {printable(path)}; the index was not changed")
-
-
 def find_cable_files(sources: Iterable[str | Path], skipped: list[Skipped]) -> list[Path]:
     """Every cable file under the sources (files or folders), sorted.
 

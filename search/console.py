@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cables.index.paths import printable
-from cables.index.prepare import MissingSource
+from cables.index.sources import MissingSource
 from cables.index.store import ENV_VARIABLE, BadLocation, IndexUnavailable, NothingIndexed, default_location, index_location
 from cables.search.errors import BadTopicLine, UnknownCable, UnreadableSource
 
