@@ -9,7 +9,7 @@ costs nothing whatever its size.
 from __future__ import annotations
 
 import mmap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +81,28 @@ class StemTable:
         if data[start - size : start] != probe:
             return None
         return data[start : data.find(b"\n", start)].decode("utf-8")
+
+    def words_from(self, start: str) -> Iterator[tuple[str, str]]:
+        """Every ``(word, stem)`` of the table whose word begins with ``start``, in order.
+
+        A wildcard is matched against the words as written, not only their
+        stems: ``negotiat*`` means negotiation, filed under ``negoti``.
+        """
+        probe = start.encode("utf-8")
+        data, offsets = self._data, self._offsets
+        low, high = 0, len(offsets)
+        while low < high:
+            middle = (low + high) // 2
+            if data[offsets.item(middle) : offsets.item(middle) + len(probe)] < probe:
+                low = middle + 1
+            else:
+                high = middle
+        for index in range(low, len(offsets)):
+            line_start = offsets.item(index)
+            if data[line_start : line_start + len(probe)] != probe:
+                return
+            word, _, stem = data[line_start : data.find(b"\n", line_start)].decode("utf-8").partition("\t")
+            yield word, stem
 
     def __call__(self, word: str) -> str:
         """The stem of ``word``, memoised: snippets ask for the same words again and again."""

@@ -11,6 +11,7 @@ alike; :class:`QueryMatch` walks the query tree and keeps the groups.
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ import numpy as np
 from cables.index.analysis import analyse, positioned, stems_of, words
 from cables.search import filters
 from cables.search.expansion import Alternative, Expander
-from cables.search.postings import Postings, distinct_inverse, members
+from cables.search.postings import MAX_EXPANSIONS, Postings, distinct_inverse, members
 from cables.search.query import And, DateRange, MatchAll, Meta, Near, Node, Not, Or, Prefix, Words
 from cables.search.ranking import meaning_tags
 
@@ -226,10 +227,12 @@ class QueryMatch:
         if isinstance(node, Prefix):
             stems: list[str] = []
             for name in fields:
-                expanded, capped = self.engine.postings.expand(name, node.pattern)
+                expanded, capped = wildcard_stems(self.engine, name, node.pattern)
                 stems.extend(term for term in expanded if term not in stems)
                 if capped:
                     self.notes.append(f"{node.pattern} matched too many words; used the first {len(expanded)}")
+            if not stems:
+                self.notes.append(f"{node.pattern} matches no word of the index")
             return [WordGroup(stems, fields)]
         terms = positioned(node.text, self.engine.stem)
         stems = stems_of(terms)
@@ -384,3 +387,24 @@ def plain_words(tree: Node) -> set[str]:
 def _plain(node: Node) -> bool:
     """A bare query word: no field, quotes or ``=``."""
     return isinstance(node, Words) and node.field is None and not node.phrase and not node.exact
+
+
+def wildcard_stems(engine: Engine, field: str, pattern: str) -> tuple[list[str], bool]:
+    """The stems a prefix or wildcard pattern asks for in a field, and whether the cap cut them.
+
+    The pattern is matched against the indexed words as the cables write
+    them (folded) as well as against the stems: ``negotiat*`` means
+    negotiation and negotiating, filed under ``negoti``, which the pattern
+    itself does not match.  A matching word counts when the field holds its stem.
+    """
+    stems, capped = engine.postings.expand(field, pattern)
+    kept = set(stems)
+    leading = pattern.split("*")[0].split("?")[0]
+    for word, stem in engine.stem.words_from(leading):
+        if stem in kept or not fnmatch.fnmatchcase(word, pattern) or not engine.postings.document_frequency(field, stem):
+            continue
+        if len(stems) == MAX_EXPANSIONS:
+            return stems, True
+        stems.append(stem)
+        kept.add(stem)
+    return stems, capped

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from cables.index.analysis import LONGEST_WORD, overlong, words
+from cables.index.analysis import LONGEST_WORD, fold, overlong, words
 
 TEXT_FIELDS = ("subject", "body", "by")
 META_FIELDS = ("tag", "origin", "classification", "id", "ref", "marking")
@@ -406,12 +406,18 @@ def _cable_id(text: str) -> Node:
 
 
 def _text_node(text: str, field: str | None, phrase: bool, column: int) -> Node:
-    """A Words or Prefix node; a phrase with one word is just that word."""
-    if not phrase and ("*" in text or "?" in text):
+    """A Words or Prefix node; a phrase with one word is just that word.
+
+    A ``?`` ending a word ends a question (``who released Megrahi?``); only
+    inside a word does it stand for one letter (``terror?st``).
+    """
+    if not phrase:
+        text = text.rstrip("?") or text
+    if not phrase and text.strip("?") and ("*" in text or "?" in text):
         stripped = text.strip("*?")
         if len(stripped.replace("*", "").replace("?", "")) < 2:
             raise QuerySyntaxError(f"{text!r} matches too much: a wildcard needs at least 2 letters", column)
-        return Prefix(text.lower(), field)
+        return Prefix(fold(text), field)
     if not text.strip():
         raise QuerySyntaxError("empty phrase", column)
     long_token = overlong(text)

@@ -305,7 +305,8 @@ except SystemExit as end:
 )
 def test_a_search_imports_no_whoosh_no_nltk_and_sqlite_only_to_show_records(seed_index, query, options, loaded):
     """A search process reads the arrays only: whoosh and the cable reader are never imported, nor nltk for indexed
-    words, and sqlite3 (the record store) only when a record is shown.  A page past the last match still counts the matches and their facets."""
+    words, and sqlite3 (the record store) only when a record is shown.  A page past the last match still counts the
+    matches and their facets."""
     arguments = ["search", query, *options, "--index", str(seed_index), "--format", "json"]
     done = subprocess.run(
         [sys.executable, "-c", SEARCH_AND_LIST_MODULES, *arguments, "--", *HEAVY], cwd=REPO, capture_output=True, text=True

@@ -290,6 +290,32 @@ def test_prefix_query_expands(engine):
     assert any(re.search(r"(?i)embass", p.text) for hit in result.hits for p in hit.paragraphs)
 
 
+def test_a_wildcard_matches_the_words_as_written_not_only_their_stems(engine, seed_records):
+    """``negotiat*`` found nothing: the index files negotiation and negotiating under the stem ``negoti``, which the
+    pattern does not match.  Matched against the words, it finds every cable writing a word that begins so."""
+    for pattern, query in ((r"\bnegotiat", "negotiat*"), (r"\bdisput[a-z]\b", "disput?"), (r"\bterror[a-z]st", "terror?st")):
+        writing = {
+            cable_id
+            for cable_id, record in seed_records.items()
+            if any(re.search(f"(?i){pattern}", text) for text in [record.subject, *(p.text for p in record.paragraphs)])
+        }
+        assert len(writing) > 50, pattern
+        assert writing <= ids(search(engine, query, limit=5000)), query
+
+
+def test_a_question_mark_ending_a_word_ends_a_question(engine):
+    """``Icesave dispute?`` found nothing (``dispute?`` was read as dispute and one more letter); a question's mark is
+    punctuation, and inside a word ``?`` is still one letter."""
+    assert ids(search(engine, "Icesave dispute?", limit=5000)) == ids(search(engine, "Icesave dispute", limit=5000)) != set()
+    assert ids(search(engine, "Icesave ?", limit=5000)) == ids(search(engine, "Icesave", limit=5000))
+    assert ids(search(engine, "terror?st", limit=5000)) >= ids(search(engine, "body:terrorist", limit=5000)) != set()
+
+
+def test_a_wildcard_matching_no_word_says_so(engine):
+    result = search(engine, "icesave zzqx*", limit=5)
+    assert result.total == 0 and "zzqx* matches no word of the index" in result.notes
+
+
 @pytest.mark.parametrize("typo, word", [("secuirty", "security"), ("parliment", "parliament"), ("abijan", "abidjan")])
 def test_no_hits_suggests_a_correction(engine, seed_records, typo, word):
     """Misspellings that no seed cable contains get the indexed word as a suggestion.
