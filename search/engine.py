@@ -219,6 +219,10 @@ class Engine:
         """When each cable a request matches was created (``datetime64[s]``, in ordinal order)."""
         return self.arrays.cable_created[np.flatnonzero(self.matching(request))].astype("datetime64[s]")
 
+    def knows_id(self, cable_id: str) -> bool:
+        """True when the index holds the cable with this id or a cable citing it."""
+        return self.records.ordinal(cable_id) is not None or bool(self.records.citing(cable_id))
+
     def vocabulary(self) -> list[str]:
         """Every distinct word of the indexed text, folded as the index keeps it, in order (read once, when first asked for).
 

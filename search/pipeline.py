@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cables.search import filters
+from cables.search.citations import cited_ids
 from cables.search.hits import HitMaker
 from cables.search.matching import QueryMatch, relaxable
-from cables.search.query import MatchAll, parse
+from cables.search.query import MatchAll, Node, parse
 from cables.search.request import SearchRequest
 from cables.search.scoring import Scorer
 from cables.search.tiers import RELAX_BELOW, TIER_GAP, Tiers, rank_order
@@ -46,17 +47,26 @@ class Ranking:
         return float(self.scores[cable]) if self.scores is not None else 0.0
 
 
+def query_tree(engine: Engine, request: SearchRequest) -> tuple[Node, list[str]]:
+    """The request's query parsed, and notes on how it was read: a cable citation (``OTTAWA 265``) is the ids it names."""
+    ids = cited_ids(request.query, engine.knows_id)
+    if not ids:
+        return parse(request.query), []
+    return parse(" OR ".join(ids)), [f"{' '.join(request.query.split())} read as the cable id {' or '.join(ids)}"]
+
+
 def matched(engine: Engine, request: SearchRequest) -> np.ndarray:
     """The cables a request matches (its query and option filters), as a mask over ordinals; nothing ranked."""
-    tree = parse(request.query)
+    tree, _ = query_tree(engine, request)
     match = QueryMatch(engine, request, tree)
     return match.mask(tree) & filters.option_mask(engine.arrays, request, match.marked_docs)
 
 
 def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking:
     """The search pipeline: match the query and filters, settle tiers (promote, relax), score, order."""
-    tree = parse(request.query)
+    tree, notes = query_tree(engine, request)
     match = QueryMatch(engine, request, tree)
+    match.notes.extend(notes)
     filtered = filters.option_mask(engine.arrays, request, match.marked_docs)
     mask = match.mask(tree) & filtered
     tiers = Tiers(match, engine.settings)

@@ -401,3 +401,23 @@ def test_each_word_tag_masks_are_made_once_per_search(engine, monkeypatch):
     assert result.hits and any("tag meaning" in word["found in"] for hit in result.hits for word in hit.explanation["words"])
     assert made[("narcotics",)] == made[("colombia",)] == 1
     assert made[("CO",)] == made[("SNAR",)] == 1, made
+
+
+@pytest.mark.parametrize("query", ["OTTAWA 265", "09 OTTAWA 265", "ottawa 000265", "2009 Ottawa 265", "OTTAWA 265/09"])
+def test_a_cable_cited_as_ref_lines_write_it_is_found_first(engine, query):
+    """REF lines cite ``OTTAWA 265``, not ``09OTTAWA265``; typed so, it found the cable ninth (``265`` is in no text),
+    behind cables that merely say Ottawa.  It is read as the id it names."""
+    result = search(engine, query, limit=5)
+    assert [hit.id for hit in result.hits][:1] == ["09OTTAWA265"]
+    assert any("read as the cable id 09OTTAWA265" in note for note in result.notes)
+
+
+def test_a_citation_of_a_cable_not_in_the_index_finds_the_cables_citing_it(engine):
+    assert ids(search(engine, "OTTAWA 134")) == ids(search(engine, "ref:09OTTAWA134")) == {"09OTTAWA265"}
+
+
+def test_a_place_and_a_year_are_not_a_citation(engine):
+    """Without a written year, a number that reads as a year is one: ``Ottawa 2009`` means cables of Ottawa and 2009."""
+    result = search(engine, "Ottawa 2009")
+    assert not any("read as" in note for note in result.notes)
+    assert ids(result) == ids(search(engine, "2009 Ottawa")) != set()
