@@ -286,13 +286,14 @@ class QueryMatch:
         return direct & self.arrays.cable_valid, meaning & self.arrays.cable_valid
 
     def ignored_note(self) -> list[str]:
-        """A note on query words left out as too common to search (``the of and``), if any."""
+        """A note on query words left out as too common to search (``the of and``), if any; a lone mark
+        (``who is Megrahi ?``) is named only when the query has nothing else."""
         if not self.ignored:
             return []
-        listed = ", ".join(self.ignored)
         if self.groups:
-            return [f"ignored common words: {listed}"]
-        return [f"the query has only common words ({listed}), which are not searched: it narrows nothing"]
+            named = [text for text in self.ignored if any(character.isalnum() for character in text)]  # not punctuation
+            return [f"ignored common words: {', '.join(named)}"] if named else []
+        return [f"the query has only common words ({', '.join(self.ignored)}), which are not searched: it narrows nothing"]
 
     def expansions(self) -> tuple[dict[str, list[str]], dict[str, int]]:
         """The alternatives each expanded query word matched, and how many cables hold each.
