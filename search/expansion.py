@@ -43,11 +43,12 @@ Sources, in the order tried:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cables.index.analysis import STOP_WORDS, words
+from cables.index.analysis import STOP_WORDS, fold, words
 from cables.index.stems import StemTable
 from cables.index.varianttable import (
     FAMILY_WEIGHT,
@@ -75,6 +76,9 @@ PREFIXES = ("e",)
 """One-letter first halves: English's electronic prefix, which the press joins (``email``, ``ecommerce``) and
 the cables mostly hyphenate (``e-mail``, ``e-commerce``).  Other letters stand alone too often (``U.S.``
 gives ``s``) for a split such as ``s port`` to be meant."""
+ABBREVIATION_RE = re.compile(r"(?:[^\W\d_]\.){2,}|(?:[^\W\d_]\.)+[^\W\d_]")
+"""Single letters each followed by a period (``U.N.``, ``E.U.``, ``U.A.E.``): an abbreviation, which the cables
+also write joined (``UN``), unlike single letters parted by a slash (``d/s``, ``w/o``)."""
 PREFIX_SHARE = 0.25
 """A one-letter first half is taken when the cables write the halves apart in at least this share of the
 paragraphs that hold the word joined: ``e mail`` (136 corpus paragraphs) for ``email`` (188), not
@@ -117,7 +121,8 @@ class Expander:
             return []
         stems = tuple(self.stem(word) for word in folded)
         own, partners = self._own_groups(stems)
-        more = self._one_word(folded[0], stems, own, partners) if len(folded) == 1 else self._several_words(folded, stems, own)
+        letters = abbreviation_letters(text)
+        more = self._one_word(folded[0], stems, own, partners) if len(folded) == 1 else self._several_words(folded, stems, own, letters)
         found: dict[tuple[str, ...], Alternative] = {}
         for alternative in own + more:  # in this order: at equal weight the first form of a stem is the one shown
             _keep(found, alternative)
@@ -153,12 +158,13 @@ class Expander:
             more += [alternative for alternative in respelt if self.phrase_paragraphs(alternative.stems)]
         return more
 
-    def _several_words(self, folded: list[str], stems: tuple[str, ...], own: list[Alternative]) -> list[Alternative]:
+    def _several_words(self, folded: list[str], stems: tuple[str, ...], own: list[Alternative], letters: str | None) -> list[Alternative]:
         """What words meant together match beyond their own groups: the phrase respelt (when no group holds it), the
-        other article, and the joined form with its groups' spellings."""
+        other article, and the joined form with its groups' spellings (``letters``: an abbreviation's, ``U.N.`` is
+        ``UN``)."""
         more = [] if own else self._respelt_phrases(folded, stems)
         more += self._other_articles(folded)
-        for joined in self._compounds(folded, stems):
+        for joined in self._compounds(folded, stems, letters):
             more.append(joined)
             more += [spelling for group in self.table.groups_of(joined.stems) for spelling in _group_alternatives(group, joined.stems)]
         return more
@@ -264,12 +270,13 @@ class Expander:
                         phrases.append(Alternative(respelt, 1.0, shown))
         return phrases
 
-    def _compounds(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
-        """The joined form of several words, or the halves of one word, where the cables use them."""
+    def _compounds(self, folded: list[str], stems: tuple[str, ...], letters: str | None = None) -> list[Alternative]:
+        """The joined form of several words (or of an abbreviation's ``letters``, its stop words too: ``U.A.E.``), or
+        the halves of one word, where the cables use them."""
         if len(folded) > 1:
-            if not _may_join(folded):
+            if not (letters or _may_join(folded)):
                 return []
-            joined = "".join(folded)
+            joined = letters or "".join(folded)
             found = self.stem.lookup(joined)
             return [Alternative((found,), 1.0, joined)] if found is not None and self.indexed(found) else []
         halves = []
@@ -297,6 +304,11 @@ class Expander:
             return False
         joined = self.stem.lookup("".join(folded))
         return joined is not None and self.indexed(joined)
+
+
+def abbreviation_letters(text: str) -> str | None:
+    """The letters of an abbreviation written with periods, folded and joined (``U.N.`` -> ``un``), or None."""
+    return fold(text.strip().replace(".", "")) if ABBREVIATION_RE.fullmatch(text.strip()) else None
 
 
 def _may_join(pieces: list[str]) -> bool:

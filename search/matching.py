@@ -19,7 +19,7 @@ import numpy as np
 
 from cables.index.analysis import analyse, positioned, stems_of, words
 from cables.search import filters
-from cables.search.expansion import Alternative, Expander
+from cables.search.expansion import Alternative, Expander, abbreviation_letters
 from cables.search.postings import MAX_EXPANSIONS, Postings, distinct_inverse, members
 from cables.search.query import And, DateRange, MatchAll, Meta, Near, Node, Not, Or, Prefix, Words
 from cables.search.ranking import meaning_tags
@@ -240,8 +240,7 @@ class QueryMatch:
             if len(terms) < 2:
                 self.ignored.append(node.text)
             return []
-        found = [folded for folded, _, _ in words(node.text)]
-        word = found[0] if not node.field and len(found) == 1 and not node.phrase else None
+        word = self._tag_word(node)
         alternatives = [] if node.phrase or node.exact else self.engine.expander.alternatives(node.text)
         if alternatives:
             return [_expanded_group(node.text, terms, fields, word, alternatives)]
@@ -252,6 +251,14 @@ class QueryMatch:
             within = filters.cables_of_docs(self.arrays, np.concatenate(list(phrase_docs.values())))
             return [WordGroup([stem], fields, within=within) for stem in stems]
         return [WordGroup([stem], fields, word, typed=node.text.strip()) for stem in stems]
+
+    def _tag_word(self, node: Words) -> str | None:
+        """The word a free query word also looks for among the tags and their meanings: itself, folded, or an
+        abbreviation's letters (``U.N.`` is the tag UN); None for a phrase, a field's word or several words."""
+        if node.field or node.phrase:
+            return None
+        found = [folded for folded, _, _ in words(node.text)]
+        return found[0] if len(found) == 1 else abbreviation_letters(node.text)
 
     def _common_phrase(self, node: Node) -> np.ndarray | None:
         """The cables holding a phrase of common words only (``"to be or not to be"``, ``and/or``), or None for a lone

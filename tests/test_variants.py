@@ -112,6 +112,17 @@ def test_numbers_or_single_letters_in_pieces_are_not_joined_into_another_word(en
     assert _ids(engine, "P-5") == _ids(engine, "P5") and _ids(engine, "P5") - _ids(engine, "=p5")
 
 
+def test_an_abbreviation_with_periods_meets_the_abbreviation_written_joined(engine, seed_records):
+    """`U.N.` and `E.U.` found only the cables writing the periods (the letters as a phrase), not the many writing UN
+    and EU; the letters with periods are an abbreviation, joined even through a common word (`U.A.E.`, `UAE`).  A
+    slash keeps single letters apart (`d/s` above)."""
+    for dotted, joined in (("U.N.", "un"), ("E.U.", "eu"), ("U.A.E.", "uae")):
+        writing = _cables_saying(seed_records, rf"\b{joined}\b")
+        assert writing - _cables_saying(seed_records, r"\b" + r"\.".join(joined)), dotted
+        assert writing <= _ids(engine, dotted), dotted
+    assert _ids(engine, "U.N. Security Council") >= _ids(engine, "UN Security Council") != set()
+
+
 def test_letters_and_digits_or_the_electronic_prefix_typed_joined_meet_the_parted_forms(engine, seed_records):
     """`F16` and `G8`, as the press types them, find the cables writing F-16 and G-8; `email` finds e-mail.
 
