@@ -79,6 +79,30 @@ gives ``s``) for a split such as ``s port`` to be meant."""
 ABBREVIATION_RE = re.compile(r"(?:[^\W\d_]\.){2,}|(?:[^\W\d_]\.)+[^\W\d_]")
 """Single letters each followed by a period (``U.N.``, ``E.U.``, ``U.A.E.``): an abbreviation, which the cables
 also write joined (``UN``), unlike single letters parted by a slash (``d/s``, ``w/o``)."""
+TITLES = {
+    "adm": "admiral",
+    "amb": "ambassador",
+    "asst": "assistant",
+    "capt": "captain",
+    "col": "colonel",
+    "dep": "deputy",
+    "dept": "department",
+    "gen": "general",
+    "gov": "governor",
+    "govt": "government",
+    "lt": "lieutenant",
+    "maj": "major",
+    "min": "minister",
+    "pres": "president",
+    "prof": "professor",
+    "rep": "representative",
+    "sec": "secretary",
+    "secy": "secretary",
+    "sen": "senator",
+    "sgt": "sergeant",
+}
+"""Titles a searcher abbreviates with a period (``Amb. Tefft``, ``Sec. Clinton``): the cables mostly write them
+in full.  Only the typed period makes the word an abbreviation (``SEC`` without one is the regulator)."""
 PREFIX_SHARE = 0.25
 """A one-letter first half is taken when the cables write the halves apart in at least this share of the
 paragraphs that hold the word joined: ``e mail`` (136 corpus paragraphs) for ``email`` (188), not
@@ -122,7 +146,7 @@ class Expander:
         stems = tuple(self.stem(word) for word in folded)
         own, partners = self._own_groups(stems)
         letters = abbreviation_letters(text)
-        more = self._one_word(folded[0], stems, own, partners) if len(folded) == 1 else self._several_words(folded, stems, own, letters)
+        more = self._one_word(text, stems, own, partners) if len(folded) == 1 else self._several_words(folded, stems, own, letters)
         found: dict[tuple[str, ...], Alternative] = {}
         for alternative in own + more:  # in this order: at equal weight the first form of a stem is the one shown
             _keep(found, alternative)
@@ -144,14 +168,17 @@ class Expander:
         return own, partners
 
     def _one_word(
-        self, word: str, stems: tuple[str, ...], own: list[Alternative], partners: list[tuple[Group, tuple[str, ...]]]
+        self, text: str, stems: tuple[str, ...], own: list[Alternative], partners: list[tuple[Group, tuple[str, ...]]]
     ) -> list[Alternative]:
         """What one typed word matches beyond its own groups: its partners' groups, the spellings of a word no group
-        holds, the other Slavic ending, and its halves (respelt too) where the cables write it apart."""
+        holds, the other Slavic ending, the title an abbreviation stands for, and its halves (respelt too) where the
+        cables write it apart."""
+        word = next(words(text))[0]
         more = [spelling for group, partner in partners for spelling in self._through_partner(word, stems, group, partner)]
         if not own:
             more += self._lone_spellings(word, stems)
         more += self._other_endings(word, stems[0])
+        more += self._title(text, word)
         for halves in self._compounds([word], stems):
             more.append(halves)
             respelt = self._respelt_phrases(halves.word.split(), halves.stems)
@@ -168,6 +195,13 @@ class Expander:
             more.append(joined)
             more += [spelling for group in self.table.groups_of(joined.stems) for spelling in _group_alternatives(group, joined.stems)]
         return more
+
+    def _title(self, text: str, word: str) -> list[Alternative]:
+        """The title an abbreviation typed with its period stands for, where the cables hold it (``Amb.``: ambassador)."""
+        title = TITLES.get(word) if text.strip().endswith(".") else None
+        if title is None or not self.indexed(self.stem(title)):
+            return []
+        return [Alternative((self.stem(title),), 1.0, title)]
 
     def _lone_spellings(self, word: str, stems: tuple[str, ...]) -> list[Alternative]:
         """Spellings for a word no group holds: when no cable holds it, :meth:`_unknown_spellings`; when a few

@@ -123,6 +123,16 @@ def test_an_abbreviation_with_periods_meets_the_abbreviation_written_joined(engi
     assert _ids(engine, "U.N. Security Council") >= _ids(engine, "UN Security Council") != set()
 
 
+def test_a_title_abbreviated_with_its_period_meets_the_title_written_in_full(engine, seed_records):
+    """`Amb. Tefft` and `Sec. Clinton`, as people abbreviate titles, found only cables writing AMB or SEC (in the
+    seeds, none with the name): the cables write Ambassador and Secretary.  Without the period, `SEC` is a word
+    of its own (the regulator)."""
+    for typed, title in (("Amb.", "ambassador"), ("Sec.", "secretary"), ("Gen.", "general"), ("Pres.", "president")):
+        assert _cables_saying(seed_records, rf"\b{title}\b") <= _ids(engine, typed), typed
+    assert _ids(engine, "Sec. Clinton") == _ids(engine, "Secretary Clinton") != set()
+    assert "secretary" not in {alternative.word for alternative in engine.expander.alternatives("SEC")}
+
+
 def test_letters_and_digits_or_the_electronic_prefix_typed_joined_meet_the_parted_forms(engine, seed_records):
     """`F16` and `G8`, as the press types them, find the cables writing F-16 and G-8; `email` finds e-mail.
 
