@@ -134,7 +134,11 @@ def report_options(command):
 def cable_filter_options(command):
     """``--classification``, ``--origin`` and ``--tag``: repeatable filters on what a cable is (search, timeline)."""
     options = (
-        click.option("--classification", multiple=True, help="A published value (SECRET//NOFORN) or a level (SECRET). Repeatable."),
+        click.option(
+            "--classification",
+            multiple=True,
+            help="A published value (SECRET//NOFORN) or a level (SECRET), or as markings abbreviate them (S//NF, S, SBU). Repeatable.",
+        ),
         click.option("--origin", multiple=True, help="An origin (Embassy Ottawa) or its place (Ottawa). Repeatable."),
         click.option("--tag", multiple=True, help="A TAGS value such as PREL or MX. Repeatable."),
     )

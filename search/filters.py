@@ -32,14 +32,34 @@ def _same(value: str, want: str) -> bool:
     return fold(value) == fold(want.strip())
 
 
-def classification_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
-    """Cables whose published classification or level is one of ``wanted``.
+CLASSIFICATION_ABBREVIATIONS = {
+    "U": "UNCLASSIFIED",
+    "C": "CONFIDENTIAL",
+    "S": "SECRET",
+    "TS": "TOP SECRET",
+    "NF": "NOFORN",
+    "SBU": "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+    "FOUO": "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+}
+"""The paragraph markings' abbreviations (``(S)``, ``(SBU)``, ``S//NF``), which people also use for a cable's
+classification: ``--classification S`` is SECRET, ``C//NF`` CONFIDENTIAL//NOFORN."""
 
-    ``SECRET`` matches SECRET and SECRET//NOFORN; ``SECRET//NOFORN`` only itself.
+
+def spelt_out(classification: str) -> str:
+    """A classification with its abbreviated parts written out (``S//NF`` -> ``SECRET//NOFORN``; ``SECRET`` as it is)."""
+    parts = re.split(r"\s*/+\s*", classification.strip().upper())
+    return "//".join(CLASSIFICATION_ABBREVIATIONS.get(part, part) for part in parts)
+
+
+def classification_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
+    """Cables whose published classification or level is one of ``wanted``, written out or abbreviated.
+
+    ``SECRET`` (or ``S``) matches SECRET and SECRET//NOFORN; ``SECRET//NOFORN`` only itself.
     """
     from cables.index.cable import classification_level  # here: the cable model (three dataclasses) serves only this filter
 
     def match(value: str, want: str) -> bool:
+        want = spelt_out(want)
         return _same(value, want) or ("//" not in want and _same(classification_level(value), want))
 
     codes = _codes(arrays.vocabulary["classification"], wanted, match)

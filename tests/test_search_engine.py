@@ -52,6 +52,24 @@ def test_classification_filter_counts(engine, seed_records, value):
     assert ids(result) == expected
 
 
+@pytest.mark.parametrize(
+    ("abbreviated", "value"),
+    [
+        ("S", "SECRET"),
+        ("c", "CONFIDENTIAL"),
+        ("U", "UNCLASSIFIED"),
+        ("S//NF", "SECRET//NOFORN"),
+        ("C/NF", "CONFIDENTIAL//NOFORN"),
+        ("SBU", "UNCLASSIFIED//FOR OFFICIAL USE ONLY"),
+    ],
+)
+def test_a_classification_abbreviated_as_markings_are_matches_it_written_out(engine, abbreviated, value):
+    """`--classification S` matched no cable: people abbreviate classifications as paragraph markings do."""
+    expected = ids(search(engine, classification=[value], limit=5000))
+    assert expected and ids(search(engine, classification=[abbreviated], limit=5000)) == expected
+    assert ids(search(engine, f"classification:{abbreviated}", limit=5000)) == expected
+
+
 def test_origin_tag_and_date_filters_combine(engine, seed_records):
     tag = "PREL"
     expected = {
