@@ -16,6 +16,7 @@ import numpy as np
 
 from cables.index.analysis import fold
 from cables.index.cablearrays import CableArrays
+from cables.search.tagmeanings import tags_named
 
 if TYPE_CHECKING:
     from cables.index.recordstore import RecordStore
@@ -80,8 +81,12 @@ def origin_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
 
 
 def tag_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
-    """Cables carrying any of the tags (case-insensitive)."""
-    codes = np.asarray([arrays.tag_codes[w.strip().casefold()] for w in wanted if w.strip().casefold() in arrays.tag_codes], dtype=np.int64)
+    """Cables carrying any of the tags (case-insensitive); a value that is no tag of the index may name a country or
+    organisation by its tag's meaning (``Egypt`` for EG, ``Myanmar`` for BM)."""
+    tags = [tag for want in wanted for tag in ([want] if want.strip().casefold() in arrays.tag_codes else tags_named(want))]
+    codes = np.asarray(
+        [arrays.tag_codes[tag.strip().casefold()] for tag in tags if tag.strip().casefold() in arrays.tag_codes], dtype=np.int64
+    )
     mask = np.zeros(len(arrays.cable_valid), dtype=bool)
     if len(codes):
         mask[arrays.cable_tag_owner[_any_equal(arrays.cable_tags, codes)]] = True

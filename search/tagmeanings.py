@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
 
+from cables.index.analysis import fold
 from cables.index.glossary import glossary
 
 # Words that carry no subject meaning of their own: a query word like "and"
@@ -75,3 +76,22 @@ def _word_index() -> Mapping[str, tuple[str, ...]]:
 def tags_for_word(word: str) -> list[str]:
     """Return the tags whose meaning contains ``word`` (case-insensitive)."""
     return list(_word_index().get(word.strip().lower(), ()))
+
+
+def tags_named(name: str) -> list[str]:
+    """The country and organisation tags a name stands for (``Egypt``: EG; ``Myanmar``: BM, whose meaning is
+    "Burma (Myanmar)"), matched whole, folded, against the meaning or a name in its brackets."""
+    return list(_name_index().get(fold(" ".join(name.split())), ()))
+
+
+@lru_cache(maxsize=1)
+def _name_index() -> Mapping[str, tuple[str, ...]]:
+    """Build the folded name -> tags index once: each country or organisation meaning, and the names it brackets."""
+    index: dict[str, list[str]] = {}
+    for tag, (tag_kind, text) in sorted(_table().items()):
+        if tag_kind == "subject":
+            continue
+        outside = re.sub(r"\s*\([^)]*\)", "", text)
+        for name in {text, outside, *re.findall(r"\(([^)]*)\)", text)}:
+            index.setdefault(fold(" ".join(name.split())), []).append(tag)
+    return MappingProxyType({name: tuple(tags) for name, tags in index.items()})

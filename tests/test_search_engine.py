@@ -70,6 +70,16 @@ def test_a_classification_abbreviated_as_markings_are_matches_it_written_out(eng
     assert ids(search(engine, f"classification:{abbreviated}", limit=5000)) == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "tag"), [("Egypt", "EG"), ("myanmar", "BM"), ("Burma", "BM"), ("South Korea", "KS"), ("Côte d'Ivoire", "IV")]
+)
+def test_a_tag_named_by_its_country_finds_the_cables_with_the_tag(engine, seed_records, name, tag):
+    """`--tag Egypt` matched no cable: tags are codes (EG), which people do not know by heart."""
+    expected = {record.id for record in seed_records.values() if tag in record.tags}
+    assert expected and ids(search(engine, tag=[name], limit=5000)) == expected
+    assert ids(search(engine, f'tag:"{name}"', limit=5000)) == expected
+
+
 def test_origin_tag_and_date_filters_combine(engine, seed_records):
     tag = "PREL"
     expected = {
