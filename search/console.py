@@ -139,7 +139,7 @@ def cable_filter_options(command):
             multiple=True,
             help="A published value (SECRET//NOFORN) or a level (SECRET), or as markings abbreviate them (S//NF, S, SBU). Repeatable.",
         ),
-        click.option("--origin", multiple=True, help="An origin (Embassy Ottawa) or its place (Ottawa). Repeatable."),
+        click.option("--origin", multiple=True, help="An origin (Embassy Ottawa), its place (Ottawa) or its country (Canada). Repeatable."),
         click.option(
             "--tag", multiple=True, help="A TAGS value such as PREL or MX (a country or organisation may be named: Mexico). Repeatable."
         ),

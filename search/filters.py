@@ -68,7 +68,7 @@ def classification_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
 
 
 def origin_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
-    """Cables from an origin named exactly, or by its place (``Ottawa`` for Embassy Ottawa)."""
+    """Cables from an origin named exactly, or by its place (``Ottawa`` for Embassy Ottawa), or by its country."""
 
     def match(value: str, want: str) -> bool:
         if _same(value, want):
@@ -77,7 +77,35 @@ def origin_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
         return bool(re.search(rf"(?:^|\s){words}$", fold(value))) if words else False
 
     codes = _codes(arrays.vocabulary["origin"], wanted, match)
+    unmatched = [want for want in wanted if not _codes(arrays.vocabulary["origin"], [want], match).size]
+    if unmatched:
+        codes = np.concatenate([codes, *(_country_origins(arrays, want) for want in unmatched)])
     return arrays.cable_valid & _any_equal(arrays.cable_origin, codes)
+
+
+def _country_origins(arrays: CableArrays, name: str) -> np.ndarray:
+    """The origins in a country named (``--origin Egypt``: Embassy Cairo and the consulates), learned from the
+    index: the posts whose cables carry that country's tag more often than any other country's, in at least half
+    of their cables (an office's place names no country, and the index holds no table of posts)."""
+    from cables.search.tagmeanings import kind
+
+    tag_codes = arrays.tag_codes
+    wanted = [tag_codes[tag.casefold()] for tag in tags_named(name) if kind(tag) == "country" and tag.casefold() in tag_codes]
+    if not wanted:
+        return np.zeros(0, dtype=np.int64)
+    tags, origins = len(arrays.vocabulary["tag"]), len(arrays.vocabulary["origin"])
+    is_country = np.asarray([kind(tag) == "country" for tag in arrays.vocabulary["tag"]], dtype=bool)
+    owners = arrays.cable_tag_owner
+    keep = is_country[arrays.cable_tags] & arrays.cable_valid[owners]
+    pairs = arrays.cable_origin[owners[keep]].astype(np.int64) * tags + arrays.cable_tags[keep]
+    counts = np.bincount(pairs, minlength=origins * tags).reshape(origins, tags)
+    cables = np.bincount(arrays.cable_origin[arrays.cable_valid], minlength=origins)
+    most = counts.max(axis=1)
+    alone = (counts == most[:, None]).sum(axis=1) == 1
+    found = np.zeros(origins, dtype=bool)
+    for code in wanted:
+        found |= alone & (counts[:, code] == most) & (most > 0) & (2 * counts[:, code] >= cables)
+    return np.flatnonzero(found)
 
 
 def tag_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:

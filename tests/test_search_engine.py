@@ -80,6 +80,18 @@ def test_a_tag_named_by_its_country_finds_the_cables_with_the_tag(engine, seed_r
     assert ids(search(engine, f'tag:"{name}"', limit=5000)) == expected
 
 
+@pytest.mark.parametrize(("country", "tag", "post"), [("Egypt", "EG", "Embassy Cairo"), ("brazil", "BR", "Embassy Brasilia")])
+def test_an_origin_named_by_its_country_finds_the_posts_in_it(engine, seed_records, country, tag, post):
+    """`--origin Egypt` matched no cable: origins are posts (Embassy Cairo).  A country stands for the posts whose
+    cables mostly carry its tag, consulates too."""
+    found = collections.Counter(seed_records[cable].origin for cable in ids(search(engine, origin=[country], limit=5000)))
+    assert found[post] == sum(record.origin == post for record in seed_records.values())
+    for origin in found:
+        cables = [record for record in seed_records.values() if record.origin == origin]
+        assert found[origin] == len(cables) and 2 * sum(tag in record.tags for record in cables) >= len(cables), origin
+    assert ids(search(engine, f"origin:{country}", limit=5000)) == ids(search(engine, origin=[country], limit=5000))
+
+
 def test_origin_tag_and_date_filters_combine(engine, seed_records):
     tag = "PREL"
     expected = {
