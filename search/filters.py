@@ -33,6 +33,7 @@ def _same(value: str, want: str) -> bool:
     return fold(value) == fold(want.strip())
 
 
+NO_CODES = np.zeros(0, dtype=np.int64)
 CLASSIFICATION_ABBREVIATIONS = {
     "U": "UNCLASSIFIED",
     "C": "CONFIDENTIAL",
@@ -76,10 +77,10 @@ def origin_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
         words = re.escape(fold(want.strip())).replace(r"\ ", r"\s+")
         return bool(re.search(rf"(?:^|\s){words}$", fold(value))) if words else False
 
-    codes = _codes(arrays.vocabulary["origin"], wanted, match)
-    unmatched = [want for want in wanted if not _codes(arrays.vocabulary["origin"], [want], match).size]
-    if unmatched:
-        codes = np.concatenate([codes, *(_country_origins(arrays, want) for want in unmatched)])
+    named = [_codes(arrays.vocabulary["origin"], [want], match) for want in wanted]
+    codes = np.concatenate(
+        [NO_CODES, *(found if found.size else _country_origins(arrays, want) for found, want in zip(named, wanted, strict=True))]
+    )
     return arrays.cable_valid & _any_equal(arrays.cable_origin, codes)
 
 
@@ -92,7 +93,7 @@ def _country_origins(arrays: CableArrays, name: str) -> np.ndarray:
     tag_codes = arrays.tag_codes
     wanted = [tag_codes[tag.casefold()] for tag in tags_named(name) if kind(tag) == "country" and tag.casefold() in tag_codes]
     if not wanted:
-        return np.zeros(0, dtype=np.int64)
+        return NO_CODES
     tags, origins = len(arrays.vocabulary["tag"]), len(arrays.vocabulary["origin"])
     is_country = np.asarray([kind(tag) == "country" for tag in arrays.vocabulary["tag"]], dtype=bool)
     owners = arrays.cable_tag_owner
