@@ -44,7 +44,7 @@ def empty_result_notes(engine: Engine, request: SearchRequest, tree: Node) -> li
 META_KINDS: dict[str, tuple[str, Callable]] = {
     "classification": ("classification", filters.classification_mask),
     "origin": ("origin", filters.origin_mask),
-    "tag": ("tag", filters.tag_mask),
+    "tag": ("tag", filters.named_tag_mask),
     "marking": ("marking", filters.marking_doc_mask),
 }
 

@@ -110,16 +110,21 @@ def _country_origins(arrays: CableArrays, name: str) -> np.ndarray:
 
 
 def tag_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
-    """Cables carrying any of the tags (case-insensitive); a value that is no tag of the index may name a country or
-    organisation by its tag's meaning (``Egypt`` for EG, ``Myanmar`` for BM)."""
-    tags = [tag for want in wanted for tag in ([want] if want.strip().casefold() in arrays.tag_codes else tags_named(want))]
-    codes = np.asarray(
-        [arrays.tag_codes[tag.strip().casefold()] for tag in tags if tag.strip().casefold() in arrays.tag_codes], dtype=np.int64
-    )
+    """Cables carrying any of the tags (case-insensitive)."""
+    codes = np.asarray([arrays.tag_codes[w.strip().casefold()] for w in wanted if w.strip().casefold() in arrays.tag_codes], dtype=np.int64)
     mask = np.zeros(len(arrays.cable_valid), dtype=bool)
     if len(codes):
         mask[arrays.cable_tag_owner[_any_equal(arrays.cable_tags, codes)]] = True
     return mask & arrays.cable_valid
+
+
+def named_tag_mask(arrays: CableArrays, wanted: list[str]) -> np.ndarray:
+    """Cables carrying any of the tags asked for by ``--tag`` or ``tag:``: a value that is no tag of the index may
+    name a country or organisation by its tag's meaning (``Egypt`` for EG, ``Myanmar`` for BM).  A query word is
+    matched against the tags by :func:`tag_mask` alone: its meanings have their own, smaller part of the score."""
+    return tag_mask(
+        arrays, [tag for want in wanted for tag in ([want] if want.strip().casefold() in arrays.tag_codes else tags_named(want))]
+    )
 
 
 def _any_equal(values: np.ndarray, codes) -> np.ndarray:
@@ -178,7 +183,7 @@ def option_mask(arrays: CableArrays, request: SearchRequest, marked_docs: np.nda
     if request.origin:
         mask &= origin_mask(arrays, request.origin)
     if request.tag:
-        mask &= tag_mask(arrays, request.tag)
+        mask &= named_tag_mask(arrays, request.tag)
     if request.start is not None or request.end is not None:
         mask &= date_mask(arrays, request.start, request.end)
     if marked_docs is not None:
@@ -189,7 +194,7 @@ def option_mask(arrays: CableArrays, request: SearchRequest, marked_docs: np.nda
 def field_mask(arrays: CableArrays, records: RecordStore, name: str, value: str) -> np.ndarray:
     """Cables matching a query's ``field:value`` term for a cable field (tag, origin, classification, marking, id, ref)."""
     if name == "tag":
-        return tag_mask(arrays, [value])
+        return named_tag_mask(arrays, [value])
     if name == "origin":
         return origin_mask(arrays, [value])
     if name == "classification":
