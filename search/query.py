@@ -148,6 +148,8 @@ def parse(text: str) -> Node:
     tokens = _tokens(text.translate(QUOTES))
     if not tokens:
         return MatchAll()
+    if _pasted_capitals(text, tokens):
+        tokens = [_Token(token.kind, token.text.lower(), token.column) if _is_operator_word(token) else token for token in tokens]
     parser = _Parser(tokens)
     node = parser.expression()
     token = parser.peek()
@@ -176,12 +178,38 @@ def _tokens(text: str) -> list[_Token]:
     return _join_field_values(tokens)
 
 
+PASTED_WORDS = 5
+"""A query of at least this many words and no lower-case letter is cable text pasted (a subject line): its AND, OR,
+NOT and NEAR are words (``INFLUENCE NOT POWER``), not operators that would exclude the cable it comes from."""
+
+
+def _pasted_capitals(text: str, tokens: list[_Token]) -> bool:
+    """Whether the query is capitals-only cable text (see :data:`PASTED_WORDS`)."""
+    return not any(character.islower() for character in text) and sum(token.kind == "word" for token in tokens) >= PASTED_WORDS
+
+
+def _is_operator_word(token: _Token) -> bool:
+    """An operator as written: ``AND``, ``OR``, ``NOT``, ``NEAR`` or ``NEAR/k``."""
+    return token.kind == "word" and (token.text in ("AND", "OR", "NOT") or bool(NEAR_RE.fullmatch(token.text)))
+
+
+def _field_label(token: _Token) -> bool:
+    """A field's name and colon standing alone (``subject: visa``, ``SUBJECT: ICELAND ...`` pasted from a cable)."""
+    name = token.text[:-1].lower()
+    return token.kind == "word" and token.text.endswith(":") and FIELD_ALIASES.get(name, name) in FIELDS
+
+
 def _join_field_values(tokens: list[_Token]) -> list[_Token]:
-    """Glue ``field:"a phrase"`` and ``created:[a TO b]`` into single tokens."""
+    """Glue ``field:"a phrase"``, ``created:[a TO b]`` and ``field: value`` (a space after the colon) into single tokens."""
     joined: list[_Token] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if _field_label(token) and following is not None and following.kind == "word" and not _is_operator_word(following):
+            tokens[index + 1] = _Token("word", token.text + following.text, token.column)
+            index += 1
+            continue
         if token.kind == "word" and token.text.endswith(":") and index + 1 < len(tokens) and tokens[index + 1].kind == "phrase":
             joined.append(_Token("field_phrase", token.text + tokens[index + 1].text, token.column))
             index += 2
@@ -383,15 +411,31 @@ def _leaf(token: _Token) -> Node:
 
 
 def _split_field(token: _Token) -> tuple[str | None, str]:
-    """(field, value) for ``field:value`` tokens, else (None, text)."""
+    """(field, value) for ``field:value`` tokens, else (None, text).
+
+    A word before a colon that names no field is text: a pasted subject line
+    (``ICELAND: GOVT BUYS ...``) or a label (``note:``); but a name one or two
+    letters from a field's (``subjet:visa``) is a mistyped field, and an error.
+    """
     match = re.match(r"^([A-Za-z_]+):(.*)$", token.text, re.DOTALL)
     if not match:
         return None, token.text
     name = match.group(1).lower()
     name = FIELD_ALIASES.get(name, name)
-    if name not in FIELDS:
-        raise QuerySyntaxError(f"unknown field {match.group(1)!r}; fields are {', '.join(FIELDS)}", token.column)
-    return name, match.group(2)
+    if name in FIELDS:
+        return name, match.group(2)
+    near = [field for field in (*FIELDS, *FIELD_ALIASES) if _mistyped(name, field)]
+    if near:
+        raise QuerySyntaxError(f"unknown field {match.group(1)!r}; did you mean {near[0]}? (fields are {', '.join(FIELDS)})", token.column)
+    return None, match.group(1) if not match.group(2) else token.text
+
+
+def _mistyped(name: str, field: str) -> bool:
+    """Whether ``name`` is ``field`` mistyped: one edit away for a name of 3 to 5 letters, two from 6 letters on."""
+    from cables.index.editdistance import edit_distance
+
+    allowed = 1 if len(name) < 6 else 2
+    return len(name) >= 3 and abs(len(name) - len(field)) <= allowed and edit_distance(name, field, swaps=True) <= allowed
 
 
 def _cable_id(text: str) -> Node:

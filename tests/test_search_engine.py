@@ -372,7 +372,7 @@ def test_no_hits_suggests_a_correction(engine, seed_records, typo, word):
     assert result.suggestions.get(typo) == word
 
 
-@pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "a OR", "AND a", "nofield:x", "created:[2008 TO", "created:13-2009", "a )"])
+@pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "a OR", "AND a", "subjet:x", "created:[2008 TO", "created:13-2009", "a )"])
 def test_bad_queries_raise_syntax_errors(engine, query):
     with pytest.raises(QuerySyntaxError):
         search(engine, query)
@@ -463,3 +463,30 @@ def test_a_place_and_a_year_are_not_a_citation(engine):
     result = search(engine, "Ottawa 2009")
     assert not any("read as" in note for note in result.notes)
     assert ids(result) == ids(search(engine, "2009 Ottawa")) != set()
+
+
+PASTED_SUBJECTS = ["06REYKJAVIK102", "06THEHAGUE1184", "06USUNNEWYORK1254", "08CARACAS283", "08MADRID312", "09BEIJING1378"]
+
+
+@pytest.mark.parametrize("cable", PASTED_SUBJECTS)
+def test_a_pasted_subject_line_finds_its_cable_first(engine, cable):
+    """A subject pasted as the cables write it failed or lost its cable: ``ICELAND: ...`` was an unknown field
+    ``ICELAND``, ``SUBJECT: ...`` a field without a value, and the NOT of ``ASSISTANCE NOT CURRENTLY ON THE TABLE``
+    excluded the cable the line came from.  In capitals-only text of five words or more, NOT, AND and OR are words."""
+    subject = engine.records.record(engine.records.ordinal(cable))["subject"]
+    assert " NOT " in subject or " OR " in subject
+    for query in (subject, f"SUBJECT: {subject}"):
+        assert [hit.id for hit in search(engine, query, limit=1).hits] == [cable], query
+
+
+def test_a_colon_after_a_word_that_names_no_field_is_punctuation(engine):
+    assert ids(search(engine, "Iceland: bank")) == ids(search(engine, "iceland bank")) != set()
+    assert ids(search(engine, "subject: icesave")) == ids(search(engine, "subject:icesave")) != set()
+    with pytest.raises(QuerySyntaxError, match="did you mean origin"):
+        search(engine, "origen:Cairo")
+
+
+def test_operators_in_a_typed_query_stay_operators(engine):
+    """Only capitals-only text of five words or more reads NOT as a word: typed queries keep their operators."""
+    assert ids(search(engine, "visa NOT fraud")) == ids(search(engine, "visa")) - ids(search(engine, "fraud")) != set()
+    assert ids(search(engine, "IRAN NOT IRAQ")) == ids(search(engine, "iran")) - ids(search(engine, "iraq")) != set()
