@@ -103,6 +103,9 @@ TITLES = {
 }
 """Titles a searcher abbreviates with a period (``Amb. Tefft``, ``Sec. Clinton``): the cables mostly write them
 in full.  Only the typed period makes the word an abbreviation (``SEC`` without one is the regulator)."""
+EVERYDAY_JOINS = frozenset({"us", "pm", "am"})
+"""Abbreviations whose letters joined are a word of running text (``U.S.``: us; ``p.m.``: PM, the prime minister),
+so they are searched only as written."""
 PREFIX_SHARE = 0.25
 """A one-letter first half is taken when the cables write the halves apart in at least this share of the
 paragraphs that hold the word joined: ``e mail`` (136 corpus paragraphs) for ``email`` (188), not
@@ -341,8 +344,12 @@ class Expander:
 
 
 def abbreviation_letters(text: str) -> str | None:
-    """The letters of an abbreviation written with periods, folded and joined (``U.N.`` -> ``un``), or None."""
-    return fold(text.strip().replace(".", "")) if ABBREVIATION_RE.fullmatch(text.strip()) else None
+    """The letters of an abbreviation written with periods, folded and joined (``U.N.`` -> ``un``), or None; None
+    too when the letters joined are an everyday word (``U.S.`` is not the ``us`` of "told us")."""
+    if not ABBREVIATION_RE.fullmatch(text.strip()):
+        return None
+    letters = fold(text.strip().replace(".", ""))
+    return None if letters in EVERYDAY_JOINS else letters
 
 
 def _may_join(pieces: list[str]) -> bool:

@@ -36,11 +36,11 @@ NEAR_RE = re.compile(r"NEAR(?:/(.*))?", re.DOTALL)
 MAX_NESTING = 100
 
 TOKEN_RE = re.compile(
-    r"""(?P<space>(?:\s|;|(?<!\d),|,(?!\d))+)
+    r"""(?P<space>(?:\s|;|(?<!\d),|,(?!\d)|\.{2,}|…)+)
       | (?P<lparen>\()
       | (?P<rparen>\))
       | (?P<phrase>"[^"]*"?)
-      | (?P<word>(?:[^\s()";,]|(?<=\d),(?=\d))+)""",
+      | (?P<word>(?:(?!\.\.)[^\s()";,…]|(?<=\d),(?=\d))+)""",
     re.VERBOSE,
 )
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -48,9 +48,10 @@ CABLE_ID_RE = re.compile(r"\d{2}[A-Za-z]{3,}[A-Za-z0-9]*\d")
 """A cable's reference id, as journalists cite it: year, office, number (``09OTTAWA265``, ``06BEIJING10909``)."""
 
 
-QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\uff02", '"'))
+QUOTES = str.maketrans({**dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\uff02", '"'), **dict.fromkeys("\u2013\u2014\u2212", "-")})
 """Curly and other double quotes, as a word processor or a web page writes them, are the query's quote: a pasted
-“visa fraud” is the phrase (each is one character, so columns stay where they were)."""
+“visa fraud” is the phrase; and its dashes are the hyphen (``Hamas –Fatah`` negates).  Each is one character, so
+columns stay where they were."""
 
 
 class QuerySyntaxError(ValueError):
@@ -162,9 +163,9 @@ def parse(text: str) -> Node:
 def _tokens(text: str) -> list[_Token]:
     """Split the query into parentheses, phrases and words (with their columns).
 
-    Commas and semicolons part words as spaces do (``visa,fraud`` is two
-    words, not the phrase that ``visa-fraud`` is), but for a comma between
-    digits (``1,000``).
+    Commas, semicolons and ellipses part words as spaces do (``visa,fraud``
+    and ``Mubarak...succession`` are two words, not the phrase that
+    ``visa-fraud`` is), but for a comma between digits (``1,000``).
     """
     tokens = []
     for match in TOKEN_RE.finditer(text):
@@ -452,11 +453,12 @@ def _cable_id(text: str) -> Node:
 def _text_node(text: str, field: str | None, phrase: bool, column: int) -> Node:
     """A Words or Prefix node; a phrase with one word is just that word.
 
-    A ``?`` ending a word ends a question (``who released Megrahi?``); only
-    inside a word does it stand for one letter (``terror?st``).
+    A ``?`` ending a word ends a question (``who released Megrahi?``, with
+    any ``!`` or ``.`` after it); only inside a word does it stand for one
+    letter (``terror?st``).
     """
-    if not phrase:
-        text = text.rstrip("?") or text
+    if not phrase and re.search(r"\?[?!.]*$", text):
+        text = re.sub(r"[?!.]+$", "", text) or text
     if not phrase and text.strip("?") and ("*" in text or "?" in text):
         stripped = text.strip("*?")
         if len(stripped.replace("*", "").replace("?", "")) < 2:

@@ -350,6 +350,16 @@ def test_a_question_mark_ending_a_word_ends_a_question(engine):
     alone = search(engine, "Icesave ?", limit=5000)
     assert ids(alone) == ids(search(engine, "Icesave", limit=5000)) and not alone.notes  # a mark is no "common word"
     assert search(engine, "the Icesave ?").notes == ["ignored common words: the"]
+    assert ids(search(engine, "Icesave dispute?!")) == ids(search(engine, "Icesave dispute?.")) == ids(search(engine, "Icesave dispute"))
+
+
+def test_pasted_dashes_and_ellipses_are_what_they_stand_for(engine):
+    """A word processor's dash before a word negates it as the hyphen does (it was dropped: an AND), and an ellipsis
+    between words parts them (``Mubarak...succession`` was a phrase)."""
+    negated = ids(search(engine, "visa -fraud"))
+    assert negated and ids(search(engine, "visa \u2013fraud")) == ids(search(engine, "visa \u2014fraud")) == negated
+    apart = ids(search(engine, "visa fraud"))
+    assert ids(search(engine, "visa...fraud")) == ids(search(engine, "visa\u2026fraud")) == apart != ids(search(engine, '"visa fraud"'))
     assert ids(search(engine, "terror?st", limit=5000)) >= ids(search(engine, "body:terrorist", limit=5000)) != set()
 
 

@@ -121,6 +121,7 @@ def test_an_abbreviation_with_periods_meets_the_abbreviation_written_joined(engi
         assert writing - _cables_saying(seed_records, r"\b" + r"\.".join(joined)), dotted
         assert writing <= _ids(engine, dotted), dotted
     assert _ids(engine, "U.N. Security Council") >= _ids(engine, "UN Security Council") != set()
+    assert not engine.expander.alternatives("U.S.")  # "us" is the pronoun of running text
 
 
 def test_a_title_abbreviated_with_its_period_meets_the_title_written_in_full(engine, seed_records):
