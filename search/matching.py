@@ -361,13 +361,15 @@ def _expanded_group(text: str, terms: list[str], fields: tuple[str, ...], word: 
 
 def _joined(expander: Expander, children: tuple) -> list[Node]:
     """Adjacent plain words that are one name (``ivory coast``) or a compound the cables write joined
-    (``ahmadi nejad``), as one multi-word node; other children as they are."""
+    (``ahmadi nejad``), as one multi-word node; other children as they are.  A run neither starts nor ends with a
+    common word: ``Qatar and Al Jazeera`` joins ``Al Jazeera``, not ``and Al Jazeera``, which would need the "and"."""
     joined: list[Node] = []
     index = 0
     while index < len(children):
         for size in range(min(expander.table.longest, len(children) - index), 1, -1):
             run = children[index : index + size]
-            if all(_plain(child) for child in run) and expander.joinable(" ".join(child.text for child in run)):
+            ends_searched = all(any(True for _ in words(child.text)) for child in (run[0], run[-1]))  # not "and Al Jazeera"
+            if ends_searched and all(_plain(child) for child in run) and expander.joinable(" ".join(child.text for child in run)):
                 joined.append(Words(" ".join(child.text for child in run)))
                 index += size
                 break

@@ -112,6 +112,13 @@ def test_numbers_or_single_letters_in_pieces_are_not_joined_into_another_word(en
     assert _ids(engine, "P-5") == _ids(engine, "P5") and _ids(engine, "P5") - _ids(engine, "=p5")
 
 
+def test_a_common_word_before_a_name_is_not_joined_into_it(engine):
+    """`Qatar and Al Jazeera` joined `and Al Jazeera` into one name, a phrase needing the "and": the cables holding
+    Qatar and Al Jazeera were partial matches.  A common word next to a name is ignored as anywhere else."""
+    for name in ("Al Jazeera", "Ivory Coast"):
+        assert _ids(engine, f"the {name}") == _ids(engine, f"about {name}") == _ids(engine, name) != set(), name
+
+
 def test_an_abbreviation_with_periods_meets_the_abbreviation_written_joined(engine, seed_records):
     """`U.N.` and `E.U.` found only the cables writing the periods (the letters as a phrase), not the many writing UN
     and EU; the letters with periods are an abbreviation, joined even through a common word (`U.A.E.`, `UAE`).  A
