@@ -103,6 +103,20 @@ TITLES = {
 }
 """Titles a searcher abbreviates with a period (``Amb. Tefft``, ``Sec. Clinton``): the cables mostly write them
 in full.  Only the typed period makes the word an abbreviation (``SEC`` without one is the regulator)."""
+BRITISH_SPELLINGS = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        # labour, favourite, neighbouring: English words only, not names (Mansour, Ashour)
+        (r"^(lab|fav|hon|col|behavi|neighb|harb|rum|hum|vap|endeav|flav|arm|rig|vig|val|od|tum|parl|savi|splend|ard|ferv)our", r"\1or"),
+        (r"(?<=\w{2})is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)", "iz"),  # organisation, recognised
+        (r"(?<=\w{2})ys(?=(?:e|es|ed|ing)$)", "yz"),  # analyse, paralysed
+        (r"(?<=\w[bgt])re(?=(?:s|d)?$)", "er"),  # centre, theatre, fibre, meagre
+        (r"(?<=\w{2}[^aeiou])ence(?=s?$)", "ense"),  # defence, licence, offence
+        (r"(?<=\w{3})mme(?=s?$)", "m"),  # programme
+    )
+)
+"""British spellings and the American ones the cables use.  Each rule is tried alone and kept only where the
+cables hold the American word (``promise`` gives no ``promize``, ``rise`` no ``rize``)."""
 EVERYDAY_JOINS = frozenset({"us", "pm", "am"})
 """Abbreviations whose letters joined are a word of running text (``U.S.``: us; ``p.m.``: PM, the prime minister),
 so they are searched only as written."""
@@ -182,6 +196,7 @@ class Expander:
             more += self._lone_spellings(word, stems)
         more += self._other_endings(word, stems[0])
         more += self._title(text, word)
+        more += self._american(word, stems[0])
         for halves in self._compounds([word], stems):
             more.append(halves)
             respelt = self._respelt_phrases(halves.word.split(), halves.stems)
@@ -198,6 +213,17 @@ class Expander:
             more.append(joined)
             more += [spelling for group in self.table.groups_of(joined.stems) for spelling in _group_alternatives(group, joined.stems)]
         return more
+
+    def _american(self, word: str, stem: str) -> list[Alternative]:
+        """The American spelling of a British one, where the cables hold it: the cables are American, and the press
+        and the searchers of Britain and the Commonwealth write defence, programme, organisation, labour, centre."""
+        found = []
+        for pattern, replacement in BRITISH_SPELLINGS:
+            american = pattern.sub(replacement, word)
+            american_stem = self.stem(american) if american != word else stem
+            if american_stem != stem and self.indexed(american_stem):
+                found.append(Alternative((american_stem,), 1.0, american))
+        return found
 
     def _title(self, text: str, word: str) -> list[Alternative]:
         """The title an abbreviation typed with its period stands for, where the cables hold it (``Amb.``: ambassador)."""

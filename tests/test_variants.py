@@ -112,6 +112,22 @@ def test_numbers_or_single_letters_in_pieces_are_not_joined_into_another_word(en
     assert _ids(engine, "P-5") == _ids(engine, "P5") and _ids(engine, "P5") - _ids(engine, "=p5")
 
 
+def test_a_british_spelling_finds_the_cables_writing_the_american_one(engine, seed_records):
+    """`defence cooperation`, `nuclear programme`: the cables are American (defense, program), so a British
+    searcher found a few dozen corpus cables where the American word finds hundreds."""
+    for british, american in (
+        ("defence", "defense"),
+        ("programme", "program"),
+        ("organisation", "organization"),
+        ("labour", "labor"),
+        ("centre", "center"),
+        ("analyse", "analyze"),
+    ):
+        assert _cables_saying(seed_records, rf"\b{american}\b") <= _ids(engine, british), british
+    for word in ("four", "tour", "promise", "rise"):  # the rules leave words that are not British spellings alone
+        assert not engine.expander.alternatives(word), word
+
+
 def test_a_common_word_before_a_name_is_not_joined_into_it(engine):
     """`Qatar and Al Jazeera` joined `and Al Jazeera` into one name, a phrase needing the "and": the cables holding
     Qatar and Al Jazeera were partial matches.  A common word next to a name is ignored as anywhere else."""
