@@ -117,6 +117,10 @@ BRITISH_SPELLINGS = tuple(
 )
 """British spellings and the American ones the cables use.  Each rule is tried alone and kept only where the
 cables hold the American word (``promise`` gives no ``promize``, ``rise`` no ``rize``)."""
+BARE_NAME_SHARE = 4
+"""A name's word alone stands for the name typed with its article when the cables write it alone in at most this
+many times the paragraphs they write it with the article: ``maliki`` (3 times ``al-Maliki``'s paragraphs in the
+corpus) is the name, ``islam`` (4.7 times ``al-Islam``'s) is mostly the religion."""
 EVERYDAY_JOINS = frozenset({"us", "pm", "am"})
 """Abbreviations whose letters joined are a word of running text (``U.S.``: us; ``p.m.``: PM, the prime minister),
 so they are searched only as written."""
@@ -209,6 +213,8 @@ class Expander:
         ``UN``)."""
         more = [] if own else self._respelt_phrases(folded, stems)
         more += self._other_articles(folded)
+        if not own:
+            more += self._without_article(folded)
         for joined in self._compounds(folded, stems, letters):
             more.append(joined)
             more += [spelling for group in self.table.groups_of(joined.stems) for spelling in _group_alternatives(group, joined.stems)]
@@ -318,6 +324,21 @@ class Expander:
                 found += [alternative for alternative in respelt if self.phrase_paragraphs(alternative.stems)]
                 found += self._compounds(form, stems)
         return found
+
+    def _without_article(self, folded: list[str]) -> list[Alternative]:
+        """A name typed with Arabic's article, as the cables also write it without (``al-Assad``: Assad, as
+        ``Bashar al-Assad`` is also President Asad), with the name's spellings; only when the word alone is mostly
+        that name (see :data:`BARE_NAME_SHARE`).  Not for a name of the variant table (``El Salvador`` is no
+        Salvador): the caller passes only words no group holds together."""
+        if len(folded) != 2 or folded[0] not in ARTICLES or folded[1] in STOP_WORDS:
+            return []
+        name = self.stem(folded[1])
+        with_article = max(self.phrase_paragraphs((self.stem(article), name)) for article in ARTICLES)
+        if not with_article or self.paragraphs_holding(name) > BARE_NAME_SHARE * with_article:
+            return []
+        return [Alternative((name,), 1.0, folded[1])] + [
+            spelling for group in self.table.groups_of((name,)) for spelling in _group_alternatives(group, (name,))
+        ]
 
     def _respelt_phrases(self, folded: list[str], stems: tuple[str, ...]) -> list[Alternative]:
         """The typed words as a phrase with one word replaced by one of its learned spellings."""

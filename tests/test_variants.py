@@ -128,6 +128,15 @@ def test_a_british_spelling_finds_the_cables_writing_the_american_one(engine, se
         assert not engine.expander.alternatives(word), word
 
 
+def test_a_name_typed_with_its_article_finds_the_cables_writing_it_without(engine, seed_records):
+    """`al-Megrahi` found only the cables writing the article (the pieces are a phrase), not those writing Megrahi
+    alone; `al-Islam` keeps its article, since the word alone is mostly the religion."""
+    for typed, name in (("al-Megrahi", "megrahi"),):
+        alone = _cables_saying(seed_records, rf"\b{name}\b") - _cables_saying(seed_records, rf"\b[ae]l[- ]{name}\b")
+        assert alone and alone <= _ids(engine, typed), typed
+    assert "islam" not in {alternative.word for alternative in engine.expander.alternatives("al-Islam")}
+
+
 def test_a_common_word_before_a_name_is_not_joined_into_it(engine):
     """`Qatar and Al Jazeera` joined `and Al Jazeera` into one name, a phrase needing the "and": the cables holding
     Qatar and Al Jazeera were partial matches.  A common word next to a name is ignored as anywhere else."""
