@@ -201,6 +201,7 @@ class Expander:
         more += self._other_endings(word, stems[0])
         more += self._title(text, word)
         more += self._american(word, stems[0])
+        more += self._grouped_number(word)
         for halves in self._compounds([word], stems):
             more.append(halves)
             respelt = self._respelt_phrases(halves.word.split(), halves.stems)
@@ -230,6 +231,15 @@ class Expander:
             if american_stem != stem and self.indexed(american_stem):
                 found.append(Alternative((american_stem,), 1.0, american))
         return found
+
+    def _grouped_number(self, word: str) -> list[Alternative]:
+        """A number typed without separators as the cables write it, in groups of three (``30000``: 30,000, which
+        the index keeps as the words 30 and 000); not a year (``2009``)."""
+        if not word.isdigit() or len(word) < 4 or len(word) > 15 or (len(word) == 4 and word.startswith(("19", "20"))):
+            return []
+        groups = [word[max(0, end - 3) : end] for end in range(len(word), 0, -3)][::-1]
+        stems = tuple(self.stem(group) for group in groups)
+        return [Alternative(stems, 1.0, ",".join(groups))] if self.phrase_paragraphs(stems) else []
 
     def _title(self, text: str, word: str) -> list[Alternative]:
         """The title an abbreviation typed with its period stands for, where the cables hold it (``Amb.``: ambassador)."""

@@ -137,6 +137,14 @@ def test_a_name_typed_with_its_article_finds_the_cables_writing_it_without(engin
     assert "islam" not in {alternative.word for alternative in engine.expander.alternatives("al-Islam")}
 
 
+def test_a_number_typed_without_separators_finds_it_written_with_them(engine, seed_records):
+    """`30000 troops` matched no cable: the cables write 30,000.  A year is left alone (2009 is not 2,009)."""
+    for typed, written in (("1000", r"\b1,000\b"), ("10000", r"\b10,000\b")):
+        meant = _cables_saying(seed_records, written)
+        assert meant and meant <= _ids(engine, typed), typed
+    assert not engine.expander.alternatives("2009")
+
+
 def test_a_common_word_before_a_name_is_not_joined_into_it(engine):
     """`Qatar and Al Jazeera` joined `and Al Jazeera` into one name, a phrase needing the "and": the cables holding
     Qatar and Al Jazeera were partial matches.  A common word next to a name is ignored as anywhere else."""
