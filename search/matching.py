@@ -368,8 +368,7 @@ def _joined(expander: Expander, children: tuple) -> list[Node]:
     while index < len(children):
         for size in range(min(expander.table.longest, len(children) - index), 1, -1):
             run = children[index : index + size]
-            ends_searched = all(any(True for _ in words(child.text)) for child in (run[0], run[-1]))  # not "and Al Jazeera"
-            if ends_searched and all(_plain(child) for child in run) and expander.joinable(" ".join(child.text for child in run)):
+            if all(_plain(child) for child in run) and _ends_searched(run) and expander.joinable(" ".join(child.text for child in run)):
                 joined.append(Words(" ".join(child.text for child in run)))
                 index += size
                 break
@@ -383,6 +382,11 @@ def relaxable(tree: Node) -> bool:
     """True for a plain bag of words: no phrases, fields or operators."""
     children = tree.children if isinstance(tree, And) else (tree,)
     return all(isinstance(child, Words) and child.field is None and not child.phrase for child in children)
+
+
+def _ends_searched(run: tuple[Words, ...]) -> bool:
+    """Whether a run of plain words starts and ends with a searched word, not a common one (``and Al Jazeera``)."""
+    return all(any(True for _ in words(child.text)) for child in (run[0], run[-1]))
 
 
 def plain_words(tree: Node) -> set[str]:
