@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from cables.search import filters
 from cables.search.query import And, DateRange, Meta, Node, Not, Or
+from cables.search.tagmeanings import meaning, tags_for_word
 
 if TYPE_CHECKING:
     from cables.search.engine import Engine, SearchRequest
@@ -63,7 +64,12 @@ def _value_filters(request: SearchRequest) -> Iterator[tuple[str, list[str], str
 
 
 def _closest(engine: Engine, kind: str, value: str) -> str:
-    """``; closest: A, B`` from the index's own values of this kind (origins also by their place), or ''."""
+    """``; closest: A, B`` from the index's own values of this kind, or ''.
+
+    Values holding the typed word come first (``USUN`` is USUN New York), and
+    for a tag those whose meaning holds it (``narcotics``: SNAR), each shown
+    with its meaning; then the values spelt most alike.
+    """
     names = engine.arrays.vocabulary[kind]
     keys: dict[str, str] = {}
     for name in names:
@@ -72,8 +78,13 @@ def _closest(engine: Engine, kind: str, value: str) -> str:
             keys.setdefault(name.split(" ", 1)[-1].casefold(), name)
         if kind == "classification":
             keys.setdefault(name.split("//")[0].casefold(), name.split("//")[0])
-    near = difflib.get_close_matches(value.strip().casefold(), list(keys), n=CLOSEST * 2, cutoff=0.5)
+    wanted = value.strip().casefold()
+    near = [key for key in keys if wanted in key.split()] + difflib.get_close_matches(wanted, list(keys), n=CLOSEST * 2, cutoff=0.5)
+    if kind == "tag":
+        near = [tag.casefold() for tag in tags_for_word(wanted) if tag.casefold() in keys] + near
     shown = list(dict.fromkeys(keys[key] for key in near))[:CLOSEST]
+    if kind == "tag":
+        shown = [f"{tag} ({meaning(tag)})" if meaning(tag) else tag for tag in shown]
     return f"; closest: {', '.join(shown)}" if shown else ""
 
 

@@ -500,3 +500,9 @@ def test_operators_in_a_typed_query_stay_operators(engine):
     """Only capitals-only text of five words or more reads NOT as a word: typed queries keep their operators."""
     assert ids(search(engine, "visa NOT fraud")) == ids(search(engine, "visa")) - ids(search(engine, "fraud")) != set()
     assert ids(search(engine, "IRAN NOT IRAQ")) == ids(search(engine, "iran")) - ids(search(engine, "iraq")) != set()
+
+
+def test_an_unknown_value_is_answered_with_values_that_hold_it_or_mean_it(engine):
+    """`--tag narcotics` was offered PARTIES and AROC, not SNAR, whose meaning it is; `origin:USUN` not USUN New York."""
+    assert "closest: SNAR (narcotics and illegal drugs)" in search(engine, "visa", tag=["narcotics"]).notes[0]
+    assert "closest: USUN New York" in search(engine, "visa origin:USUN").notes[0]
