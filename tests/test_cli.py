@@ -105,7 +105,7 @@ def test_unknown_id_exits_1(seed_index):
     assert result.output.strip().count("\n") == 0 and "no cable" in result.output
 
 
-@pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "bogus:field", "visa NEAR/x fraud", "visa NEAR/"])
+@pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "orign:field", "visa NEAR/x fraud", "visa NEAR/"])
 def test_bad_query_exits_2_with_one_line(seed_index, query):
     result = run("search", query, "--index", str(seed_index))
     assert result.exit_code == 2
