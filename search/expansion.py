@@ -24,8 +24,12 @@ Sources, in the order tried:
   (``ghaddafi``, paired with ``qaddafi``, also matches qadhafi's family);
 * the other romanisation of a Slavic name's ending, where the cables hold
   it: ``Dmitry`` also matches ``dmitriy``, ``Sergei`` ``sergey``;
+* a title abbreviated with its period (``amb.`` -> ``ambassador``), a British
+  spelling's American one (``defence`` -> ``defense``), and a number's groups
+  of three (``30000`` -> ``30 000``, as the index keeps 30,000);
 * in several words meant together, Arabic's article written the other way
-  (``sharm el-sheikh`` -> ``sharm al sheikh``);
+  (``sharm el-sheikh`` -> ``sharm al sheikh``), or left out where the name
+  alone is mostly written so (``al-maliki`` -> ``maliki``);
 * in several words meant together (``al-qaida``), each word's learned
   spellings, as the same phrase with that word respelt (``al qaeda``);
 * compounds, decided by what the cables hold: hyphenated or spaced words
@@ -38,7 +42,8 @@ Sources, in the order tried:
   half respelt (``alqaeda`` -> ``al qaida``), so every spelling of a
   name finds the same cables.  Letters and digits may part at any length
   (``f16`` -> ``f 16``, ``mig29`` -> ``mig 29``), and English's electronic
-  prefix is a half (``ecommerce`` -> ``e commerce``).
+  prefix is a half (``ecommerce`` -> ``e commerce``).  An abbreviation's
+  letters with periods are joined too (``u.n.`` -> ``un``).
 """
 
 from __future__ import annotations
