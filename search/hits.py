@@ -150,7 +150,7 @@ class HitMaker:
         meanings = occurrences.meaning(group.word) if group.word else ()
         meant = [tag for tag in cable_tags if tag.upper() in meanings]
         return {
-            "word": (group.typed if group.word else None) or " ".join(group.stems[:1]),
+            "word": group.typed or " ".join(group.stems[:1]),
             "stems": group.stems,
             "fields": list(group.fields),
             "found in": found + (["tag"] if tags else []) + (["tag meaning"] if meant else []),

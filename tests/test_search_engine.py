@@ -506,3 +506,9 @@ def test_an_unknown_value_is_answered_with_values_that_hold_it_or_mean_it(engine
     """`--tag narcotics` was offered PARTIES and AROC, not SNAR, whose meaning it is; `origin:USUN` not USUN New York."""
     assert "closest: SNAR (narcotics and illegal drugs)" in search(engine, "visa", tag=["narcotics"]).notes[0]
     assert "closest: USUN New York" in search(engine, "visa origin:USUN").notes[0]
+
+
+def test_explain_names_a_word_typed_in_pieces(engine):
+    """`--explain` labelled a hyphenated or multi-word query word with nothing (``words: : subject``)."""
+    result = engine.search(SearchRequest(query="al-Qaeda", limit=1, explain=True))
+    assert [word["word"] for word in result.hits[0].explanation["words"]] == ["al-Qaeda"]
