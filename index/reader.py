@@ -160,7 +160,11 @@ SUMMARY_RE = re.compile(
 SUMMARY_LEAD_RE = re.compile(r"^\s*SUMMARY\b[\s:.\-]*(?:\([A-Z/]+\)\s*)?", re.IGNORECASE)
 SUMMARY_HEADING_RE = re.compile(r"\bSUMMARY\s*[-=_]*$", re.IGNORECASE)
 END_SUMMARY_RE = re.compile(r"\(?\bEND\s+(?:OF\s+)?SUMMARY\b", re.IGNORECASE)
-COMMA_APOSTROPHE_RE = re.compile(r",(?:(?<=[A-Za-z],)(?=(?:s|S|t|T|re|ve|ll)\b)|(?<=[a-z],)(?=[a-z]))")
+# A comma transmitted for an apostrophe: a contraction's or possessive's tail (BUSH,S), or a short tail inside a
+# word (Shi,a, Sana,a, Qur,an); not a missing space before a word (al-Megrahi,the; seats,and).
+COMMA_APOSTROPHE_RE = re.compile(
+    r",(?:(?<=[A-Za-z],)(?=(?:s|S|t|T|re|ve|ll)\b)|(?<=[a-z],)(?!(?:and|the|but|for|etc|yet|or|if|as|at|in|on|to|of|by)\b)(?=[a-z]{1,3}\b))"
+)
 MARKING_LEVELS = {"U", "C", "S", "SBU", "TS", "LOU"}
 CAVEAT_ABBREVIATIONS = {"NOFORN": "NF", "NF": "NF", "REL": "REL", "ORCON": "OC", "OC": "OC"}
 SIGNATURE_RE = re.compile(r"^[A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z.'-]+){0,2}$")

@@ -200,3 +200,12 @@ def test_no_seed_cable_loses_body_words() -> None:
 def test_no_corpus_cable_loses_body_words() -> None:
     problems = _report(_corpus_files())
     assert not problems, f"{len(problems)} corpus cables lose words:\n" + "\n".join(problems[:40])
+
+
+def test_a_comma_for_a_missing_space_is_not_taken_for_an_apostrophe():
+    """The reader turns a transmitted comma-apostrophe back into one (``Shi,a``); it also turned the comma of a
+    missing space into one, making one unsearchable word of two (``case,the`` -> ``case'the``)."""
+    madrid = " ".join(paragraph.text for paragraph in read_seed("07MADRID545").paragraphs)
+    assert "case,the fact" in madrid and "case'the" not in madrid
+    baghdad = " ".join(paragraph.text for paragraph in read_seed("09BAGHDAD2569").paragraphs)
+    assert "Shi'a" in baghdad and "Shi,a" not in baghdad
