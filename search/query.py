@@ -393,8 +393,8 @@ def _leaf(token: _Token) -> Node:
     field, value = _split_field(token)
     if field is None and value.startswith("=") and len(value) > 1:
         return _text_node(value[1:], None, phrase=True, column=token.column + 1)
-    if field is None and CABLE_ID_RE.fullmatch(value):
-        return _cable_id(value)
+    if field is None and CABLE_ID_RE.fullmatch(value.lstrip("#")):
+        return _cable_id(value.lstrip("#"))
     if field is None:
         return _text_node(value, None, phrase=False, column=token.column)
     value_column = token.column + len(token.text) - len(value)
@@ -440,7 +440,8 @@ def _mistyped(name: str, field: str) -> bool:
 
 
 def _cable_id(text: str) -> Node:
-    """A bare cable id: the cable itself (``id:``) or the cables citing it (``ref:``).
+    """A bare cable id (``#09OTTAWA265`` too, as written online): the cable itself (``id:``) or the cables citing it
+    (``ref:``).
 
     Cable text never holds an id as one word (a REF line writes ``09 OTTAWA
     265``), so a searcher who pastes one means that cable and its replies;

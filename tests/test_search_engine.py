@@ -464,6 +464,10 @@ def test_a_cable_cited_as_ref_lines_write_it_is_found_first(engine, query):
     assert any("read as the cable id 09OTTAWA265" in note for note in result.notes)
 
 
+def test_a_cable_id_written_with_a_hash_is_the_id(engine):
+    assert [hit.id for hit in search(engine, "#09OTTAWA265", limit=1).hits] == ["09OTTAWA265"]
+
+
 def test_a_citation_of_a_cable_not_in_the_index_finds_the_cables_citing_it(engine):
     assert ids(search(engine, "OTTAWA 134")) == ids(search(engine, "ref:09OTTAWA134")) == {"09OTTAWA265"}
 
