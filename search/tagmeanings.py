@@ -74,8 +74,11 @@ def _word_index() -> Mapping[str, tuple[str, ...]]:
 
 
 def tags_for_word(word: str) -> list[str]:
-    """Return the tags whose meaning contains ``word`` (case-insensitive)."""
-    return list(_word_index().get(word.strip().lower(), ()))
+    """Return the tags whose meaning contains ``word`` (case-insensitive), in the singular or the plural: a meaning
+    says "refugees" (PREF) or "nuclear nonproliferation", and a query "refugee" means it as well."""
+    index, typed = _word_index(), word.strip().lower()
+    forms = [typed, typed + "s", typed + "es", typed[:-1] if typed.endswith("s") else "", typed[:-2] if typed.endswith("es") else ""]
+    return list(dict.fromkeys(tag for form in forms if form for tag in index.get(form, ())))
 
 
 def tags_named(name: str) -> list[str]:

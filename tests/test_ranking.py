@@ -437,7 +437,10 @@ def test_a_partial_match_whose_subject_holds_all_but_one_of_its_words_is_promote
     1), so their factor is 4/5.  A partial match whose subject holds one word
     (07MOSCOW5154, "Addressing Russian arms sales") is not promoted, so it
     does not even join (enough cables hold every word), and with
-    ``promote_slack`` 0 (the fifth round's rule) the old order returns.
+    ``promote_slack`` 0 (the fifth round's rule) the old order returns against
+    09BERLIN992.  (09AITTAIPEI975 then falls just below the two, 11.42 against
+    11.56 and 11.45: since tag meanings are named in the singular and the
+    plural, their KOMC and EINT meanings count for "use" too.)
     The words are typed apart: typed "end-use", they must stand together,
     and the cables naming them in passing no longer match at all.
     """
@@ -456,11 +459,7 @@ def test_a_partial_match_whose_subject_holds_all_but_one_of_its_words_is_promote
         before = ranked_ids(strict_subject, query, limit=25)
     finally:
         strict_subject.close()
-    assert all(
-        before.index(passing) < before.index(promoted)
-        for passing in ("09BERLIN992", "09AITTAIPEI975")
-        for promoted in ("10SANJOSE154", "08STATE58722")
-    )
+    assert all(before.index("09BERLIN992") < before.index(promoted) for promoted in ("10SANJOSE154", "08STATE58722"))
 
 
 def test_a_cable_from_the_post_of_the_leading_results_outranks_one_from_elsewhere(engine, seed_index):

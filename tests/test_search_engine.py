@@ -516,3 +516,12 @@ def test_explain_names_a_word_typed_in_pieces(engine):
     """`--explain` labelled a hyphenated or multi-word query word with nothing (``words: : subject``)."""
     result = engine.search(SearchRequest(query="al-Qaeda", limit=1, explain=True))
     assert [word["word"] for word in result.hits[0].explanation["words"]] == ["al-Qaeda"]
+
+
+def test_a_tag_meaning_is_named_in_the_singular_and_the_plural(engine):
+    """PREF means "refugees": `refugees` matched the PREF cables through the meaning and `refugee` did not, so the two
+    found different cables (206 and 277 in the corpus)."""
+    from cables.search.tagmeanings import tags_for_word
+
+    assert "PREF" in tags_for_word("refugee") and "PREF" in tags_for_word("refugees")
+    assert ids(search(engine, "refugee", limit=5000)) == ids(search(engine, "refugees", limit=5000)) != set()
