@@ -176,7 +176,51 @@ def _tokens(text: str) -> list[_Token]:
         if kind == "phrase" and (len(value) < 2 or not value.endswith('"')):
             raise QuerySyntaxError("unbalanced '\"': the phrase is never closed", match.start() + 1)
         tokens.append(_Token(kind, value, match.start() + 1))
-    return _join_field_values(tokens)
+    return _join_field_values(_pasted_punctuation_dropped(tokens))
+
+
+def _negates_group(token: _Token, following: _Token | None) -> bool:
+    """True for a ``-`` written against a phrase or a parenthesis (``-"visa fraud"``, ``-(oil OR gas)``): their negation."""
+    return (
+        token.kind == "word"
+        and token.text == "-"
+        and following is not None
+        and following.kind in ("phrase", "lparen", "field_phrase")
+        and following.column == token.column + 1
+    )
+
+
+MARKINGS = frozenset({"U", "C", "S", "SBU", "TS", "LOU", "S/NF", "C/NF", "S//NF", "C//NF", "SBU/NF", "U//FOUO"})
+"""A paragraph's classification marking, as a pasted paragraph begins: ``(U)``, ``(C)``, ``(S/NF)``."""
+PARAGRAPH_NUMBER_RE = re.compile(r"¶?\d{1,3}\.(?:\(\w{1,3}(?:/+\w{1,3})?\))?")
+
+
+def _pasted_punctuation_dropped(tokens: list[_Token]) -> list[_Token]:
+    """The tokens without what a passage pasted from a cable holds that is no word: a dash of two or more (``the
+    market -- and``, read as a negation that excluded nothing but turned partial matches off), a lone ``-`` that
+    negates nothing after it, a paragraph marking in parentheses (``(U)``, ``(S/NF)``) and a paragraph number
+    opening the query (``¶11.``, ``4.(C)``)."""
+    kept: list[_Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        closing = tokens[index + 2] if index + 2 < len(tokens) else None
+        if (
+            token.kind == "lparen"
+            and following is not None
+            and following.text in MARKINGS
+            and closing is not None
+            and closing.kind == "rparen"
+        ):
+            index += 3
+            continue
+        dashes = token.kind == "word" and set(token.text) == {"-"} and not _negates_group(token, following)
+        number = not kept and token.kind == "word" and PARAGRAPH_NUMBER_RE.fullmatch(token.text)
+        if not (dashes or number):
+            kept.append(token)
+        index += 1
+    return kept
 
 
 PASTED_WORDS = 5
@@ -334,15 +378,8 @@ class _Parser:
         return self.primary()
 
     def _minus_before_group(self, token: _Token) -> bool:
-        """True for a ``-`` written against a phrase or a parenthesis (``-"visa fraud"``, ``-(oil OR gas)``): their negation."""
-        following = self.tokens[self.position + 1] if self.position + 1 < len(self.tokens) else None
-        return (
-            token.kind == "word"
-            and token.text == "-"
-            and following is not None
-            and following.kind in ("phrase", "lparen", "field_phrase")
-            and following.column == token.column + 1
-        )
+        """True for a ``-`` written against a phrase or a parenthesis: their negation (see :func:`_negates_group`)."""
+        return _negates_group(token, self.tokens[self.position + 1] if self.position + 1 < len(self.tokens) else None)
 
     def primary(self) -> Node:
         token = self.take()

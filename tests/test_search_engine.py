@@ -525,3 +525,15 @@ def test_a_tag_meaning_is_named_in_the_singular_and_the_plural(engine):
 
     assert "PREF" in tags_for_word("refugee") and "PREF" in tags_for_word("refugees")
     assert ids(search(engine, "refugee", limit=5000)) == ids(search(engine, "refugees", limit=5000)) != set()
+
+
+def test_a_pasted_paragraph_finds_its_cable(engine):
+    """A paragraph pasted with its number, marking and dashes found nothing: `--` was a negation that turned partial
+    matches off, and ``(C)`` and ``4.`` were words the cable does not hold."""
+    pasted = (
+        "¶4. (C) THE MDC, ACCORDING TO XXXXXXXXXXXX, BELIEVED THAT THE BEST WAY TO PROCEED WAS FOR AN INDEPENDENT BODY"
+        " -- PREFERABLY MEMBERS OF THE BUSINESS COMMUNITY"
+    )
+    assert [hit.id for hit in search(engine, pasted, limit=1).hits] == ["00HARARE5461"]
+    assert ids(search(engine, "(U) visa fraud -- Cairo")) == ids(search(engine, "visa fraud Cairo")) != set()
+    assert ids(search(engine, "visa -(fraud OR passport)")) == ids(search(engine, "visa")) - ids(search(engine, "fraud OR passport"))
