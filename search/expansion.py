@@ -53,7 +53,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cables.index.analysis import STOP_WORDS, fold, words
+from cables.index.analysis import STOP_WORDS, fold, positioned, words
 from cables.index.stems import StemTable
 from cables.index.varianttable import (
     FAMILY_WEIGHT,
@@ -114,7 +114,7 @@ BRITISH_SPELLINGS = tuple(
         # labour, favourite, neighbouring: English words only, not names (Mansour, Ashour)
         (r"^(lab|fav|hon|col|behavi|neighb|harb|rum|hum|vap|endeav|flav|arm|rig|vig|val|od|tum|parl|savi|splend|ard|ferv)our", r"\1or"),
         (r"(?<=\w{2})is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)", "iz"),  # organisation, recognised
-        (r"(?<=\w{2})ys(?=(?:e|es|ed|ing)$)", "yz"),  # analyse, paralysed
+        (r"(?<=\w{2})ys(?=(?:e|ed|ing)$)", "yz"),  # analyse, paralysed (not analyses, also the plural of analysis)
         (r"(?<=\w[bgt])re(?=(?:s|d)?$)", "er"),  # centre, theatre, fibre, meagre
         (r"(?<=\w{2}[^aeiou])ence(?=s?$)", "ense"),  # defence, licence, offence
         (r"(?<=\w{3})mme(?=s?$)", "m"),  # programme
@@ -207,6 +207,7 @@ class Expander:
         more += self._title(text, word)
         more += self._american(word, stems[0])
         more += self._grouped_number(word)
+        more += self._dotted(text)
         for halves in self._compounds([word], stems):
             more.append(halves)
             respelt = self._respelt_phrases(halves.word.split(), halves.stems)
@@ -236,6 +237,16 @@ class Expander:
             if american_stem != stem and self.indexed(american_stem):
                 found.append(Alternative((american_stem,), 1.0, american))
         return found
+
+    def _dotted(self, text: str) -> list[Alternative]:
+        """An abbreviation typed in capitals as the cables also write it with periods (``US``: U.S., ``UK``: U.K.),
+        which the index keeps as single letters; capitals only, since ``us`` typed so is the pronoun."""
+        typed = text.strip()
+        if not (2 <= len(typed) <= 4 and typed.isascii() and typed.isalpha() and typed.isupper()):
+            return []
+        dotted = "".join(f"{letter}." for letter in typed)
+        terms = tuple(positioned(dotted, self.stem))
+        return [Alternative(terms, 1.0, dotted)] if self.phrase_paragraphs(terms) else []
 
     def _grouped_number(self, word: str) -> list[Alternative]:
         """A number typed without separators as the cables write it, in groups of three (``30000``: 30,000, which

@@ -162,6 +162,9 @@ def test_an_abbreviation_with_periods_meets_the_abbreviation_written_joined(engi
         assert writing <= _ids(engine, dotted), dotted
     assert _ids(engine, "U.N. Security Council") >= _ids(engine, "UN Security Council") != set()
     assert not engine.expander.alternatives("U.S.")  # "us" is the pronoun of running text
+    for capitals, dotted in (("UN", r"\bU\.N\."), ("US", r"\bU\.S\.")):  # and the other way, typed in capitals
+        assert _cables_saying(seed_records, dotted) <= _ids(engine, capitals), capitals
+    assert not engine.expander.alternatives("us") and not engine.expander.alternatives("analyses")
 
 
 def test_a_title_abbreviated_with_its_period_meets_the_title_written_in_full(engine, seed_records):
