@@ -78,7 +78,7 @@ def tags_for_word(word: str) -> list[str]:
     says "refugees" (PREF) or "nuclear nonproliferation", and a query "refugee" means it as well."""
     index, typed = _word_index(), word.strip().lower()
     forms = [typed, typed + "s", typed + "es", typed[:-1] if typed.endswith("s") else "", typed[:-2] if typed.endswith("es") else ""]
-    return list(dict.fromkeys(tag for form in forms if form for tag in index.get(form, ())))
+    return sorted({tag for form in forms if form for tag in index.get(form, ())})
 
 
 def tags_named(name: str) -> list[str]:
