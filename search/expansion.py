@@ -427,8 +427,13 @@ def abbreviation_letters(text: str) -> str | None:
 
 def _may_join(pieces: list[str]) -> bool:
     """Whether words written apart may be one word written joined: not numbers only (``9/11`` is not ``911``,
-    ``1/2`` not ``12``) nor single letters only (``w/o``, ``d/s`` is not ``ds``)."""
-    return not all(piece.isdigit() for piece in pieces) and not all(len(piece) == 1 and piece.isalpha() for piece in pieces)
+    ``1/2`` not ``12``), nor single letters only (``w/o``, ``d/s`` is not ``ds``), nor with ``us`` (``US embassy``
+    is no ``usembassy``, a web host's name, and must not be narrowed to the few cables writing it)."""
+    return (
+        not all(piece.isdigit() for piece in pieces)
+        and not all(len(piece) == 1 and piece.isalpha() for piece in pieces)
+        and not any(piece in EVERYDAY_JOINS for piece in pieces)
+    )
 
 
 def _cuts(word: str) -> list[int]:

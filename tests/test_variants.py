@@ -109,6 +109,7 @@ def test_numbers_or_single_letters_in_pieces_are_not_joined_into_another_word(en
     for typed, joined in (("9/11", "911"), ("1/2", "12"), ("d/s", "ds"), ("24/7", "247")):
         assert engine.expander.indexed(engine.stem(joined)), joined
         assert joined not in {alternative.word for alternative in engine.expander.alternatives(typed)}, typed
+    assert engine.expander.indexed(engine.stem("usaid")) and not engine.expander.joinable("US aid")  # "us" is the pronoun too
     assert _ids(engine, "P-5") == _ids(engine, "P5") and _ids(engine, "P5") - _ids(engine, "=p5")
 
 
