@@ -7,7 +7,9 @@ that is one such citation and nothing else names the cables of the index
 with that office and number (any year, when none is written), or the
 cited ones its cables' REF lines name, and is searched as those ids are
 (the cable first, then the cables citing it).  Without a written year, a
-number that reads as a year (``Baghdad 2007``) is taken for the year.
+number that reads as a year (``Baghdad 2007``) is taken for the year.  A
+REF line pasted whole (``REF: A. CAIRO 2391 B. CAIRO 2396``) names the
+cables of its items.
 """
 
 from __future__ import annotations
@@ -20,9 +22,19 @@ SHAPE_RE = re.compile(r"(?:\d{2}|\d{4})?\s*[A-Z][A-Z' ]*\s\d{1,8}(?:\s*[-/]\s*\d
 YEAR_LIKE = range(1950, 2100)
 
 
+REF_LINE_RE = re.compile(r"REF(?:S|TEL|TELS)?\s*:?\s+(?=\S)")
+"""A REF line pasted whole (``REF: A. CAIRO 2391 B. CAIRO 2396``): its items are the citations."""
+YEARS = range(2099, 1999, -1)
+"""The years a citation without one may mean (as two digits, newest first)."""
+
+
 def cited_ids(query: str, known: Callable[[str], bool]) -> list[str]:
-    """The ids a citation query names that ``known`` accepts (indexed or cited), newest year first; [] for any other query."""
+    """The ids a citation query or a pasted REF line names that ``known`` accepts (indexed or cited), newest year first;
+    [] for any other query."""
     text = " ".join(query.upper().split())
+    ref_line = REF_LINE_RE.match(text)
+    if ref_line:
+        return _ref_line_ids(text[ref_line.end() :], known)
     if not SHAPE_RE.fullmatch(text):
         return []
     from cables.index.references import CABLE_RE, canonical_id
@@ -33,5 +45,13 @@ def cited_ids(query: str, known: Callable[[str], bool]) -> list[str]:
     year_written = match.group("prefix_year") or match.group("suffix_year")
     if not year_written and int(match.group("number")) in YEAR_LIKE:
         return []
-    named = dict.fromkeys(canonical_id(text, year) for year in range(2099, 1999, -1))
+    named = dict.fromkeys(canonical_id(text, year) for year in YEARS)
     return [cable_id for cable_id in named if cable_id is not None and known(cable_id)]
+
+
+def _ref_line_ids(block: str, known: Callable[[str], bool]) -> list[str]:
+    """The cables a REF line's items name, read as a cable's REF block is read, each item in every year it may mean."""
+    from cables.index.references import parse_references
+
+    named = dict.fromkeys(reference.id for year in YEARS for reference in parse_references(block, year) if reference.id)
+    return [cable_id for cable_id in named if known(cable_id)]

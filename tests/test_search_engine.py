@@ -472,6 +472,13 @@ def test_a_citation_of_a_cable_not_in_the_index_finds_the_cables_citing_it(engin
     assert ids(search(engine, "OTTAWA 134")) == ids(search(engine, "ref:09OTTAWA134")) == {"09OTTAWA265"}
 
 
+def test_a_pasted_ref_line_finds_the_cables_it_cites_and_those_citing_them(engine):
+    """`REF: A. OTTAWA 134 B. OTTAWA 263`, pasted from 09OTTAWA265, found nothing (REF: took "A." as its value)."""
+    result = search(engine, "REF: A. OTTAWA 134 B. OTTAWA 263")
+    assert ids(result) == {"09OTTAWA265"} and "read as the cable id" in result.notes[0]
+    assert [hit.id for hit in search(engine, "Ref: OTTAWA 265", limit=1).hits] == ["09OTTAWA265"]
+
+
 def test_a_place_and_a_year_are_not_a_citation(engine):
     """Without a written year, a number that reads as a year is one: ``Ottawa 2009`` means cables of Ottawa and 2009."""
     result = search(engine, "Ottawa 2009")
