@@ -44,6 +44,9 @@ TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+PASTED_DAY_RE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
+"""A query that is one day as the published layout dates a cable (``2009-11-03 08:42:00``) means the cables of that
+day, as ``created:2009-11-03`` does: the cables' text never writes a date so."""
 CABLE_ID_RE = re.compile(r"\d{2}[A-Za-z]{3,}[A-Za-z0-9]*\d")
 """A cable's reference id, as journalists cite it: year, office, number (``09OTTAWA265``, ``06BEIJING10909``)."""
 
@@ -146,6 +149,9 @@ def parse(text: str) -> Node:
     bad = next((i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in "\t\n\r"), None)
     if bad is not None:
         raise QuerySyntaxError(f"control character U+{ord(text[bad]):04X} is not allowed", bad + 1)
+    day = PASTED_DAY_RE.fullmatch(text.strip())
+    if day and _is_date(day.group(1)):
+        return DateRange(*parse_date(day.group(1)))
     tokens = _tokens(text.translate(QUOTES))
     if not tokens:
         return MatchAll()
@@ -526,6 +532,15 @@ def _date_range(value: str, column: int) -> DateRange:
         ]
     first, after = parse_date(value, column)
     return DateRange(first, after)
+
+
+def _is_date(text: str) -> bool:
+    """Whether a YYYY-MM-DD is a day of the calendar (``2009-13-45`` is not, and is searched as text)."""
+    try:
+        parse_date(text)
+    except QuerySyntaxError:
+        return False
+    return True
 
 
 def parse_date(text: str, column: int = 1) -> tuple[date, date]:

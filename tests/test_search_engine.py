@@ -544,3 +544,11 @@ def test_a_pasted_paragraph_finds_its_cable(engine):
     assert [hit.id for hit in search(engine, pasted, limit=1).hits] == ["00HARARE5461"]
     assert ids(search(engine, "(U) visa fraud -- Cairo")) == ids(search(engine, "visa fraud Cairo")) != set()
     assert ids(search(engine, "visa -(fraud OR passport)")) == ids(search(engine, "visa")) - ids(search(engine, "fraud OR passport"))
+
+
+def test_a_pasted_date_line_finds_the_cables_of_that_day(engine, seed_records):
+    """`2009-11-03`, as the published layout dates a cable, found nothing: the cables never write a date so."""
+    day = next(iter(seed_records.values())).created
+    expected = {record.id for record in seed_records.values() if record.created.date() == day.date()}
+    for query in (day.strftime("%Y-%m-%d"), day.strftime("%Y-%m-%d %H:%M:%S")):
+        assert ids(search(engine, query, limit=5000)) == expected, query
