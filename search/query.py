@@ -198,14 +198,16 @@ def _negates_group(token: _Token, following: _Token | None) -> bool:
 
 MARKINGS = frozenset({"U", "C", "S", "SBU", "TS", "LOU", "S/NF", "C/NF", "S//NF", "C//NF", "SBU/NF", "U//FOUO"})
 """A paragraph's classification marking, as a pasted paragraph begins: ``(U)``, ``(C)``, ``(S/NF)``."""
+MAIL_LABELS = frozenset({"re:", "fw:", "fwd:"})
+"""The labels of a pasted e-mail subject (``Re: Megrahi``), which are no words of the cables."""
 PARAGRAPH_NUMBER_RE = re.compile(r"¶?\d{1,3}\.(?:\(\w{1,3}(?:/+\w{1,3})?\))?")
 
 
 def _pasted_punctuation_dropped(tokens: list[_Token]) -> list[_Token]:
     """The tokens without what a passage pasted from a cable holds that is no word: a dash of two or more (``the
     market -- and``, read as a negation that excluded nothing but turned partial matches off), a lone ``-`` that
-    negates nothing after it, a paragraph marking in parentheses (``(U)``, ``(S/NF)``) and a paragraph number
-    opening the query (``¶11.``, ``4.(C)``)."""
+    negates nothing after it, a paragraph marking in parentheses (``(U)``, ``(S/NF)``), a paragraph number
+    opening the query (``¶11.``, ``4.(C)``) and an e-mail label (``Re:``)."""
     kept: list[_Token] = []
     index = 0
     while index < len(tokens):
@@ -223,7 +225,8 @@ def _pasted_punctuation_dropped(tokens: list[_Token]) -> list[_Token]:
             continue
         dashes = token.kind == "word" and set(token.text) == {"-"} and not _negates_group(token, following)
         number = not kept and token.kind == "word" and PARAGRAPH_NUMBER_RE.fullmatch(token.text)
-        if not (dashes or number):
+        label = token.kind == "word" and token.text.lower() in MAIL_LABELS
+        if not (dashes or number or label):
             kept.append(token)
         index += 1
     return kept

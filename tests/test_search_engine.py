@@ -544,6 +544,7 @@ def test_a_pasted_paragraph_finds_its_cable(engine):
     assert [hit.id for hit in search(engine, pasted, limit=1).hits] == ["00HARARE5461"]
     assert ids(search(engine, "(U) visa fraud -- Cairo")) == ids(search(engine, "visa fraud Cairo")) != set()
     assert ids(search(engine, "visa -(fraud OR passport)")) == ids(search(engine, "visa")) - ids(search(engine, "fraud OR passport"))
+    assert ids(search(engine, "Re: visa fraud")) == ids(search(engine, "Fwd: visa fraud")) == ids(search(engine, "visa fraud"))
 
 
 def test_a_pasted_date_line_finds_the_cables_of_that_day(engine, seed_records):
