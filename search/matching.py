@@ -294,12 +294,19 @@ class QueryMatch:
 
     def ignored_note(self) -> list[str]:
         """A note on query words left out as too common to search (``the of and``), if any; a lone mark
-        (``who is Megrahi ?``) is named only when the query has nothing else."""
+        (``who is Megrahi ?``) is named only when the query has nothing else.  An ``or`` or ``not`` typed in
+        lower case gets a hint: ``Hamas or Fatah`` searches both words, which may not be what was meant."""
         if not self.ignored:
             return []
         if self.groups:
             named = [text for text in self.ignored if any(character.isalnum() for character in text)]  # not punctuation
-            return [f"ignored common words: {', '.join(named)}"] if named else []
+            operators = sorted({text.upper() for text in named if text in ("or", "not")})
+            hint = (
+                f" ({' and '.join(operators)} in capitals {'are operators' if len(operators) > 1 else 'is an operator'})"
+                if operators
+                else ""
+            )
+            return [f"ignored common words: {', '.join(named)}{hint}"] if named else []
         return [f"the query has only common words ({', '.join(self.ignored)}), which are not searched: it narrows nothing"]
 
     def expansions(self) -> tuple[dict[str, list[str]], dict[str, int]]:

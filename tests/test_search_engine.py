@@ -507,6 +507,12 @@ def test_a_colon_after_a_word_that_names_no_field_is_punctuation(engine):
         search(engine, "origen:Cairo")
 
 
+def test_a_lower_case_or_gets_a_hint_that_the_operator_is_written_in_capitals(engine):
+    """`Hamas or Fatah` searched both words, with only "ignored common words: or" to say why."""
+    assert search(engine, "visa or fraud").notes == ["ignored common words: or (OR in capitals is an operator)"]
+    assert search(engine, "the visa").notes == ["ignored common words: the"]
+
+
 def test_operators_in_a_typed_query_stay_operators(engine):
     """Only capitals-only text of five words or more reads NOT as a word: typed queries keep their operators."""
     assert ids(search(engine, "visa NOT fraud")) == ids(search(engine, "visa")) - ids(search(engine, "fraud")) != set()
