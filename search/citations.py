@@ -20,12 +20,10 @@ from collections.abc import Callable
 # Cheap test that a query may be a citation at all, before the REF parser is imported.
 SHAPE_RE = re.compile(r"(?:\d{2}|\d{4})?\s*[A-Z][A-Z' ]*\s\d{1,8}(?:\s*[-/]\s*\d{2})?")
 YEAR_LIKE = range(1950, 2100)
-
-
 REF_LINE_RE = re.compile(r"REF(?:S|TEL|TELS)?\s*:?\s+(?=\S)")
 """A REF line pasted whole (``REF: A. CAIRO 2391 B. CAIRO 2396``): its items are the citations."""
 YEARS = range(2099, 1999, -1)
-"""The years a citation without one may mean (as two digits, newest first)."""
+"""The years a citation without one may mean (as two digits, newest first); a written year is used as written."""
 
 
 def cited_ids(query: str, known: Callable[[str], bool]) -> list[str]:
@@ -45,7 +43,7 @@ def cited_ids(query: str, known: Callable[[str], bool]) -> list[str]:
     year_written = match.group("prefix_year") or match.group("suffix_year")
     if not year_written and int(match.group("number")) in YEAR_LIKE:
         return []
-    named = dict.fromkeys(canonical_id(text, year) for year in YEARS)
+    named = dict.fromkeys(canonical_id(text, year) for year in (YEARS if not year_written else YEARS[:1]))
     return [cable_id for cable_id in named if cable_id is not None and known(cable_id)]
 
 

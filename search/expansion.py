@@ -172,7 +172,9 @@ class Expander:
         stems = tuple(self.stem(word) for word in folded)
         own, partners = self._own_groups(stems)
         letters = abbreviation_letters(text)
-        more = self._one_word(text, stems, own, partners) if len(folded) == 1 else self._several_words(folded, stems, own, letters)
+        more = (
+            self._one_word(text, folded[0], stems, own, partners) if len(folded) == 1 else self._several_words(folded, stems, own, letters)
+        )
         found: dict[tuple[str, ...], Alternative] = {}
         for alternative in own + more:  # in this order: at equal weight the first form of a stem is the one shown
             _keep(found, alternative)
@@ -194,12 +196,11 @@ class Expander:
         return own, partners
 
     def _one_word(
-        self, text: str, stems: tuple[str, ...], own: list[Alternative], partners: list[tuple[Group, tuple[str, ...]]]
+        self, text: str, word: str, stems: tuple[str, ...], own: list[Alternative], partners: list[tuple[Group, tuple[str, ...]]]
     ) -> list[Alternative]:
         """What one typed word matches beyond its own groups: its partners' groups, the spellings of a word no group
         holds, the other Slavic ending, the title an abbreviation stands for, and its halves (respelt too) where the
-        cables write it apart."""
-        word = next(words(text))[0]
+        cables write it apart (``text`` as typed, ``word`` folded)."""
         more = [spelling for group, partner in partners for spelling in self._through_partner(word, stems, group, partner)]
         if not own:
             more += self._lone_spellings(word, stems)

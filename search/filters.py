@@ -16,7 +16,7 @@ import numpy as np
 
 from cables.index.analysis import fold
 from cables.index.cablearrays import CableArrays
-from cables.search.tagmeanings import tags_named
+from cables.search.tagmeanings import kind, tags_named
 
 if TYPE_CHECKING:
     from cables.index.recordstore import RecordStore
@@ -88,8 +88,6 @@ def _country_origins(arrays: CableArrays, name: str) -> np.ndarray:
     """The origins in a country named (``--origin Egypt``: Embassy Cairo and the consulates), learned from the
     index: the posts whose cables carry that country's tag more often than any other country's, in at least half
     of their cables (an office's place names no country, and the index holds no table of posts)."""
-    from cables.search.tagmeanings import kind
-
     tag_codes = arrays.tag_codes
     wanted = [tag_codes[tag.casefold()] for tag in tags_named(name) if kind(tag) == "country" and tag.casefold() in tag_codes]
     if not wanted:

@@ -226,8 +226,9 @@ class QueryMatch:
         fields = (node.field,) if node.field else TEXT_FIELDS
         if isinstance(node, Prefix):
             stems: list[str] = []
+            written = written_stems(self.engine, node.pattern)
             for name in fields:
-                expanded, capped = wildcard_stems(self.engine, name, node.pattern)
+                expanded, capped = wildcard_stems(self.engine, name, node.pattern, written)
                 stems.extend(term for term in expanded if term not in stems)
                 if capped:
                     self.notes.append(f"{node.pattern} matched too many words; used the first {len(expanded)}")
@@ -410,19 +411,28 @@ def _plain(node: Node) -> bool:
     return isinstance(node, Words) and node.field is None and not node.phrase and not node.exact
 
 
-def wildcard_stems(engine: Engine, field: str, pattern: str) -> tuple[list[str], bool]:
-    """The stems a prefix or wildcard pattern asks for in a field, and whether the cap cut them.
+def written_stems(engine: Engine, pattern: str) -> list[str]:
+    """The stems of the indexed words, as the cables write them (folded), that a prefix or wildcard pattern matches,
+    in the words' order: ``negotiat*`` means negotiation and negotiating, filed under ``negoti``, which the pattern
+    itself does not match.  One pass over the stem table, for every field the pattern is looked for in, ending at
+    :data:`MAX_EXPANSIONS` stems (a leading ``*`` would otherwise read the whole table)."""
+    leading = pattern.split("*")[0].split("?")[0]
+    stems: dict[str, None] = {}
+    for word, stem in engine.stem.words_from(leading):
+        if fnmatch.fnmatchcase(word, pattern):
+            stems[stem] = None
+            if len(stems) == MAX_EXPANSIONS:
+                break
+    return list(stems)
 
-    The pattern is matched against the indexed words as the cables write
-    them (folded) as well as against the stems: ``negotiat*`` means
-    negotiation and negotiating, filed under ``negoti``, which the pattern
-    itself does not match.  A matching word counts when the field holds its stem.
-    """
+
+def wildcard_stems(engine: Engine, field: str, pattern: str, written: list[str]) -> tuple[list[str], bool]:
+    """The stems a prefix or wildcard pattern asks for in a field, and whether the cap cut them: the stems it
+    matches, then those of the words it matches (:func:`written_stems`) that the field holds."""
     stems, capped = engine.postings.expand(field, pattern)
     kept = set(stems)
-    leading = pattern.split("*")[0].split("?")[0]
-    for word, stem in engine.stem.words_from(leading):
-        if stem in kept or not fnmatch.fnmatchcase(word, pattern) or not engine.postings.document_frequency(field, stem):
+    for stem in written:
+        if stem in kept or not engine.postings.document_frequency(field, stem):
             continue
         if len(stems) == MAX_EXPANSIONS:
             return stems, True

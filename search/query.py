@@ -150,8 +150,9 @@ def parse(text: str) -> Node:
     if bad is not None:
         raise QuerySyntaxError(f"control character U+{ord(text[bad]):04X} is not allowed", bad + 1)
     day = PASTED_DAY_RE.fullmatch(text.strip())
-    if day and _is_date(day.group(1)):
-        return DateRange(*parse_date(day.group(1)))
+    span = _calendar_day(day.group(1)) if day else None
+    if span is not None:
+        return DateRange(*span)
     tokens = _tokens(text.translate(QUOTES))
     if not tokens:
         return MatchAll()
@@ -261,6 +262,7 @@ def _join_field_values(tokens: list[_Token]) -> list[_Token]:
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         if _field_label(token) and following is not None and following.kind == "word" and not _is_operator_word(following):
+            # The glued token takes the next one's place, so the rules below see it (``created: [2008 TO 2009]``).
             tokens[index + 1] = _Token("word", token.text + following.text, token.column)
             index += 1
             continue
@@ -537,13 +539,12 @@ def _date_range(value: str, column: int) -> DateRange:
     return DateRange(first, after)
 
 
-def _is_date(text: str) -> bool:
-    """Whether a YYYY-MM-DD is a day of the calendar (``2009-13-45`` is not, and is searched as text)."""
+def _calendar_day(text: str) -> tuple[date, date] | None:
+    """A YYYY-MM-DD's span, or None when it is no day of the calendar (``2009-13-45``, then searched as text)."""
     try:
-        parse_date(text)
+        return parse_date(text)
     except QuerySyntaxError:
-        return False
-    return True
+        return None
 
 
 def parse_date(text: str, column: int = 1) -> tuple[date, date]:

@@ -75,15 +75,13 @@ The weights were chosen by measurement on the tuning half of the topics in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from cables.search.tagmeanings import kind, meaning, meaning_words, tags_for_word
+from cables.search.tagmeanings import kind, meaning, meaning_names, meaning_words, tags_for_word
 
 MAX_MEANING_TAGS = 3
-PARENTHESES_RE = re.compile(r"\(([^)]*)\)")
 
 
 @dataclass(frozen=True)
@@ -152,6 +150,5 @@ def meaning_tags(word: str, query_words: set[str], whole_names: bool = True) -> 
 
 def _names(text: str) -> list[set[str]]:
     """The content words of a name and of each alternative name in parentheses."""
-    names = [set(meaning_words(PARENTHESES_RE.sub(" ", text)))]
-    names += [set(meaning_words(inner)) for inner in PARENTHESES_RE.findall(text)]
+    names = [set(meaning_words(name)) for name in meaning_names(text)]
     return [name for name in names if name]

@@ -26,6 +26,7 @@ _TRIVIAL_WORDS: frozenset[str] = frozenset(
 )
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+PARENTHESES_RE = re.compile(r"\(([^)]*)\)")
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +88,12 @@ def tags_named(name: str) -> list[str]:
     return list(_name_index().get(fold(" ".join(name.split())), ()))
 
 
+def meaning_names(text: str) -> list[str]:
+    """The names a country's or organisation's meaning gives: itself without its brackets, then each name in them
+    ("Burma (Myanmar)": Burma, Myanmar)."""
+    return [" ".join(PARENTHESES_RE.sub(" ", text).split()), *(" ".join(inner.split()) for inner in PARENTHESES_RE.findall(text))]
+
+
 @lru_cache(maxsize=1)
 def _name_index() -> Mapping[str, tuple[str, ...]]:
     """Build the folded name -> tags index once: each country or organisation meaning, and the names it brackets."""
@@ -94,7 +101,6 @@ def _name_index() -> Mapping[str, tuple[str, ...]]:
     for tag, (tag_kind, text) in sorted(_table().items()):
         if tag_kind == "subject":
             continue
-        outside = re.sub(r"\s*\([^)]*\)", "", text)
-        for name in {text, outside, *re.findall(r"\(([^)]*)\)", text)}:
-            index.setdefault(fold(" ".join(name.split())), []).append(tag)
+        for name in {" ".join(text.split()), *meaning_names(text)}:
+            index.setdefault(fold(name), []).append(tag)
     return MappingProxyType({name: tuple(tags) for name, tags in index.items()})
