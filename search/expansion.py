@@ -65,6 +65,7 @@ from cables.index.varianttable import (
     respelling,
     transliteration_key,
 )
+from cables.search.english import american_spellings
 
 MIN_HALF = 3
 RARE_SPELLING = 3
@@ -108,20 +109,6 @@ TITLES = {
 }
 """Titles a searcher abbreviates with a period (``Amb. Tefft``, ``Sec. Clinton``): the cables mostly write them
 in full.  Only the typed period makes the word an abbreviation (``SEC`` without one is the regulator)."""
-BRITISH_SPELLINGS = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        # labour, favourite, neighbouring: English words only, not names (Mansour, Ashour)
-        (r"^(lab|fav|hon|col|behavi|neighb|harb|rum|hum|vap|endeav|flav|arm|rig|vig|val|od|tum|parl|savi|splend|ard|ferv)our", r"\1or"),
-        (r"(?<=\w{2})is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)", "iz"),  # organisation, recognised
-        (r"(?<=\w{2})ys(?=(?:e|ed|ing)$)", "yz"),  # analyse, paralysed (not analyses, also the plural of analysis)
-        (r"(?<=\w[bgt])re(?=(?:s|d)?$)", "er"),  # centre, theatre, fibre, meagre
-        (r"(?<=\w{2}[^aeiou])ence(?=s?$)", "ense"),  # defence, licence, offence
-        (r"(?<=\w{3})mme(?=s?$)", "m"),  # programme
-    )
-)
-"""British spellings and the American ones the cables use.  Each rule is tried alone and kept only where the
-cables hold the American word (``promise`` gives no ``promize``, ``rise`` no ``rize``)."""
 BARE_NAME_SHARE = 4
 """A name's word alone stands for the name typed with its article when the cables write it alone in at most this
 many times the paragraphs they write it with the article: ``maliki`` (3 times ``al-Maliki``'s paragraphs in the
@@ -232,9 +219,8 @@ class Expander:
         """The American spelling of a British one, where the cables hold it: the cables are American, and the press
         and the searchers of Britain and the Commonwealth write defence, programme, organisation, labour, centre."""
         found = []
-        for pattern, replacement in BRITISH_SPELLINGS:
-            american = pattern.sub(replacement, word)
-            american_stem = self.stem(american) if american != word else stem
+        for american in american_spellings(word):
+            american_stem = self.stem(american)
             if american_stem != stem and self.indexed(american_stem):
                 found.append(Alternative((american_stem,), 1.0, american))
         return found

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from cables.index.analysis import fold
 from cables.index.glossary import glossary
+from cables.search.english import american_spellings, number_forms
 
 # Words that carry no subject meaning of their own: a query word like "and"
 # or "affairs" must not pull in every tag whose meaning happens to use it.
@@ -75,11 +76,12 @@ def _word_index() -> Mapping[str, tuple[str, ...]]:
 
 
 def tags_for_word(word: str) -> list[str]:
-    """Return the tags whose meaning contains ``word`` (case-insensitive), in the singular or the plural: a meaning
-    says "refugees" (PREF) or "nuclear nonproliferation", and a query "refugee" means it as well."""
+    """Return the tags whose meaning contains ``word`` (case-insensitive), in the singular or the plural and in its
+    American spelling: a meaning says "refugees" (PREF) or "military and defense arrangements" (MARR), and a query
+    "refugee" or "defence" means it as well."""
     index, typed = _word_index(), word.strip().lower()
-    forms = [typed, typed + "s", typed + "es", typed[:-1] if typed.endswith("s") else "", typed[:-2] if typed.endswith("es") else ""]
-    return sorted({tag for form in forms if form for tag in index.get(form, ())})
+    forms = set().union(*(number_forms(spelling) for spelling in [typed, *american_spellings(typed)]))
+    return sorted({tag for form in forms for tag in index.get(form, ())})
 
 
 def tags_named(name: str) -> list[str]:

@@ -540,6 +540,17 @@ def test_a_tag_meaning_is_named_in_the_singular_and_the_plural(engine):
     assert ids(search(engine, "refugee", limit=5000)) == ids(search(engine, "refugees", limit=5000)) != set()
 
 
+def test_a_tag_meaning_is_named_by_an_irregular_plural_and_a_british_spelling(engine):
+    """PREL means "... foreign policy" and MARR "military and defense arrangements": `policies` and `defence` named
+    no tag, so they found other cables than `policy` and `defense` (the meaning part of PREL's and MARR's)."""
+    from cables.search.tagmeanings import tags_for_word
+
+    assert "PREL" in tags_for_word("policies") and "MARR" in tags_for_word("defence")
+    assert tags_for_word("agencies") == tags_for_word("agency") and tags_for_word("crises") == tags_for_word("crisis")
+    assert ids(search(engine, "policies", limit=5000)) == ids(search(engine, "policy", limit=5000)) != set()
+    assert ids(search(engine, "defense", limit=5000)) <= ids(search(engine, "defence", limit=5000))
+
+
 def test_a_pasted_paragraph_finds_its_cable(engine):
     """A paragraph pasted with its number, marking and dashes found nothing: `--` was a negation that turned partial
     matches off, and ``(C)`` and ``4.`` were words the cable does not hold."""
