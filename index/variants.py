@@ -11,10 +11,10 @@ Three kinds of group, written into each index generation as ``variants.json``:
   the contexts they are used in (the words of the paragraphs that hold
   them, and the tags of their cables); a spelling written mostly in lower
   case in mixed-case text is an ordinary word and is never merged.
-* ``name``: other names of one place or body (Burma, Myanmar), and
+* ``name``: other names of one place or body (Burma, Myanmar; European Union, EU), and
 * ``family``: a country's name with its adjectives and demonyms (Iran,
   Iranian), both from the curated table ``index/data/names.tsv`` tied to the
-  tag glossary's country codes (sources in ``index/data/TAGS_SOURCES.md``);
+  tag glossary's country and organisation codes (sources in ``index/data/TAGS_SOURCES.md``);
   also two words the stemmer keeps apart that differ by an English
   derivational ending of ``index/data/derivations.tsv`` (pirates, piracy),
   when the cables confirm them: the rarer one's cables mostly hold the
