@@ -22,17 +22,34 @@ SHAPE_RE = re.compile(r"(?:\d{2}|\d{4})?\s*[A-Z][A-Z' ]*\s\d{1,8}(?:\s*[-/]\s*\d
 YEAR_LIKE = range(1950, 2100)
 REF_LINE_RE = re.compile(r"REF(?:S|TEL|TELS)?\s*:?\s+(?=\S)")
 """A REF line pasted whole (``REF: A. CAIRO 2391 B. CAIRO 2396``): its items are the citations."""
+ID_RE = re.compile(r"\d{2}[A-Z]{3,}[A-Z0-9]*\d")
+"""A cable id typed as one word (``09TRIPOLI697``), upper-cased."""
+LABELS = frozenset({"CABLE", "CABLES", "TELEGRAM", "TELEGRAMS", "TEL", "WIKILEAKS", "CABLEGATE", "ID"})
+"""Words that say what a citation is rather than what the cable says (``cable 09TRIPOLI697``)."""
 YEARS = range(2099, 1999, -1)
 """The years a citation without one may mean (as two digits, newest first); a written year is used as written."""
 
 
 def cited_ids(query: str, known: Callable[[str], bool]) -> list[str]:
     """The ids a citation query or a pasted REF line names that ``known`` accepts (indexed or cited), newest year first;
-    [] for any other query."""
-    text = " ".join(query.upper().split())
+    [] for any other query.  A word naming what a citation is (``cable 09TRIPOLI697``, ``the OTTAWA 265 telegram``)
+    is no word of the cable and is left out."""
+    words = query.upper().split()
+    labelled = [word.lstrip("#") for word in words if word not in LABELS and word != "THE"]
+    if len(labelled) == 1 < len(words) and ID_RE.fullmatch(labelled[0]):
+        return labelled if known(labelled[0]) else []
+    text = _unlabelled(words)
     ref_line = REF_LINE_RE.match(text)
     if ref_line:
         return _ref_line_ids(text[ref_line.end() :], known)
+    ids = _citation_ids(text, known)
+    if not ids and text.startswith("THE "):
+        ids = _citation_ids(text[4:], known)
+    return ids
+
+
+def _citation_ids(text: str, known: Callable[[str], bool]) -> list[str]:
+    """The ids one citation (upper case, single spaces) names that ``known`` accepts, newest year first."""
     if not SHAPE_RE.fullmatch(text):
         return []
     from cables.index.references import CABLE_RE, canonical_id
@@ -45,6 +62,17 @@ def cited_ids(query: str, known: Callable[[str], bool]) -> list[str]:
         return []
     named = dict.fromkeys(canonical_id(text, year) for year in (YEARS if not year_written else YEARS[:1]))
     return [cable_id for cable_id in named if cable_id is not None and known(cable_id)]
+
+
+def _unlabelled(words: list[str]) -> str:
+    """An upper-case query's words without the label words before or after them (``CABLE``, ``TELEGRAM``,
+    ``WIKILEAKS``), when something else is left, joined by single spaces."""
+    words = list(words)
+    while len(words) > 1 and words[0] in LABELS:
+        words.pop(0)
+    while len(words) > 1 and words[-1] in LABELS:
+        words.pop()
+    return " ".join(words)
 
 
 def _ref_line_ids(block: str, known: Callable[[str], bool]) -> list[str]:
