@@ -82,6 +82,8 @@ PREFIXES = ("e",)
 """One-letter first halves: English's electronic prefix, which the press joins (``email``, ``ecommerce``) and
 the cables mostly hyphenate (``e-mail``, ``e-commerce``).  Other letters stand alone too often (``U.S.``
 gives ``s``) for a split such as ``s port`` to be meant."""
+PIECES_RE = re.compile(r"([-\s]+)")
+"""Where a typed word or phrase parts into pieces (hyphens and spaces), the separators kept."""
 ABBREVIATION_RE = re.compile(r"(?:[^\W\d_]\.){2,}|(?:[^\W\d_]\.)+[^\W\d_]")
 """Single letters each followed by a period (``U.N.``, ``E.U.``, ``U.A.E.``): an abbreviation, which the cables
 also write joined (``UN``), unlike single letters parted by a slash (``d/s``, ``w/o``)."""
@@ -159,9 +161,10 @@ class Expander:
         stems = tuple(self.stem(word) for word in folded)
         own, partners = self._own_groups(stems)
         letters = abbreviation_letters(text)
-        more = (
-            self._one_word(text, folded[0], stems, own, partners) if len(folded) == 1 else self._several_words(folded, stems, own, letters)
-        )
+        if len(folded) == 1:
+            more = self._one_word(text, folded[0], stems, own, partners)
+        else:
+            more = self._several_words(text, folded, stems, own, letters)
         found: dict[tuple[str, ...], Alternative] = {}
         for alternative in own + more:  # in this order: at equal weight the first form of a stem is the one shown
             _keep(found, alternative)
@@ -202,11 +205,14 @@ class Expander:
             more += [alternative for alternative in respelt if self.phrase_paragraphs(alternative.stems)]
         return more
 
-    def _several_words(self, folded: list[str], stems: tuple[str, ...], own: list[Alternative], letters: str | None) -> list[Alternative]:
-        """What words meant together match beyond their own groups: the phrase respelt (when no group holds it), the
-        other article, and the joined form with its groups' spellings (``letters``: an abbreviation's, ``U.N.`` is
-        ``UN``)."""
+    def _several_words(
+        self, text: str, folded: list[str], stems: tuple[str, ...], own: list[Alternative], letters: str | None
+    ) -> list[Alternative]:
+        """What words meant together match beyond their own groups: the phrase respelt (when no group holds it), its
+        abbreviations with periods, the other article, and the joined form with its groups' spellings (``letters``:
+        an abbreviation's, ``U.N.`` is ``UN``; ``text`` as typed)."""
         more = [] if own else self._respelt_phrases(folded, stems)
+        more += self._dotted(text)
         more += self._other_articles(folded)
         if not own:
             more += self._without_article(folded)
@@ -227,11 +233,12 @@ class Expander:
 
     def _dotted(self, text: str) -> list[Alternative]:
         """An abbreviation typed in capitals as the cables also write it with periods (``US``: U.S., ``UK``: U.K.),
-        which the index keeps as single letters; capitals only, since ``us`` typed so is the pronoun."""
-        typed = text.strip()
-        if not (2 <= len(typed) <= 4 and typed.isascii() and typed.isalpha() and typed.isupper()):
+        which the index keeps as single letters, alone or in a hyphenated word (``US-Russia``: U.S.-Russia);
+        capitals only, since ``us`` typed so is the pronoun."""
+        pieces = PIECES_RE.split(text.strip())
+        dotted = "".join("".join(f"{letter}." for letter in piece) if _capitals(piece) else piece for piece in pieces)
+        if dotted == "".join(pieces):
             return []
-        dotted = "".join(f"{letter}." for letter in typed)
         terms = tuple(positioned(dotted, self.stem))
         return [Alternative(terms, 1.0, dotted)] if self.phrase_paragraphs(terms) else []
 
@@ -410,6 +417,11 @@ def abbreviation_letters(text: str) -> str | None:
         return None
     letters = fold(text.strip().replace(".", ""))
     return None if letters in EVERYDAY_JOINS else letters
+
+
+def _capitals(piece: str) -> bool:
+    """Whether a typed piece is an abbreviation in capitals of two to four letters (``US``, ``UK``, ``NATO``)."""
+    return 2 <= len(piece) <= 4 and piece.isascii() and piece.isalpha() and piece.isupper()
 
 
 def _may_join(pieces: list[str]) -> bool:

@@ -177,6 +177,15 @@ def test_an_abbreviation_with_periods_meets_the_abbreviation_written_joined(engi
     assert not engine.expander.alternatives("us") and not engine.expander.alternatives("analyses")
 
 
+def test_an_abbreviation_in_capitals_in_a_hyphenated_word_meets_it_written_with_periods(engine, seed_records):
+    """`US-Russia` found 3 corpus cables and `U.S.-Russia` 21: the capitals were expanded alone (`US`) but not
+    inside a hyphenated word, whose pieces are a phrase of the index's single letters."""
+    for typed, written in (("US-Russia", r"\bU\.S\.-Russia\b"), ("US-China", r"\bU\.S\.-China\b"), ("US-Mexico", r"\bU\.S\.-Mexico\b")):
+        writing = _cables_saying(seed_records, written)
+        assert writing and writing <= _ids(engine, typed), typed
+    assert not engine.expander.alternatives("us-russia")  # lower case: "us" is the pronoun
+
+
 def test_a_title_abbreviated_with_its_period_meets_the_title_written_in_full(engine, seed_records):
     """`Amb. Tefft` and `Sec. Clinton`, as people abbreviate titles, found only cables writing AMB or SEC (in the
     seeds, none with the name): the cables write Ambassador and Secretary.  Without the period, `SEC` is a word
