@@ -68,6 +68,9 @@ from cables.index.varianttable import (
 from cables.search.english import american_spellings
 
 MIN_HALF = 3
+MIN_UNKNOWN_HALF = 2
+"""The shortest half of a word no cable holds: Korean and Chinese names' syllables (``Jongil``: Jong Il, ``Xijinping``:
+Xi Jinping), which an indexed word does not part into, since its two-letter halves are mostly chance."""
 RARE_SPELLING = 3
 """A word in at most this many paragraphs, in no spelling group, may be a rare spelling of a name (``meshal``)."""
 IY_LENGTH = 4
@@ -385,7 +388,7 @@ class Expander:
             return [Alternative((found,), 1.0, joined)] if found is not None and self.indexed(found) else []
         halves = []
         word = folded[0]
-        for cut in _cuts(word):
+        for cut in _cuts(word, MIN_HALF if self.indexed(stems[0]) else MIN_UNKNOWN_HALF):
             first, second = word[:cut], word[cut:]
             if first in STOP_WORDS or second in STOP_WORDS:
                 continue
@@ -435,14 +438,14 @@ def _may_join(pieces: list[str]) -> bool:
     )
 
 
-def _cuts(word: str) -> list[int]:
+def _cuts(word: str, shortest: int = MIN_HALF) -> list[int]:
     """Where one typed word may part into two halves the cables write apart, in order.
 
-    Halves of :data:`MIN_HALF` letters or more; Arabic's article or the
+    Halves of ``shortest`` letters or more; Arabic's article or the
     electronic prefix before the rest; and letters from digits at any length,
     since model and group names are written both ways (``F16``, ``F-16``).
     """
-    cuts = set(range(MIN_HALF, len(word) - MIN_HALF + 1))
+    cuts = set(range(shortest, len(word) - shortest + 1))
     if word[:2] in ARTICLES and len(word) >= 2 + MIN_HALF:
         cuts.add(2)
     if word[:1] in PREFIXES and len(word) > MIN_HALF:
