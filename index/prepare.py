@@ -17,6 +17,7 @@ from cables.index.analysis import Positioner, SnowballStem, stop_field
 from cables.index.cable import Cable, record_json
 from cables.index.paths import printable
 from cables.index.reader import CableError, read_file
+from cables.index.store import is_generation
 
 CABLE_SUFFIX = ".txt"
 
@@ -94,12 +95,16 @@ def _walk(top: Path, found: set[Path], seen: dict[tuple[int, int], Path], skippe
 
     ``seen`` maps the (device, inode) of every folder listed so far to its
     path, so a folder reached again through a link is reported, not re-read,
-    and a link loop ends.
+    and a link loop ends.  An index generation cables made (its place, name
+    and stamp prove it) holds no cables and is left out without a report: an
+    index kept inside the folder it indexes is no skipped file.
     """
     folders = deque([top])
     while folders:
         folder = folders.popleft()
         try:
+            if is_generation(folder):
+                continue
             info = folder.stat()
             if (info.st_dev, info.st_ino) in seen:
                 first = printable(seen[info.st_dev, info.st_ino])

@@ -33,6 +33,7 @@ from stat import S_ISREG
 
 MARKER = "cables-index.json"
 STAMP = "cables-generation"
+GENERATIONS_SUFFIX = ".generations"
 GENERATION_NAME = re.compile(r"\d{8}T\d{6}-\d+-\d+")
 WHOOSH_FOLDER = "whoosh"
 ENV_VARIABLE = "CABLES_INDEX"
@@ -122,7 +123,7 @@ def check_target(location: Path) -> None:
 
 def generations_folder(location: Path) -> Path:
     """The folder beside ``location`` that holds its generations."""
-    return location.with_name(location.name + ".generations")
+    return location.with_name(location.name + GENERATIONS_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,15 @@ def made_by_cables(location: Path, folder: Path) -> bool:
         return False
     with os.fdopen(descriptor, "rb") as stamp:
         return stamp.read(512) == _stamp_text(folder).encode("utf-8")
+
+
+def is_generation(folder: Path) -> bool:
+    """True for a folder that is, or links to, a generation cables made, proved as :func:`made_by_cables` proves it."""
+    real = folder.resolve()
+    generations = real.parent
+    if not generations.name.endswith(GENERATIONS_SUFFIX):
+        return False
+    return made_by_cables(generations.with_name(generations.name.removesuffix(GENERATIONS_SUFFIX)), real)
 
 
 def publish(location: Path, folder: Path) -> None:

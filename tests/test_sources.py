@@ -107,6 +107,19 @@ def test_a_fifo_is_skipped_by_rebuild_and_update_not_waited_on(tmp_path: Path) -
     assert skipped(updated) == expected and summary(updated)["unchanged"] == 2
 
 
+def test_an_index_kept_inside_the_folder_it_indexes_is_no_skipped_file(tmp_path: Path) -> None:
+    """`cables rebuild . --index ./index`, run twice, reported the index's generation as a folder "already read" (a
+    link loop or a second link): the index link and its generation folder are one folder, and neither holds cables."""
+    source = copy_seeds(tmp_path / "src", 0, 2)
+    first = cables("rebuild", source, "--index", source / "index", "--format", "json")
+    again = cables("rebuild", source, "--index", source / "index", "--format", "json")
+    assert skipped(first) == skipped(again) == {} and summary(again)["cables"] == 2
+    lookalike = copy_seeds(source / "lookalike", 2, 1)  # a marker's name proves nothing: its cables are read
+    (lookalike / "cables-index.json").write_text("{}")
+    (lookalike / "cables-generation").write_text("cables index generation lookalike in src\n")
+    assert summary(cables("rebuild", source, "--index", source / "index", "--format", "json"))["cables"] == 3
+
+
 def test_a_link_to_dev_zero_and_a_huge_file_are_skipped_within_a_memory_cap(tmp_path: Path) -> None:
     """Item 4: the build reads at most the cap plus one byte, so neither file fills memory.
 
