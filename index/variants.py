@@ -11,7 +11,9 @@ Three kinds of group, written into each index generation as ``variants.json``:
   the contexts they are used in (the words of the paragraphs that hold
   them, and the tags of their cables); a spelling written mostly in lower
   case in mixed-case text is an ordinary word and is never merged.
-* ``name``: other names of one place or body (Burma, Myanmar; European Union, EU), and
+* ``name``: other names of one place or body (Burma, Myanmar; European Union, EU), from
+  the curated table below or from the acronyms the cables define
+  (:mod:`cables.index.acronyms`: Proliferation Security Initiative, PSI), and
 * ``family``: a country's name with its adjectives and demonyms (Iran,
   Iranian), both from the curated table ``index/data/names.tsv`` tied to the
   tag glossary's country and organisation codes (sources in ``index/data/TAGS_SOURCES.md``);
@@ -41,11 +43,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cables.index.acronyms import learn_acronyms
 from cables.index.analysis import STOP_WORDS, TOKEN_RE, indexable, normalise, positioned
 from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, close_in_key, sound_spelling, transliteration_key
 
 if TYPE_CHECKING:
     from cables.index.cablearrays import CableArrays
+    from cables.index.recordstore import RecordStore
     from cables.index.termarrays import SegmentArrays
 
 NAMES_FILE = Path(__file__).parent / "data" / "names.tsv"
@@ -839,6 +843,19 @@ def curated_spellings(stem: Callable[[str], str], path: Path = SPELLINGS_FILE) -
     return groups
 
 
+def acronym_groups(records: RecordStore, stem: Callable[[str], str], curated: list[Group]) -> list[Group]:
+    """The ``name`` groups of the acronyms the cables define (:mod:`cables.index.acronyms`): each name with its
+    acronym, but for an acronym a curated group already holds (NATO, IAEA)."""
+    taken = {member.content_stems for group in curated for member in group.members}
+    cables = ([paragraph["text"] for paragraph in record["paragraphs"]] for _, record, _ in records.records())
+    groups = []
+    for acronym, name in learn_acronyms(cables):
+        members = (_member(name, stem), _member(acronym, stem))
+        if all(member.content_stems for member in members) and members[1].content_stems not in taken:
+            groups.append(Group("name", members, acronym))
+    return groups
+
+
 def _member(name: str, stem: Callable[[str], str], family: bool = False) -> Member:
     """A curated name as a group member: its stems in order, a stop word inside it kept in its place."""
     return Member(name, tuple(positioned(name, stem)), family)
@@ -886,11 +903,13 @@ def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], st
         if word_stem in words_by_stem:
             words_by_stem[word_stem].add(word)
     contexts = Contexts(folder)
+    curated = curated_groups(stem) + curated_spellings(stem)
     try:
         learned = learn_spellings(contexts, words_by_stem, stems, jobs=jobs) + learn_derivations(contexts, words_by_stem)
+        learned += acronym_groups(contexts.records, stem, curated)
     finally:
         contexts.close()
-    groups = learned + curated_groups(stem) + curated_spellings(stem)
+    groups = learned + curated
     data = [
         {"kind": group.kind, "key": group.key, "members": [[m.word, list(m.stems), m.family] for m in group.members]} for group in groups
     ]

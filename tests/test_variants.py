@@ -147,6 +147,14 @@ def test_an_organisation_typed_by_name_finds_the_cables_writing_its_abbreviation
         assert _cables_saying(seed_records, rf"\b{name}\b") <= _ids(engine, abbreviation), abbreviation
 
 
+def test_a_name_typed_in_full_finds_the_cables_writing_the_acronym_they_define_for_it(engine, seed_records):
+    """`International Monetary Fund` found the 6 seed cables writing the name, not the 41 writing IMF: the cables
+    define an acronym once (``the International Monetary Fund (IMF)``) and write the initials after that."""
+    writing = _cables_saying(seed_records, r"\bIMF\b", flags=0)
+    assert len(writing) > len(_cables_saying(seed_records, r"\bInternational Monetary Fund\b"))
+    assert writing <= _ids(engine, "International Monetary Fund") == _ids(engine, "IMF")
+
+
 def test_a_name_typed_with_its_article_finds_the_cables_writing_it_without(engine, seed_records):
     """`al-Megrahi` found only the cables writing the article (the pieces are a phrase), not those writing Megrahi
     alone; `al-Islam` keeps its article, since the word alone is mostly the religion."""
