@@ -18,7 +18,7 @@ from cables.search import filters
 from cables.search.citations import cited_ids
 from cables.search.hits import HitMaker
 from cables.search.matching import QueryMatch, relaxable
-from cables.search.query import MatchAll, Node, parse
+from cables.search.query import MatchAll, Node, cable_ids, parse
 from cables.search.request import SearchRequest
 from cables.search.scoring import Scorer
 from cables.search.tiers import RELAX_BELOW, TIER_GAP, Tiers, rank_order
@@ -52,7 +52,7 @@ def query_tree(engine: Engine, request: SearchRequest) -> tuple[Node, list[str]]
     ids = cited_ids(request.query, engine.knows_id)
     if not ids:
         return parse(request.query), []
-    return parse(" OR ".join(ids)), [f"{' '.join(request.query.split())} read as the cable id {' or '.join(ids)}"]
+    return cable_ids(ids), [f"{' '.join(request.query.split())} read as the cable id {' or '.join(ids)}"]
 
 
 def matched(engine: Engine, request: SearchRequest) -> np.ndarray:

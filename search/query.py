@@ -487,6 +487,13 @@ def _mistyped(name: str, field: str) -> bool:
     return len(name) >= 3 and abs(len(name) - len(field)) <= allowed and edit_distance(name, field, swaps=True) <= allowed
 
 
+def cable_ids(ids: list[str]) -> Node:
+    """The query for cables named by id (a citation read as ids): each cable or the cables citing it, as
+    :func:`_cable_id` reads one; built as a tree, since a query string of many ids in capitals would read its ORs as
+    words (:data:`PASTED_WORDS`)."""
+    return Or(tuple(node for cable_id in ids for node in _cable_id(cable_id).children))
+
+
 def _cable_id(text: str) -> Node:
     """A bare cable id (``#09OTTAWA265`` too, as written online): the cable itself (``id:``) or the cables citing it
     (``ref:``).

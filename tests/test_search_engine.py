@@ -479,6 +479,15 @@ def test_a_pasted_ref_line_finds_the_cables_it_cites_and_those_citing_them(engin
     assert [hit.id for hit in search(engine, "Ref: OTTAWA 265", limit=1).hits] == ["09OTTAWA265"]
 
 
+def test_a_pasted_ref_line_of_three_items_finds_what_each_item_finds(engine):
+    """Three cited ids were searched as the string ``A OR B OR C``, five words in capitals, whose ORs a pasted subject
+    line reads as words: the ids were ANDed and nothing was found."""
+    items = ("OTTAWA 265", "HARARE 5461", "HARARE 6677")
+    result = search(engine, "REF: A. OTTAWA 265 B. HARARE 5461 C. HARARE 6677")
+    assert ids(result) == set().union(*(ids(search(engine, f"REF: {item}")) for item in items))
+    assert ids(result) >= {"09OTTAWA265", "00HARARE5461", "00HARARE6677"}
+
+
 def test_a_place_and_a_year_are_not_a_citation(engine):
     """Without a written year, a number that reads as a year is one: ``Ottawa 2009`` means cables of Ottawa and 2009."""
     result = search(engine, "Ottawa 2009")
