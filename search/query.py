@@ -208,9 +208,10 @@ def _pasted_punctuation_dropped(tokens: list[_Token]) -> list[_Token]:
     """The tokens without what a passage pasted from a cable holds that is no word: a dash of two or more (``the
     market -- and``, read as a negation that excluded nothing but turned partial matches off), a lone ``-`` that
     negates nothing after it, a paragraph marking in parentheses (``(U)``, ``(S/NF)``), a paragraph number
-    opening the query (``¶11.``, ``4.(C)``) and an e-mail label (``Re:``)."""
+    opening the query (``¶11.``, ``4.(C)``), an e-mail label (``Re:``) and a list item's closing parenthesis that no
+    ``(`` opens (``A) TRIPOLI 182``, ``1) HOW IS``)."""
     kept: list[_Token] = []
-    index = 0
+    index = depth = 0
     while index < len(tokens):
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else None
@@ -227,8 +228,10 @@ def _pasted_punctuation_dropped(tokens: list[_Token]) -> list[_Token]:
         dashes = token.kind == "word" and set(token.text) == {"-"} and not _negates_group(token, following)
         number = not kept and token.kind == "word" and PARAGRAPH_NUMBER_RE.fullmatch(token.text)
         label = token.kind == "word" and token.text.lower() in MAIL_LABELS
-        if not (dashes or number or label):
+        unopened = token.kind == "rparen" and depth == 0
+        if not (dashes or number or label or unopened):
             kept.append(token)
+            depth += (token.kind == "lparen") - (token.kind == "rparen")
         index += 1
     return kept
 

@@ -573,6 +573,15 @@ def test_a_pasted_paragraph_finds_its_cable(engine):
     assert ids(search(engine, "Re: visa fraud")) == ids(search(engine, "Fwd: visa fraud")) == ids(search(engine, "visa fraud"))
 
 
+def test_a_list_items_closing_parenthesis_is_left_out_of_a_pasted_passage(engine):
+    """``A) ...``, ``1) ...``, as cables number lists and REF items, was a bad query (an unbalanced ')'); a ``)``
+    that a ``(`` opens still closes a group, and an unclosed ``(`` is still an error."""
+    assert ids(search(engine, "A) visa fraud in Cairo")) == ids(search(engine, "visa fraud Cairo")) != set()
+    assert ids(search(engine, "(visa OR passport) fraud)")) == ids(search(engine, "(visa OR passport) fraud"))
+    with pytest.raises(QuerySyntaxError):
+        search(engine, "(visa fraud")
+
+
 def test_a_pasted_date_line_finds_the_cables_of_that_day(engine, seed_records):
     """`2009-11-03`, as the published layout dates a cable, found nothing: the cables never write a date so."""
     day = next(iter(seed_records.values())).created
