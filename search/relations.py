@@ -116,19 +116,18 @@ def tag_table(engine: Engine, prefix: str = "") -> list[dict]:
 
 
 def timeline(engine: Engine, request: SearchRequest, by: str = "year") -> dict[str, int]:
-    """Matching cables per year (``YYYY``) or month (``YYYY-MM``), with empty periods in between."""
-    if by == "year":
-        years = engine.search(request).facets["year"]
-        if not years:
-            return {}
-        numbers = [int(year) for year in years]
-        return {str(year): years.get(str(year), 0) for year in range(min(numbers), max(numbers) + 1)}
-    months = engine.created(request).astype("datetime64[M]")
-    if not len(months):
+    """Matching cables per year (``YYYY``) or month (``YYYY-MM``), with empty periods in between.
+
+    Only the cables holding every word count, as :meth:`Engine.matching` matches them: the cables a search adds with
+    some of the words, below fewer than a page of matches, would make a trend of a word the query does not ask for
+    alone (``swine flu`` drew every year's ``flu``).
+    """
+    periods = engine.created(request).astype("datetime64[Y]" if by == "year" else "datetime64[M]")
+    if not len(periods):
         return {}
-    span = np.arange(months.min(), months.max() + 1)
-    counts = Counter(months.tolist())
-    return {str(month): counts.get(month.astype(object), 0) for month in span}
+    span = np.arange(periods.min(), periods.max() + 1)
+    counts = Counter(periods.tolist())
+    return {str(period): counts.get(period.astype(object), 0) for period in span}
 
 
 def key_terms(engine: Engine, cable_id: str, count: int = KEY_TERMS) -> list[str]:

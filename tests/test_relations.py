@@ -136,6 +136,15 @@ def test_timeline_by_year_and_month(engine, seed_records):
     assert sum(timeline(engine, SearchRequest(query="icesave"), by="year").values()) == sum(expected.values())
 
 
+def test_a_timeline_counts_only_the_cables_holding_every_word(engine, seed_records):
+    """By year, a timeline counted the cables a search lists, which below a page of matches adds those with some of
+    the words: ``Icesave dispute`` drew cables holding only "dispute" (by month it counted every word already)."""
+    wanted = {SnowballStem()(word) for word in ("icesave", "dispute")}
+    holding = [record.created.year for record in seed_records.values() if wanted <= _stems_of(record)]
+    years = timeline(engine, SearchRequest(query="Icesave dispute"), by="year")
+    assert holding and sum(years.values()) == len(holding) and min(years) == str(min(holding))
+
+
 def test_timeline_cli_json(seed_index):
     data = json.loads(run("timeline", "icesave", "--format", "json", "--index", str(seed_index)).output)
     assert data["by"] == "year" and sum(data["counts"].values()) > 0
