@@ -497,7 +497,7 @@ def cable_ids(ids: list[str]) -> Node:
     return Or(tuple(node for cable_id in ids for node in _cable_id(cable_id).children))
 
 
-def _cable_id(text: str) -> Node:
+def _cable_id(text: str) -> Or:
     """A bare cable id (``#09OTTAWA265`` too, as written online): the cable itself (``id:``) or the cables citing it
     (``ref:``).
 
