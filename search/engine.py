@@ -32,6 +32,7 @@ from cables.index.integrity import IndexDamage, check_table_of_contents, damaged
 from cables.index.stems import StemTable, read_stem_table
 from cables.index.store import WHOOSH_FOLDER, IndexUnavailable, check_files, open_generation
 from cables.index.termarrays import read_segment_list
+from cables.search.citations import cited_ids
 from cables.search.expansion import Expander
 from cables.search.hits import Hit
 from cables.search.pipeline import Ranking, matched, rank
@@ -181,10 +182,21 @@ class Engine:
         )
 
     def cable(self, cable_id: str) -> dict | None:
-        """The stored record of a cable, or None when the index lacks it."""
+        """The stored record of a cable, or None when the index lacks it; the id as people write it (``09ottawa265``,
+        ``#09OTTAWA265``, ``09OTTAWA265.txt``, or a citation naming one indexed cable: ``OTTAWA 265``)."""
         with self._reading():
-            ordinal = self.records.ordinal(cable_id)
+            ordinal = self._ordinal(cable_id)
             return None if ordinal is None else self.records.record(ordinal)
+
+    def _ordinal(self, written: str) -> int | None:
+        """The ordinal of the cable an id as written names (see :meth:`cable`), or None."""
+        typed = written.strip().lstrip("#")
+        typed = typed[:-4] if typed.lower().endswith(".txt") else typed
+        ordinal = self.records.ordinal(typed)
+        if ordinal is None:
+            named = cited_ids(typed, lambda cable_id: self.records.ordinal(cable_id) is not None)
+            ordinal = self.records.ordinal(named[0]) if len(named) == 1 else None
+        return ordinal
 
     # What the index answers besides searches, for the command line, cables.search.relations and cables.search.suggest.
 

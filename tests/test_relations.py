@@ -157,6 +157,16 @@ def _stems_of(cable) -> set[str]:
     return {stem(word) for word, _, _ in words(text)}
 
 
+def test_a_cable_is_named_as_people_write_its_id(engine, seed_index):
+    """`show "#08TRIPOLI577"`, `show 08TRIPOLI577.txt` and `show "TRIPOLI 577"` said no such cable, though a search
+    reads all three as the id; a citation naming no single indexed cable names none."""
+    for written in ("#09OTTAWA265", "09ottawa265.txt", "OTTAWA 265", "09 OTTAWA 265", " 09OTTAWA265 "):
+        assert (engine.cable(written) or {}).get("id") == "09OTTAWA265", written
+    assert engine.cable("OTTAWA 266") is None and engine.cable("") is None
+    shown = run("show", "#09OTTAWA265", "--format", "json", "--index", str(seed_index))
+    assert shown.exit_code == 0 and json.loads(shown.output)["id"] == "09OTTAWA265"
+
+
 def test_similar_names_the_cable_by_its_id_however_it_was_typed(seed_index):
     """`cables similar 09ottawa265` reports on 09OTTAWA265, as `show` and `refs` do, and leaves the cable itself out."""
     result = run("similar", "09ottawa265", "--limit", "3", "--format", "json", "--index", str(seed_index))
