@@ -69,6 +69,8 @@ MAX_NEIGHBOUR_SHARE = 0.02
 CHARACTER_COUNT = 2
 MIN_CAPITALISED = 0.6
 MAX_CAPITALS = 0.5
+MAX_WORD_CAPITALS = 0.1  # a word written in capitals this rarely beside an acronym is another word (Asian, ASEAN)
+MAX_ACRONYM_LETTERS = 5  # longer words written in capitals are mostly surnames, which some posts write so (MUSTAFA)
 MIN_SHARED_CABLES = 3
 MIN_SHARED_SHARE = 0.5
 MIN_LIFT = 5.0
@@ -404,13 +406,20 @@ def names_by_case(first: float | None, second: float | None) -> bool:
 
 
 def acronyms_apart(first: str, second: str, capitals: tuple[float, float]) -> bool:
-    """True when two words differ in their first letter and one is mostly written in capitals.
+    """True when one word is mostly written in capitals and the other differs in its first letter or is almost never
+    written so.
 
     The transliteration key makes c, g, k and q one letter, which is right
     for romanised names (Qadhafi, Gaddafi) but not for acronyms, where an
-    initial letter names another body (CAFTA, GAFTA).
+    initial letter names another body (CAFTA, GAFTA); and an acronym (of
+    :data:`MAX_ACRONYM_LETTERS` letters at most: some posts write surnames
+    in capitals) is no spelling of the word its letters nearly make (ASEAN,
+    Asian).
     """
-    return first[0] != second[0] and max(capitals) > MAX_CAPITALS
+    if max(capitals) <= MAX_CAPITALS:
+        return False
+    acronym = first if capitals[0] >= capitals[1] else second
+    return first[0] != second[0] or (min(capitals) < MAX_WORD_CAPITALS and len(acronym) <= MAX_ACRONYM_LETTERS)
 
 
 def spelling_candidates(words_by_stem: dict[str, set[str]]) -> list[tuple[str, str]]:

@@ -282,6 +282,17 @@ def test_different_people_and_words_one_letter_apart_are_never_merged(engine, se
     assert not _ids(engine, "Baker") & _cables_saying(seed_records, r"\bbaqer\b")
 
 
+def test_an_acronym_is_no_spelling_of_the_word_its_letters_nearly_make(engine, seed_records):
+    """ASEAN was learned as a spelling of Asian, so `ASEAN` found every cable saying Asian (168 corpus cables for the
+    29 naming ASEAN).  A surname some posts write in capitals (MUSTAFA) still joins its other spellings."""
+    from cables.index.variants import acronyms_apart
+
+    assert _cables_saying(seed_records, r"\bASEAN\b", flags=0) and _cables_saying(seed_records, r"\bAsian\b", flags=0)
+    assert not any({"asean", "asian"} <= group for group in _spellings(engine))
+    assert acronyms_apart("asean", "asian", (0.95, 0.0)) and not acronyms_apart("mustafa", "mostafa", (0.95, 0.0))
+    assert acronyms_apart("cafta", "gafta", (0.9, 0.9)) and not acronyms_apart("qadhafi", "qaddafi", (0.1, 0.0))
+
+
 def test_place_agreement_reads_every_cable_of_both_spellings(engine):
     """Gaddafi's one seed cable (Caracas, tagged VE) shares almost no place with the 62 Tripoli cables of
     Qadhafi, which is why places alone never reject a pair; Qaddafi's three cables share more."""
