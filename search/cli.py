@@ -251,7 +251,7 @@ def tags(prefix, output_format, index_path):
     """
     from cables.search import relations, reports
 
-    emit(reports.tags_report(relations.tag_table(open_engine(index_path), prefix), output_format))
+    emit(reports.tags_report(relations.tag_table(open_engine(index_path), prefix), output_format, prefix))
 
 
 @main.command(cls=QueryCommand)

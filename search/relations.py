@@ -12,7 +12,7 @@ from cables.index.glossary import glossary
 from cables.search.engine import Engine, Hit, SearchRequest
 from cables.search.errors import UnknownCable
 from cables.search.ranking import idf
-from cables.search.tagmeanings import meaning
+from cables.search.tagmeanings import meaning, tags_for_word, tags_named
 
 KEY_TERMS = 12
 
@@ -104,13 +104,15 @@ def _neighbours(engine: Engine, cable_id: str, cited_by: bool) -> list[str]:
 
 
 def tag_table(engine: Engine, prefix: str = "") -> list[dict]:
-    """Tags in the index starting with ``prefix``: counts of cables and meanings, commonest first."""
+    """Tags in the index starting with ``prefix``, or that it names (``Iceland``: IC) or whose meaning holds it
+    (``narcotics``: SNAR): counts of cables and meanings, commonest first."""
     counts = engine.search(SearchRequest(limit=1)).facets["tag"]
     known = glossary()
+    named = {*tags_named(prefix), *tags_for_word(prefix)} if prefix.strip() else set()
     rows = [
         {"tag": tag, "cables": count, "kind": known.get(tag, (None, None))[0], "meaning": meaning(tag)}
         for tag, count in counts.items()
-        if tag.upper().startswith(prefix.upper())
+        if tag.upper().startswith(prefix.upper()) or tag in named
     ]
     return rows
 

@@ -80,10 +80,12 @@ def stats_report(stats: IndexStats, values: int | None, output_format: str) -> l
     return wrap(summary, columns, "", "  ") + facets_text(stats.facets, columns, values)
 
 
-def tags_report(rows: list[dict], output_format: str) -> list[str]:
+def tags_report(rows: list[dict], output_format: str, prefix: str = "") -> list[str]:
     """``cables tags``: one line per tag with its count of cables and its meaning; or the rows as JSON."""
     if output_format == "json":
         return [json_text(rows)]
+    if not rows:
+        return [f'No tag in the index starts with "{prefix}", is named by it or means it.']
     return [
         line
         for row in rows

@@ -101,6 +101,14 @@ def test_tags_have_meanings_and_counts(engine, seed_records):
     assert all(tag.startswith("SN") for tag in rows)
 
 
+def test_tags_are_found_by_the_name_or_meaning_word_typed(engine, seed_index):
+    """`cables tags Iceland` and `tags narcotics` printed nothing and exited 0, though `--tag Iceland` searches IC."""
+    assert [row["tag"] for row in tag_table(engine, "Iceland")] == ["IC"]
+    assert "SNAR" in {row["tag"] for row in tag_table(engine, "narcotics")}
+    none = run("tags", "ZZZZ", "--index", str(seed_index))
+    assert none.exit_code == 0 and "No tag in the index" in none.output
+
+
 def test_meaning_word_matches_tagged_cables_below_text_matches(engine, seed_records):
     """'narcotics' names SNAR's meaning: SNAR cables without the word match.
 
