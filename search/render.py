@@ -101,13 +101,22 @@ def result_json(result: SearchResult) -> dict:
         "results": [hit_json(hit) for hit in result.hits],
         "facets": result.facets,
     }
-    if result.notes:
-        data["notes"] = result.notes
+    notes = [*result.notes, *past_the_end(result)]
+    if notes:
+        data["notes"] = notes
     if result.suggestions:
         data["suggestions"] = result.suggestions
     if result.expansions:
         data["expansions"] = result.expansions
     return data
+
+
+def past_the_end(result: SearchResult) -> list[str]:
+    """A note for a page past the last result, which a script reading ``results`` alone would take for no match."""
+    if not (result.limit and result.total and not result.hits):
+        return []
+    pages = -(-result.total // result.limit)
+    return [f"page {result.page} is past the last result (the last is page {pages}, at {result.limit} results a page)"]
 
 
 def result_json_text(result: SearchResult) -> str:

@@ -437,3 +437,13 @@ def test_show_raw_of_a_file_replaced_by_a_fifo_or_a_device_refuses_it(tmp_path, 
     cable.symlink_to("/dev/zero")
     result = CliRunner().invoke(main, ["show", "09OTTAWA265", "--raw", "--index", str(tmp_path / "ix")])
     assert result.exit_code == 1 and "it is a character device" in result.stderr
+
+
+def test_a_json_page_past_the_end_says_so(seed_index):
+    """`--page 999 --format json` gave no results and no note, which a script reads as "nothing matched"; the text
+    output said the page was past the last result."""
+    data = json.loads(run("search", "visa", "--page", "999", "--format", "json", "--index", str(seed_index)).output)
+    check_result_shape(data)
+    assert data["results"] == [] and data["total"] > 0
+    assert any("past the last result" in note for note in data["notes"])
+    assert "notes" not in json.loads(run("search", "visa", "--format", "json", "--index", str(seed_index)).output)
