@@ -16,8 +16,9 @@ import numpy as np
 
 from cables.search import filters
 from cables.search.citations import cited_ids
+from cables.search.datehints import date_hint
 from cables.search.hits import HitMaker
-from cables.search.matching import QueryMatch, relaxable
+from cables.search.matching import QueryMatch, plain_words, relaxable
 from cables.search.query import MatchAll, Node, cable_ids, parse
 from cables.search.request import SearchRequest
 from cables.search.scoring import Scorer
@@ -67,6 +68,8 @@ def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking
     tree, notes = query_tree(engine, request)
     match = QueryMatch(engine, request, tree)
     match.notes.extend(notes)
+    if request.date_from is None and request.date_to is None:
+        match.notes.extend(date_hint(plain_words(tree), engine.years()))
     filtered = filters.option_mask(engine.arrays, request, match.marked_docs)
     mask = match.mask(tree) & filtered
     tiers = Tiers(match, engine.settings)

@@ -488,6 +488,18 @@ def test_a_pasted_ref_line_of_three_items_finds_what_each_item_finds(engine):
     assert ids(result) >= {"09OTTAWA265", "00HARARE5461", "00HARARE6677"}
 
 
+def test_a_year_typed_among_the_words_is_searched_as_a_word_with_a_note_on_the_dates(engine):
+    """`Honduras coup 2009` found the cables whose text says 2009, not those dated 2009, and said nothing of it; the
+    note names the filter that asks for the dates (with a month name, that month).  It is not given when the request
+    already has a date option, nor for a year outside the index's years."""
+    hinted = search(engine, "Ottawa 2009").notes
+    assert any("add --from 2009 --to 2009 (or created:2009)" in note for note in hinted)
+    assert any("created:2009-04" in note for note in search(engine, "Ottawa April 2009").notes)
+    assert not any("searched as a word" in note for note in search(engine, "Ottawa 2009", date_from="2009").notes)
+    assert not any("searched as a word" in note for note in search(engine, "Ottawa 1812").notes)
+    assert ids(search(engine, "Ottawa 2009")) == ids(search(engine, "2009 Ottawa"))
+
+
 def test_a_place_and_a_year_are_not_a_citation(engine):
     """Without a written year, a number that reads as a year is one: ``Ottawa 2009`` means cables of Ottawa and 2009."""
     result = search(engine, "Ottawa 2009")
