@@ -295,7 +295,8 @@ class QueryMatch:
 
     def ignored_note(self) -> list[str]:
         """A note on query words left out as too common to search (``the of and``), if any; a lone mark
-        (``who is Megrahi ?``) is named only when the query has nothing else.  An ``or`` or ``not`` typed in
+        (``who is Megrahi ?``) is named only when the query has nothing else, and a query of marks alone (``😀``,
+        ``?!``) is said to hold no word at all.  An ``or`` or ``not`` typed in
         lower case gets a hint: ``Hamas or Fatah`` searches both words, which may not be what was meant."""
         if not self.ignored:
             return []
@@ -308,6 +309,8 @@ class QueryMatch:
                 else ""
             )
             return [f"ignored common words: {', '.join(named)}{hint}"] if named else []
+        if not any(character.isalnum() for text in self.ignored for character in text):
+            return [f"the query holds no word that can be searched ({' '.join(self.ignored)}): it narrows nothing"]
         return [f"the query has only common words ({', '.join(self.ignored)}), which are not searched: it narrows nothing"]
 
     def expansions(self) -> tuple[dict[str, list[str]], dict[str, int]]:

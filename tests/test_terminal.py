@@ -113,6 +113,11 @@ def test_a_query_of_common_words_says_so(seed_index):
     assert "note: the query has only common words" in run("search", "the of and", "--index", str(seed_index)).stdout
 
 
+def test_a_query_of_marks_alone_says_it_holds_no_word(seed_index):
+    """An emoji was called a common word ("only common words (😀)"); it is no word at all."""
+    assert search_json(seed_index, "😀")["notes"] == ["the query holds no word that can be searched (😀): it narrows nothing"]
+
+
 def test_a_query_starting_with_a_dash(seed_index):
     failed = run("search", "-gas", "--index", str(seed_index))
     assert failed.exit_code == 2
