@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from cables.search.query import CABLE_ID_RE
+
 # Cheap test that a query may be a citation at all, before the REF parser is imported.
 SHAPE_RE = re.compile(r"(?:\d{2}|\d{4})?\s*[A-Z][A-Z' ]*\s\d{1,8}(?:\s*[-/]\s*\d{2})?")
 YEAR_LIKE = range(1950, 2100)
 REF_LINE_RE = re.compile(r"REF(?:S|TEL|TELS)?\s*:?\s+(?=\S)")
 """A REF line pasted whole (``REF: A. CAIRO 2391 B. CAIRO 2396``): its items are the citations."""
-ID_RE = re.compile(r"\d{2}[A-Z]{3,}[A-Z0-9]*\d")
-"""A cable id typed as one word (``09TRIPOLI697``), upper-cased."""
 LABELS = frozenset({"CABLE", "CABLES", "TELEGRAM", "TELEGRAMS", "TEL", "WIKILEAKS", "CABLEGATE", "ID"})
 """Words that say what a citation is rather than what the cable says (``cable 09TRIPOLI697``)."""
 YEARS = range(2099, 1999, -1)
@@ -36,7 +36,7 @@ def cited_ids(query: str, known: Callable[[str], bool]) -> list[str]:
     is no word of the cable and is left out."""
     words = query.upper().split()
     labelled = [word.lstrip("#") for word in words if word not in LABELS and word != "THE"]
-    if len(labelled) == 1 < len(words) and ID_RE.fullmatch(labelled[0]):
+    if len(labelled) == 1 < len(words) and CABLE_ID_RE.fullmatch(labelled[0]):
         return labelled if known(labelled[0]) else []
     text = _unlabelled(words)
     ref_line = REF_LINE_RE.match(text)
