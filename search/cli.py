@@ -17,6 +17,7 @@ from cables.search.console import (
     build_bundled_index_on_first_search,
     bundled_seeds,
     cable_filter_options,
+    cable_id_argument,
     emit,
     facets_option,
     friendly,
@@ -105,7 +106,7 @@ def search(query, limit, page, every, facet_values, output_format, index_path, *
 
 
 @main.command()
-@click.argument("cable_id")
+@cable_id_argument
 @click.option("--raw", is_flag=True, help="Print the cable's file as published, byte for byte.")
 @report_options
 def show(cable_id, raw, output_format, index_path):
@@ -212,7 +213,7 @@ def _graph_command(cable_id: str, depth: int, output_format: str, index_path: Pa
 
 
 @main.command()
-@click.argument("cable_id")
+@cable_id_argument
 @click.option("--depth", type=click.IntRange(1, 10), default=1, show_default=True, help="Follow references this many steps.")
 @report_options
 def refs(cable_id, depth, output_format, index_path):
@@ -226,7 +227,7 @@ def refs(cable_id, depth, output_format, index_path):
 
 
 @main.command("cited-by")
-@click.argument("cable_id")
+@cable_id_argument
 @click.option("--depth", type=click.IntRange(1, 10), default=1, show_default=True, help="Follow citations this many steps.")
 @report_options
 def cited_by(cable_id, depth, output_format, index_path):
@@ -273,7 +274,7 @@ def timeline(query, by, output_format, index_path, **options):
 
 
 @main.command()
-@click.argument("cable_id")
+@cable_id_argument
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @report_options
 def similar(cable_id, limit, output_format, index_path):

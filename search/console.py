@@ -180,6 +180,19 @@ def query_argument(command):
     return click.argument("query", nargs=-1, callback=lambda ctx, param, value: " ".join(value))(command)
 
 
+def cable_id_argument(command):
+    """A cable's id as people write it (see :meth:`cables.search.engine.Engine.cable`); a blank one is a usage error,
+    as it names no cable."""
+    return click.argument("cable_id", callback=_named_cable)(command)
+
+
+def _named_cable(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """The id typed, refused when blank."""
+    if not value.strip():
+        raise click.BadParameter("an empty id names no cable", param_hint="CABLE_ID")
+    return value
+
+
 def one_word(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """An option value that must be one word, without spaces (a column of a TREC run line)."""
     from cables.search import batch  # here: only ``cables batch`` has such an option

@@ -172,6 +172,14 @@ def test_an_unknown_id_is_echoed_shortened(seed_index):
     assert "'" + "A" * 40 + "...'" in line and len(line) < 120
 
 
+@pytest.mark.parametrize("command", ["show", "similar", "refs", "cited-by"])
+def test_a_blank_id_is_a_usage_error(seed_index, command):
+    """`show ''` said there was no cable '' in the index and exited 1, as for an id the index lacks; a blank id names
+    no cable at all, which is a usage error (exit 2)."""
+    result = CliRunner().invoke(main, [command, "  ", "--index", str(seed_index)])
+    assert result.exit_code == 2 and "an empty id names no cable" in one_error_line(result.stderr)
+
+
 def test_an_output_encoding_without_a_character_escapes_it(seed_index):
     """Results on a Latin-1 terminal: the bars and ellipses it cannot encode come out as backslash escapes, not an error half-way.
 
