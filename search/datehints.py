@@ -9,12 +9,18 @@ words are searched as typed and the note says how to ask for the dates
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
 
 
-def date_hint(words: set[str], years: range) -> list[str]:
-    """A note for a year of ``years`` among a query's folded plain ``words`` (with a month name, that month), or []."""
-    typed = sorted(word for word in words if len(word) == 4 and word.isdigit() and int(word) in years)
+def date_hint(words: set[str], dated: Callable[[], tuple[date, date] | None]) -> list[str]:
+    """A note for a year among a query's folded plain ``words`` (with a month name, that month), or []: one of the
+    years the index's cables are ``dated`` in, asked for only when a word is a number of four digits."""
+    numbers = sorted(word for word in words if len(word) == 4 and word.isdigit())
+    span = dated() if numbers else None
+    typed = [word for word in numbers if span and span[0].year <= int(word) <= span[1].year]
     if not typed:
         return []
     year = typed[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from cables.search import filters
@@ -110,12 +110,8 @@ def _range_notes(engine: Engine, label: str, start: date | None, end: date | Non
 
 def _index_dates(engine: Engine) -> tuple[str | None, str | None]:
     """The first and last creation dates of the index's cables (YYYY-MM-DD)."""
-    created = engine.arrays.cable_created[engine.arrays.cable_valid]
-    if not len(created):
-        return None, None
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    first, last = (epoch + timedelta(seconds=int(value)) for value in (created.min(), created.max()))
-    return first.date().isoformat(), last.date().isoformat()
+    dated = engine.dated()
+    return (dated[0].isoformat(), dated[1].isoformat()) if dated else (None, None)
 
 
 def _shown(start: date | None, end: date | None) -> str:

@@ -20,6 +20,7 @@ import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,7 +80,6 @@ class Engine:
         self.folder, self.marker = open_generation(location)
         self.settings = settings
         self._vocabulary: list[str] | None = None
-        self._years: range | None = None
         check_files(self.folder, self.marker, location)
         try:
             check_table_of_contents(self.folder, WHOOSH_FOLDER, self.marker.checksums)
@@ -232,12 +232,13 @@ class Engine:
         """When each cable a request matches was created (``datetime64[s]``, in ordinal order)."""
         return self.arrays.cable_created[np.flatnonzero(self.matching(request))].astype("datetime64[s]")
 
-    def years(self) -> range:
-        """The years the index's cables are dated in, first to last (read once; empty when it holds none)."""
-        if self._years is None:
-            created = self.arrays.cable_created[self.arrays.cable_valid].astype("datetime64[s]").astype("datetime64[Y]")
-            self._years = range(int(str(created.min())), int(str(created.max())) + 1) if len(created) else range(0)
-        return self._years
+    def dated(self) -> tuple[date, date] | None:
+        """The first and last days the index's cables were created on, or None when it holds none."""
+        created = self.arrays.cable_created[self.arrays.cable_valid]
+        if not len(created):
+            return None
+        first, last = np.array([created.min(), created.max()]).astype("datetime64[s]").astype("datetime64[D]").tolist()
+        return first, last
 
     def knows_id(self, cable_id: str) -> bool:
         """True when the index holds the cable with this id or a cable citing it."""

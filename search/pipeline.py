@@ -69,7 +69,7 @@ def rank(engine: Engine, request: SearchRequest, every: bool = False) -> Ranking
     match = QueryMatch(engine, request, tree)
     match.notes.extend(notes)
     if request.date_from is None and request.date_to is None:
-        match.notes.extend(date_hint(plain_words(tree), engine.years()))
+        match.notes.extend(date_hint(plain_words(tree), engine.dated))
     filtered = filters.option_mask(engine.arrays, request, match.marked_docs)
     mask = match.mask(tree) & filtered
     tiers = Tiers(match, engine.settings)
