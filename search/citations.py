@@ -33,19 +33,20 @@ YEARS = range(2099, 1999, -1)
 def cited_ids(query: str, known: Callable[[str], bool]) -> list[str]:
     """The ids a citation query or a pasted REF line names that ``known`` accepts (indexed or cited), newest year first;
     [] for any other query.  A word naming what a citation is (``cable 09TRIPOLI697``, ``the OTTAWA 265 telegram``)
-    is no word of the cable and is left out."""
+    is no word of the cable and is left out; an id typed alone is the query parser's (``id:`` or ``ref:``)."""
     words = query.upper().split()
-    labelled = [word.lstrip("#") for word in words if word not in LABELS and word != "THE"]
-    if len(labelled) == 1 < len(words) and CABLE_ID_RE.fullmatch(labelled[0]):
-        return labelled if known(labelled[0]) else []
     text = _unlabelled(words)
     ref_line = REF_LINE_RE.match(text)
     if ref_line:
         return _ref_line_ids(text[ref_line.end() :], known)
-    ids = _citation_ids(text, known)
-    if not ids and text.startswith("THE "):
-        ids = _citation_ids(text[4:], known)
-    return ids
+    for candidate in dict.fromkeys((text, text.removeprefix("THE "))):
+        single = candidate.lstrip("#")
+        if CABLE_ID_RE.fullmatch(single):
+            return [single] if candidate != " ".join(words) and known(single) else []
+        ids = _citation_ids(candidate, known)
+        if ids:
+            return ids
+    return []
 
 
 def _citation_ids(text: str, known: Callable[[str], bool]) -> list[str]:
