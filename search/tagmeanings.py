@@ -91,9 +91,10 @@ def tags_named(name: str) -> list[str]:
 
 
 def meaning_names(text: str) -> list[str]:
-    """The names a country's or organisation's meaning gives: itself without its brackets, then each name in them
-    ("Burma (Myanmar)": Burma, Myanmar)."""
-    return [" ".join(PARENTHESES_RE.sub(" ", text).split()), *(" ".join(inner.split()) for inner in PARENTHESES_RE.findall(text))]
+    """The names a country's or organisation's meaning gives: each of its ';'-separated names without brackets, then
+    each name in brackets ("Burma (Myanmar)": Burma, Myanmar; "Austria; African Union", the two uses of AU)."""
+    plain = [" ".join(part.split()) for part in PARENTHESES_RE.sub(" ", text).split(";")]
+    return [*plain, *(" ".join(inner.split()) for inner in PARENTHESES_RE.findall(text))]
 
 
 @lru_cache(maxsize=1)

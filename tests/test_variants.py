@@ -141,7 +141,12 @@ def test_a_british_spelling_finds_the_cables_writing_the_american_one(engine, se
 def test_an_organisation_typed_by_name_finds_the_cables_writing_its_abbreviation(engine, seed_records):
     """`European Union` found 181 corpus cables and `EU` 1,091: the cables mostly write the abbreviation, so a
     searcher typing the name missed most of them (United Nations and UN, 251 and 1,037)."""
-    for name, abbreviation in (("European Union", "EU"), ("United Nations", "UN"), ("International Atomic Energy Agency", "IAEA")):
+    for name, abbreviation in (
+        ("European Union", "EU"),
+        ("United Nations", "UN"),
+        ("International Atomic Energy Agency", "IAEA"),
+        ("African Union", "AU"),
+    ):
         writing = _cables_saying(seed_records, rf"\b{abbreviation}\b", flags=0)
         assert writing and writing <= _ids(engine, name), name
         assert _cables_saying(seed_records, rf"\b{name}\b") <= _ids(engine, abbreviation), abbreviation
