@@ -18,6 +18,7 @@ from cables.search.console import (
     bundled_seeds,
     cable_filter_options,
     cable_id_argument,
+    date_options,
     emit,
     facets_option,
     friendly,
@@ -60,8 +61,7 @@ def main() -> None:
 @query_argument
 @cable_filter_options
 @click.option("--marking", multiple=True, help="Paragraph marking such as S, C or S//NF: only paragraphs so marked. Repeatable.")
-@click.option("--from", "date_from", metavar="DATE", help="Created on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--to", "date_to", metavar="DATE", help="Created on or before DATE: YYYY, YYYY-MM or YYYY-MM-DD.")
+@date_options
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option(
     "--limit", type=click.IntRange(0, 1000), default=10, show_default=True, help="Results per page; 0 means all of them (as --all)."
@@ -259,6 +259,7 @@ def tags(prefix, output_format, index_path):
 @query_argument
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @cable_filter_options
+@date_options
 @report_options
 def timeline(query, by, output_format, index_path, **options):
     """How many matching cables per year (or month), as a histogram.
@@ -266,6 +267,7 @@ def timeline(query, by, output_format, index_path, **options):
     \b
     Example:
       cables timeline Icesave --by month
+      cables timeline Gaddafi --from 2008 --to 2009
     """
     from cables.search import relations, reports
 

@@ -149,6 +149,17 @@ def cable_filter_options(command):
     return command
 
 
+def date_options(command):
+    """``--from`` and ``--to``: the span of creation dates a command counts (search, timeline)."""
+    options = (
+        click.option("--from", "date_from", metavar="DATE", help="Created on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD."),
+        click.option("--to", "date_to", metavar="DATE", help="Created on or before DATE: YYYY, YYYY-MM or YYYY-MM-DD."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def facets_option(default: str, description: str):
     """``--facets N|all`` with a command's own default and help (search shows 5 values, stats 10)."""
     return click.option(

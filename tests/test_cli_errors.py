@@ -117,6 +117,7 @@ def test_closed_pipe_ends_quietly(seed_index, command):
         (["search", "x", "--tag", ""], "--tag"),
         (["search", "x", "--from", " "], "--from"),
         (["timeline", "x", "--origin", ""], "--origin"),
+        (["timeline", "x", "--to", "2009-02-30"], "--to"),
         (["nosuch"], "nosuch"),
     ],
 )

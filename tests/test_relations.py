@@ -158,6 +158,15 @@ def test_timeline_cli_json(seed_index):
     assert data["by"] == "year" and sum(data["counts"].values()) > 0
 
 
+def test_a_timeline_counts_the_dates_asked_for(seed_index, seed_records):
+    """`timeline` had no --from/--to: a historian tracing a matter over two years had to read the whole span."""
+    wanted = [record.created.year for record in seed_records.values() if SnowballStem()("icesave") in _stems_of(record)]
+    first, last = min(wanted), max(wanted)
+    assert first < last
+    command = ("timeline", "icesave", "--from", str(last), "--to", str(last), "--format", "json", "--index", str(seed_index))
+    assert json.loads(run(*command).output)["counts"] == {str(last): wanted.count(last)}
+
+
 def _stems_of(cable) -> set[str]:
     """The stems of a cable's subject and paragraphs as the reader read them (not as the index holds them)."""
     stem = SnowballStem()
