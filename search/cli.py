@@ -178,6 +178,9 @@ def update(sources, prune, jobs, output_format, index_path):
 def batch(queries, limit, output_format, run_name, index_path):
     """Run one query per line (qid<TAB>query) and write a TREC run or JSON lines.
 
+    Blank lines and lines starting with # are skipped.  Every line is checked
+    before the first query runs: a bad one stops the batch with no output.
+
     \b
     Example:
       cables batch bench/topics/needs.tsv > run.trec

@@ -69,12 +69,23 @@ def test_id_that_is_not_utf8_from_a_real_shell(seed_index):
 
 
 def test_batch_file_that_is_not_utf8_names_the_line(seed_index, tmp_path):
+    """The bad line stops the batch before any query runs: the lines before it wrote a partial run, which a script
+    reading the output could take for the whole one."""
     topics = tmp_path / "topics.tsv"
     topics.write_bytes(b"q1\tvisa\nq2\tfr\xffaud\n")
     result = CliRunner().invoke(main, ["batch", str(topics), "--index", str(seed_index)])
     assert result.exit_code == 2
     assert one_error_line(result.stderr) == f"cables: error: {topics}:2: not UTF-8 text (byte 0xff at column 6)"
-    assert result.stdout.startswith("q1 Q0 ")
+    assert result.stdout == ""
+
+
+def test_batch_skips_comment_lines(seed_index, tmp_path):
+    """A topics file may say what it holds in `#` lines, as TREC topic lists and shell files do; it was refused."""
+    topics = tmp_path / "topics.tsv"
+    topics.write_text("# Icelandic topics, 2026\nq1\tvisa\n  # the second\nq2\tIcesave\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(topics), "--index", str(seed_index)])
+    assert result.exit_code == 0, result.stderr
+    assert {line.split()[0] for line in result.stdout.splitlines()} == {"q1", "q2"}
 
 
 COMMANDS = [
@@ -163,6 +174,7 @@ def test_batch_refuses_a_qid_a_trec_run_cannot_hold(seed_index, tmp_path, lines,
     result = CliRunner().invoke(main, ["batch", str(topics), "--index", str(seed_index)])
     assert result.exit_code == 2
     assert reason in one_error_line(result.stderr) and str(topics) in result.stderr
+    assert result.stdout == ""
 
 
 def test_an_unknown_id_is_echoed_shortened(seed_index):

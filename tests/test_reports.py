@@ -77,15 +77,16 @@ def test_update_summary(built):
     assert text.startswith(f"Updated {report.index}: 1 added, 0 replaced, 0 removed, 0 unchanged, skipped 0 files; 3 cables in")
 
 
-def test_topics_run_in_order_and_a_bad_line_is_named_after_the_lines_before_it(engine):
+def test_topics_run_in_order_and_a_bad_line_stops_the_batch_before_any_runs(engine):
+    """The bad fourth line is named before the first query runs, so no partial run is written."""
     lines = [b"q1\tvisa fraud\n", b"\n", b"q2\ticesave\n", b"q3 has no tab\n", b"q4\toil\n"]
     topics = run_topics(engine, lines, "topics.tsv", 5)
-    for expected, query in (("q1", "visa fraud"), ("q2", "icesave")):
-        qid, result = next(topics)
-        assert qid == expected
-        assert [hit.id for hit in result.hits] == [hit.id for hit in engine.search(SearchRequest(query=query, limit=5)).hits]
     with pytest.raises(BadTopicLine, match=r"^topics.tsv:4: expected 'qid<TAB>query'$"):
         next(topics)
+    ran = run_topics(engine, [*lines[:3], b"# q3 left out\n", lines[4]], "topics.tsv", 5)
+    for (qid, result), (expected, query) in zip(ran, (("q1", "visa fraud"), ("q2", "icesave"), ("q4", "oil")), strict=True):
+        assert qid == expected
+        assert [hit.id for hit in result.hits] == [hit.id for hit in engine.search(SearchRequest(query=query, limit=5)).hits]
 
 
 @pytest.mark.parametrize(
