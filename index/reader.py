@@ -64,7 +64,11 @@ OLD_PAGE_HEADER_RE = re.compile(r"^\s*PAGE\s+\d{2,3}\s+[A-Z][A-Z ]*?\s+\d+\s+\d{
 # ``\d\d{7}``, not ``\d{8}``: a pattern that starts with a character class is searched for by
 # scanning in C; one that starts with a repeat is tried at every position (a third slower here).
 MARKER_NUMBERS_RE = re.compile(r"\d\d{7}\s+\d{3}")
-INLINE_MARKER_RE = re.compile(r"(?<![\w.'-])((?:[A-Za-z][A-Za-z.'-]*\s+){0,3})\d{8}\s+\d{3}(?:\.\d)?\s+[Oo][Ff]\s+\d{3}\b")
+# A forwarded message's subject: place, serial, precedence, classification and date before the title, a number after.
+FORWARDED_ROUTING_RE = re.compile(r"^\s*[A-Z][A-Z ]*\s\d{8}\s+[A-Z]{1,2}\s+[A-Z]{1,2}\s+\d{1,2}-[A-Z]{3}-\d{2}\s+|\s*\[\d{6,}\]\s*$")
+# What a page marker leaves at the end of a wrapped subject: the first word of "CLASSIFIED BY" on the next line.
+MARKER_LEFTOVER_RE = re.compile(r"\s+CLASSIFIED\s*$")
+INLINE_MARKER_RE = re.compile(r"(?<![A-Za-z.'-])((?:[A-Za-z][A-Za-z.'-]*\s+){0,3})\d{8}\s+\d{3}(?:\.\d)?\s+[Oo][Ff]\s+\d{3}\b")
 OLD_ROUTING_RE = re.compile(
     r"^\s*(?:ACTION\s+[A-Z]+-\d+|INFO\s+LOG-\d+|[A-Z]+-\d{2}(?:\s+[A-Z]+-\d{2})+|/\d{3}W|-{6,}[0-9A-F]{6}\s+\d{6}Z|@@@OASYS@@@)"
 )
@@ -97,7 +101,7 @@ SUBJECT_RE = re.compile(r"^\s*S?UBJ(?:ECT)?\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
 MAX_UNLABELLED_SUBJECT = 200
 # REF: glued to the word before it (``VISIT TO EGYPTREF: CAIRO 493``), and Classified By
 # glued to a number (``MANAMA 510Classified By:``).
-GLUED_REF = r"(?<=[A-Z]{2})REF(?:S|TEL|TELS)?\s*:"
+GLUED_REF = r"(?<=[A-Z0-9]{2})REF(?:S|TEL|TELS)?\s*:"
 CLASSIFIED_BY = r"(?:\b|(?<=\d))CLASSIFIED\s+BY"
 CASE_BLIND_LETTERS = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ and the Kelvin sign
 """The letters outside ASCII that a case-blind pattern matches to ASCII ones (``ſ`` to ``s``, the Kelvin sign to ``k``).
@@ -370,6 +374,7 @@ def _build_record(header: dict, raw: list[str], year: int) -> Cable:
     body = _lead_lines(raw, body_start) + raw[body_start:]
     paragraphs = _paragraphs(body, header["id"]) or _paragraphs(raw[_header_anchor(raw) or 0 :], header["id"])
     subject, subject_tail = _subject(preamble) or _subject(raw) or (header["title"], "")
+    subject = _subject_without_transmission(subject, _marker_city(header["id"])) or header["title"]
     tags = header["tags"] or _raw_tags(raw)
     classified_by, reasons = _classified_by(raw)
     name, title = classifier(classified_by)
@@ -635,6 +640,16 @@ def _strip_markers(line: str, city: str) -> str:
         return " ".join(words + [""])
 
     return INLINE_MARKER_RE.sub(replace, line)
+
+
+def _subject_without_transmission(subject: str, city: str) -> str:
+    """A subject without the transmission text a wrapped SUBJECT line took in: a page marker and the ``CLASSIFIED``
+    that follows it (``... TO LIBYA TRIPOLI 00000939 001.2 OF 003 CLASSIFIED``), and a forwarded message's
+    routing prefix and serial (``TRIPOLI 00000198 P CO 03-MAR-09 BLACK SHEEP ... [8590535]``)."""
+    cleaned = FORWARDED_ROUTING_RE.sub("", subject)
+    if MARKER_NUMBERS_RE.search(cleaned):
+        cleaned = MARKER_LEFTOVER_RE.sub("", _strip_markers(cleaned, city))
+    return subject if cleaned == subject else " ".join(cleaned.split())
 
 
 def _strip_old_page_header(line: str) -> str:

@@ -75,3 +75,25 @@ def test_body_text_run_on_after_a_ref_is_body() -> None:
     cable = read_seed("08LONDON2008")
     assert cable.reference_text == "SECSTATE 72078"
     assert cable.paragraphs[0].text.startswith("(U) Embassy London has received the following information")
+
+
+@pytest.mark.parametrize(
+    ("cable_id", "subject"),
+    [
+        # line 47: "SUBJECT: AU SUMMIT: ... LEADERSHIP TRIPOLI 00000562 001.2 OF 002", the next page's marker
+        ("09TRIPOLI562", "AU SUMMIT: A/S CARSON'S MEETING WITH AU COMMISSION LEADERSHIP"),
+        # line 18, a forwarded message: "Subject: TRIPOLI 00000230 R CO 17-MAR-08 LIBYA MAKES ... BANKING", "REFORM [7168207]"
+        ("08TRIPOLI230", "LIBYA MAKES PROGRESS ON BANKING REFORM"),
+    ],
+)
+def test_a_subject_keeps_no_transmission_text(cable_id: str, subject: str) -> None:
+    """The serials, page numbers and routing letters a wrapped subject took in were searched and shown as its words."""
+    assert read_seed(cable_id).subject == subject
+
+
+def test_a_ref_glued_to_a_date_ends_the_subject() -> None:
+    """08CAIRO524: '... VISIT TO THE U.S. MARCH 24-28REF: A. CAIRO 452 B. CAIRO 488 C. CAIRO 507CAIRO 00000524 001.2 OF 002'
+    kept the REF block, and the page marker glued to the last number, in the subject, and found no reference."""
+    cable = read_seed("08CAIRO524")
+    assert cable.subject == "SCENESETTER FOR MINDEF TANTAWI’S VISIT TO THE U.S. MARCH 24-28"
+    assert [reference.id for reference in cable.references] == ["08CAIRO452", "08CAIRO488", "08CAIRO507"]
