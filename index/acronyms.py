@@ -10,7 +10,10 @@ Only unambiguous pairs are kept: the acronym has at least :data:`MIN_LETTERS`
 capitals and is no stop word, is defined in at least :data:`MIN_CABLES`
 cables, and at least :data:`MIN_SHARE` of the cables defining it give it this
 name (``GOB`` is the Government of Bolivia in some cables and of Brazil in
-others, so it is joined to neither).
+others, so it is joined to neither).  Nor is an acronym the cables write more
+often as a word than in capitals (:func:`written_as_words`): ``SAO``, the
+Security Assistance Officer, is mostly the ``Sao`` of Sao Paulo, which a
+searcher typing ``Sao`` means.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-from cables.index.analysis import STOP_WORDS
+from cables.index.analysis import STOP_WORDS, fold
 
 MIN_LETTERS = 3
 """Two capitals name too many things to be joined from definitions alone (AL, the Arab League, is also Arabic's
@@ -31,6 +34,8 @@ LOOK_BACK = 200
 
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+CAPITALISED_RE = re.compile(r"\b[A-Z][^\W\d_]{1,9}\b")
+"""A word with a capital first letter, as long as an acronym may be (the acronym itself is one too)."""
 CONNECTING_WORDS = frozenset({"of", "for", "and", "the", "de", "del", "on", "in", "to"})
 """Lower-case words a name may hold between its capitalised ones (Ministry *of* Foreign Affairs); they have no
 letter in the acronym."""
@@ -92,3 +97,34 @@ def learn_acronyms(cables: Iterable[Iterable[str]]) -> list[tuple[str, str]]:
 def _joinable(acronym: str, count: int, total: int) -> bool:
     """Whether an acronym defined with one name in ``count`` of the ``total`` cables defining it is joined to it."""
     return len(acronym) >= MIN_LETTERS and acronym.lower() not in STOP_WORDS and count >= MIN_CABLES and count >= MIN_SHARE * total
+
+
+def written_as_words(cables: Iterable[Iterable[str]], acronyms: Iterable[str]) -> set[str]:
+    """The acronyms the cables (each its paragraph texts) write more often as a word than in capitals.
+
+    Counted in cables, over the paragraphs not wholly in capitals: a word is
+    the acronym with only its first letter capital, accents aside (``Sao``,
+    ``São`` for SAO; ``Rock``, ``Sir``), in at least :data:`MIN_CABLES` cables
+    and in more cables than write the acronym in capitals.  A plural (``IEDs``)
+    is no word, and an acronym a few drafters write British-style (``Fata`` in
+    2 corpus cables, ``FATA`` in 31) stays.
+    """
+    wanted = {acronym.lower() for acronym in acronyms}
+    as_word: Counter[str] = Counter()
+    in_capitals: Counter[str] = Counter()
+    for paragraphs in cables:
+        words, capitals = set(), set()
+        for text in paragraphs:
+            if text.isupper():
+                continue
+            for written in CAPITALISED_RE.findall(text):
+                folded = fold(written)
+                if folded not in wanted:
+                    continue
+                if written.isupper():
+                    capitals.add(folded)
+                elif written[1:].islower():
+                    words.add(folded)
+        as_word.update(words)
+        in_capitals.update(capitals)
+    return {acronym for acronym, count in as_word.items() if count >= MIN_CABLES and count > in_capitals[acronym]}

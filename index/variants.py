@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cables.index.acronyms import learn_acronyms
+from cables.index.acronyms import learn_acronyms, written_as_words
 from cables.index.analysis import STOP_WORDS, TOKEN_RE, indexable, normalise, positioned
 from cables.index.varianttable import MIN_LENGTH, TABLE_FILE, Group, Member, close_in_key, sound_spelling, transliteration_key
 
@@ -72,6 +72,7 @@ MAX_CAPITALS = 0.5
 MAX_WORD_CAPITALS = 0.1  # a word written in capitals this rarely beside an acronym is another word (Asian, ASEAN)
 MAX_ACRONYM_LETTERS = 5  # longer words written in capitals are mostly surnames, which some posts write so (MUSTAFA)
 MIN_SHARED_CABLES = 3
+WORD_SAMPLE = 5_000  # cables read for acronyms written as words: about 2 s, the whole bundled corpus
 MIN_SHARED_SHARE = 0.5
 MIN_LIFT = 5.0
 
@@ -854,15 +855,32 @@ def curated_spellings(stem: Callable[[str], str], path: Path = SPELLINGS_FILE) -
 
 def acronym_groups(records: RecordStore, stem: Callable[[str], str], curated: list[Group]) -> list[Group]:
     """The ``name`` groups of the acronyms the cables define (:mod:`cables.index.acronyms`): each name with its
-    acronym, but for an acronym a curated group already holds (NATO, IAEA)."""
+    acronym, but for an acronym a curated group already holds (NATO, IAEA) or the cables mostly write as a word (SAO,
+    read in at most :data:`WORD_SAMPLE` cables spread over the store: a word that common shows in any such sample)."""
     taken = {member.content_stems for group in curated for member in group.members}
-    cables = ([paragraph["text"] for paragraph in record["paragraphs"]] for _, record, _ in records.records())
+    pairs = learn_acronyms(_paragraph_texts(records))
+    words = written_as_words(_paragraph_texts(records, _spread(records, WORD_SAMPLE)), [acronym for acronym, _ in pairs])
     groups = []
-    for acronym, name in learn_acronyms(cables):
+    for acronym, name in pairs:
+        if acronym.lower() in words:
+            continue
         members = (_member(name, stem), _member(acronym, stem))
         if all(member.content_stems for member in members) and members[1].content_stems not in taken:
             groups.append(Group("name", members, acronym))
     return groups
+
+
+def _paragraph_texts(records: RecordStore, ordinals: list[int] | None = None) -> Iterator[list[str]]:
+    """Each stored cable's paragraph texts (those of ``ordinals`` when given), read from the record store."""
+    return ([paragraph["text"] for paragraph in record["paragraphs"]] for _, record, _ in records.records(ordinals))
+
+
+def _spread(records: RecordStore, most: int) -> list[int] | None:
+    """Ordinals of at most ``most`` cables spread evenly over the store, or None (every cable) when it holds no more."""
+    if records.count() <= most:
+        return None
+    step = -(-(records.max_ordinal() + 1) // most)
+    return list(range(0, records.max_ordinal() + 1, step))
 
 
 def _member(name: str, stem: Callable[[str], str], family: bool = False) -> Member:

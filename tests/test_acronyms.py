@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cables.index.acronyms import definitions, learn_acronyms
+from cables.index.acronyms import definitions, learn_acronyms, written_as_words
 
 
 def test_a_name_before_its_initials_in_parentheses_is_a_definition():
@@ -32,3 +32,17 @@ def test_only_an_acronym_most_cables_define_one_way_is_learned():
         ["the Financial Action Task force (FATF)", "Arab League (AL)", "Nuclear Suppliers Group (NSG)"],
     ]
     assert learn_acronyms(cables) == [("FATF", "Financial Action Task Force")]
+
+
+def test_an_acronym_the_cables_mostly_write_as_a_word_is_not_joined():
+    """SAO, the Security Assistance Officer, joined `Sao` to it: a searcher typing Sao (Sao Paulo) got 9 cables on
+    military aid.  Capitalised words count in text not wholly in capitals, a plural (IEDs) is no word, and an acronym
+    written as a word less often than in capitals stays."""
+    cables = [
+        ["the Security Assistance Officer (SAO) met", "IEDs (IED) and FATA"],
+        ["the SAO said", "Consul General in Sao Paulo", "the FATA"],
+        ["the São Paulo state", "SAO PAULO 00001 001 OF 002 IN CAPITALS"],
+        ["Sao Tome", "the FATA and IEDs"],
+        ["UK officials call it Fata"],
+    ]
+    assert written_as_words(cables, ["SAO", "IED", "FATA", "PSI"]) == {"sao"}
