@@ -883,6 +883,21 @@ def _spread(records: RecordStore, most: int) -> list[int] | None:
     return list(range(0, records.max_ordinal() + 1, step))
 
 
+def apart_from_curated(learned: list[Group], curated: list[Group]) -> list[Group]:
+    """The learned groups but those joining words of two different curated rows: the rows name different people or
+    places (Khamenei and Khomeini, each with its misspellings), which a learned join of two misspellings would make one."""
+    row_of: dict[tuple[str, ...], int] = {}
+    for row, group in enumerate(curated):
+        for member in group.members:
+            row_of.setdefault(member.content_stems, row)
+    kept = []
+    for group in learned:
+        rows = {row_of[member.content_stems] for member in group.members if member.content_stems in row_of}
+        if len(rows) < 2:
+            kept.append(group)
+    return kept
+
+
 def _member(name: str, stem: Callable[[str], str], family: bool = False) -> Member:
     """A curated name as a group member: its stems in order, a stop word inside it kept in its place."""
     return Member(name, tuple(positioned(name, stem)), family)
@@ -936,7 +951,7 @@ def write_variants(folder: Path, stems: dict[str, str], stem: Callable[[str], st
         learned += acronym_groups(contexts.records, stem, curated)
     finally:
         contexts.close()
-    groups = learned + curated
+    groups = apart_from_curated(learned, curated) + curated
     data = [
         {"kind": group.kind, "key": group.key, "members": [[m.word, list(m.stems), m.family] for m in group.members]} for group in groups
     ]
