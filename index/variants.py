@@ -72,7 +72,7 @@ MAX_CAPITALS = 0.5
 MAX_WORD_CAPITALS = 0.1  # a word written in capitals this rarely beside an acronym is another word (Asian, ASEAN)
 MAX_ACRONYM_LETTERS = 5  # longer words written in capitals are mostly surnames, which some posts write so (MUSTAFA)
 MIN_SHARED_CABLES = 3
-WORD_SAMPLE = 5_000  # cables read for acronyms written as words: about 2 s, the whole bundled corpus
+WORD_SAMPLE = 5_000  # cables read for acronyms written as words: about 2 s, all of the shared corpus
 MIN_SHARED_SHARE = 0.5
 MIN_LIFT = 5.0
 
