@@ -8,6 +8,10 @@ from cables.index.analysis import fold
 from cables.index.editdistance import edit_distance
 from cables.index.varianttable import transliteration_key
 
+SHORT_WORD = 5
+"""A word of this many letters or fewer is offered only words one edit away: two edits change most of it (a
+journalist's ``Pusan`` was offered ``pan``)."""
+
 
 def suggest(engine, word: str) -> str | None:
     """The indexed word most cables use among those close to ``word``, or None.
@@ -19,7 +23,8 @@ def suggest(engine, word: str) -> str | None:
     most alike: a journalist's ``Gadhafi`` is better served by the 62
     cables' ``qadhafi`` than by one cable's ``gaddafi`` (each one letter
     away), and ``Abijan`` by ``abidjan`` than by the commoner ``arabian``,
-    three edits away.
+    three edits away.  A short word (:data:`SHORT_WORD`) is offered only a
+    word one edit away.
     """
     lowered = fold(word)
     if len(lowered) < 3:
@@ -31,17 +36,15 @@ def suggest(engine, word: str) -> str | None:
         if abs(len(candidate) - len(lowered)) <= 2
         and (candidate[:1] == lowered[:1] or (candidate[1:3] == lowered[1:3] and transliteration_key(candidate) == key))
     ]
-    close = difflib.get_close_matches(lowered, vocabulary, n=10, cutoff=0.75)
+    most = 1 if len(lowered) <= SHORT_WORD else None
+    edits = {
+        candidate: edit_distance(lowered, candidate, swaps=True)
+        for candidate in difflib.get_close_matches(lowered, vocabulary, n=10, cutoff=0.75)
+    }
+    close = [candidate for candidate, distance in edits.items() if most is None or distance <= most]
     if not close:
         return None
-    return max(
-        close,
-        key=lambda candidate: (
-            -edit_distance(lowered, candidate, swaps=True),
-            _frequency(engine, candidate),
-            _similarity(lowered, candidate),
-        ),
-    )
+    return max(close, key=lambda candidate: (-edits[candidate], _frequency(engine, candidate), _similarity(lowered, candidate)))
 
 
 def _similarity(word: str, candidate: str) -> float:

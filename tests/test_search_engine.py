@@ -382,6 +382,13 @@ def test_no_hits_suggests_a_correction(engine, seed_records, typo, word):
     assert result.suggestions.get(typo) == word
 
 
+def test_a_short_word_is_offered_only_a_word_one_edit_away(engine):
+    """`Pusan` (Busan, as older maps spell it) was offered `pan`: two edits of a five-letter word change most of it.
+    A short typo one edit away is still corrected."""
+    assert search(engine, "pusan").total == 0 and "pusan" not in search(engine, "pusan").suggestions
+    assert search(engine, "hmas").suggestions == {"hmas": "hamas"}
+
+
 @pytest.mark.parametrize("query", ['"unclosed', "(a OR b", "a OR", "AND a", "subjet:x", "created:[2008 TO", "created:13-2009", "a ("])
 def test_bad_queries_raise_syntax_errors(engine, query):
     with pytest.raises(QuerySyntaxError):
