@@ -144,9 +144,7 @@ def cable_filter_options(command):
             "--tag", multiple=True, help="A TAGS value such as PREL or MX (a country or organisation may be named: Mexico). Repeatable."
         ),
     )
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with_options(command, options)
 
 
 def date_options(command):
@@ -155,6 +153,11 @@ def date_options(command):
         click.option("--from", "date_from", metavar="DATE", help="Created on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD."),
         click.option("--to", "date_to", metavar="DATE", help="Created on or before DATE: YYYY, YYYY-MM or YYYY-MM-DD."),
     )
+    return _with_options(command, options)
+
+
+def _with_options(command, options):
+    """A command with these options, listed in its help in the order given."""
     for option in reversed(options):
         command = option(command)
     return command
