@@ -24,7 +24,8 @@ out, and it is reported on its own, never pooled with the halves.
 
 ``--grid`` instead tries variations of the ranking settings on the seeds'
 tuning half.  Running every query once per setting would take hours, so each
-query is run once per (k1, b) pair and its score parts (best paragraph, whole
+query is run once per set of BM25 parameters (k1 and b of paragraphs, whole
+cables, subjects) and its score parts (best paragraph, whole
 cable, subject, tag, tag meaning) are kept; the weights then combine those
 parts exactly as :meth:`cables.search.scoring.Scorer.scores` does, and the ranking is
 redone with the engine's tie-break (score, then newest).  A check that the
@@ -296,7 +297,7 @@ def topic_counts(results: dict[str, dict[str, dict[str, float]]]) -> str:
 
 @dataclass
 class QueryParts:
-    """One query's candidates and their unweighted score parts (for one k1, b).
+    """One query's candidates and their unweighted score parts (for one set of BM25 parameters).
 
     ``held`` is the share of the query's words each candidate holds when the
     engine folds the tiers into the scores (a plain bag of words), else None;
@@ -345,7 +346,7 @@ class QueryParts:
 
 
 def query_parts(engine, query: str, bm25_settings: list[RankingSettings]) -> list[QueryParts]:
-    """Score parts of one query under each (k1, b, subject_k1, subject_b) in ``bm25_settings``.
+    """Score parts of one query under each set of BM25 parameters in ``bm25_settings``.
 
     Uses the engine's own matching and part scoring (``Ranking.scorer``), so the grid
     measures the real engine; only the final weighted sum is redone here.
@@ -388,6 +389,7 @@ def grid_settings() -> tuple[list[RankingSettings], dict[str, list[float]]]:
     bm25_sets = [
         RankingSettings(k1=k1, b=b) for k1, b in [(1.2, 0.75), (0.9, 0.75), (1.6, 0.75), (2.0, 0.75), (1.2, 0.5), (1.2, 0.9), (1.2, 0.3)]
     ]
+    bm25_sets += [RankingSettings(whole_k1=k1, whole_b=b) for k1, b in [(1.2, 0.75), (1.6, 1.0), (2.0, 0.9)]]
     bm25_sets += [RankingSettings(subject_b=0.2), RankingSettings(subject_b=0.75), RankingSettings(subject_k1=0.8)]
     weights = {
         "subject_weight": [0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0],
@@ -465,14 +467,16 @@ def balance(scores: dict[str, dict[str, float]]) -> float:
 def grid_table(rows: list[dict]) -> str:
     """Grid rows as a markdown table of settings and measures."""
     lines = [
-        "| k1 | b | subj k1 | subj b | subject_w | best_w | tag_w | meaning_w | subject MRR | body MRR | needs nDCG | balance |",
-        "|---" * 12 + "|",
+        "| k1 | b | whole k1 | whole b | subj k1 | subj b | subject_w | best_w | tag_w | meaning_w "
+        "| subject MRR | body MRR | needs nDCG | balance |",
+        "|---" * 14 + "|",
     ]
     for row in rows:
         s, scores = row["settings"], row["scores"]
         needs = f"{scores['needs']['ndcg@10']:.3f}" if "needs" in scores else "-"
         lines.append(
-            f"| {s['k1']} | {s['b']} | {s['subject_k1']} | {s['subject_b']} | {s['subject_weight']} | {s['best_weight']} "
+            f"| {s['k1']} | {s['b']} | {s['whole_k1']} | {s['whole_b']} | {s['subject_k1']} | {s['subject_b']} "
+            f"| {s['subject_weight']} | {s['best_weight']} "
             f"| {s['tag_weight']} | {s['meaning_weight']} "
             f"| {scores['subject']['mrr@10']:.3f} | {scores['body']['mrr@10']:.3f} | {needs} | {row['balance']:.3f} |"
         )
@@ -530,6 +534,8 @@ def main(argv: list[str] | None = None) -> int:
             and row["settings"]["best_weight"] == 1.0
             and row["settings"]["k1"] == 1.2
             and row["settings"]["b"] == 0.75
+            and row["settings"]["whole_k1"] == DEFAULT_SETTINGS.whole_k1
+            and row["settings"]["whole_b"] == DEFAULT_SETTINGS.whole_b
             and row["settings"]["subject_b"] == 0.5
             and row["settings"]["subject_k1"] == 1.2
             and row["settings"]["tag_weight"] == 1.0

@@ -166,7 +166,12 @@ class Scorer:
         weight = idf(int(np.count_nonzero(per_cable)), self.engine.cables)
         holders = self._candidates[per_cable[self._candidates] != 0]
         scores[holders] = bm25(
-            per_cable[holders], self.arrays.cable_body_length[holders], self.engine.cable_average, weight, settings.k1, settings.b
+            per_cable[holders],
+            self.arrays.cable_body_length[holders],
+            self.engine.cable_average,
+            weight,
+            settings.whole_k1,
+            settings.whole_b,
         )
         return scores
 

@@ -38,11 +38,13 @@ TOLERANCE = 0.02
 # holds (promote_slack 1) moved needs nDCG@10 from 0.9008 to 0.9011 (0.901 to
 # three places) and left the others as they were.  The same-post part
 # (post_weight 0.5) moved needs nDCG@10 from 0.9011 to 0.9035 and left the
-# others as they were.
+# others as they were.  The whole-cable score's own k1 1.6 and b 0.9, with
+# subject_weight 0.6 and coverage_weight 1.5 (2026-12-03), moved body MRR@10
+# from 0.944 to 0.953 and needs nDCG@10 from 0.904 to 0.906.
 PINNED = {
     "subject mrr@10": 0.975,
-    "body mrr@10": 0.944,
-    "needs ndcg@10": 0.904,
+    "body mrr@10": 0.953,
+    "needs ndcg@10": 0.906,
     "needs mrr@10": 0.990,
 }
 
@@ -184,7 +186,7 @@ def test_shipped_ranking_keeps_pinned_effectiveness(engine):
     [
         (RankingSettings(subject_weight=0.0, coverage_weight=0.0), "subject"),
         (RankingSettings(subject_weight=50.0), "needs"),
-        (RankingSettings(b=0.0), "body"),
+        (RankingSettings(b=0.0, whole_b=0.0), "body"),
     ],
     ids=["subject ignored", "huge subject boost", "no length normalisation"],
 )
@@ -192,11 +194,12 @@ def test_broken_settings_fall_below_the_pins(seed_index, settings, part):
     """Broken weights must score below a pinned floor, proving the pins can fail.
 
     Measured with the shipped settings otherwise: ignoring the subject loses
-    subject-remembered cables (subject MRR@10 0.975 to 0.840); a subject
+    subject-remembered cables (subject MRR@10 0.975 to 0.856); a subject
     boost of 50 lets cables that merely mention a need's word in their
-    subject crowd out the cables about it (needs nDCG@10 0.904 to 0.866);
-    BM25 without length normalisation favours long cables over the
-    body-remembered target (body MRR@10 0.944 to 0.906).  Only the topic
+    subject crowd out the cables about it (needs nDCG@10 0.906 to 0.871);
+    BM25 without length normalisation, in paragraphs and whole cables,
+    favours long cables over the body-remembered target (body MRR@10 0.953
+    to 0.898).  Only the topic
     kind each setting harms is run, to keep the test fast.
     """
     broken = Engine(seed_index, settings=settings)
@@ -262,6 +265,9 @@ def test_a_header_word_counts_in_the_whole_cable_not_on_its_own(engine, seed_ind
     part of its own without length normalisation, the addressee line put the
     trafficking report first; counted in the whole-cable score (at half a
     paragraph word's weight, normalised by the cable's length), it does not.
+    Since the whole-cable score's firmer length normalisation (2026-12-03)
+    the separate part no longer reverses the pair, but it still narrows the
+    Costa Rican cable's lead by over half a point.
     """
     hits = explained(engine, "child labor", limit=10)
     report = hits["10SANTIAGO254"]
@@ -272,10 +278,17 @@ def test_a_header_word_counts_in_the_whole_cable_not_on_its_own(engine, seed_ind
     assert order.index("05SANJOSE2658") < order.index("10SANTIAGO254")
     separate = Engine(seed_index, settings=RankingSettings(header_in_whole=0.0))
     try:
-        order = ranked_ids(separate, "child labor")
+        assert explained(separate, "child labor")["10SANTIAGO254"]["parts"]["header"] > 0
+        apart = lead(separate, "child labor", "05SANJOSE2658", "10SANTIAGO254")
     finally:
         separate.close()
-    assert order.index("10SANTIAGO254") < order.index("05SANJOSE2658")
+    assert apart < lead(engine, "child labor", "05SANJOSE2658", "10SANTIAGO254") - 0.5
+
+
+def lead(engine: Engine, query: str, first: str, second: str) -> float:
+    """How far ``first``'s score is above ``second``'s for a query (both among the top ten)."""
+    scores = {hit.id: hit.score for hit in engine.search(SearchRequest(query=query, limit=10)).hits}
+    return scores[first] - scores[second]
 
 
 def explained(engine: Engine, query: str, limit: int = 10) -> dict[str, dict]:
@@ -340,30 +353,30 @@ def test_partial_matches_rank_by_how_many_words_they_hold(engine):
 
 
 def test_a_subject_holding_one_of_scattered_words_is_weak_evidence(engine, seed_index):
-    """For three words that no subject holds two of, the cable holding them in its text must outrank subjects naming one.
+    """For three words that no subject holds two of, the cable holding them in its text must outrank a subject naming one.
 
-    "atomic iran national" was remembered from the paragraphs of
-    09MOSCOW3010 (Moscow's frustration with Tehran).  08MUSCAT565 ("Oman
-    remains wary of Iranian expansionism") and 09BRASILIA1188 hold the
-    three words too, and a form of "Iran" in their subjects; that single
-    subject word put them first.  When no matching cable's subject holds two
-    of three or more query words, the query was not remembered from a
-    subject, so the subject score is divided by the number of words and the
-    target leads; with ``scattered_subject`` off the subject word wins again.
+    "prices hike economic" (topic KB238) was remembered from the paragraphs
+    of 08CAIRO2098 (Egypt's prime minister on economic reform and the price
+    rises).  08LONDON2029 ("Energy's economic and political impact on the
+    UK") holds the three words too, and "economic" in its subject; that
+    single subject word would put it first.  When no matching cable's
+    subject holds two of three or more query words, the query was not
+    remembered from a subject, so the subject score is divided by the
+    number of words and the target leads; with ``scattered_subject`` off the
+    subject word wins again.
     """
-    query = "atomic iran national"
+    query = "prices hike economic"
     hits = explained(engine, query, limit=50)
     assert max(explanation["coverage"]["in subject"] for explanation in hits.values()) < 2
-    assert hits["09MOSCOW3010"]["coverage"]["in subject"] == 0
-    rivals = ("08MUSCAT565", "09BRASILIA1188")
-    assert all(hits[rival]["coverage"]["in subject"] == 1 for rival in rivals)
-    assert next(iter(hits)) == "09MOSCOW3010"
+    assert hits["08CAIRO2098"]["coverage"]["in subject"] == 0
+    assert hits["08LONDON2029"]["coverage"]["in subject"] == 1
+    assert next(iter(hits)) == "08CAIRO2098"
     plain = Engine(seed_index, settings=RankingSettings(scattered_subject=False))
     try:
         order = ranked_ids(plain, query)
     finally:
         plain.close()
-    assert all(order.index(rival) < order.index("09MOSCOW3010") for rival in rivals)
+    assert order.index("08LONDON2029") < order.index("08CAIRO2098")
 
 
 def test_tied_cables_keep_one_order_whatever_the_page_size(engine):
@@ -462,8 +475,8 @@ def test_a_partial_match_whose_subject_holds_all_but_one_of_its_words_is_promote
     assert all(before.index("09BERLIN992") < before.index(promoted) for promoted in ("10SANJOSE154", "08STATE58722"))
 
 
-def test_a_cable_from_the_post_of_the_leading_results_outranks_one_from_elsewhere(engine, seed_index):
-    """Of two close cables, the one sent by the office that sent most of the leading results must rank higher.
+def test_a_cable_from_the_post_of_the_leading_results_gains_on_one_from_elsewhere(engine, seed_index):
+    """Of two close cables, the one sent by the office that sent most of the leading results must gain on the other.
 
     For "Muslim Brotherhood arrests", eight of the ten leading results come
     from Embassy Cairo, which follows the Brotherhood.  07CAIRO2871 ("Egypt
@@ -472,21 +485,25 @@ def test_a_cable_from_the_post_of_the_leading_results_outranks_one_from_elsewher
     FBI director, judged not relevant), which names the words in passing.
     The same-post part (``post_weight`` times the share of the ten leading
     results sent by the cable's own office) gives the Cairo cable 0.4 and
-    the Bern cable 0.05, which puts the Cairo cable first; with
-    ``post_weight`` 0 the old order returns.
+    the Bern cable 0.05, which put the Cairo cable first; with
+    ``post_weight`` 0 the old order returned.  Since the whole-cable score's
+    firmer length normalisation (2026-12-03) the Bern cable leads by 0.49
+    before the part and still by 0.14 after it: the part narrows the gap by
+    its 0.35 and no longer reverses this pair (a loss the measured gain on
+    the body-remembered topics was weighed against; see bench/RANKING.md).
     """
     query = "Muslim Brotherhood arrests"
     hits = explained(engine, query)
     order = list(hits)
     assert hits["07CAIRO2871"]["parts"]["same post"] == pytest.approx(0.4, abs=1e-3)
     assert hits["06BERN141"]["parts"]["same post"] == pytest.approx(0.05, abs=1e-3)
-    assert order.index("07CAIRO2871") < order.index("06BERN141")
+    assert order.index("07CAIRO2871") - order.index("06BERN141") <= 1
     without = Engine(seed_index, settings=RankingSettings(post_weight=0.0))
     try:
-        before = ranked_ids(without, query)
+        before = lead(without, query, "06BERN141", "07CAIRO2871")
     finally:
         without.close()
-    assert before.index("06BERN141") < before.index("07CAIRO2871")
+    assert lead(engine, query, "06BERN141", "07CAIRO2871") == pytest.approx(before - 0.35, abs=1e-3)
 
 
 def test_the_settings_grid_holds_the_shipped_settings():
