@@ -286,12 +286,30 @@ def remove_stale_generations(location: Path, keep: set[Path | None] | None = Non
         finished = (folder / MARKER).exists()
         if folder.name in kept or (keep is None and finished) or not made_by_cables(location, folder):
             continue
-        if finished and not _only_its_own_files(folder):
+        if not (_only_its_own_files(folder) if finished else _only_build_files(folder)):
             continue
         if finished or not _builder_alive(folder):
             import shutil  # here, not above: a search never removes a generation, and shutil brings bz2 and lzma
 
             shutil.rmtree(folder, ignore_errors=True)
+
+
+BUILD_FILE = re.compile(
+    r"(cables-generation|cables-index\.json|cables\.sqlite(-journal|-wal|-shm)?|stems\.tsv|stems\.offsets\.npy|variants\.json"
+    r"|columns/\w+\.(npy|json)|postings/segments\.json(\.new)?"
+    r"|whoosh/(_?MAIN_\w+(\.\w+)*|\w+\.tmp/\w+\.(run|ctmp|tmp|\w+)))"
+)
+"""The files a build writes (its temporary ones too), by path inside the generation: what an unfinished one may hold."""
+
+
+def _only_build_files(folder: Path) -> bool:
+    """True when every file under an unfinished generation is named as a build names its files.
+
+    A killed build leaves no record of what it wrote, so names stand in for
+    one: a note saved among its leftovers (``notes.md``) is not one of them,
+    and the generation holding it is kept.
+    """
+    return all(BUILD_FILE.fullmatch(str(path.relative_to(folder))) for path in folder.rglob("*") if path.is_symlink() or not path.is_dir())
 
 
 def _only_its_own_files(folder: Path) -> bool:
@@ -385,8 +403,44 @@ def writer_lock(location: Path) -> Iterator[None]:
         yield
     finally:
         _HELD_LOCKS.remove(handle)
-        path.unlink(missing_ok=True)
+        if _is_open_file(handle, path):
+            path.unlink()
         handle.close()
+
+
+LOCK_TEXT = re.compile(r"(process \d+)?")
+"""What a lock file cables made holds: nothing yet, or the writer's process id."""
+
+
+def _open_lock(path: Path, location: Path):
+    """Open (or make) the lock file without following a link; refuse anything that is not a lock file cables made.
+
+    A link, a folder, a pipe or a file holding anything but a writer's
+    process id stands where the lock goes: it is not cables's to write over
+    or delete, so the writer stops and says so.
+    """
+    refusal = f"index {location}: {path} is in the way of its writer lock"
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as error:
+        reason = "a symbolic link" if error.errno == errno.ELOOP else (error.strerror or str(error)).lower()
+        raise IndexUnavailable(f"{refusal} ({reason}); move it away or choose another --index") from None
+    handle = os.fdopen(descriptor, "r+", encoding="utf-8", errors="replace")
+    if not S_ISREG(os.fstat(descriptor).st_mode):
+        handle.close()
+        raise IndexUnavailable(f"{refusal} (not a plain file); move it away or choose another --index")
+    if not LOCK_TEXT.fullmatch(handle.read(64).strip()):
+        handle.close()
+        raise IndexUnavailable(f"{refusal} (a file cables did not make); move it away or choose another --index")
+    return handle
+
+
+def _is_open_file(handle, path: Path) -> bool:
+    """Whether ``path`` is still the very file ``handle`` has open (not replaced or removed meanwhile)."""
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), path.lstat())
+    except OSError:
+        return False
 
 
 @contextmanager
@@ -408,7 +462,7 @@ def _acquire(path: Path, location: Path):
     file unlinked by a finishing writer is noticed (another inode) and retried.
     """
     while True:
-        handle = open(path, "a+")  # noqa: SIM115 (the open file is the held lock, returned to the caller)
+        handle = _open_lock(path, location)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -426,6 +480,6 @@ def _acquire(path: Path, location: Path):
             )
             path.unlink(missing_ok=True)
             continue
-        if path.exists() and os.path.samestat(os.fstat(handle.fileno()), path.stat()):
+        if _is_open_file(handle, path):
             return handle
         handle.close()

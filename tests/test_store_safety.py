@@ -418,3 +418,47 @@ def test_every_index_target_exits_as_documented_and_touches_nothing_of_the_users
             after.pop(os.path.dirname(written), None)  # the folder made to hold a new index
         assert after == before, "nothing of the user's changed, and no lock file is left"
         assert probe(workspace / "ix") == old, "the existing index still answers"
+
+
+# The writer lock and a killed build's leftovers: only what cables made is written over or removed (audit, 2026-12-03).
+
+
+@pytest.mark.parametrize("planted", ["link", "file", "folder"])
+def test_something_of_the_users_where_the_lock_goes_is_refused_and_kept(tmp_path, few, planted):
+    """A link, a file or a folder standing where the writer lock goes is not cables's: the rebuild stops, all of it stays.
+
+    Before, the lock was opened through a link (writing "process N" over the
+    file it named) and removed at the end, link or user's file alike.
+    """
+    location = tmp_path / "ix"
+    precious = tmp_path / "precious.txt"
+    precious.write_text("precious\n")
+    lock = lock_path(location)
+    if planted == "link":
+        lock.symlink_to(precious)
+    elif planted == "file":
+        lock.write_text("my own notes\n")
+    else:
+        lock.mkdir()
+    before = user_files(tmp_path)
+    result = cli("rebuild", few, "--index", location)
+    assert result.exit_code == 1 and one_error_line(result.stderr) and "writer lock" in result.stderr, result.stderr
+    assert str(lock) in result.stderr
+    assert user_files(tmp_path) == before and precious.read_text() == "precious\n"
+
+
+def test_a_killed_rebuilds_leftovers_holding_a_users_file_are_kept(tmp_path):
+    """An unfinished generation holding a file its build does not write (a note) is kept; without it, it goes."""
+    location = tmp_path / "ix"
+    assert cli("rebuild", copy_seeds(tmp_path / "a", 0, 20), "--index", location).exit_code == 0
+    process = start("rebuild", copy_seeds(tmp_path / "b", 20, 400), "--index", location)
+    assert wait_for(lambda: any(any((path / "whoosh").glob("*.tmp")) for path in unfinished_generations(location)))
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    (leftover,) = unfinished_generations(location)
+    (leftover / "notes.md").write_text("mine")
+    assert cli("rebuild", copy_seeds(tmp_path / "c", 0, 5), "--index", location).exit_code == 0
+    assert (leftover / "notes.md").read_text() == "mine"
+    (leftover / "notes.md").unlink()
+    assert cli("rebuild", copy_seeds(tmp_path / "d", 0, 5), "--index", location).exit_code == 0
+    assert not leftover.exists()
