@@ -51,3 +51,14 @@ def test_search_unseen_word(engine, measure, benchmark):
         opened[:] = [Engine(engine.location)]
 
     measure(lambda query: opened[0].search(SearchRequest(query=query)), UNSEEN, reopen)
+
+
+def test_search_many_unseen_words(engine, measure, benchmark):
+    """One pasted query of 100 words no cable holds, on an engine that has read its vocabulary: each word is looked for
+    among the words few edits away (the hostile-input audit's case: a 400-word query took 48 s on the shared corpus)."""
+    from cables.search.engine import SearchRequest
+
+    engine.vocabulary()
+    benchmark.group = "100 words no cable holds, one query"
+    pasted = " ".join([f"{word}{suffix}" for suffix in "abcdefghijklm" for word in UNSEEN][:100])
+    measure(lambda query: engine.search(SearchRequest(query=query)), [pasted], lambda: fresh_postings(engine))
