@@ -275,7 +275,9 @@ def timeline(query, by, output_format, index_path, **options):
     from cables.search import relations, reports
 
     request = search_request(query, **options)
-    emit(reports.timeline_report(query, by, relations.timeline(open_engine(index_path), request, by), output_format))
+    engine = open_engine(index_path)
+    counts = relations.timeline(engine, request, by)
+    emit(reports.timeline_report(query, by, counts, output_format, relations.timeline_notes(engine, request, counts)))
 
 
 @main.command()

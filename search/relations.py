@@ -132,6 +132,16 @@ def timeline(engine: Engine, request: SearchRequest, by: str = "year") -> dict[s
     return {str(period): counts.get(period.astype(object), 0) for period in span}
 
 
+def timeline_notes(engine: Engine, request: SearchRequest, counts: dict[str, int]) -> list[str]:
+    """When the timeline counts no cable, the notes a search gives: each filter or term that alone matches none."""
+    if counts:
+        return []
+    from cables.search.diagnose import empty_result_notes
+    from cables.search.query import parse
+
+    return empty_result_notes(engine, request, parse(request.query))
+
+
 def key_terms(engine: Engine, cable_id: str, count: int = KEY_TERMS) -> list[str]:
     """A cable's most distinctive words (tf-idf over its paragraphs), as they are written."""
     record = _record(engine, cable_id)

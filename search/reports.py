@@ -93,12 +93,13 @@ def tags_report(rows: list[dict], output_format: str, prefix: str = "") -> list[
     ]
 
 
-def timeline_report(query: str, by: str, counts: dict[str, int], output_format: str) -> list[str]:
-    """``cables timeline``: a histogram of cables per period; or the counts as JSON."""
+def timeline_report(query: str, by: str, counts: dict[str, int], output_format: str, notes: list[str] | None = None) -> list[str]:
+    """``cables timeline``: a histogram of cables per period; or the counts as JSON (with ``notes`` when some say
+    why nothing matched, as a search's do)."""
     if output_format == "json":
-        return [json_text({"query": query, "by": by, "counts": counts})]
+        return [json_text({"query": query, "by": by, "counts": counts, **({"notes": notes} if notes else {})})]
     if not counts:
-        return [f'No cables match "{query}".']
+        return [f'No cables match "{query}".', *(line for note in notes or () for line in wrap(f"note: {note}", width(), "", "      "))]
     top = max(counts.values())
     return [f"{period:<8} {bar(count, top)} {count:,}" for period, count in counts.items()]
 

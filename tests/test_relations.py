@@ -167,6 +167,16 @@ def test_a_timeline_counts_the_dates_asked_for(seed_index, seed_records):
     assert json.loads(run(*command).output)["counts"] == {str(last): wanted.count(last)}
 
 
+def test_an_empty_timeline_names_the_filter_that_matched_nothing(seed_index):
+    """`timeline --from 2010 --to 2001` and `--origin Nowhere` said only "No cables match", where `search` names the filter."""
+    reversed_range = run("timeline", "embassy", "--from", "2010", "--to", "2001", "--index", str(seed_index))
+    assert reversed_range.exit_code == 0 and "note: --from 2010 --to 2001 is an empty range" in reversed_range.output
+    command = ("timeline", "embassy", "--origin", "Nowhere", "--format", "json", "--index", str(seed_index))
+    data = json.loads(run(*command).output)
+    assert data["counts"] == {} and data["notes"][0].startswith("--origin Nowhere matches no cable")
+    assert "notes" not in json.loads(run("timeline", "icesave", "--format", "json", "--index", str(seed_index)).output)
+
+
 def _stems_of(cable) -> set[str]:
     """The stems of a cable's subject and paragraphs as the reader read them (not as the index holds them)."""
     stem = SnowballStem()
