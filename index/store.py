@@ -97,14 +97,27 @@ def _is_our_link(location: Path) -> bool:
     return generations == generations_folder(location).name and GENERATION_NAME.fullmatch(name) is not None
 
 
+MAX_INDEX_PATH = 400
+"""The longest index path taken: its generations' files (``cables.sqlite`` in a dated folder) must stay within
+SQLite's limit of 512 characters for a database's path."""
+
+
 def check_target(location: Path) -> None:
     """Refuse to write an index at ``location`` unless nothing is there or it is a link cables made.
 
     Called before any work and again just before the link is swapped, so a
     folder, a file or a link of the user's is never replaced or deleted.
     """
+    if len(str(location.absolute())) > MAX_INDEX_PATH:
+        raise IndexUnavailable(
+            f"index path {str(location)[:60]}... is {len(str(location.absolute())):,} characters long; "
+            f"the index's files need a path of at most {MAX_INDEX_PATH}: give --index a shorter one"
+        )
     if _is_loop(location):
         raise IndexUnavailable(f"index path {location} is a symbolic link loop; give --index a path that does not exist yet")
+    blocking = next((parent for parent in location.parents if parent.exists() or parent.is_symlink()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise IndexUnavailable(f"index path {location}: {blocking} is a file, not a folder; give --index a path inside a folder")
     if location.is_symlink() and not _is_our_link(location):
         raise IndexUnavailable(
             f"index path {location} is a symbolic link cables did not make (to {os.readlink(location)}); "

@@ -462,3 +462,18 @@ def test_a_killed_rebuilds_leftovers_holding_a_users_file_are_kept(tmp_path):
     (leftover / "notes.md").unlink()
     assert cli("rebuild", copy_seeds(tmp_path / "d", 0, 5), "--index", location).exit_code == 0
     assert not leftover.exists()
+
+
+def test_an_index_path_under_a_file_or_too_long_fails_in_one_line_and_makes_nothing(tmp_path, few):
+    """A file where a folder of the path should be, and a path longer than SQLite takes, are named before any folder is made.
+
+    Before, the first said only "afile: File exists", and an 800-character
+    path made 400 folders and then failed with "unexpected OperationalError".
+    """
+    (tmp_path / "afile").write_text("mine\n")
+    before = user_files(tmp_path)
+    under_file = cli("rebuild", few, "--index", tmp_path / "afile" / "sub")
+    assert under_file.exit_code == 1 and one_error_line(under_file.stderr) and "afile is a file, not a folder" in under_file.stderr
+    too_long = cli("rebuild", few, "--index", tmp_path / ("a/" * 400 + "end"))
+    assert too_long.exit_code == 1 and one_error_line(too_long.stderr) and "characters long" in too_long.stderr
+    assert user_files(tmp_path) == before
