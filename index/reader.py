@@ -261,10 +261,18 @@ def read_cable(text: str, source: str = "<text>") -> Cable:
         raise CableError(source, None, f"unreadable cable ({type(error).__name__})") from None
 
 
+FIRST_YEAR = 1900
+LAST_YEAR = 2099
+"""The years a cable's created date may fall in (the published cables run from 1966 to 2010; a year 0001 or 9999
+is a damaged header, and would stretch every timeline over millennia)."""
+
+
 def _parse(text: str, source: str) -> Cable:
     """Split the file into header, raw text and footer, and read each."""
     if "\x00" in text:
         raise CableError(source, text.count("\n", 0, text.index("\x00")) + 1, "contains a NUL byte; not a text file")
+    if "\n" not in text:
+        text = text.replace("\r", "\n")  # classic Mac line ends: carriage returns alone
     lines = [line.rstrip("\r") for line in text.split("\n")]
     header = _read_header(lines, source)
     raw = _skip_preview(_raw_lines(lines, source), header)
@@ -286,6 +294,8 @@ def _read_header(lines: list[str], source: str) -> dict:
         created = datetime.strptime(lines[5].strip(), "%Y-%m-%d %H:%M:%S")
     except ValueError:
         raise CableError(source, 6, "the created date is not 'YYYY-MM-DD HH:MM:SS'") from None
+    if not FIRST_YEAR <= created.year <= LAST_YEAR:
+        raise CableError(source, 6, f"the created date's year {created.year} is not a telegram's ({FIRST_YEAR}-{LAST_YEAR})")
     classification = _clean(lines[6])
     if not classification:
         raise CableError(source, 7, "the classification is empty")

@@ -112,6 +112,19 @@ def test_crlf_line_endings_read_the_same() -> None:
     assert read_cable(SEED_TEXT.replace("\n", "\r\n")) == read_cable(SEED_TEXT)
 
 
+def test_carriage_return_line_endings_read_the_same() -> None:
+    """A file saved with classic Mac line ends (carriage returns alone) was skipped as "ends inside the header"."""
+    assert read_cable(SEED_TEXT.replace("\n", "\r")) == read_cable(SEED_TEXT)
+
+
+@pytest.mark.parametrize("year", ["0001", "1899", "2100", "9999"])
+def test_a_created_year_no_telegram_has_is_a_cable_error(year: str) -> None:
+    """A year 0001 or 9999 is a damaged header: it was indexed, and stretched `timeline` over 9,999 lines."""
+    created = read_cable(SEED_TEXT).created.strftime("%Y-%m-%d %H:%M:%S")
+    with pytest.raises(CableError, match=":6: the created date's year"):
+        read_cable(SEED_TEXT.replace(created, year + created[4:], 1))
+
+
 def test_utf8_bom_reads_the_same(tmp_path: Path) -> None:
     path = tmp_path / "bom.txt"
     path.write_bytes(codecs.BOM_UTF8 + SEED_TEXT.encode("utf-8"))
