@@ -87,6 +87,13 @@ class RecordStore:
             raise KeyError(ordinal)
         return _unpack(row[0])
 
+    def digest(self, ordinal: int) -> str:
+        """The SHA-1 of the file's bytes when the cable was indexed from it (an update's test for a changed file)."""
+        row = self._db.execute("SELECT digest FROM cables WHERE ord = ?", (ordinal,)).fetchone()
+        if row is None:
+            raise KeyError(ordinal)
+        return row[0]
+
     def path(self, ordinal: int) -> str:
         """The file a cable was indexed from, as it was named to the build."""
         row = self._db.execute("SELECT path FROM cables WHERE ord = ?", (ordinal,)).fetchone()

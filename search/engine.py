@@ -218,6 +218,12 @@ class Engine:
             ordinal = self.records.ordinal(cable_id)
             return None if ordinal is None else self.records.path(ordinal)
 
+    def source_digest(self, cable_id: str) -> str | None:
+        """The SHA-1 of the file a cable was indexed from, as it was then (None when the index lacks the cable)."""
+        with self._reading():
+            ordinal = self.records.ordinal(cable_id)
+            return None if ordinal is None else self.records.digest(ordinal)
+
     def held(self, cable_ids: Iterable[str | None]) -> set[str]:
         """Those of ``cable_ids`` that the index holds (an empty id is none)."""
         with self._reading():

@@ -7,6 +7,7 @@ line), so that the command line only picks the format and prints them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -149,9 +150,15 @@ def show_report(engine: Engine, cable_id: str, raw: bool, output_format: str) ->
         from cables.index.reader import CableError, read_bytes  # here: only --raw reads a cable's own file
 
         try:
-            return read_bytes(real_path(source))
+            data = read_bytes(real_path(source))
         except CableError as error:
             raise UnreadableSource(f"cannot read {source}, the file {record['id']} was indexed from: it {error.reason}") from None
+        if hashlib.sha1(data).hexdigest() != engine.source_digest(record["id"]):
+            raise UnreadableSource(
+                f"{source}, the file {record['id']} was indexed from, has changed since; "
+                "run cables update to index it again, or leave out --raw for the indexed record"
+            )
+        return data
     if output_format == "json":
         return json_text({**record, "file": source}) + "\n"
     return record_text(record, engine.held(ref["id"] for ref in record["references"]), source)

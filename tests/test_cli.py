@@ -439,6 +439,21 @@ def test_show_raw_of_a_file_replaced_by_a_fifo_or_a_device_refuses_it(tmp_path, 
     assert result.exit_code == 1 and "it is a character device" in result.stderr
 
 
+def test_show_raw_of_a_file_changed_since_it_was_indexed_says_so(tmp_path, seeds_dir):
+    """`show --raw` printed whatever the recorded path held now (a link to another file, an edited cable) as the cable."""
+    (tmp_path / "src").mkdir()
+    cable = tmp_path / "src" / "09OTTAWA265.txt"
+    original = (seeds_dir / "09OTTAWA265.txt").read_bytes()
+    cable.write_bytes(original)
+    assert run("rebuild", str(tmp_path / "src"), "--index", str(tmp_path / "ix")).exit_code == 0
+    shown = CliRunner().invoke(main, ["show", "09OTTAWA265", "--raw", "--index", str(tmp_path / "ix")])
+    assert shown.exit_code == 0 and shown.stdout_bytes == original
+    cable.write_bytes(original + b"edited\n")
+    result = CliRunner().invoke(main, ["show", "09OTTAWA265", "--raw", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and "has changed since" in result.stderr and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+
+
 def test_a_json_page_past_the_end_says_so(seed_index):
     """`--page 999 --format json` gave no results and no note, which a script reads as "nothing matched"; the text
     output said the page was past the last result."""
