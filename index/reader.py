@@ -201,7 +201,12 @@ def read_file(path: str | Path) -> CableFile:
     """Read and parse the cable file at ``path`` (at most :data:`MAX_BYTES`); the one read path of builds, tests and benchmarks."""
     source = printable(path)
     data = read_bytes(path)
-    return CableFile(read_cable(decode(data, source), source), source, hashlib.sha1(data).hexdigest())
+    return CableFile(read_cable(decode(data, source), source), source, content_digest(data))
+
+
+def content_digest(data: bytes) -> str:
+    """The digest recorded for a cable file's bytes: an update's test, and ``show --raw``'s, for a changed file."""
+    return hashlib.sha1(data).hexdigest()
 
 
 def read_bytes(path: str | Path) -> bytes:

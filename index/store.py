@@ -108,9 +108,10 @@ def check_target(location: Path) -> None:
     Called before any work and again just before the link is swapped, so a
     folder, a file or a link of the user's is never replaced or deleted.
     """
-    if len(str(location.absolute())) > MAX_INDEX_PATH:
+    length = len(str(location.absolute()))
+    if length > MAX_INDEX_PATH:
         raise IndexUnavailable(
-            f"index path {str(location)[:60]}... is {len(str(location.absolute())):,} characters long; "
+            f"index path {str(location)[:60]}... is {length:,} characters long; "
             f"the index's files need a path of at most {MAX_INDEX_PATH}: give --index a shorter one"
         )
     if _is_loop(location):

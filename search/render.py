@@ -32,6 +32,11 @@ def width() -> int:
     return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 
+def note_lines(notes: list[str], columns: int) -> list[str]:
+    """Each note as ``note: ...``, wrapped with its continuation lines indented under the text."""
+    return [line for note in notes for line in wrap(f"note: {note}", columns, "", "      ")]
+
+
 HUGE_WORD = 1000
 HUGE_WORD_RE = re.compile(rf"\S{{{HUGE_WORD + 1},}}")
 
@@ -206,7 +211,7 @@ def result_text_parts(result: SearchResult, facet_values: int | None = TOP_FACET
     headline = _partial(result)
     lines = wrap(_headline(result, headline), columns, "", "  ")
     lines.extend(line for text in _expansion_lines(result) for line in wrap(text, columns, "", "  "))
-    lines.extend(line for note in result.notes if note != headline for line in wrap(f"note: {note}", columns, "", "      "))
+    lines.extend(note_lines([note for note in result.notes if note != headline], columns))
     yield "\n".join(lines) + "\n\n"
     first = (result.page - 1) * result.limit + 1
     for rank, hit in enumerate(result.hits if hits is None else hits, start=first):

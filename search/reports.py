@@ -7,7 +7,6 @@ line), so that the command line only picks the format and prints them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -17,7 +16,18 @@ from cables.index.paths import real_path
 from cables.search.engine import Engine, Hit, IndexStats, SearchResult
 from cables.search.errors import UnknownCable, UnreadableSource
 from cables.search.relations import Node
-from cables.search.render import bar, cable_line, facets_text, hit_json, json_text, record_text, result_json, width, wrap
+from cables.search.render import (
+    bar,
+    cable_line,
+    facets_text,
+    hit_json,
+    json_text,
+    note_lines,
+    record_text,
+    result_json,
+    width,
+    wrap,
+)
 
 if TYPE_CHECKING:
     from cables.index.build import BuildReport
@@ -100,7 +110,7 @@ def timeline_report(query: str, by: str, counts: dict[str, int], output_format: 
     if output_format == "json":
         return [json_text({"query": query, "by": by, "counts": counts, **({"notes": notes} if notes else {})})]
     if not counts:
-        return [f'No cables match "{query}".', *(line for note in notes or () for line in wrap(f"note: {note}", width(), "", "      "))]
+        return [f'No cables match "{query}".', *note_lines(notes or [], width())]
     top = max(counts.values())
     return [f"{period:<8} {bar(count, top)} {count:,}" for period, count in counts.items()]
 
@@ -147,13 +157,13 @@ def show_report(engine: Engine, cable_id: str, raw: bool, output_format: str) ->
     if record is None or source is None:
         raise UnknownCable(cable_id)
     if raw:
-        from cables.index.reader import CableError, read_bytes  # here: only --raw reads a cable's own file
+        from cables.index.reader import CableError, content_digest, read_bytes  # here: only --raw reads a cable's own file
 
         try:
             data = read_bytes(real_path(source))
         except CableError as error:
             raise UnreadableSource(f"cannot read {source}, the file {record['id']} was indexed from: it {error.reason}") from None
-        if hashlib.sha1(data).hexdigest() != engine.source_digest(record["id"]):
+        if content_digest(data) != engine.source_digest(record["id"]):
             raise UnreadableSource(
                 f"{source}, the file {record['id']} was indexed from, has changed since; "
                 "run cables update to index it again, or leave out --raw for the indexed record"
