@@ -49,7 +49,11 @@ def problems_json(problems: Iterable) -> list[dict]:
 
 
 def build_summary(report: BuildReport, output_format: str, update: bool = False) -> list[str]:
-    """What a rebuild (with ``update``, an update) did: each skipped file, then a line of totals; or the JSON shape."""
+    """What a rebuild (with ``update``, an update) did: each skipped file, then a line of totals; or the JSON shape.
+
+    A skipped file is one line whatever its length, like an error, so that
+    ``grep skipped`` finds each file whole and ``wc -l`` counts them.
+    """
     if output_format == "json":
         keys = UPDATE_KEYS if update else REBUILD_KEYS
         return [json_text({key: problems_json(report.skipped) if key == "skipped" else getattr(report, key) for key in keys})]
@@ -63,8 +67,7 @@ def build_summary(report: BuildReport, output_format: str, update: bool = False)
             f"Indexed {report.cables:,} cables ({report.paragraphs:,} paragraphs) in {report.seconds:.1f} s; "
             f"skipped {len(report.skipped)} files; index {report.index} ({report.size_bytes / 1e6:.1f} MB)"
         )
-    skipped = [line for problem in report.skipped for line in wrapped(f"skipped {problem.path}: {problem.reason}")]
-    return skipped + wrapped(totals)
+    return [f"skipped {problem.path}: {problem.reason}" for problem in report.skipped] + wrapped(totals)
 
 
 def check_report(report: CheckReport, output_format: str) -> list[str]:

@@ -68,6 +68,17 @@ def test_rebuild_summary(built):
     assert f"Indexed 2 cables ({report.paragraphs:,} paragraphs) in" in text and "skipped 1 files" in text
 
 
+def test_skipped_file_is_one_line_at_any_width(built, monkeypatch):
+    # A script greps the summary for "skipped" and counts lines: a path wrapped
+    # onto two lines would be cut, so each skipped file stays whole, as an error does.
+    monkeypatch.setenv("COLUMNS", "40")
+    report = built[0]
+    lines = build_summary(report, "text")
+    expected = f"skipped {report.skipped[0].path}: {report.skipped[0].reason}"
+    assert len(expected) > 40 and lines[0] == expected
+    assert len(lines) > 2, "the totals line is still wrapped to the width"
+
+
 def test_update_summary(built):
     report = built[1]
     data = json.loads(build_summary(report, "json", update=True)[0])
