@@ -17,6 +17,7 @@ wrong; the CLI prints it on one line and exits 2.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -142,11 +143,24 @@ class _Token:
     column: int
 
 
+def visible(text: str) -> str:
+    """``text`` without invisible format characters: zero-width spaces (read as spaces), bidi marks and overrides, soft hyphens.
+
+    They come with text pasted from web pages and PDFs and mean nothing to a
+    search; echoed back, a bidi override would reorder the user's terminal line.
+    """
+    if text.isascii():
+        return text
+    spaced = text.replace("\u200b", " ")
+    return "".join(character for character in spaced if unicodedata.category(character) != "Cf")
+
+
 def parse(text: str) -> Node:
     """Parse a query string into a tree; raise :class:`QuerySyntaxError` when it is malformed."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QuerySyntaxError(f"query is {len(text):,} characters; the limit is {MAX_QUERY_LENGTH:,}", MAX_QUERY_LENGTH)
-    bad = next((i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in "\t\n\r"), None)
+    text = visible(text)
+    bad = next((i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"), None)
     if bad is not None:
         raise QuerySyntaxError(f"control character U+{ord(text[bad]):04X} is not allowed", bad + 1)
     day = PASTED_DAY_RE.fullmatch(text.strip())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from cables.search.query import QuerySyntaxError, parse_date
+from cables.search.query import QuerySyntaxError, parse_date, visible
 
 
 class BadDate(QuerySyntaxError):
@@ -47,7 +47,11 @@ class SearchRequest:
     end: date | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        """Parse ``--from`` (its first day) and ``--to`` (the day after it), in that order."""
+        """Drop the query's invisible characters (as parsing does, so it is echoed as searched); parse ``--from`` and ``--to``.
+
+        ``--from`` is read as its first day and ``--to`` as the day after it, in that order.
+        """
+        self.query = visible(self.query)
         self.start = _option_date("--from", self.date_from, 0)
         self.end = _option_date("--to", self.date_to, 1)
 

@@ -103,6 +103,31 @@ def test_hostile_queries_exit_0_or_2_with_one_line(seed_index, query):
         assert result.output.count("\n") == 1 and result.output.startswith("cables: error: bad query:")
 
 
+@pytest.mark.parametrize("query", ["iran\x7f nuclear", "iran\x85 nuclear", "iran\x9b31m nuclear"])
+def test_delete_and_c1_controls_are_refused_in_one_line(seed_index, query):
+    # DEL and the C1 controls (U+0085 next line, U+009B the one-byte escape
+    # introducer) are controls like U+0001: echoed, they could move or restyle
+    # the user's terminal line.
+    result = CliRunner().invoke(main, ["search", query, "--index", str(seed_index)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.output == f"cables: error: bad query: column 5: control character U+{ord(query[4]):04X} is not allowed\n"
+
+
+def test_pasted_invisible_characters_search_as_the_visible_text(engine, seed_index):
+    # Text pasted from a web page or PDF can carry a zero-width space between
+    # words, a soft hyphen inside one, bidi marks and a right-to-left override.
+    # They are not part of what the user reads, so the search is the visible
+    # query's, and the echo holds no override to reorder the terminal line.
+    pasted = "\u200eiran\u200bnu\u00adclear \u202eprogram\u202c"
+    visible = engine.search(SearchRequest(query="iran nuclear program", limit=5))
+    found = engine.search(SearchRequest(query=pasted, limit=5))
+    assert found.total == visible.total > 0
+    assert [hit.id for hit in found.hits] == [hit.id for hit in visible.hits]
+    result = CliRunner().invoke(main, ["search", pasted, "--index", str(seed_index), "--limit", "1"], catch_exceptions=False)
+    assert result.exit_code == 0 and 'match "iran nuclear program"' in result.output
+    assert not any(character in result.output for character in "\u200b\u200e\u202c\u202e\u00ad")
+
+
 def test_wildcard_expansion_cap_is_reported(engine, monkeypatch):
     import cables.search.postings
 
