@@ -88,11 +88,12 @@ class Collection:
 
 
 def collections() -> dict[str, Collection]:
-    """The evaluated topic collections: the bundled seeds, the shared corpus, and fresh (held-out) corpus topics."""
+    """The evaluated topic collections: the bundled seeds, the shared corpus, fresh (held-out) corpus topics and more corpus topics."""
     return {
         "seeds": Collection("seeds", SEEDS, TOPICS),
         "corpus": Collection("corpus", corpus_folder(), TOPICS / "corpus"),
         "fresh": Collection("fresh", corpus_folder(), TOPICS / "fresh", split=False),
+        "more": Collection("more", corpus_folder(), TOPICS / "more"),
     }
 
 
@@ -504,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         help="index of the shared corpus, for the corpus and fresh topics (built in a temporary folder when absent)",
     )
     parser.add_argument(
-        "--collections", default="seeds,corpus,fresh", help="comma-separated collections to evaluate (seeds, corpus, fresh)"
+        "--collections", default="seeds,corpus,fresh,more", help="comma-separated collections to evaluate (seeds, corpus, fresh, more)"
     )
     parser.add_argument("--systems", help="comma-separated systems to run (default: all; e.g. engine)")
     parser.add_argument("--json", type=Path, help="also write the results here")

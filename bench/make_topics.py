@@ -76,6 +76,8 @@ FRESH_SEED = 20261201
 PER_KIND = 250
 CORPUS_PER_KIND = 500
 FRESH_PER_KIND = 300
+MORE_SEED = 20261204
+MORE_PER_KIND = 500
 LENGTHS = (2, 3, 3, 4, 5)
 BOILERPLATE = frozenset(
     "sipdis noforn nodis exdis limdis sbu reftel septel ref refs para paras classified reasons "
@@ -105,12 +107,17 @@ class Recipe:
 
 
 def recipes() -> dict[str, Recipe]:
-    """The seeds' recipe (as the stored topics were made), the corpus's (header words included) and the fresh one.
+    """The seeds' recipe (as the stored topics were made), the corpus's (header words included), the fresh one and more.
 
     The fresh topics are corpus topics drawn with another seed, avoiding every
-    cable that is the target of a stored seeds or corpus topic.
+    cable that is the target of a stored seeds or corpus topic.  The ``more``
+    topics are drawn with a third seed, avoiding those targets, the fresh
+    ones and those of the scratch topics a ranking change was chosen on
+    (``more/scratch.qrels``); they are split between the halves like the
+    corpus topics.
     """
     corpus = Recipe(corpus_folder(), TOPICS / "corpus", "C", CORPUS_PER_KIND, header=True)
+    stored = (TOPICS / "known.qrels", corpus.out / "known.qrels")
     return {
         "seeds": Recipe(SEEDS, TOPICS, "", PER_KIND, header=False),
         "corpus": corpus,
@@ -120,7 +127,15 @@ def recipes() -> dict[str, Recipe]:
             prefix="F",
             count=FRESH_PER_KIND,
             seed=FRESH_SEED,
-            avoid=(TOPICS / "known.qrels", corpus.out / "known.qrels"),
+            avoid=stored,
+        ),
+        "more": replace(
+            corpus,
+            out=TOPICS / "more",
+            prefix="M",
+            count=MORE_PER_KIND,
+            seed=MORE_SEED,
+            avoid=(*stored, TOPICS / "fresh" / "known.qrels", TOPICS / "more" / "scratch.qrels"),
         ),
     }
 
@@ -317,7 +332,7 @@ def judging_sheet(pools: dict[str, list[str]], recipe: Recipe, width: int = 170)
 def main(argv: list[str] | None = None) -> None:
     """Command line: regenerate a collection's known-item topic files, or print its needs' judging sheet."""
     parser = argparse.ArgumentParser(description="Generate simulated known-item topics for the seeds or the shared corpus.")
-    parser.add_argument("--collection", choices=("seeds", "corpus", "fresh"), default="seeds")
+    parser.add_argument("--collection", choices=("seeds", "corpus", "fresh", "more"), default="seeds")
     parser.add_argument("--seed", type=int, help="random seed (default: the collection's recipe's)")
     parser.add_argument(
         "--pool", type=Path, metavar="INDEX", help="print the needs' judging sheet instead (needs an index of the collection)"
