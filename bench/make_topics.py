@@ -121,14 +121,7 @@ def recipes() -> dict[str, Recipe]:
     return {
         "seeds": Recipe(SEEDS, TOPICS, "", PER_KIND, header=False),
         "corpus": corpus,
-        "fresh": replace(
-            corpus,
-            out=TOPICS / "fresh",
-            prefix="F",
-            count=FRESH_PER_KIND,
-            seed=FRESH_SEED,
-            avoid=stored,
-        ),
+        "fresh": replace(corpus, out=TOPICS / "fresh", prefix="F", count=FRESH_PER_KIND, seed=FRESH_SEED, avoid=stored),
         "more": replace(
             corpus,
             out=TOPICS / "more",
