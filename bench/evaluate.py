@@ -502,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--corpus-index",
         type=Path,
-        help="index of the shared corpus, for the corpus and fresh topics (built in a temporary folder when absent)",
+        help="index of the shared corpus, for the corpus, fresh and more topics (built in a temporary folder when absent)",
     )
     parser.add_argument(
         "--collections", default="seeds,corpus,fresh,more", help="comma-separated collections to evaluate (seeds, corpus, fresh, more)"
